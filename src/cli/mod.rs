@@ -1,0 +1,60 @@
+//! The command line: clap types, dispatch, and the only place that prints.
+//!
+//! Exit codes: 0 ok, 1 failure while running (e.g. an output that cannot be written), 2 bad
+//! input or usage.
+
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::io::Write;
+
+/// Multi-funder financing plans for urban renewal in the former mining basin of
+/// Nord-Pas-de-Calais: who pays what, year by year, to the cent.
+#[derive(Debug, Parser)]
+#[command(name = "cofinance", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a dataset (or a scenario) and write summary.json, allocations.csv, funders.csv and
+    /// owners.csv.
+    Run(run::RunArgs),
+}
+
+/// Runs the command line; returns the process exit code.
+pub(crate) fn main() -> i32 {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: internal error ({info}); this is a bug in cofinance: please report it with the input that caused it"
+        );
+        std::process::exit(1);
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return error.exit_code();
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("error: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+/// Prints to stdout; a closed pipe (`cofinance run | head`) is not an error.
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}

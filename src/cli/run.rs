@@ -1,0 +1,63 @@
+//! `cofinance run [PATH] [--out DIR] [--format table|json]`.
+
+use cofinance::engine::Plan;
+use cofinance::input::{self, Loaded};
+use cofinance::output::{self, OutputFile};
+use cofinance::report::{self, Manifest, Run};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// A readable summary: funders, then communes by shortfall.
+    Table,
+    /// summary.json on stdout.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// A base.toml (with the operations.csv beside it, if any) or a dataset folder; the
+    /// embedded default dataset when omitted.
+    path: Option<PathBuf>,
+    /// Folder to write the outputs into (created; files replaced atomically).
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
+    let (files, path) = input::resolve(args.path.as_deref());
+    let Loaded { dataset, inputs } = input::load_base(files, &path)?;
+    let outcome = Plan::new(&dataset)?.run();
+    let manifest = Manifest::new(&inputs, None);
+    let run = Run {
+        scenario: None,
+        dataset: &dataset,
+        outcome: &outcome,
+        manifest: &manifest,
+    };
+    let summary = report::json::summary(&run);
+    let files = [
+        OutputFile::new("summary.json", summary.clone()),
+        OutputFile::new("allocations.csv", report::csv::allocations(&run)),
+        OutputFile::new("funders.csv", report::csv::funders(&run)),
+        OutputFile::new("owners.csv", report::csv::owners(&run)),
+    ];
+    output::write_all(&args.out, &files)?;
+    match args.format {
+        Format::Json => super::print(&String::from_utf8_lossy(&summary)),
+        Format::Table => {
+            let mut text = report::table::summary(&run);
+            let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+            text.push_str(&format!(
+                "\nWritten to {}/: {}\n",
+                args.out.display(),
+                names.join(", ")
+            ));
+            super::print(&text);
+        }
+    }
+    Ok(())
+}

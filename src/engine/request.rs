@@ -1,0 +1,172 @@
+//! One request (MODEL.md §3.1): the rule that applies, the modulated rate, the caps, the
+//! public-aid room and the base room.
+//!
+//! The conditions that do not depend on the year are matched once per dataset, in
+//! [`Matches`]; a request then only checks years, adds modulations and applies caps.
+
+use super::Reason;
+use crate::model::{Dataset, Money, Rate, Year};
+
+/// For each operation and funder, the rules whose year-independent conditions hold, in order,
+/// each with its matching modulations.
+#[derive(Debug, Clone)]
+pub struct Matches {
+    funders: usize,
+    /// Per (operation, funder): the range of its candidates in `candidates`.
+    ranges: Vec<(u32, u32)>,
+    candidates: Vec<Candidate>,
+    /// Modulation indices (into the rule's list), per candidate range.
+    modulations: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    rule: u32,
+    modulations: (u32, u32),
+}
+
+impl Matches {
+    pub fn new(dataset: &Dataset) -> Matches {
+        let funders = dataset.funders.len();
+        let mut matches = Matches {
+            funders,
+            ranges: Vec::with_capacity(dataset.operations.len() * funders),
+            candidates: Vec::new(),
+            modulations: Vec::new(),
+        };
+        for operation in &dataset.operations {
+            for funder in &dataset.funders {
+                let start = matches.candidates.len() as u32;
+                for (rule_index, rule) in funder.rules.iter().enumerate() {
+                    if !rule.when.holds_for(operation, &dataset.owners) {
+                        continue;
+                    }
+                    let first = matches.modulations.len() as u32;
+                    for (index, modulation) in rule.modulations.iter().enumerate() {
+                        if modulation.when.holds_for(operation, &dataset.owners) {
+                            matches.modulations.push(index as u32);
+                        }
+                    }
+                    matches.candidates.push(Candidate {
+                        rule: rule_index as u32,
+                        modulations: (first, matches.modulations.len() as u32),
+                    });
+                }
+                matches
+                    .ranges
+                    .push((start, matches.candidates.len() as u32));
+            }
+        }
+        matches
+    }
+
+    fn candidates(&self, operation: usize, funder: usize) -> &[Candidate] {
+        let (start, end) = self.ranges[operation * self.funders + funder];
+        &self.candidates[start as usize..end as usize]
+    }
+}
+
+/// What is known of an operation when a request is computed.
+#[derive(Debug, Clone, Copy)]
+pub struct Asking {
+    pub operation: usize,
+    pub funder: usize,
+    pub year: Year,
+    pub base: Money,
+    pub units: u32,
+    /// Σ grants already made to the operation, by every funder / by public funders.
+    pub granted: Money,
+    pub public_granted: Money,
+}
+
+/// A computed request and each step that led to it (for `explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request {
+    pub amount: Money,
+    pub reason: Reason,
+    /// Index of the rule that applied, in the funder's list.
+    pub rule: Option<usize>,
+    /// The rate before the clamp, then after it.
+    pub raw_rate: Rate,
+    pub rate: Rate,
+    /// `round(base × rate)`.
+    pub by_rate: Money,
+    /// The public-aid room, for public funders.
+    pub public_room: Option<Money>,
+    /// `base − Σ grants already made`.
+    pub base_room: Money,
+}
+
+/// §3.1 steps 1 to 5.
+pub(super) fn compute(dataset: &Dataset, matches: &Matches, asking: &Asking) -> Request {
+    let funder = &dataset.funders[asking.funder];
+    let base_room = asking.base - asking.granted;
+    let found = matches
+        .candidates(asking.operation, asking.funder)
+        .iter()
+        .find(|candidate| {
+            let rule = &funder.rules[candidate.rule as usize];
+            rule.when.holds_in(asking.year) && !rule.is_disabled(asking.year)
+        });
+    let Some(candidate) = found else {
+        return Request {
+            amount: Money::ZERO,
+            reason: Reason::NoRule,
+            rule: None,
+            raw_rate: Rate::ZERO,
+            rate: Rate::ZERO,
+            by_rate: Money::ZERO,
+            public_room: None,
+            base_room,
+        };
+    };
+    let rule = &funder.rules[candidate.rule as usize];
+    let (first, last) = candidate.modulations;
+    let raw_rate = matches.modulations[first as usize..last as usize]
+        .iter()
+        .map(|&index| &rule.modulations[index as usize])
+        .filter(|modulation| modulation.when.holds_in(asking.year))
+        .fold(rule.rate, |rate, modulation| rate + modulation.add);
+    let rate = raw_rate.clamp_to(rule.max_rate);
+
+    let by_rate = asking.base.times(rate);
+    let mut amount = by_rate;
+    let mut reason = Reason::Rate;
+    if let Some(cap) = rule.cap {
+        if cap < amount {
+            amount = cap;
+            reason = Reason::Cap;
+        }
+    }
+    if let Some(per_unit) = rule.cap_per_unit {
+        let cap = per_unit.times_count(asking.units);
+        if cap < amount {
+            amount = cap;
+            reason = Reason::UnitCap;
+        }
+    }
+    let mut public_room = None;
+    if funder.public {
+        let family = dataset.operations[asking.operation].family;
+        let room = (asking.base.times(dataset.public_cap(family)) - asking.public_granted).max0();
+        public_room = Some(room);
+        if room < amount {
+            amount = room;
+            reason = Reason::PublicCap;
+        }
+    }
+    if base_room < amount {
+        amount = base_room;
+        reason = Reason::BaseCap;
+    }
+    Request {
+        amount,
+        reason,
+        rule: Some(candidate.rule as usize),
+        raw_rate,
+        rate,
+        by_rate,
+        public_room,
+        base_room,
+    }
+}

@@ -1,0 +1,159 @@
+//! Typed errors. Every input error names the file, line and column, the field, and what to do;
+//! the binary prints it as one line, `error: FILE:LINE:COL: …`, and exits with code 2.
+
+use std::fmt;
+
+/// Where in an input file something is: 1-based line and column (in characters).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Everything that can go wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file that does not parse or does not make sense.
+    #[error("{location}: {problem}")]
+    Input {
+        location: Location,
+        problem: Problem,
+    },
+    /// A path given on the command line that cannot be read.
+    #[error("{path}: {reason}")]
+    Read { path: String, reason: String },
+    /// A dataset too large to be computed exactly.
+    #[error("{message}")]
+    Limit { message: String },
+    /// Output that cannot be written.
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+}
+
+impl Error {
+    /// The process exit code: 2 for bad input, 1 for a failure while running.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input { .. } | Error::Read { .. } | Error::Limit { .. } => 2,
+            Error::Write { .. } => 1,
+        }
+    }
+
+    pub fn write(path: impl fmt::Display, reason: impl fmt::Display) -> Error {
+        Error::Write {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What is wrong with an input, without the where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    /// The file does not parse as TOML or CSV.
+    #[error("{message}")]
+    Syntax { message: String },
+    #[error("unknown field \"{field}\"{hint}; remove it or correct its name")]
+    UnknownField { field: String, hint: Hint },
+    #[error("missing field \"{field}\": {what}")]
+    MissingField { field: String, what: String },
+    /// A value of the wrong type or outside its range, with what to write instead.
+    #[error("field \"{field}\": {message}")]
+    BadValue { field: String, message: String },
+    #[error("{what} \"{id}\" is not defined{hint}")]
+    UnknownId {
+        what: &'static str,
+        id: String,
+        hint: Hint,
+    },
+    #[error("{what} \"{id}\" is defined twice (first at {first}); ids must be unique")]
+    DuplicateId {
+        what: &'static str,
+        id: String,
+        first: String,
+    },
+    #[error("operations depend on each other in a cycle: {}; remove one of these dependencies", .cycle.join(" -> "))]
+    Cycle { cycle: Vec<String> },
+}
+
+/// The end of an "unknown …" message: the closest known name, or the known names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Hint(String);
+
+impl Hint {
+    /// "did you mean …?" when a known name is close enough, else the list of known names
+    /// when it is short, else nothing.
+    pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Hint {
+        let known: Vec<&str> = known.into_iter().collect();
+        if let Some(best) = closest(unknown, &known) {
+            return Hint(format!(" (did you mean \"{best}\"?)"));
+        }
+        if !known.is_empty() && known.len() <= 12 {
+            let list: Vec<String> = known.iter().map(|name| format!("\"{name}\"")).collect();
+            return Hint(format!(" (known: {})", list.join(", ")));
+        }
+        Hint::default()
+    }
+}
+
+impl fmt::Display for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The known name closest to `unknown` by edit distance (ignoring case), if it is close.
+pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let unknown_lower = unknown.to_lowercase();
+    let limit = (unknown.chars().count() / 3).max(2);
+    known
+        .iter()
+        .map(|&name| (edit_distance(&unknown_lower, &name.to_lowercase()), name))
+        .filter(|&(distance, _)| distance <= limit)
+        .min_by_key(|&(distance, name)| (distance, name))
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_name() {
+        assert_eq!(closest("anrru", &["anru", "anah", "region"]), Some("anru"));
+        assert_eq!(closest("ANRU", &["anru", "anah"]), Some("anru"));
+        assert_eq!(closest("xyzzy", &["anru", "anah"]), None);
+        assert_eq!(
+            Hint::closest("rat", ["rate", "cap"]).to_string(),
+            " (did you mean \"rate\"?)"
+        );
+        assert_eq!(
+            Hint::closest("zzzzzz", ["rate", "cap"]).to_string(),
+            " (known: \"rate\", \"cap\")"
+        );
+    }
+}

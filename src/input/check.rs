@@ -1,0 +1,348 @@
+//! Small checks shared by the base's and the scenarios' validation: each turns one raw value
+//! into a model value or an error that names the file, the place and the field.
+
+use super::number::{self, RawNum};
+use super::raw::{RawList, RawMap, RawRule};
+use super::source::SourceFile;
+use crate::error::{Error, Hint, Problem, Result};
+use crate::model::{Conditions, Family, Modulation, Money, Owner, OwnerKind, Rate, Rule, Year};
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The widest years any file may name, so that a typo cannot make the engine loop for ever.
+pub const YEAR_LIMITS: (i64, i64) = (1900, 2200);
+
+pub fn bad(
+    file: &SourceFile,
+    span: &Range<usize>,
+    field: &str,
+    message: impl Into<String>,
+) -> Error {
+    file.error(
+        span,
+        Problem::BadValue {
+            field: field.to_owned(),
+            message: message.into(),
+        },
+    )
+}
+
+pub fn missing(file: &SourceFile, span: &Range<usize>, field: &str, what: &str) -> Error {
+    file.error(
+        span,
+        Problem::MissingField {
+            field: field.to_owned(),
+            what: what.to_owned(),
+        },
+    )
+}
+
+pub fn unknown_id<'a>(
+    file: &SourceFile,
+    value: &Spanned<String>,
+    what: &'static str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Error {
+    file.error(
+        &value.span(),
+        Problem::UnknownId {
+            what,
+            id: value.get_ref().clone(),
+            hint: Hint::closest(value.get_ref(), known),
+        },
+    )
+}
+
+/// A whole number within `[low, high]`.
+pub fn integer(
+    file: &SourceFile,
+    value: &Spanned<i64>,
+    field: &str,
+    low: i64,
+    high: i64,
+) -> Result<i64> {
+    let v = *value.get_ref();
+    if v < low || v > high {
+        return Err(bad(
+            file,
+            &value.span(),
+            field,
+            format!("{v} is outside [{low}, {high}]; give a value within it"),
+        ));
+    }
+    Ok(v)
+}
+
+/// A year within the horizon `[start, end]`.
+pub fn year_in(
+    file: &SourceFile,
+    value: &Spanned<i64>,
+    field: &str,
+    start: Year,
+    end: Year,
+) -> Result<Year> {
+    let v = *value.get_ref();
+    if v < i64::from(start) || v > i64::from(end) {
+        return Err(bad(
+            file,
+            &value.span(),
+            field,
+            format!(
+                "year {v} is outside the horizon {start}-{end}; use a year within it or widen start_year/end_year"
+            ),
+        ));
+    }
+    Ok(v as Year)
+}
+
+/// A year used as a condition: any plausible year.
+pub fn any_year(file: &SourceFile, value: &Spanned<i64>, field: &str) -> Result<Year> {
+    Ok(integer(file, value, field, YEAR_LIMITS.0, YEAR_LIMITS.1)? as Year)
+}
+
+/// Optional `from`/`to` years, with `from <= to`.
+pub fn year_range(
+    file: &SourceFile,
+    from: Option<&Spanned<i64>>,
+    to: Option<&Spanned<i64>>,
+) -> Result<(Option<Year>, Option<Year>)> {
+    let from_year = from.map(|v| any_year(file, v, "from")).transpose()?;
+    let to_year = to.map(|v| any_year(file, v, "to")).transpose()?;
+    if let (Some(f), Some(t), Some(span)) = (from_year, to_year, to) {
+        if f > t {
+            return Err(bad(
+                file,
+                &span.span(),
+                "to",
+                format!("{t} is before from = {f}; swap them"),
+            ));
+        }
+    }
+    Ok((from_year, to_year))
+}
+
+pub fn family(file: &SourceFile, value: &Spanned<String>) -> Result<Family> {
+    Family::parse(value.get_ref()).ok_or_else(|| unknown_id(file, value, "family", Family::ids()))
+}
+
+pub fn families(file: &SourceFile, list: Option<&RawList>) -> Result<Vec<Family>> {
+    list.map_or(Ok(Vec::new()), |list| {
+        list.get_ref().iter().map(|v| family(file, v)).collect()
+    })
+}
+
+pub fn owner_kind(file: &SourceFile, value: &Spanned<String>) -> Result<OwnerKind> {
+    OwnerKind::parse(value.get_ref())
+        .ok_or_else(|| unknown_id(file, value, "owner kind", OwnerKind::ids()))
+}
+
+pub fn owner_kinds(file: &SourceFile, list: Option<&RawList>) -> Result<Vec<OwnerKind>> {
+    list.map_or(Ok(Vec::new()), |list| {
+        list.get_ref().iter().map(|v| owner_kind(file, v)).collect()
+    })
+}
+
+pub fn strings(list: Option<&RawList>) -> Vec<String> {
+    list.map_or_else(Vec::new, |list| {
+        list.get_ref().iter().map(|v| v.get_ref().clone()).collect()
+    })
+}
+
+/// Looks owners up by id, with suggestions for unknown ones.
+#[derive(Debug)]
+pub struct OwnerIds<'a> {
+    owners: &'a [Owner],
+    by_id: HashMap<&'a str, usize>,
+}
+
+impl<'a> OwnerIds<'a> {
+    pub fn new(owners: &'a [Owner]) -> OwnerIds<'a> {
+        let by_id = owners
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i))
+            .collect();
+        OwnerIds { owners, by_id }
+    }
+
+    pub fn owner(&self, file: &SourceFile, id: &Spanned<String>) -> Result<usize> {
+        self.by_id
+            .get(id.get_ref().as_str())
+            .copied()
+            .ok_or_else(|| unknown_id(file, id, "owner", self.owners.iter().map(|o| o.id.as_str())))
+    }
+
+    /// An owner that must be a commune (where an operation is).
+    pub fn commune(&self, file: &SourceFile, id: &Spanned<String>, field: &str) -> Result<usize> {
+        let index = self.owner(file, id)?;
+        let kind = self.owners[index].kind;
+        if kind != OwnerKind::Commune {
+            return Err(bad(
+                file,
+                &id.span(),
+                field,
+                format!(
+                    "owner \"{}\" is of kind {kind}, not commune; name the commune where the operation is (the carrier goes in \"owner\")",
+                    id.get_ref()
+                ),
+            ));
+        }
+        Ok(index)
+    }
+}
+
+/// A money field that may be absent.
+pub fn money_opt(
+    file: &SourceFile,
+    field: &str,
+    value: Option<&Spanned<RawNum>>,
+) -> Result<Option<Money>> {
+    value.map(|v| number::money(file, field, v)).transpose()
+}
+
+pub fn rate_opt(
+    file: &SourceFile,
+    field: &str,
+    value: Option<&Spanned<RawNum>>,
+) -> Result<Option<Rate>> {
+    value.map(|v| number::rate(file, field, v)).transpose()
+}
+
+/// A table of rates keyed by family (`by_family`, `public_aid_cap_by_family`).
+pub fn family_rates(file: &SourceFile, map: &RawMap, field: &str) -> Result<Vec<(Family, Rate)>> {
+    map.iter()
+        .map(|(key, value)| Ok((family(file, key)?, number::rate(file, field, value)?)))
+        .collect()
+}
+
+/// Where a rule-like table is used: the fields it may and must have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RuleShape {
+    Rule,
+    Modulation,
+}
+
+/// A funder's rule (or a scenario's), with its modulations.
+pub fn rule(file: &SourceFile, raw: &Spanned<RawRule>, owners: &OwnerIds<'_>) -> Result<Rule> {
+    let span = raw.span();
+    let r = raw.get_ref();
+    forbid(file, r, RuleShape::Rule)?;
+    let id = r.id.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            &span,
+            "id",
+            "give the rule an id, unique within its funder",
+        )
+    })?;
+    if id.get_ref().trim().is_empty() {
+        return Err(bad(file, &id.span(), "id", "a rule id cannot be empty"));
+    }
+    let rate = r.rate.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            &span,
+            "rate",
+            "give the rule's rate, e.g. rate = \"0.35\"",
+        )
+    })?;
+    let modulations = r
+        .modulation
+        .iter()
+        .flatten()
+        .map(|m| {
+            forbid(file, m.get_ref(), RuleShape::Modulation)?;
+            let add = m.get_ref().add.as_ref().ok_or_else(|| {
+                missing(
+                    file,
+                    &m.span(),
+                    "add",
+                    "give the points a modulation adds, e.g. add = \"0.10\"",
+                )
+            })?;
+            Ok(Modulation {
+                when: conditions(file, m.get_ref(), owners)?,
+                add: number::signed_rate(file, "add", add)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Rule {
+        id: id.get_ref().clone(),
+        when: conditions(file, r, owners)?,
+        rate: number::rate(file, "rate", rate)?,
+        max_rate: rate_opt(file, "max_rate", r.max_rate.as_ref())?.unwrap_or(Rate::ONE),
+        cap: money_opt(file, "cap", r.cap.as_ref())?,
+        cap_per_unit: money_opt(file, "cap_per_unit", r.cap_per_unit.as_ref())?,
+        modulations,
+        disabled: Vec::new(),
+    })
+}
+
+/// Fields that belong to the other shape are refused, as unknown fields are.
+fn forbid(file: &SourceFile, r: &RawRule, shape: RuleShape) -> Result<()> {
+    let misplaced: Vec<(&str, Option<Range<usize>>)> = match shape {
+        RuleShape::Rule => vec![("add", r.add.as_ref().map(Spanned::span))],
+        RuleShape::Modulation => vec![
+            ("id", r.id.as_ref().map(Spanned::span)),
+            ("rate", r.rate.as_ref().map(Spanned::span)),
+            ("max_rate", r.max_rate.as_ref().map(Spanned::span)),
+            ("cap", r.cap.as_ref().map(Spanned::span)),
+            ("cap_per_unit", r.cap_per_unit.as_ref().map(Spanned::span)),
+            (
+                "modulation",
+                r.modulation
+                    .as_ref()
+                    .and_then(|m| m.first())
+                    .map(Spanned::span),
+            ),
+        ],
+    };
+    if let Some((field, Some(span))) = misplaced.into_iter().find(|(_, span)| span.is_some()) {
+        let message = match shape {
+            RuleShape::Rule => {
+                "\"add\" belongs in a [[funder.rule.modulation]]; a rule has a \"rate\""
+            }
+            RuleShape::Modulation => {
+                "a modulation only has conditions and \"add\"; put this field on its rule"
+            }
+        };
+        return Err(bad(file, &span, field, message));
+    }
+    Ok(())
+}
+
+/// The conditions of a rule or modulation.
+pub fn conditions(file: &SourceFile, r: &RawRule, owners: &OwnerIds<'_>) -> Result<Conditions> {
+    let (from, to) = year_range(file, r.from.as_ref(), r.to.as_ref())?;
+    let owner_ids = |list: Option<&RawList>| -> Result<Vec<usize>> {
+        list.map_or(Ok(Vec::new()), |l| {
+            l.get_ref()
+                .iter()
+                .map(|id| owners.owner(file, id))
+                .collect()
+        })
+    };
+    let commune_ids = r.communes.as_ref().map_or(Ok(Vec::new()), |l| {
+        l.get_ref()
+            .iter()
+            .map(|id| owners.commune(file, id, "communes"))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    Ok(Conditions {
+        families: families(file, r.families.as_ref())?,
+        owner_kinds: owner_kinds(file, r.owner_kinds.as_ref())?,
+        owners: owner_ids(r.owners.as_ref())?,
+        communes: commune_ids,
+        departments: strings(r.departments.as_ref()),
+        epcis: strings(r.epcis.as_ref()),
+        zus: r.zus,
+        priority_zus: r.priority_zus,
+        article6: r.article6,
+        mining_estate: r.mining_estate,
+        potential_below: money_opt(file, "potential_below", r.potential_below.as_ref())?,
+        potential_at_least: money_opt(file, "potential_at_least", r.potential_at_least.as_ref())?,
+        from,
+        to,
+    })
+}

@@ -1,0 +1,183 @@
+//! Reading datasets: `base.toml` (and `operations.csv` beside it) into a validated
+//! [`Dataset`](crate::model::Dataset).
+//!
+//! Two steps, two types: serde reads the files into raw types that keep every value's span
+//! ([`raw`]); validation turns them into the model or into an error that says file, line,
+//! column, field and what to do ([`validate`]). Numbers are read exactly as written
+//! ([`number`]).
+
+pub mod check;
+mod csv;
+pub mod number;
+pub mod raw;
+pub mod source;
+mod validate;
+
+use crate::error::{Error, Hint, Problem, Result};
+use crate::model::Dataset;
+pub use source::{DEFAULT_DATASET_PATH, Files, SourceFile, display_path};
+use std::path::{Path, PathBuf};
+
+/// A dataset with the files it was read from (for the manifest).
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub inputs: Vec<SourceFile>,
+}
+
+/// The name of the operations file beside a `base.toml`.
+pub const OPERATIONS_CSV: &str = "operations.csv";
+
+/// The base file of a dataset folder.
+pub const BASE_TOML: &str = "base.toml";
+
+/// Reads `base.toml` at `path` and the `operations.csv` beside it, if any.
+pub fn load_base(files: Files, path: &Path) -> Result<Loaded> {
+    let base_file = files.read(path)?;
+    let csv_path = path.parent().map_or_else(
+        || PathBuf::from(OPERATIONS_CSV),
+        |dir| dir.join(OPERATIONS_CSV),
+    );
+    let csv_file = files.read_optional(&csv_path)?;
+    load_base_sources(base_file, csv_file)
+}
+
+/// Builds a dataset from the text of a `base.toml` and, optionally, of an `operations.csv`.
+pub fn load_base_sources(base_file: SourceFile, csv_file: Option<SourceFile>) -> Result<Loaded> {
+    let mut raw: raw::RawBase = parse_toml(&base_file)?;
+    let toml_operations = std::mem::take(&mut raw.operation);
+    let csv_operations = match &csv_file {
+        Some(file) => csv::read_operations(file)?,
+        None => Vec::new(),
+    };
+    let mut operations: Vec<(&SourceFile, _)> = toml_operations
+        .into_iter()
+        .map(|o| (&base_file, o))
+        .collect();
+    if let Some(file) = &csv_file {
+        operations.extend(csv_operations.into_iter().map(|o| (file, o)));
+    }
+    let dataset = validate::dataset(&base_file, raw, &operations)?;
+    let mut inputs = vec![base_file.clone()];
+    inputs.extend(csv_file.clone());
+    Ok(Loaded { dataset, inputs })
+}
+
+/// Where a path given on the command line leads: `None` is the embedded default dataset's
+/// base, a folder is its `base.toml`, a file is itself.
+pub fn resolve(path: Option<&Path>) -> (Files, PathBuf) {
+    match path {
+        None => (
+            Files::Embedded,
+            Path::new(DEFAULT_DATASET_PATH).join(BASE_TOML),
+        ),
+        Some(path) if Files::Disk.is_dir(path) => (Files::Disk, path.join(BASE_TOML)),
+        Some(path) => (Files::Disk, path.to_path_buf()),
+    }
+}
+
+/// Parses a TOML file into a raw type; syntax and type errors get their place and field.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T> {
+    toml::from_str(&file.text).map_err(|error| toml_error(file, &error))
+}
+
+/// Turns a `toml` error into ours: the location of its span, and a message that says what to do.
+fn toml_error(file: &SourceFile, error: &toml::de::Error) -> Error {
+    let span = error.span().unwrap_or(0..0);
+    let message = error.message().trim_end();
+    let problem = if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or_default().to_owned();
+        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        Problem::UnknownField {
+            hint: Hint::closest(&field, expected),
+            field,
+        }
+    } else if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default().to_owned();
+        Problem::MissingField {
+            what: format!("this table needs \"{field}\"; add it"),
+            field,
+        }
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        let field = key_before(&file.text, span.start).unwrap_or_else(|| "value".to_owned());
+        let message = message
+            .replace(
+                "expected a sequence",
+                "expected a list such as [\"a\", \"b\"]",
+            )
+            .replace("expected i64", "expected a whole number");
+        Problem::BadValue {
+            field,
+            message: format!("{message}; write a value of the expected type"),
+        }
+    } else if message == "duplicate key" {
+        Problem::Syntax {
+            message: format!(
+                "key \"{}\" is given twice; keep one",
+                file.slice(&span).trim()
+            ),
+        }
+    } else {
+        Problem::Syntax {
+            message: format!("invalid TOML: {message}; fix the syntax"),
+        }
+    };
+    file.error(&span, problem)
+}
+
+/// The key of the `key = value` whose value starts at `offset`, read back from the text.
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let eq = before.rfind('=')?;
+    let key = before[..eq].trim_end();
+    let start = key
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"' || c == '\''))
+        .map_or(0, |i| i + 1);
+    let key = key[start..].trim_matches(['"', '\'']);
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> String {
+        let file = SourceFile::new("base.toml", text);
+        parse_toml::<raw::RawBase>(&file).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn explains_toml_errors_with_place_and_field() {
+        let base = "name = \"x\"\nstart_year = 2004\nend_year = 2005\n";
+        let unknown = error_of(&format!(
+            "{base}[[owner]]\nid = \"a\"\nname = \"A\"\nkind = \"commune\"\ncapacity = \"1\"\n"
+        ));
+        assert_eq!(
+            unknown,
+            "base.toml:8:1: unknown field \"capacity\" (did you mean \"capacity_per_year\"?); remove it or correct its name"
+        );
+        let wrong_type = error_of(&format!(
+            "{base}[[owner]]\nid = \"a\"\nname = \"A\"\nkind = \"commune\"\nzus = \"yes\"\n"
+        ));
+        assert!(
+            wrong_type.starts_with(
+                "base.toml:8:7: field \"zus\": invalid type: string \"yes\", expected a boolean"
+            ),
+            "{wrong_type}"
+        );
+        let syntax = error_of("name = \n");
+        assert!(
+            syntax.starts_with("base.toml:1:8: invalid TOML"),
+            "{syntax}"
+        );
+    }
+
+    #[test]
+    fn finds_the_key_of_a_value() {
+        assert_eq!(key_before("a = 1\nrate = \"x\"", 12), Some("rate".into()));
+        assert_eq!(
+            key_before("env = { 2004 = 1, per_year = x }", 29),
+            Some("per_year".into())
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! Numbers exactly as written.
+//!
+//! Money and rates may be TOML strings (`"4200000.50"`), integers (`4_200_000`) or floats
+//! (`0.35`). A float is read from its literal text in the file, never through `f64`, so `0.35`
+//! is exactly 0.35; a float literal with more than 15 significant digits is refused all the
+//! same (an `f64` reader could not honour it) with a request to quote it.
+
+use super::source::SourceFile;
+use crate::error::{Problem, Result};
+use crate::model::{Money, Rate};
+use rust_decimal::Decimal;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use std::fmt;
+use toml::Spanned;
+
+/// A number as the deserializer saw it; floats are re-read from the file's text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawNum {
+    Text(String),
+    Integer(i64),
+    Float,
+}
+
+impl<'de> Deserialize<'de> for RawNum {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawNum, D::Error> {
+        struct NumVisitor;
+        impl Visitor<'_> for NumVisitor {
+            type Value = RawNum;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, or a decimal in quotes such as \"1250000.50\"")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<RawNum, E> {
+                Ok(RawNum::Text(value.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<RawNum, E> {
+                Ok(RawNum::Integer(value))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<RawNum, E> {
+                i64::try_from(value)
+                    .map(RawNum::Integer)
+                    .map_err(|_| E::custom("integer too large"))
+            }
+            fn visit_f64<E: de::Error>(self, _value: f64) -> Result<RawNum, E> {
+                Ok(RawNum::Float)
+            }
+        }
+        deserializer.deserialize_any(NumVisitor)
+    }
+}
+
+/// The kind of a number, with its rules (MODEL.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumKind {
+    /// Euros: at most 2 decimals, 0 ≤ x < 10^15.
+    Money,
+    /// A rate, cap or share: at most 6 decimals, in [0, 1].
+    Rate,
+    /// A modulation's `add`: at most 6 decimals, in [−1, 1].
+    SignedRate,
+    /// A scenario factor: ≥ 0, any precision `Decimal` holds.
+    Factor,
+}
+
+/// Reads the exact decimal of a number field.
+pub fn decimal(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Decimal> {
+    let span = num.span();
+    let bad = |message: String| {
+        file.error(
+            &span,
+            Problem::BadValue {
+                field: field.to_owned(),
+                message,
+            },
+        )
+    };
+    match num.get_ref() {
+        RawNum::Integer(value) => Ok(Decimal::from(*value)),
+        RawNum::Text(text) => parse_decimal(text.trim()).ok_or_else(|| {
+            bad(format!(
+                "\"{text}\" is not a number; write a plain decimal such as \"1250000.50\" (a dot for decimals, no spaces)"
+            ))
+        }),
+        RawNum::Float => {
+            let literal = file.slice(&span).replace('_', "");
+            if significant_digits(&literal) > 15 {
+                return Err(bad(format!(
+                    "the float {literal} has more than 15 significant digits and cannot be read exactly; write it in quotes: \"{literal}\""
+                )));
+            }
+            parse_decimal(&literal).ok_or_else(|| {
+                bad(format!(
+                    "{literal} is not a finite number; write a decimal in quotes such as \"0.35\""
+                ))
+            })
+        }
+    }
+}
+
+/// Reads a number of a given kind, checking its decimals and its range.
+pub fn read(
+    file: &SourceFile,
+    field: &str,
+    num: &Spanned<RawNum>,
+    kind: NumKind,
+) -> Result<Decimal> {
+    let value = decimal(file, field, num)?;
+    let bad = |message: String| {
+        file.error(
+            &num.span(),
+            Problem::BadValue {
+                field: field.to_owned(),
+                message,
+            },
+        )
+    };
+    let normal = value.normalize();
+    let (max_decimals, what) = match kind {
+        NumKind::Money => (2, "money"),
+        NumKind::Rate | NumKind::SignedRate => (6, "a rate"),
+        NumKind::Factor => (28, "a factor"),
+    };
+    if normal.scale() > max_decimals {
+        return Err(bad(format!(
+            "{value} has {} decimals, but {what} has at most {max_decimals}; round it to {max_decimals} decimals yourself",
+            normal.scale()
+        )));
+    }
+    let (low, high, range) = match kind {
+        NumKind::Money => (
+            Decimal::ZERO,
+            Decimal::from(1_000_000_000_000_000_i64),
+            "[0, 10^15[",
+        ),
+        NumKind::Rate => (Decimal::ZERO, Decimal::ONE, "[0, 1]"),
+        NumKind::SignedRate => (Decimal::NEGATIVE_ONE, Decimal::ONE, "[-1, 1]"),
+        NumKind::Factor => (Decimal::ZERO, Decimal::from(1_000_000), "[0, 1000000]"),
+    };
+    let inside = value >= low
+        && if kind == NumKind::Money {
+            value < high
+        } else {
+            value <= high
+        };
+    if !inside {
+        return Err(bad(format!(
+            "{value} is outside {range}; give a value within it"
+        )));
+    }
+    Ok(value)
+}
+
+pub fn money(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Money> {
+    let value = read(file, field, num, NumKind::Money)?;
+    Ok(Money::from_decimal(value).expect("a checked money value fits in cents"))
+}
+
+pub fn rate(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Rate> {
+    let value = read(file, field, num, NumKind::Rate)?;
+    Ok(Rate::from_decimal(value).expect("a checked rate fits in millionths"))
+}
+
+pub fn signed_rate(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Rate> {
+    let value = read(file, field, num, NumKind::SignedRate)?;
+    Ok(Rate::from_decimal(value).expect("a checked rate fits in millionths"))
+}
+
+pub fn factor(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Decimal> {
+    read(file, field, num, NumKind::Factor)
+}
+
+/// A decimal in plain or scientific notation; `None` for anything else (`inf`, `nan`, text).
+fn parse_decimal(text: &str) -> Option<Decimal> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E');
+    if !text.chars().any(|c| c.is_ascii_digit()) || !text.chars().all(allowed) {
+        return None;
+    }
+    if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text).ok()
+    } else {
+        Decimal::from_str_exact(text).ok()
+    }
+}
+
+/// Significant digits of a float literal's mantissa: leading and trailing zeros do not count.
+fn significant_digits(literal: &str) -> usize {
+    let mantissa = literal.split(['e', 'E']).next().unwrap_or("");
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num_in(text: &str) -> (SourceFile, Spanned<RawNum>) {
+        #[derive(serde::Deserialize)]
+        struct Doc {
+            x: Spanned<RawNum>,
+        }
+        let source = format!("x = {text}\n");
+        let doc: Doc = toml::from_str(&source).unwrap();
+        (SourceFile::new("t.toml", source), doc.x)
+    }
+
+    fn read_as(text: &str, kind: NumKind) -> Result<String, String> {
+        let (file, num) = num_in(text);
+        read(&file, "x", &num, kind)
+            .map(|d| d.normalize().to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn floats_are_read_from_their_literal() {
+        assert_eq!(read_as("0.35", NumKind::Rate).unwrap(), "0.35");
+        assert_eq!(read_as("0.1", NumKind::Rate).unwrap(), "0.1");
+        assert_eq!(read_as("1_000.5", NumKind::Money).unwrap(), "1000.5");
+        assert_eq!(read_as("1.9e7", NumKind::Money).unwrap(), "19000000");
+        assert_eq!(read_as("4_200_000", NumKind::Money).unwrap(), "4200000");
+        assert_eq!(
+            read_as("\"4200000.50\"", NumKind::Money).unwrap(),
+            "4200000.5"
+        );
+    }
+
+    #[test]
+    fn refuses_what_cannot_be_exact() {
+        let long = read_as("123456789.123456789", NumKind::Money).unwrap_err();
+        assert!(long.contains("more than 15 significant digits"), "{long}");
+        assert!(long.contains("\"123456789.123456789\""), "{long}");
+        let decimals = read_as("\"12.345\"", NumKind::Money).unwrap_err();
+        assert!(
+            decimals.contains("has 3 decimals, but money has at most 2"),
+            "{decimals}"
+        );
+        let rate = read_as("\"0.1234567\"", NumKind::Rate).unwrap_err();
+        assert!(rate.contains("at most 6"), "{rate}");
+        assert!(
+            read_as("1.5", NumKind::Rate)
+                .unwrap_err()
+                .contains("outside [0, 1]")
+        );
+        assert!(
+            read_as("-1", NumKind::Money)
+                .unwrap_err()
+                .contains("outside")
+        );
+        assert!(
+            read_as("\"1 000\"", NumKind::Money)
+                .unwrap_err()
+                .contains("is not a number")
+        );
+        assert!(
+            read_as("nan", NumKind::Money)
+                .unwrap_err()
+                .contains("not a finite number")
+        );
+        assert!(read_as("\"1e3\"", NumKind::Money).is_ok());
+        assert_eq!(read_as("-0.5", NumKind::SignedRate).unwrap(), "-0.5");
+    }
+}

@@ -1,0 +1,150 @@
+//! The files as written: serde types that keep every value's span, so that validation can say
+//! where a wrong value is. Nothing outside [`crate::input`] and [`crate::scenario`] sees them.
+
+use super::number::RawNum;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A list of ids or names as written.
+pub type RawList = Spanned<Vec<Spanned<String>>>;
+
+/// An inline table of numbers keyed by name (families, years…).
+pub type RawMap = BTreeMap<Spanned<String>, Spanned<RawNum>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBase {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    pub start_year: Spanned<i64>,
+    pub end_year: Spanned<i64>,
+    pub funder_order: Option<RawList>,
+    pub public_aid_cap: Option<Spanned<RawNum>>,
+    pub public_aid_cap_by_family: Option<Spanned<RawMap>>,
+    pub vat: Option<RawVat>,
+    pub fctva: Option<Spanned<RawFctva>>,
+    #[serde(default)]
+    pub owner: Vec<Spanned<RawOwner>>,
+    #[serde(default)]
+    pub funder: Vec<Spanned<RawFunder>>,
+    #[serde(default)]
+    pub operation: Vec<Spanned<RawOperation>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVat {
+    pub default: Option<Spanned<RawNum>>,
+    pub by_family: Option<Spanned<RawMap>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFctva {
+    pub rate: Spanned<RawNum>,
+    pub lag_years: Option<Spanned<i64>>,
+    pub owner_kinds: Option<RawList>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOwner {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub department: Option<Spanned<String>>,
+    pub epci: Option<Spanned<String>>,
+    pub population: Option<Spanned<i64>>,
+    pub potential_per_capita: Option<Spanned<RawNum>>,
+    pub zus: Option<bool>,
+    pub priority_zus: Option<bool>,
+    pub article6: Option<bool>,
+    pub capacity_per_year: Option<Spanned<RawNum>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFunder {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    pub public: Option<bool>,
+    pub carry_over: Option<bool>,
+    pub shortage: Option<Spanned<String>>,
+    pub max_wait_years: Option<Spanned<i64>>,
+    pub decision_lag_years: Option<Spanned<i64>>,
+    pub envelope: Option<Spanned<RawMap>>,
+    #[serde(default)]
+    pub rule: Vec<Spanned<RawRule>>,
+}
+
+/// A rule, a modulation (`add` instead of `id`/`rate`…) or a scenario's rule: one raw shape,
+/// checked for its context by validation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub id: Option<Spanned<String>>,
+    pub families: Option<RawList>,
+    pub owner_kinds: Option<RawList>,
+    pub owners: Option<RawList>,
+    pub communes: Option<RawList>,
+    pub departments: Option<RawList>,
+    pub epcis: Option<RawList>,
+    pub zus: Option<bool>,
+    pub priority_zus: Option<bool>,
+    pub article6: Option<bool>,
+    pub mining_estate: Option<bool>,
+    pub potential_below: Option<Spanned<RawNum>>,
+    pub potential_at_least: Option<Spanned<RawNum>>,
+    pub from: Option<Spanned<i64>>,
+    pub to: Option<Spanned<i64>>,
+    pub rate: Option<Spanned<RawNum>>,
+    pub max_rate: Option<Spanned<RawNum>>,
+    pub cap: Option<Spanned<RawNum>>,
+    pub cap_per_unit: Option<Spanned<RawNum>>,
+    pub add: Option<Spanned<RawNum>>,
+    pub modulation: Option<Vec<Spanned<RawRule>>>,
+}
+
+/// An operation from a `[[operation]]` table or a line of `operations.csv`. Every field is
+/// optional here so that both forms get the same messages for missing ones.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperation {
+    pub id: Option<Spanned<String>>,
+    pub name: Option<Spanned<String>>,
+    pub commune: Option<Spanned<String>>,
+    pub owner: Option<Spanned<String>>,
+    pub family: Option<Spanned<String>>,
+    pub site: Option<Spanned<String>>,
+    pub mining_estate: Option<Spanned<bool>>,
+    pub cost: Option<Spanned<RawNum>>,
+    pub base: Option<Spanned<RawNum>>,
+    pub units: Option<Spanned<i64>>,
+    pub start_year: Option<Spanned<i64>>,
+    pub duration_years: Option<Spanned<i64>>,
+    pub priority: Option<Spanned<i64>>,
+    pub depends_on: Option<RawList>,
+    pub vat_rate: Option<Spanned<RawNum>>,
+}
+
+impl RawOperation {
+    /// The field names, in the order of the CSV header MODEL.md documents.
+    pub const FIELDS: [&'static str; 15] = [
+        "id",
+        "name",
+        "commune",
+        "owner",
+        "family",
+        "site",
+        "mining_estate",
+        "cost",
+        "base",
+        "units",
+        "start_year",
+        "duration_years",
+        "priority",
+        "depends_on",
+        "vat_rate",
+    ];
+}

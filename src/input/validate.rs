@@ -1,0 +1,632 @@
+//! Raw base → validated [`Dataset`]: every id resolved, every number checked, every error
+//! with its place. Nothing downstream sees unvalidated data.
+
+use super::check::{self, OwnerIds, YEAR_LIMITS, bad, missing, unknown_id};
+use super::number;
+use super::raw::{RawBase, RawFunder, RawMap, RawOperation, RawOwner};
+use super::source::SourceFile;
+use crate::error::{Problem, Result};
+use crate::model::{
+    Dataset, FamilyMap, Fctva, Funder, Money, Operation, Owner, OwnerKind, Rate, Shortage, Vat,
+    Year,
+};
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// The longest horizon a dataset may have.
+const MAX_HORIZON_YEARS: i64 = 100;
+
+/// Builds the dataset from `base.toml` and the operations read from it and from
+/// `operations.csv` (each with the file it comes from).
+pub(super) fn dataset(
+    base_file: &SourceFile,
+    raw: RawBase,
+    operations: &[(&SourceFile, Spanned<RawOperation>)],
+) -> Result<Dataset> {
+    let file = base_file;
+    let start_year = check::integer(
+        file,
+        &raw.start_year,
+        "start_year",
+        YEAR_LIMITS.0,
+        YEAR_LIMITS.1,
+    )? as Year;
+    let end_year = check::integer(
+        file,
+        &raw.end_year,
+        "end_year",
+        YEAR_LIMITS.0,
+        YEAR_LIMITS.1,
+    )? as Year;
+    if end_year < start_year {
+        return Err(bad(
+            file,
+            &raw.end_year.span(),
+            "end_year",
+            format!(
+                "end_year {end_year} is before start_year {start_year}; the horizon runs from start_year to end_year"
+            ),
+        ));
+    }
+    if i64::from(end_year - start_year) >= MAX_HORIZON_YEARS {
+        return Err(bad(
+            file,
+            &raw.end_year.span(),
+            "end_year",
+            format!(
+                "the horizon {start_year}-{end_year} is longer than {MAX_HORIZON_YEARS} years; shorten it"
+            ),
+        ));
+    }
+
+    let owners = owners(file, &raw.owner)?;
+    let owner_ids = OwnerIds::new(&owners);
+    let funders = funders(file, &raw, &owner_ids, start_year, end_year)?;
+
+    let mut public_aid_cap_by_family = FamilyMap::default();
+    if let Some(map) = &raw.public_aid_cap_by_family {
+        for (family, rate) in check::family_rates(file, map.get_ref(), "public_aid_cap_by_family")?
+        {
+            public_aid_cap_by_family.set(family, rate);
+        }
+    }
+    let mut vat = Vat::default();
+    if let Some(raw_vat) = &raw.vat {
+        vat.default =
+            check::rate_opt(file, "default", raw_vat.default.as_ref())?.unwrap_or(Rate::ZERO);
+        if let Some(map) = &raw_vat.by_family {
+            for (family, rate) in check::family_rates(file, map.get_ref(), "by_family")? {
+                vat.by_family.set(family, rate);
+            }
+        }
+    }
+    let fctva = raw
+        .fctva
+        .as_ref()
+        .map(|f| {
+            let f = f.get_ref();
+            let owner_kinds = match &f.owner_kinds {
+                Some(list) => check::owner_kinds(file, Some(list))?,
+                None => vec![OwnerKind::Commune, OwnerKind::Epci],
+            };
+            Ok(Fctva {
+                rate: number::rate(file, "rate", &f.rate)?,
+                lag_years: f
+                    .lag_years
+                    .as_ref()
+                    .map(|lag| check::integer(file, lag, "lag_years", 0, 50))
+                    .transpose()?
+                    .unwrap_or(0) as u32,
+                owner_kinds,
+            })
+        })
+        .transpose()?;
+
+    let operations = self::operations(operations, &owner_ids, start_year, end_year)?;
+
+    Ok(Dataset {
+        name: raw.name.get_ref().clone(),
+        start_year,
+        end_year,
+        public_aid_cap: check::rate_opt(file, "public_aid_cap", raw.public_aid_cap.as_ref())?
+            .unwrap_or(Rate::ONE),
+        public_aid_cap_by_family,
+        vat,
+        fctva,
+        owners,
+        funders,
+        operations,
+    })
+}
+
+fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut owners = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let o = entry.get_ref();
+        let id = o.id.get_ref();
+        if id.trim().is_empty() {
+            return Err(bad(file, &o.id.span(), "id", "an owner id cannot be empty"));
+        }
+        if let Some(&first) = seen.get(id.as_str()) {
+            return Err(file.error(
+                &o.id.span(),
+                Problem::DuplicateId {
+                    what: "owner",
+                    id: id.clone(),
+                    first: file.location(first).to_string(),
+                },
+            ));
+        }
+        seen.insert(id, o.id.span().start);
+        let population = o
+            .population
+            .as_ref()
+            .map(|p| check::integer(file, p, "population", 0, 100_000_000))
+            .transpose()?;
+        owners.push(Owner {
+            id: id.clone(),
+            name: o.name.get_ref().clone(),
+            kind: check::owner_kind(file, &o.kind)?,
+            department: o.department.as_ref().map(|d| d.get_ref().clone()),
+            epci: o.epci.as_ref().map(|e| e.get_ref().clone()),
+            population: population.map(|p| p as u64),
+            potential_per_capita: check::money_opt(
+                file,
+                "potential_per_capita",
+                o.potential_per_capita.as_ref(),
+            )?,
+            zus: o.zus.unwrap_or(false),
+            priority_zus: o.priority_zus.unwrap_or(false),
+            article6: o.article6.unwrap_or(false),
+            capacity_per_year: check::money_opt(
+                file,
+                "capacity_per_year",
+                o.capacity_per_year.as_ref(),
+            )?
+            .unwrap_or(Money::ZERO),
+        });
+    }
+    Ok(owners)
+}
+
+/// The funders, in `funder_order` (or file order when it is not given).
+fn funders(
+    file: &SourceFile,
+    raw: &RawBase,
+    owners: &OwnerIds<'_>,
+    start_year: Year,
+    end_year: Year,
+) -> Result<Vec<Funder>> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut funders = Vec::with_capacity(raw.funder.len());
+    for entry in &raw.funder {
+        let f = entry.get_ref();
+        let id = f.id.get_ref();
+        if id.trim().is_empty() {
+            return Err(bad(file, &f.id.span(), "id", "a funder id cannot be empty"));
+        }
+        if let Some(&first) = seen.get(id.as_str()) {
+            return Err(file.error(
+                &f.id.span(),
+                Problem::DuplicateId {
+                    what: "funder",
+                    id: id.clone(),
+                    first: file.location(first).to_string(),
+                },
+            ));
+        }
+        seen.insert(id, f.id.span().start);
+        funders.push(funder(file, f, owners, start_year, end_year)?);
+    }
+    let Some(order) = &raw.funder_order else {
+        return Ok(funders);
+    };
+    let known: Vec<&str> = raw
+        .funder
+        .iter()
+        .map(|f| f.get_ref().id.get_ref().as_str())
+        .collect();
+    let mut ordered: Vec<Funder> = Vec::with_capacity(funders.len());
+    for id in order.get_ref() {
+        let Some(index) = known.iter().position(|k| k == id.get_ref()) else {
+            return Err(unknown_id(file, id, "funder", known.iter().copied()));
+        };
+        if ordered.iter().any(|f| &f.id == id.get_ref()) {
+            return Err(bad(
+                file,
+                &id.span(),
+                "funder_order",
+                format!(
+                    "funder \"{}\" is listed twice; list each funder once",
+                    id.get_ref()
+                ),
+            ));
+        }
+        ordered.push(funders[index].clone());
+    }
+    if let Some(missing_funder) = funders
+        .iter()
+        .find(|f| !ordered.iter().any(|o| o.id == f.id))
+    {
+        return Err(bad(
+            file,
+            &order.span(),
+            "funder_order",
+            format!(
+                "funder \"{}\" is missing; funder_order must list every funder exactly once",
+                missing_funder.id
+            ),
+        ));
+    }
+    Ok(ordered)
+}
+
+fn funder(
+    file: &SourceFile,
+    f: &RawFunder,
+    owners: &OwnerIds<'_>,
+    start_year: Year,
+    end_year: Year,
+) -> Result<Funder> {
+    let shortage = match &f.shortage {
+        None => Shortage::FirstCome,
+        Some(text) => Shortage::parse(text.get_ref())
+            .ok_or_else(|| unknown_id(file, text, "shortage policy", Shortage::NAMES))?,
+    };
+    let max_wait_years = f
+        .max_wait_years
+        .as_ref()
+        .map(|v| check::integer(file, v, "max_wait_years", 0, MAX_HORIZON_YEARS))
+        .transpose()?
+        .map(|v| v as u32);
+    let decision_lag_years = f
+        .decision_lag_years
+        .as_ref()
+        .map(|v| check::integer(file, v, "decision_lag_years", 0, 50))
+        .transpose()?
+        .unwrap_or(0) as u32;
+    let envelope = match &f.envelope {
+        Some(map) => envelope(file, map, start_year, end_year)?,
+        None => vec![Money::ZERO; (end_year - start_year + 1) as usize],
+    };
+    let mut rules = Vec::with_capacity(f.rule.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for raw_rule in &f.rule {
+        let rule = check::rule(file, raw_rule, owners)?;
+        let id_span = raw_rule
+            .get_ref()
+            .id
+            .as_ref()
+            .map_or(raw_rule.span(), Spanned::span);
+        if let Some(&first) = seen.get(&rule.id) {
+            return Err(file.error(
+                &id_span,
+                Problem::DuplicateId {
+                    what: "rule",
+                    id: rule.id.clone(),
+                    first: file.location(first).to_string(),
+                },
+            ));
+        }
+        seen.insert(rule.id.clone(), id_span.start);
+        rules.push(rule);
+    }
+    Ok(Funder {
+        id: f.id.get_ref().clone(),
+        name: f.name.get_ref().clone(),
+        public: f.public.unwrap_or(true),
+        carry_over: f.carry_over.unwrap_or(true),
+        shortage,
+        max_wait_years,
+        decision_lag_years,
+        envelope,
+        freezes: Vec::new(),
+        rules,
+    })
+}
+
+/// `{ 2004 = "…", 2005 = "…" }` or `{ per_year = "…", from = 2004, to = 2013 }`.
+fn envelope(
+    file: &SourceFile,
+    map: &Spanned<RawMap>,
+    start_year: Year,
+    end_year: Year,
+) -> Result<Vec<Money>> {
+    let mut amounts = vec![Money::ZERO; (end_year - start_year + 1) as usize];
+    let is_form_key = |key: &str| matches!(key, "per_year" | "from" | "to");
+    let entries = map.get_ref();
+    if entries.keys().any(|key| is_form_key(key.get_ref())) {
+        let mut per_year = None;
+        let (mut from, mut to) = (start_year, end_year);
+        for (key, value) in entries {
+            let year = |field: &str| -> Result<Year> {
+                match value.get_ref() {
+                    number::RawNum::Integer(y) => check::year_in(
+                        file,
+                        &Spanned::new(value.span(), *y),
+                        field,
+                        start_year,
+                        end_year,
+                    ),
+                    _ => Err(bad(
+                        file,
+                        &value.span(),
+                        field,
+                        "write a year as a whole number, e.g. 2004",
+                    )),
+                }
+            };
+            match key.get_ref().as_str() {
+                "per_year" => per_year = Some(number::money(file, "per_year", value)?),
+                "from" => from = year("from")?,
+                "to" => to = year("to")?,
+                other => {
+                    return Err(bad(
+                        file,
+                        &key.span(),
+                        "envelope",
+                        format!(
+                            "\"{other}\" cannot be mixed with per_year/from/to; use either years as keys or per_year with from and to"
+                        ),
+                    ));
+                }
+            }
+        }
+        let per_year = per_year.ok_or_else(|| {
+            missing(
+                file,
+                &map.span(),
+                "per_year",
+                "give the yearly amount, e.g. per_year = \"19000000\"",
+            )
+        })?;
+        if from > to {
+            return Err(bad(
+                file,
+                &map.span(),
+                "envelope",
+                format!("from {from} is after to {to}; swap them"),
+            ));
+        }
+        for year in from..=to {
+            amounts[(year - start_year) as usize] = per_year;
+        }
+    } else {
+        for (key, value) in entries {
+            let Ok(year) = key.get_ref().trim().parse::<i64>() else {
+                return Err(bad(
+                    file,
+                    &key.span(),
+                    "envelope",
+                    format!(
+                        "\"{}\" is not a year; the keys of an envelope are years (or per_year, from, to)",
+                        key.get_ref()
+                    ),
+                ));
+            };
+            let year = check::year_in(
+                file,
+                &Spanned::new(key.span(), year),
+                "envelope",
+                start_year,
+                end_year,
+            )?;
+            amounts[(year - start_year) as usize] = number::money(file, "envelope", value)?;
+        }
+    }
+    Ok(amounts)
+}
+
+/// The operations of both files, sorted by id, with their dependencies resolved.
+fn operations(
+    raw: &[(&SourceFile, Spanned<RawOperation>)],
+    owners: &OwnerIds<'_>,
+    start_year: Year,
+    end_year: Year,
+) -> Result<Vec<Operation>> {
+    let mut seen: HashMap<&str, (&SourceFile, usize)> = HashMap::new();
+    let mut operations = Vec::with_capacity(raw.len());
+    for (file, entry) in raw {
+        let span = entry.span();
+        let o = entry.get_ref();
+        let id =
+            o.id.as_ref()
+                .ok_or_else(|| missing(file, &span, "id", "give the operation a unique id"))?;
+        if id.get_ref().trim().is_empty() {
+            return Err(bad(
+                file,
+                &id.span(),
+                "id",
+                "an operation id cannot be empty",
+            ));
+        }
+        if let Some(&(first_file, first)) = seen.get(id.get_ref().as_str()) {
+            return Err(file.error(
+                &id.span(),
+                Problem::DuplicateId {
+                    what: "operation",
+                    id: id.get_ref().clone(),
+                    first: first_file.location(first).to_string(),
+                },
+            ));
+        }
+        seen.insert(id.get_ref(), (file, id.span().start));
+        operations.push(operation(file, &span, o, id, owners, start_year, end_year)?);
+    }
+    operations.sort_by(|a, b| a.id.cmp(&b.id));
+    let index: HashMap<&str, usize> = operations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.as_str(), i))
+        .collect();
+    let mut depends_on = Vec::with_capacity(operations.len());
+    for (file, entry) in raw {
+        let o = entry.get_ref();
+        let mut deps = Vec::new();
+        for dep in o.depends_on.iter().flat_map(|list| list.get_ref()) {
+            let Some(&target) = index.get(dep.get_ref().as_str()) else {
+                return Err(unknown_id(file, dep, "operation", index.keys().copied()));
+            };
+            if !deps.contains(&target) {
+                deps.push(target);
+            }
+        }
+        let id =
+            o.id.as_ref()
+                .map(|id| id.get_ref().as_str())
+                .unwrap_or_default();
+        depends_on.push((
+            index[id],
+            deps,
+            *file,
+            o.depends_on.as_ref().map(Spanned::span),
+        ));
+    }
+    for (target, deps, _, _) in &depends_on {
+        operations[*target].depends_on.clone_from(deps);
+    }
+    if let Some(cycle) = find_cycle(&operations) {
+        let first = &operations[cycle[0]].id;
+        let (_, _, file, span) = depends_on
+            .iter()
+            .find(|(target, ..)| &operations[*target].id == first)
+            .expect("every operation has its dependencies recorded");
+        let ids = cycle
+            .iter()
+            .chain(std::iter::once(&cycle[0]))
+            .map(|&i| operations[i].id.clone())
+            .collect();
+        return Err(file.error(&span.clone().unwrap_or(0..0), Problem::Cycle { cycle: ids }));
+    }
+    Ok(operations)
+}
+
+fn operation(
+    file: &SourceFile,
+    span: &std::ops::Range<usize>,
+    o: &RawOperation,
+    id: &Spanned<String>,
+    owners: &OwnerIds<'_>,
+    start_year: Year,
+    end_year: Year,
+) -> Result<Operation> {
+    let required = |value: Option<&Spanned<String>>, field: &str, what: &str| {
+        value
+            .cloned()
+            .ok_or_else(|| missing(file, span, field, what))
+    };
+    let commune_id = required(
+        o.commune.as_ref(),
+        "commune",
+        "name the commune where the operation is (an owner id)",
+    )?;
+    let commune = owners.commune(file, &commune_id, "commune")?;
+    let owner = match &o.owner {
+        Some(owner_id) => owners.owner(file, owner_id)?,
+        None => commune,
+    };
+    let family = check::family(
+        file,
+        &required(
+            o.family.as_ref(),
+            "family",
+            "give its family, e.g. family = \"demolition\"",
+        )?,
+    )?;
+    let cost_raw = o
+        .cost
+        .as_ref()
+        .ok_or_else(|| missing(file, span, "cost", "give its cost excluding VAT"))?;
+    let cost = number::money(file, "cost", cost_raw)?;
+    if !cost.is_positive() {
+        return Err(bad(
+            file,
+            &cost_raw.span(),
+            "cost",
+            "the cost must be greater than 0",
+        ));
+    }
+    let base = check::money_opt(file, "base", o.base.as_ref())?;
+    if let (Some(base), Some(raw_base)) = (base, &o.base) {
+        if base > cost {
+            return Err(bad(
+                file,
+                &raw_base.span(),
+                "base",
+                format!(
+                    "the base {base} is above the cost {cost}; the eligible base is part of the cost"
+                ),
+            ));
+        }
+    }
+    let start = o.start_year.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "start_year",
+            "give the first year it asks for funding",
+        )
+    })?;
+    let duration = o.duration_years.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "duration_years",
+            "give the number of years payments are spread over (at least 1)",
+        )
+    })?;
+    Ok(Operation {
+        id: id.get_ref().clone(),
+        name: o
+            .name
+            .as_ref()
+            .map_or_else(|| id.get_ref().clone(), |n| n.get_ref().clone()),
+        commune,
+        owner,
+        family,
+        site: o.site.as_ref().map(|s| s.get_ref().clone()),
+        mining_estate: o.mining_estate.as_ref().is_some_and(|b| *b.get_ref()),
+        cost,
+        base,
+        units: o
+            .units
+            .as_ref()
+            .map(|u| check::integer(file, u, "units", 0, 1_000_000))
+            .transpose()?
+            .unwrap_or(0) as u32,
+        start_year: check::year_in(file, start, "start_year", start_year, end_year)?,
+        duration_years: check::integer(file, duration, "duration_years", 1, MAX_HORIZON_YEARS)?
+            as u32,
+        priority: o
+            .priority
+            .as_ref()
+            .map(|p| check::integer(file, p, "priority", -1_000_000_000, 1_000_000_000))
+            .transpose()?
+            .unwrap_or(100),
+        depends_on: Vec::new(),
+        vat_rate: check::rate_opt(file, "vat_rate", o.vat_rate.as_ref())?,
+    })
+}
+
+/// A dependency cycle, as operation indices in order, if there is one.
+fn find_cycle(operations: &[Operation]) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut marks = vec![Mark::New; operations.len()];
+    for root in 0..operations.len() {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        // Iterative depth-first search: (node, next dependency to visit).
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        marks[root] = Mark::Open;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&dep) = operations[node].depends_on.get(*next) {
+                *next += 1;
+                match marks[dep] {
+                    Mark::New => {
+                        marks[dep] = Mark::Open;
+                        stack.push((dep, 0));
+                    }
+                    Mark::Open => {
+                        let start = stack
+                            .iter()
+                            .position(|&(n, _)| n == dep)
+                            .expect("open nodes are on the stack");
+                        return Some(stack[start..].iter().map(|&(n, _)| n).collect());
+                    }
+                    Mark::Done => {}
+                }
+            } else {
+                marks[node] = Mark::Done;
+                stack.pop();
+            }
+        }
+    }
+    None
+}

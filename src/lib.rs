@@ -1,0 +1,55 @@
+//! cofinance simulates multi-funder financing plans for urban renewal: funders with yearly
+//! envelopes and rules, operations that ask for money year after year, and what each owner
+//! (commune, intercommunality, landlord) is left to pay against what it can pay.
+//!
+//! Data flows one way:
+//!
+//! - [`input`] reads a dataset (`base.toml`, `operations.csv`) into the validated [`model`];
+//! - [`engine`] runs it year by year, exactly, in integer cents;
+//! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables and the text
+//!   summary, and [`output`] writes files atomically.
+//!
+//! The library never prints and never exits: it returns values or typed [`Error`]s that name
+//! the file, line, column and field.
+//!
+//! ```
+//! use cofinance::input::{SourceFile, load_base_sources};
+//!
+//! let base = SourceFile::new("base.toml", r#"
+//!     name = "exemple"
+//!     start_year = 2004
+//!     end_year = 2004
+//!     [[owner]]
+//!     id = "62498"
+//!     name = "Lens"
+//!     kind = "commune"
+//!     [[funder]]
+//!     id = "anru"
+//!     name = "ANRU"
+//!     envelope = { 2004 = "100000" }
+//!     [[funder.rule]]
+//!     id = "all"
+//!     rate = "0.35"
+//!     [[operation]]
+//!     id = "DEM-1"
+//!     commune = "62498"
+//!     family = "demolition"
+//!     cost = "200000"
+//!     start_year = 2004
+//!     duration_years = 1
+//! "#);
+//! let loaded = load_base_sources(base, None)?;
+//! let outcome = cofinance::engine::run(&loaded.dataset)?;
+//! assert_eq!(outcome.operations[0].grants[0].to_string(), "70000.00");
+//! assert_eq!(outcome.operations[0].residual.to_string(), "130000.00");
+//! # Ok::<(), cofinance::Error>(())
+//! ```
+
+pub mod engine;
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod output;
+pub mod report;
+
+pub use error::{Error, Result};

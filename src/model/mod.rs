@@ -1,0 +1,326 @@
+//! The validated model: what a dataset says once every id is resolved and every number checked.
+//!
+//! Nothing here is raw input: owners, funders and operations refer to each other by index,
+//! money is [`Money`] and rates are [`Rate`]. [`crate::input`] builds a [`Dataset`] from files;
+//! [`crate::scenario`] returns modified copies of one; [`crate::engine`] runs one.
+
+mod family;
+mod money;
+
+pub use family::{Family, OwnerKind};
+pub use money::{Money, Rate, group_thousands};
+
+/// A calendar year.
+pub type Year = i32;
+
+/// Everything the engine needs: the base as written, plus what scenarios added (freezes, VAT
+/// changes).
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub name: String,
+    pub start_year: Year,
+    /// Inclusive: the last year a request can be made.
+    pub end_year: Year,
+    pub public_aid_cap: Rate,
+    pub public_aid_cap_by_family: FamilyMap<Rate>,
+    pub vat: Vat,
+    pub fctva: Option<Fctva>,
+    /// In the order of the file; operations refer to them by index.
+    pub owners: Vec<Owner>,
+    /// In `funder_order`.
+    pub funders: Vec<Funder>,
+    /// Sorted by id: an operation's index is its rank in the output order.
+    pub operations: Vec<Operation>,
+}
+
+impl Dataset {
+    /// The years of the horizon, `start_year..=end_year`.
+    pub fn years(&self) -> std::ops::RangeInclusive<Year> {
+        self.start_year..=self.end_year
+    }
+
+    pub fn horizon_len(&self) -> usize {
+        (self.end_year - self.start_year + 1) as usize
+    }
+
+    pub fn owner_index(&self, id: &str) -> Option<usize> {
+        self.owners.iter().position(|owner| owner.id == id)
+    }
+
+    pub fn funder_index(&self, id: &str) -> Option<usize> {
+        self.funders.iter().position(|funder| funder.id == id)
+    }
+
+    pub fn operation_index(&self, id: &str) -> Option<usize> {
+        self.operations
+            .binary_search_by(|operation| operation.id.as_str().cmp(id))
+            .ok()
+    }
+
+    /// The public-aid cap of an operation's family.
+    pub fn public_cap(&self, family: Family) -> Rate {
+        self.public_aid_cap_by_family
+            .get(family)
+            .unwrap_or(self.public_aid_cap)
+    }
+
+    /// The VAT rate of an operation committed in `year` (MODEL.md §3.3 and §6 `vat`).
+    pub fn vat_rate(&self, operation: &Operation, year: Year) -> Rate {
+        if let Some(rate) = operation.vat_rate {
+            return rate;
+        }
+        let change = self.vat.changes.iter().rev().find(|change| {
+            change.from.is_none_or(|from| year >= from)
+                && change.to.is_none_or(|to| year <= to)
+                && (change.families.is_empty() || change.families.contains(&operation.family))
+        });
+        match change {
+            Some(change) => change.rate,
+            None => self
+                .vat
+                .by_family
+                .get(operation.family)
+                .unwrap_or(self.vat.default),
+        }
+    }
+}
+
+/// A value per family, absent where the dataset gives none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FamilyMap<T>([Option<T>; Family::COUNT]);
+
+impl<T: Copy> FamilyMap<T> {
+    pub fn get(&self, family: Family) -> Option<T> {
+        self.0[family as usize]
+    }
+
+    pub fn set(&mut self, family: Family, value: T) {
+        self.0[family as usize] = Some(value);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Family, T)> + '_ {
+        Family::ALL
+            .iter()
+            .filter_map(|&family| self.get(family).map(|value| (family, value)))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Vat {
+    pub default: Rate,
+    pub by_family: FamilyMap<Rate>,
+    /// Scenario VAT changes, in file order; the last that matches wins.
+    pub changes: Vec<VatChange>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VatChange {
+    pub from: Option<Year>,
+    pub to: Option<Year>,
+    pub families: Vec<Family>,
+    pub rate: Rate,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fctva {
+    pub rate: Rate,
+    pub lag_years: u32,
+    pub owner_kinds: Vec<OwnerKind>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Owner {
+    pub id: String,
+    pub name: String,
+    pub kind: OwnerKind,
+    pub department: Option<String>,
+    pub epci: Option<String>,
+    pub population: Option<u64>,
+    pub potential_per_capita: Option<Money>,
+    pub zus: bool,
+    pub priority_zus: bool,
+    pub article6: bool,
+    /// Self-financing capacity for renewal, per year (communes only).
+    pub capacity_per_year: Money,
+}
+
+/// What a funder does when the year's requests exceed what it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortage {
+    FirstCome,
+    ProRata,
+    Queue,
+}
+
+impl Shortage {
+    pub const NAMES: [&'static str; 3] = ["first-come", "pro-rata", "queue"];
+
+    pub fn parse(text: &str) -> Option<Shortage> {
+        match text {
+            "first-come" => Some(Shortage::FirstCome),
+            "pro-rata" => Some(Shortage::ProRata),
+            "queue" => Some(Shortage::Queue),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shortage::FirstCome => "first-come",
+            Shortage::ProRata => "pro-rata",
+            Shortage::Queue => "queue",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Funder {
+    pub id: String,
+    pub name: String,
+    pub public: bool,
+    pub carry_over: bool,
+    pub shortage: Shortage,
+    pub max_wait_years: Option<u32>,
+    pub decision_lag_years: u32,
+    /// One amount per year of the horizon, from `start_year`.
+    pub envelope: Vec<Money>,
+    /// Freezes in file order (scenarios only).
+    pub freezes: Vec<Freeze>,
+    /// Scenario rules first, then the funder's own.
+    pub rules: Vec<Rule>,
+}
+
+/// Money made unavailable in some years, possibly given back in a later one.
+#[derive(Clone, Debug)]
+pub struct Freeze {
+    /// Per frozen year, the amount frozen (before the clamp to the envelope).
+    pub amounts: Vec<(Year, Money)>,
+    pub release_year: Option<Year>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub when: Conditions,
+    pub rate: Rate,
+    pub max_rate: Rate,
+    pub cap: Option<Money>,
+    pub cap_per_unit: Option<Money>,
+    pub modulations: Vec<Modulation>,
+    /// Decision years in which a `disable-rule` change switched it off.
+    pub disabled: Vec<(Option<Year>, Option<Year>)>,
+}
+
+impl Rule {
+    /// Whether a `disable-rule` change switches the rule off for decisions made in `year`.
+    pub fn is_disabled(&self, year: Year) -> bool {
+        self.disabled.iter().any(|&(from, to)| {
+            from.is_none_or(|from| year >= from) && to.is_none_or(|to| year <= to)
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Modulation {
+    pub when: Conditions,
+    /// Added to the rule's rate; may be negative.
+    pub add: Rate,
+}
+
+/// The conditions of a rule or modulation: all optional, all must hold (MODEL.md §3.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Conditions {
+    pub families: Vec<Family>,
+    pub owner_kinds: Vec<OwnerKind>,
+    /// Owner indices.
+    pub owners: Vec<usize>,
+    /// Commune (owner) indices.
+    pub communes: Vec<usize>,
+    pub departments: Vec<String>,
+    pub epcis: Vec<String>,
+    pub zus: Option<bool>,
+    pub priority_zus: Option<bool>,
+    pub article6: Option<bool>,
+    pub mining_estate: Option<bool>,
+    pub potential_below: Option<Money>,
+    pub potential_at_least: Option<Money>,
+    pub from: Option<Year>,
+    pub to: Option<Year>,
+}
+
+impl Conditions {
+    /// Whether the conditions that do not depend on the year hold for an operation.
+    pub fn holds_for(&self, operation: &Operation, owners: &[Owner]) -> bool {
+        let commune = &owners[operation.commune];
+        let owner = &owners[operation.owner];
+        (self.families.is_empty() || self.families.contains(&operation.family))
+            && (self.owner_kinds.is_empty() || self.owner_kinds.contains(&owner.kind))
+            && (self.owners.is_empty() || self.owners.contains(&operation.owner))
+            && (self.communes.is_empty() || self.communes.contains(&operation.commune))
+            && (self.departments.is_empty()
+                || commune
+                    .department
+                    .as_ref()
+                    .is_some_and(|department| self.departments.contains(department)))
+            && (self.epcis.is_empty()
+                || commune
+                    .epci
+                    .as_ref()
+                    .is_some_and(|epci| self.epcis.contains(epci)))
+            && self.zus.is_none_or(|zus| commune.zus == zus)
+            && self
+                .priority_zus
+                .is_none_or(|priority| commune.priority_zus == priority)
+            && self
+                .article6
+                .is_none_or(|article6| commune.article6 == article6)
+            && self
+                .mining_estate
+                .is_none_or(|estate| operation.mining_estate == estate)
+            && self.potential_below.is_none_or(|limit| {
+                commune
+                    .potential_per_capita
+                    .is_some_and(|potential| potential < limit)
+            })
+            && self.potential_at_least.is_none_or(|limit| {
+                commune
+                    .potential_per_capita
+                    .is_some_and(|potential| potential >= limit)
+            })
+    }
+
+    /// Whether the year conditions hold for a decision made in `year`.
+    pub fn holds_in(&self, year: Year) -> bool {
+        self.from.is_none_or(|from| year >= from) && self.to.is_none_or(|to| year <= to)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub id: String,
+    pub name: String,
+    /// Index of the commune (an owner of kind commune) where it is.
+    pub commune: usize,
+    /// Index of the owner who carries it and pays the residual.
+    pub owner: usize,
+    pub family: Family,
+    pub site: Option<String>,
+    pub mining_estate: bool,
+    pub cost: Money,
+    /// The eligible base as written; `None` means the cost.
+    pub base: Option<Money>,
+    pub units: u32,
+    pub start_year: Year,
+    pub duration_years: u32,
+    pub priority: i64,
+    /// Indices of the operations that must be decided first.
+    pub depends_on: Vec<usize>,
+    pub vat_rate: Option<Rate>,
+}
+
+impl Operation {
+    /// The eligible base: as written, or the cost.
+    pub fn base(&self) -> Money {
+        self.base.unwrap_or(self.cost)
+    }
+}

@@ -1,0 +1,322 @@
+//! Exact money and rates.
+//!
+//! Money is a whole number of cents in an `i64`; a rate is a whole number of millionths. Both
+//! come from `Decimal` at the edges (input, scenario factors) and go back to `Decimal` or text
+//! for output. Every rounding of the model happens here, in named functions:
+//! [`Money::times`] rounds half away from zero, [`Money::floor_div`] and
+//! [`Money::floor_share`] round toward zero.
+//!
+//! The engine's sums cannot overflow: [`crate::engine`] refuses, before it starts, a dataset
+//! whose total money could exceed [`Money::SAFE_TOTAL`].
+
+use rust_decimal::Decimal;
+use std::fmt;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+
+/// An exact amount of euros, in cents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i64);
+
+/// A rate (or share, or modulation) in millionths: `Rate::ONE` is 100 %.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rate(i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+    /// The largest amount a dataset may write: just under 10^15 euros.
+    pub const MAX_INPUT: Money = Money(100_000_000_000_000_000 - 1);
+    /// The bound on the total of all the money of one run, so that no sum overflows.
+    pub const SAFE_TOTAL: i128 = (i64::MAX / 4) as i128;
+
+    pub const fn from_cents(cents: i64) -> Money {
+        Money(cents)
+    }
+
+    pub const fn cents(self) -> i64 {
+        self.0
+    }
+
+    /// Whole euros, for tests and literals.
+    pub const fn euros(euros: i64) -> Money {
+        Money(euros * 100)
+    }
+
+    /// The exact amount of a decimal with at most two decimals that lies within the input
+    /// bounds; `None` otherwise.
+    pub fn from_decimal(value: Decimal) -> Option<Money> {
+        let value = value.normalize();
+        if value.scale() > 2 {
+            return None;
+        }
+        let cents = value.checked_mul(Decimal::ONE_HUNDRED)?;
+        let cents = i64::try_from(cents.mantissa() / 10_i128.pow(cents.scale())).ok()?;
+        Some(Money(cents))
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+
+    /// `round(self × rate)` to the cent, half away from zero.
+    pub fn times(self, rate: Rate) -> Money {
+        Money(round_div(
+            i128::from(self.0) * i128::from(rate.0),
+            Rate::SCALE,
+        ))
+    }
+
+    /// `round(self × factor)` to the cent, half away from zero, for scenario factors of any
+    /// precision. `None` when the result does not fit.
+    pub fn times_decimal(self, factor: Decimal) -> Option<Money> {
+        let exact = self.to_decimal().checked_mul(factor)?;
+        let rounded =
+            exact.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        Money::from_decimal(rounded)
+    }
+
+    /// `floor(self / parts)` to the cent (toward zero).
+    pub fn floor_div(self, parts: i64) -> Money {
+        Money(self.0 / parts)
+    }
+
+    /// `floor(self × numerator / denominator)` to the cent, toward zero: the pro-rata share.
+    pub fn floor_share(self, numerator: Money, denominator: Money) -> Money {
+        let product = i128::from(self.0) * i128::from(numerator.0);
+        Money((product / i128::from(denominator.0)) as i64)
+    }
+
+    /// `self × n`, for a per-unit cap.
+    pub fn times_count(self, n: u32) -> Money {
+        Money(self.0.saturating_mul(i64::from(n)))
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0 > 0
+    }
+
+    pub fn max0(self) -> Money {
+        Money(self.0.max(0))
+    }
+
+    /// French formatting for officials: `1 234 567,89 €`.
+    pub fn fr(self) -> String {
+        format!("{} €", self.fr_number())
+    }
+
+    /// French formatting without the euro sign: `1 234 567,89`.
+    pub fn fr_number(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{},{:02}", group_thousands(abs / 100), abs % 100)
+    }
+}
+
+/// Digits grouped by three with spaces, the French way.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `round(numerator / denominator)`, half away from zero, for a positive denominator.
+fn round_div(numerator: i128, denominator: i128) -> i64 {
+    let half = denominator / 2;
+    let rounded = if numerator >= 0 {
+        (numerator + half) / denominator
+    } else {
+        (numerator - half) / denominator
+    };
+    rounded as i64
+}
+
+impl fmt::Display for Money {
+    /// The output form of MODEL.md: exactly two decimals, a dot, no grouping.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl serde::Serialize for Money {
+    /// As a string with exactly two decimals (`"1250000.00"`), as MODEL.md §5 wants.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0 + other.0)
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, other: Money) -> Money {
+        Money(self.0 - other.0)
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, other: Money) {
+        self.0 += other.0;
+    }
+}
+
+impl SubAssign for Money {
+    fn sub_assign(&mut self, other: Money) {
+        self.0 -= other.0;
+    }
+}
+
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+impl Rate {
+    pub const ZERO: Rate = Rate(0);
+    pub const ONE: Rate = Rate(1_000_000);
+    const SCALE: i128 = 1_000_000;
+
+    pub const fn from_millionths(millionths: i64) -> Rate {
+        Rate(millionths)
+    }
+
+    pub const fn millionths(self) -> i64 {
+        self.0
+    }
+
+    /// The exact rate of a decimal with at most six decimals; `None` otherwise (or when it is
+    /// absurdly large).
+    pub fn from_decimal(value: Decimal) -> Option<Rate> {
+        let value = value.normalize();
+        if value.scale() > 6 {
+            return None;
+        }
+        let scaled = value.checked_mul(Decimal::from(1_000_000))?;
+        let millionths = i64::try_from(scaled.mantissa() / 10_i128.pow(scaled.scale())).ok()?;
+        Some(Rate(millionths))
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 6).normalize()
+    }
+
+    /// Clamped to `[0, max]`.
+    pub fn clamp_to(self, max: Rate) -> Rate {
+        Rate(self.0.min(max.0).max(0))
+    }
+
+    /// `1 + self`, the factor that turns a cost into a cost including VAT.
+    pub fn one_plus(self) -> Rate {
+        Rate(Rate::ONE.0 + self.0)
+    }
+
+    /// French percentage: `35,5 %`.
+    pub fn fr_percent(self) -> String {
+        let percent = Decimal::new(self.0, 4).normalize();
+        format!("{} %", percent.to_string().replace('.', ","))
+    }
+}
+
+impl Add for Rate {
+    type Output = Rate;
+    fn add(self, other: Rate) -> Rate {
+        Rate(self.0 + other.0)
+    }
+}
+
+impl fmt::Display for Rate {
+    /// The shortest decimal spelling: `0.35`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_decimal())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        // 333 333.33 × 0.50 = 166 666.665 → 166 666.67
+        let base = Money::from_decimal(dec("333333.33")).unwrap();
+        assert_eq!(
+            base.times(Rate::from_decimal(dec("0.5")).unwrap())
+                .to_string(),
+            "166666.67"
+        );
+        // 2.345 → 2.35 (banker's rounding would give 2.34)
+        assert_eq!(
+            Money::from_cents(469).times(Rate::from_millionths(500_000)),
+            Money(235)
+        );
+        assert_eq!(
+            Money::from_cents(-469).times(Rate::from_millionths(500_000)),
+            Money(-235)
+        );
+    }
+
+    #[test]
+    fn floors_toward_zero() {
+        assert_eq!(Money::from_cents(9_866_667).floor_div(3), Money(3_288_889));
+        assert_eq!(
+            Money::from_cents(100).floor_share(Money(2), Money(3)),
+            Money(66),
+            "1.00 × 2/3 = 0.666… floors to 0.66"
+        );
+    }
+
+    #[test]
+    fn reads_decimals_exactly_and_refuses_extra_digits() {
+        assert_eq!(
+            Money::from_decimal(dec("4200000.50")),
+            Some(Money(420_000_050))
+        );
+        assert_eq!(Money::from_decimal(dec("1.500")), Some(Money(150)));
+        assert_eq!(Money::from_decimal(dec("1.505")), None);
+        assert_eq!(Rate::from_decimal(dec("0.15482")), Some(Rate(154_820)));
+        assert_eq!(Rate::from_decimal(dec("0.1234567")), None);
+    }
+
+    #[test]
+    fn formats_the_french_way() {
+        assert_eq!(Money::from_cents(123_456_789).fr(), "1 234 567,89 €");
+        assert_eq!(Money::from_cents(-5).fr(), "-0,05 €");
+        assert_eq!(Money::from_cents(100_000).fr_number(), "1 000,00");
+        assert_eq!(Rate::from_millionths(355_000).fr_percent(), "35,5 %");
+        assert_eq!(Money::from_cents(-123).to_string(), "-1.23");
+    }
+
+    #[test]
+    fn scales_by_decimal_factors() {
+        let cost = Money::euros(1_000);
+        assert_eq!(cost.times_decimal(dec("1.15")), Some(Money::euros(1_150)));
+        assert_eq!(
+            Money::from_cents(1).times_decimal(dec("0.5")),
+            Some(Money(1))
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! `allocations.csv`, `funders.csv`, `owners.csv`: the facts of `summary.json` as flat tables,
+//! one header line, money with two decimals and a dot, as spreadsheets import it.
+
+use super::Run;
+use super::rows;
+use crate::model::{Money, Year};
+use serde::Serialize;
+
+/// One grant: an operation and one funder.
+#[derive(Debug, Serialize)]
+struct AllocationRow<'a> {
+    operation: &'a str,
+    commune: &'a str,
+    owner: &'a str,
+    family: &'static str,
+    commit_year: Option<Year>,
+    cost: Money,
+    cost_ttc: Money,
+    funder: &'a str,
+    grant: Money,
+    reason: &'static str,
+    residual: Money,
+}
+
+/// One funder-year of the ledger.
+#[derive(Debug, Serialize)]
+struct FunderRow<'a> {
+    funder: &'a str,
+    year: Year,
+    envelope: Money,
+    frozen: Money,
+    released: Money,
+    available: Money,
+    requested: Money,
+    granted: Money,
+    waiting: Money,
+    unused: Money,
+    carried: Money,
+    lapsed: Money,
+    exhaustion_year: Option<Year>,
+}
+
+/// One owner-year.
+#[derive(Debug, Serialize)]
+struct OwnerRow<'a> {
+    owner: &'a str,
+    kind: &'static str,
+    year: Year,
+    residual_paid: Money,
+    capacity: Option<Money>,
+    gap: Option<Money>,
+    residual_total: Money,
+    fctva_total: Money,
+    shortfall: Option<Money>,
+}
+
+fn to_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row).expect("flat rows always serialize");
+    }
+    writer.into_inner().expect("writing to memory cannot fail")
+}
+
+pub fn allocations(run: &Run<'_>) -> Vec<u8> {
+    to_bytes(rows::operations(run).iter().flat_map(|op| {
+        op.grants
+            .0
+            .iter()
+            .zip(&op.reasons.0)
+            .map(move |(&(funder, grant), &(_, reason))| AllocationRow {
+                operation: op.id,
+                commune: op.commune,
+                owner: op.owner,
+                family: op.family,
+                commit_year: op.commit_year,
+                cost: op.cost,
+                cost_ttc: op.cost_ttc,
+                funder,
+                grant,
+                reason,
+                residual: op.residual,
+            })
+    }))
+}
+
+pub fn funders(run: &Run<'_>) -> Vec<u8> {
+    to_bytes(rows::funders(run).iter().flat_map(|f| {
+        f.years.iter().map(move |y| FunderRow {
+            funder: f.id,
+            year: y.year,
+            envelope: y.envelope,
+            frozen: y.frozen,
+            released: y.released,
+            available: y.available,
+            requested: y.requested,
+            granted: y.granted,
+            waiting: y.waiting,
+            unused: y.unused,
+            carried: y.carried,
+            lapsed: y.lapsed,
+            exhaustion_year: f.exhaustion_year,
+        })
+    }))
+}
+
+pub fn owners(run: &Run<'_>) -> Vec<u8> {
+    to_bytes(rows::owners(run).iter().flat_map(|o| {
+        o.years.iter().map(move |y| OwnerRow {
+            owner: o.id,
+            kind: o.kind,
+            year: y.year,
+            residual_paid: y.residual_paid,
+            capacity: y.capacity,
+            gap: y.gap,
+            residual_total: o.residual_total,
+            fctva_total: o.fctva_total,
+            shortfall: o.shortfall,
+        })
+    }))
+}
