@@ -1,4 +1,4 @@
-//! Rebuilds the binary when the embedded default dataset changes (include_dir cannot tell
+//! Rebuilds the binary when the embedded default dataset changes (`include_dir` cannot tell
 //! cargo which files it read).
 
 fn main() {

@@ -21,11 +21,8 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input file that does not parse or does not make sense.
-    #[error("{location}: {problem}")]
-    Input {
-        location: Location,
-        problem: Problem,
-    },
+    #[error("{0}")]
+    Input(Box<InputError>),
     /// A path given on the command line that cannot be read.
     #[error("{path}: {reason}")]
     Read { path: String, reason: String },
@@ -41,7 +38,7 @@ impl Error {
     /// The process exit code: 2 for bad input, 1 for a failure while running.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } | Error::Read { .. } | Error::Limit { .. } => 2,
+            Error::Input(_) | Error::Read { .. } | Error::Limit { .. } => 2,
             Error::Write { .. } => 1,
         }
     }
@@ -56,6 +53,14 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What is wrong with an input, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {problem}")]
+pub struct InputError {
+    pub location: Location,
+    pub problem: Problem,
+}
+
 /// What is wrong with an input, without the where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
@@ -69,8 +74,9 @@ pub enum Problem {
     /// A value of the wrong type or outside its range, with what to write instead.
     #[error("field \"{field}\": {message}")]
     BadValue { field: String, message: String },
-    #[error("{what} \"{id}\" is not defined{hint}")]
+    #[error("field \"{field}\": {what} \"{id}\" is not defined{hint}")]
     UnknownId {
+        field: String,
         what: &'static str,
         id: String,
         hint: Hint,
@@ -111,13 +117,21 @@ impl fmt::Display for Hint {
     }
 }
 
-/// The known name closest to `unknown` by edit distance (ignoring case), if it is close.
+/// The known name closest to `unknown` by edit distance (ignoring case), if it is close; a
+/// name that starts with what was typed (`capacity` for `capacity_per_year`) counts as close.
 pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     let unknown_lower = unknown.to_lowercase();
     let limit = (unknown.chars().count() / 3).max(2);
     known
         .iter()
-        .map(|&name| (edit_distance(&unknown_lower, &name.to_lowercase()), name))
+        .map(|&name| {
+            let lower = name.to_lowercase();
+            let mut distance = edit_distance(&unknown_lower, &lower);
+            if unknown_lower.len() >= 3 && lower.starts_with(&unknown_lower) {
+                distance = distance.min(limit);
+            }
+            (distance, name)
+        })
         .filter(|&(distance, _)| distance <= limit)
         .min_by_key(|&(distance, name)| (distance, name))
         .map(|(_, name)| name)
@@ -147,6 +161,10 @@ mod tests {
         assert_eq!(closest("anrru", &["anru", "anah", "region"]), Some("anru"));
         assert_eq!(closest("ANRU", &["anru", "anah"]), Some("anru"));
         assert_eq!(closest("xyzzy", &["anru", "anah"]), None);
+        assert_eq!(
+            closest("capacity", &["cap", "capacity_per_year"]),
+            Some("capacity_per_year")
+        );
         assert_eq!(
             Hint::closest("rat", ["rate", "cap"]).to_string(),
             " (did you mean \"rate\"?)"

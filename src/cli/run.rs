@@ -4,6 +4,7 @@ use cofinance::engine::Plan;
 use cofinance::input::{self, Loaded};
 use cofinance::output::{self, OutputFile};
 use cofinance::report::{self, Manifest, Run};
+use std::fmt::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -51,11 +52,12 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         Format::Table => {
             let mut text = report::table::summary(&run);
             let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "\nWritten to {}/: {}\n",
                 args.out.display(),
                 names.join(", ")
-            ));
+            );
             super::print(&text);
         }
     }

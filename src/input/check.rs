@@ -41,12 +41,14 @@ pub fn missing(file: &SourceFile, span: &Range<usize>, field: &str, what: &str) 
 pub fn unknown_id<'a>(
     file: &SourceFile,
     value: &Spanned<String>,
+    field: &str,
     what: &'static str,
     known: impl IntoIterator<Item = &'a str>,
 ) -> Error {
     file.error(
         &value.span(),
         Problem::UnknownId {
+            field: field.to_owned(),
             what,
             id: value.get_ref().clone(),
             hint: Hint::closest(value.get_ref(), known),
@@ -68,7 +70,7 @@ pub fn integer(
             file,
             &value.span(),
             field,
-            format!("{v} is outside [{low}, {high}]; give a value within it"),
+            format!("{v} is out of range: give a whole number from {low} to {high}"),
         ));
     }
     Ok(v)
@@ -122,24 +124,35 @@ pub fn year_range(
     Ok((from_year, to_year))
 }
 
-pub fn family(file: &SourceFile, value: &Spanned<String>) -> Result<Family> {
-    Family::parse(value.get_ref()).ok_or_else(|| unknown_id(file, value, "family", Family::ids()))
+pub fn family(file: &SourceFile, value: &Spanned<String>, field: &str) -> Result<Family> {
+    Family::parse(value.get_ref())
+        .ok_or_else(|| unknown_id(file, value, field, "family", Family::ids()))
 }
 
-pub fn families(file: &SourceFile, list: Option<&RawList>) -> Result<Vec<Family>> {
+pub fn families(file: &SourceFile, list: Option<&RawList>, field: &str) -> Result<Vec<Family>> {
     list.map_or(Ok(Vec::new()), |list| {
-        list.get_ref().iter().map(|v| family(file, v)).collect()
+        list.get_ref()
+            .iter()
+            .map(|v| family(file, v, field))
+            .collect()
     })
 }
 
-pub fn owner_kind(file: &SourceFile, value: &Spanned<String>) -> Result<OwnerKind> {
+pub fn owner_kind(file: &SourceFile, value: &Spanned<String>, field: &str) -> Result<OwnerKind> {
     OwnerKind::parse(value.get_ref())
-        .ok_or_else(|| unknown_id(file, value, "owner kind", OwnerKind::ids()))
+        .ok_or_else(|| unknown_id(file, value, field, "owner kind", OwnerKind::ids()))
 }
 
-pub fn owner_kinds(file: &SourceFile, list: Option<&RawList>) -> Result<Vec<OwnerKind>> {
+pub fn owner_kinds(
+    file: &SourceFile,
+    list: Option<&RawList>,
+    field: &str,
+) -> Result<Vec<OwnerKind>> {
     list.map_or(Ok(Vec::new()), |list| {
-        list.get_ref().iter().map(|v| owner_kind(file, v)).collect()
+        list.get_ref()
+            .iter()
+            .map(|v| owner_kind(file, v, field))
+            .collect()
     })
 }
 
@@ -166,16 +179,24 @@ impl<'a> OwnerIds<'a> {
         OwnerIds { owners, by_id }
     }
 
-    pub fn owner(&self, file: &SourceFile, id: &Spanned<String>) -> Result<usize> {
+    pub fn owner(&self, file: &SourceFile, id: &Spanned<String>, field: &str) -> Result<usize> {
         self.by_id
             .get(id.get_ref().as_str())
             .copied()
-            .ok_or_else(|| unknown_id(file, id, "owner", self.owners.iter().map(|o| o.id.as_str())))
+            .ok_or_else(|| {
+                unknown_id(
+                    file,
+                    id,
+                    field,
+                    "owner",
+                    self.owners.iter().map(|o| o.id.as_str()),
+                )
+            })
     }
 
     /// An owner that must be a commune (where an operation is).
     pub fn commune(&self, file: &SourceFile, id: &Spanned<String>, field: &str) -> Result<usize> {
-        let index = self.owner(file, id)?;
+        let index = self.owner(file, id, field)?;
         let kind = self.owners[index].kind;
         if kind != OwnerKind::Commune {
             return Err(bad(
@@ -212,7 +233,7 @@ pub fn rate_opt(
 /// A table of rates keyed by family (`by_family`, `public_aid_cap_by_family`).
 pub fn family_rates(file: &SourceFile, map: &RawMap, field: &str) -> Result<Vec<(Family, Rate)>> {
     map.iter()
-        .map(|(key, value)| Ok((family(file, key)?, number::rate(file, field, value)?)))
+        .map(|(key, value)| Ok((family(file, key, field)?, number::rate(file, field, value)?)))
         .collect()
 }
 
@@ -319,7 +340,7 @@ pub fn conditions(file: &SourceFile, r: &RawRule, owners: &OwnerIds<'_>) -> Resu
         list.map_or(Ok(Vec::new()), |l| {
             l.get_ref()
                 .iter()
-                .map(|id| owners.owner(file, id))
+                .map(|id| owners.owner(file, id, "owners"))
                 .collect()
         })
     };
@@ -330,8 +351,8 @@ pub fn conditions(file: &SourceFile, r: &RawRule, owners: &OwnerIds<'_>) -> Resu
             .collect::<Result<Vec<_>>>()
     })?;
     Ok(Conditions {
-        families: families(file, r.families.as_ref())?,
-        owner_kinds: owner_kinds(file, r.owner_kinds.as_ref())?,
+        families: families(file, r.families.as_ref(), "families")?,
+        owner_kinds: owner_kinds(file, r.owner_kinds.as_ref(), "owner_kinds")?,
         owners: owner_ids(r.owners.as_ref())?,
         communes: commune_ids,
         departments: strings(r.departments.as_ref()),

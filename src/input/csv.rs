@@ -65,7 +65,7 @@ pub(super) fn read_operations(file: &SourceFile) -> Result<Vec<Spanned<RawOperat
             ));
         }
         let mut operation = RawOperation::default();
-        for (field, cell) in fields.iter().zip(row) {
+        for (field, cell) in fields.iter().zip(&row) {
             set_field(file, &mut operation, field, cell)?;
         }
         operations.push(Spanned::new(row_span, operation));
@@ -73,7 +73,7 @@ pub(super) fn read_operations(file: &SourceFile) -> Result<Vec<Spanned<RawOperat
     Ok(operations)
 }
 
-fn set_field(file: &SourceFile, op: &mut RawOperation, field: &str, cell: Cell) -> Result<()> {
+fn set_field(file: &SourceFile, op: &mut RawOperation, field: &str, cell: &Cell) -> Result<()> {
     let text = cell.text.trim();
     if text.is_empty() {
         return Ok(());
@@ -284,7 +284,7 @@ mod tests {
         assert_eq!(file.slice(&deps[1].span()), "C");
         assert_eq!(
             file.location(deps[1].span().start).to_string(),
-            "ops.csv:4:13"
+            "ops.csv:4:14"
         );
     }
 

@@ -57,9 +57,10 @@ pub fn load_base_sources(base_file: SourceFile, csv_file: Option<SourceFile>) ->
     if let Some(file) = &csv_file {
         operations.extend(csv_operations.into_iter().map(|o| (file, o)));
     }
-    let dataset = validate::dataset(&base_file, raw, &operations)?;
-    let mut inputs = vec![base_file.clone()];
-    inputs.extend(csv_file.clone());
+    let dataset = validate::dataset(&base_file, &raw, &operations)?;
+    drop(operations);
+    let mut inputs = vec![base_file];
+    inputs.extend(csv_file);
     Ok(Loaded { dataset, inputs })
 }
 

@@ -125,15 +125,27 @@ pub fn read(
             normal.scale()
         )));
     }
-    let (low, high, range) = match kind {
+    let (low, high, rule) = match kind {
         NumKind::Money => (
             Decimal::ZERO,
             Decimal::from(1_000_000_000_000_000_i64),
-            "[0, 10^15[",
+            "money must be at least 0 and below 10^15 euros",
         ),
-        NumKind::Rate => (Decimal::ZERO, Decimal::ONE, "[0, 1]"),
-        NumKind::SignedRate => (Decimal::NEGATIVE_ONE, Decimal::ONE, "[-1, 1]"),
-        NumKind::Factor => (Decimal::ZERO, Decimal::from(1_000_000), "[0, 1000000]"),
+        NumKind::Rate => (
+            Decimal::ZERO,
+            Decimal::ONE,
+            "a rate lies between 0 and 1 (0.35 for 35 %)",
+        ),
+        NumKind::SignedRate => (
+            Decimal::NEGATIVE_ONE,
+            Decimal::ONE,
+            "a modulation adds between -1 and 1 (0.10 for ten points)",
+        ),
+        NumKind::Factor => (
+            Decimal::ZERO,
+            Decimal::from(1_000_000),
+            "a factor lies between 0 and 1000000",
+        ),
     };
     let inside = value >= low
         && if kind == NumKind::Money {
@@ -142,9 +154,7 @@ pub fn read(
             value <= high
         };
     if !inside {
-        return Err(bad(format!(
-            "{value} is outside {range}; give a value within it"
-        )));
+        return Err(bad(format!("{value} is out of range: {rule}")));
     }
     Ok(value)
 }
@@ -238,12 +248,12 @@ mod tests {
         assert!(
             read_as("1.5", NumKind::Rate)
                 .unwrap_err()
-                .contains("outside [0, 1]")
+                .contains("out of range: a rate lies between 0 and 1")
         );
         assert!(
             read_as("-1", NumKind::Money)
                 .unwrap_err()
-                .contains("outside")
+                .contains("money must be at least 0")
         );
         assert!(
             read_as("\"1 000\"", NumKind::Money)

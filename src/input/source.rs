@@ -1,9 +1,10 @@
 //! Where input text comes from (a folder on disk, or the default dataset embedded in the
 //! binary), and how a byte offset in it becomes a line and column for an error.
 
-use crate::error::{Error, Location, Problem, Result};
+use crate::error::{Error, InputError, Location, Problem, Result};
 use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
+use std::fmt::Write;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
@@ -49,10 +50,10 @@ impl SourceFile {
 
     /// An input error at the start of a span.
     pub fn error(&self, span: &Range<usize>, problem: Problem) -> Error {
-        Error::Input {
+        Error::Input(Box::new(InputError {
             location: self.location(span.start),
             problem,
-        }
+        }))
     }
 
     /// The text of a span (empty if the span is out of range).
@@ -62,7 +63,12 @@ impl SourceFile {
 
     pub fn sha256(&self) -> String {
         let digest = Sha256::digest(self.text.as_bytes());
-        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+        digest
+            .iter()
+            .fold(String::with_capacity(64), |mut hex, byte| {
+                let _ = write!(hex, "{byte:02x}");
+                hex
+            })
     }
 }
 

@@ -20,7 +20,7 @@ const MAX_HORIZON_YEARS: i64 = 100;
 /// `operations.csv` (each with the file it comes from).
 pub(super) fn dataset(
     base_file: &SourceFile,
-    raw: RawBase,
+    raw: &RawBase,
     operations: &[(&SourceFile, Spanned<RawOperation>)],
 ) -> Result<Dataset> {
     let file = base_file;
@@ -61,7 +61,7 @@ pub(super) fn dataset(
 
     let owners = owners(file, &raw.owner)?;
     let owner_ids = OwnerIds::new(&owners);
-    let funders = funders(file, &raw, &owner_ids, start_year, end_year)?;
+    let funders = funders(file, raw, &owner_ids, start_year, end_year)?;
 
     let mut public_aid_cap_by_family = FamilyMap::default();
     if let Some(map) = &raw.public_aid_cap_by_family {
@@ -86,7 +86,7 @@ pub(super) fn dataset(
         .map(|f| {
             let f = f.get_ref();
             let owner_kinds = match &f.owner_kinds {
-                Some(list) => check::owner_kinds(file, Some(list))?,
+                Some(list) => check::owner_kinds(file, Some(list), "owner_kinds")?,
                 None => vec![OwnerKind::Commune, OwnerKind::Epci],
             };
             Ok(Fctva {
@@ -147,7 +147,7 @@ fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
         owners.push(Owner {
             id: id.clone(),
             name: o.name.get_ref().clone(),
-            kind: check::owner_kind(file, &o.kind)?,
+            kind: check::owner_kind(file, &o.kind, "kind")?,
             department: o.department.as_ref().map(|d| d.get_ref().clone()),
             epci: o.epci.as_ref().map(|e| e.get_ref().clone()),
             population: population.map(|p| p as u64),
@@ -210,7 +210,13 @@ fn funders(
     let mut ordered: Vec<Funder> = Vec::with_capacity(funders.len());
     for id in order.get_ref() {
         let Some(index) = known.iter().position(|k| k == id.get_ref()) else {
-            return Err(unknown_id(file, id, "funder", known.iter().copied()));
+            return Err(unknown_id(
+                file,
+                id,
+                "funder_order",
+                "funder",
+                known.iter().copied(),
+            ));
         };
         if ordered.iter().any(|f| &f.id == id.get_ref()) {
             return Err(bad(
@@ -251,8 +257,9 @@ fn funder(
 ) -> Result<Funder> {
     let shortage = match &f.shortage {
         None => Shortage::FirstCome,
-        Some(text) => Shortage::parse(text.get_ref())
-            .ok_or_else(|| unknown_id(file, text, "shortage policy", Shortage::NAMES))?,
+        Some(text) => Shortage::parse(text.get_ref()).ok_or_else(|| {
+            unknown_id(file, text, "shortage", "shortage policy", Shortage::NAMES)
+        })?,
     };
     let max_wait_years = f
         .max_wait_years
@@ -444,9 +451,15 @@ fn operations(
     for (file, entry) in raw {
         let o = entry.get_ref();
         let mut deps = Vec::new();
-        for dep in o.depends_on.iter().flat_map(|list| list.get_ref()) {
+        for dep in o.depends_on.iter().flat_map(Spanned::get_ref) {
             let Some(&target) = index.get(dep.get_ref().as_str()) else {
-                return Err(unknown_id(file, dep, "operation", index.keys().copied()));
+                return Err(unknown_id(
+                    file,
+                    dep,
+                    "depends_on",
+                    "operation",
+                    index.keys().copied(),
+                ));
             };
             if !deps.contains(&target) {
                 deps.push(target);
@@ -503,7 +516,7 @@ fn operation(
     )?;
     let commune = owners.commune(file, &commune_id, "commune")?;
     let owner = match &o.owner {
-        Some(owner_id) => owners.owner(file, owner_id)?,
+        Some(owner_id) => owners.owner(file, owner_id, "owner")?,
         None => commune,
     };
     let family = check::family(
@@ -513,6 +526,7 @@ fn operation(
             "family",
             "give its family, e.g. family = \"demolition\"",
         )?,
+        "family",
     )?;
     let cost_raw = o
         .cost

@@ -4,6 +4,7 @@
 
 use super::Run;
 use crate::model::{Money, OwnerKind};
+use std::fmt::Write;
 
 /// A plain-text table: a header line, a rule, then rows; text columns left-aligned, the others
 /// right-aligned.
@@ -73,28 +74,30 @@ pub fn summary(run: &Run<'_>) -> String {
     let dataset = run.dataset;
     let outcome = run.outcome;
     let mut out = String::new();
-    match run.scenario {
-        Some(scenario) => out.push_str(&format!("{} — scenario: {scenario}\n", dataset.name)),
-        None => out.push_str(&format!("{}\n", dataset.name)),
-    }
+    let _ = match run.scenario {
+        Some(scenario) => writeln!(out, "{} — scenario: {scenario}", dataset.name),
+        None => writeln!(out, "{}", dataset.name),
+    };
     let not_asked = outcome
         .operations
         .iter()
         .filter(|o| o.commit_year.is_none())
         .count();
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "{} operations, {} funders, {} owners, horizon {}-{}",
         dataset.operations.len(),
         dataset.funders.len(),
         dataset.owners.len(),
         dataset.start_year,
         dataset.end_year
-    ));
+    );
     if not_asked > 0 {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "; {not_asked} operation{} could not ask for funding in time (dependencies not decided)",
             if not_asked == 1 { "" } else { "s" }
-        ));
+        );
     }
     out.push_str("\n\n");
 
