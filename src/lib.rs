@@ -51,5 +51,6 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod report;
+pub mod scenario;
 
 pub use error::{Error, Result};

@@ -3,7 +3,9 @@
 //! Exit codes: 0 ok, 1 failure while running (e.g. an output that cannot be written), 2 bad
 //! input or usage.
 
+mod compare;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -22,6 +24,12 @@ enum Command {
     /// Run a dataset (or a scenario) and write summary.json, allocations.csv, funders.csv and
     /// owners.csv.
     Run(run::RunArgs),
+    /// Run several scenarios of one base in parallel and show each beside the first; write
+    /// compare.json and compare.csv.
+    Compare(compare::CompareArgs),
+    /// Vary one or two numbers of a scenario over a grid, in parallel, and find each commune's
+    /// stress threshold; write sweep.json and sweep.csv.
+    Sweep(sweep::SweepArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -41,6 +49,8 @@ pub(crate) fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -1,9 +1,9 @@
 //! `cofinance run [PATH] [--out DIR] [--format table|json]`.
 
 use cofinance::engine::Plan;
-use cofinance::input::{self, Loaded};
 use cofinance::output::{self, OutputFile};
 use cofinance::report::{self, Manifest, Run};
+use cofinance::scenario;
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -17,8 +17,8 @@ pub(crate) enum Format {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct RunArgs {
-    /// A base.toml (with the operations.csv beside it, if any) or a dataset folder; the
-    /// embedded default dataset when omitted.
+    /// A base.toml (with the operations.csv beside it, if any), a scenario file, or a dataset
+    /// folder; the embedded default dataset when omitted.
     path: Option<PathBuf>,
     /// Folder to write the outputs into (created; files replaced atomically).
     #[arg(long, default_value = "out")]
@@ -29,13 +29,12 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
-    let (files, path) = input::resolve(args.path.as_deref());
-    let Loaded { dataset, inputs } = input::load_base(files, &path)?;
-    let outcome = Plan::new(&dataset)?.run();
-    let manifest = Manifest::new(&inputs, None);
+    let target = scenario::read(args.path.as_deref())?.target()?;
+    let outcome = Plan::new(&target.dataset)?.run();
+    let manifest = Manifest::new(&target.inputs, None);
     let run = Run {
-        scenario: None,
-        dataset: &dataset,
+        scenario: target.scenario.as_deref(),
+        dataset: &target.dataset,
         outcome: &outcome,
         manifest: &manifest,
     };

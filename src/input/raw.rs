@@ -80,7 +80,7 @@ pub struct RawFunder {
 
 /// A rule, a modulation (`add` instead of `id`/`rate`…) or a scenario's rule: one raw shape,
 /// checked for its context by validation.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub id: Option<Spanned<String>>,

@@ -4,9 +4,11 @@
 //! The records (one operation, one funder-year, one owner-year) are built once, in [`rows`],
 //! and serialized by each exporter, so that JSON and CSV can never disagree.
 
+pub mod compare;
 pub mod csv;
 pub mod json;
 pub mod rows;
+pub mod sweep;
 pub mod table;
 
 use crate::engine::Outcome;

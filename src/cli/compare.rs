@@ -1,0 +1,61 @@
+//! `cofinance compare [SCENARIO…|FOLDER] [--out DIR]`.
+
+use cofinance::engine::{Outcome, Plan};
+use cofinance::output::{self, OutputFile};
+use cofinance::report::Manifest;
+use cofinance::report::compare::{self, Compared};
+use cofinance::scenario::{self, Target};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompareArgs {
+    /// Scenario files (or bases) of one base, the first being the reference; or one dataset
+    /// folder (its base, then its scenarios). The embedded default dataset when omitted.
+    paths: Vec<PathBuf>,
+    /// Folder to write compare.json and compare.csv into.
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+}
+
+pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
+    let sources = scenario::read_many(&args.paths)?;
+    let targets: Vec<Target> = sources
+        .iter()
+        .map(scenario::Source::target)
+        .collect::<cofinance::Result<_>>()?;
+    // Every scenario runs on its own thread; results come back in order.
+    let outcomes: Vec<Outcome> = targets
+        .par_iter()
+        .map(|t| Plan::new(&t.dataset).map(|plan| plan.run()))
+        .collect::<cofinance::Result<_>>()?;
+    let manifests: Vec<Manifest> = targets
+        .iter()
+        .map(|t| Manifest::new(&t.inputs, None))
+        .collect();
+    let runs: Vec<Compared<'_>> = targets
+        .iter()
+        .zip(&outcomes)
+        .zip(&manifests)
+        .map(|((target, outcome), manifest)| Compared {
+            label: target.label(),
+            scenario: target.scenario.as_deref(),
+            description: target.description.as_deref(),
+            dataset: &target.dataset,
+            outcome,
+            manifest,
+        })
+        .collect();
+    let files = [
+        OutputFile::new("compare.json", compare::json(&runs)),
+        OutputFile::new("compare.csv", compare::csv(&runs)),
+    ];
+    output::write_all(&args.out, &files)?;
+    let mut text = compare::text_summary(&runs);
+    text.push_str(&format!(
+        "\nWritten to {}/: compare.json, compare.csv\n",
+        args.out.display()
+    ));
+    super::print(&text);
+    Ok(())
+}

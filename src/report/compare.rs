@@ -1,0 +1,369 @@
+//! Several scenarios of one base side by side: `compare.json`, `compare.csv` and the text
+//! `cofinance compare` prints. Every scenario is set beside the first, the reference.
+
+use super::Manifest;
+use super::table::Table;
+use crate::engine::Outcome;
+use crate::model::{Dataset, Money, OwnerKind, Year};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// One run of a comparison.
+#[derive(Debug, Clone, Copy)]
+pub struct Compared<'a> {
+    /// The scenario's name, or the dataset's for a base.
+    pub label: &'a str,
+    pub scenario: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub dataset: &'a Dataset,
+    pub outcome: &'a Outcome,
+    pub manifest: &'a Manifest,
+}
+
+#[derive(Debug, Serialize)]
+struct ScenarioRecord<'a> {
+    label: &'a str,
+    scenario: Option<&'a str>,
+    description: Option<&'a str>,
+    manifest: &'a Manifest,
+}
+
+#[derive(Debug, Serialize)]
+struct OwnerRecord<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    runs: Vec<OwnerRun<'a>>,
+}
+
+/// An owner in one run, with the differences to the reference run.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct OwnerRun<'a> {
+    scenario: &'a str,
+    residual_total: Money,
+    fctva_total: Money,
+    shortfall: Option<Money>,
+    peak_gap: Option<Money>,
+    peak_gap_year: Option<Year>,
+    residual_difference: Money,
+    shortfall_difference: Option<Money>,
+}
+
+#[derive(Debug, Serialize)]
+struct FunderRecord<'a> {
+    id: &'a str,
+    name: &'a str,
+    runs: Vec<FunderRun<'a>>,
+}
+
+/// A funder in one run, with the differences to the reference run.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct FunderRun<'a> {
+    scenario: &'a str,
+    total_granted: Money,
+    unspent: Money,
+    exhaustion_year: Option<Year>,
+    granted_difference: Money,
+}
+
+#[derive(Debug, Serialize)]
+struct Comparison<'a> {
+    dataset: &'a str,
+    scenarios: Vec<ScenarioRecord<'a>>,
+    owners: Vec<OwnerRecord<'a>>,
+    funders: Vec<FunderRecord<'a>>,
+}
+
+/// Money not granted over a funder's years: what was available in all minus what it granted.
+fn unspent(outcome: &Outcome, funder: usize) -> Money {
+    let f = &outcome.funders[funder];
+    let offered: Money = f
+        .years
+        .iter()
+        .map(|y| y.envelope - y.frozen + y.released)
+        .sum();
+    offered - f.total_granted
+}
+
+fn difference(value: Option<Money>, reference: Option<Money>) -> Option<Money> {
+    Some(value? - reference?)
+}
+
+fn build<'a>(runs: &[Compared<'a>]) -> Comparison<'a> {
+    let reference = &runs[0];
+    let dataset = reference.dataset;
+    let mut owner_order: Vec<usize> = (0..dataset.owners.len()).collect();
+    owner_order.sort_by(|&a, &b| dataset.owners[a].id.cmp(&dataset.owners[b].id));
+    let owners = owner_order
+        .into_iter()
+        .map(|o| {
+            let base = &reference.outcome.owners[o];
+            OwnerRecord {
+                id: &dataset.owners[o].id,
+                name: &dataset.owners[o].name,
+                kind: dataset.owners[o].kind.id(),
+                runs: runs
+                    .iter()
+                    .map(|run| {
+                        let r = &run.outcome.owners[o];
+                        OwnerRun {
+                            scenario: run.label,
+                            residual_total: r.residual_total,
+                            fctva_total: r.fctva_total,
+                            shortfall: r.shortfall,
+                            peak_gap: r.peak_gap,
+                            peak_gap_year: r.peak_gap_year,
+                            residual_difference: r.residual_total - base.residual_total,
+                            shortfall_difference: difference(r.shortfall, base.shortfall),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let funders = dataset
+        .funders
+        .iter()
+        .enumerate()
+        .map(|(f, funder)| FunderRecord {
+            id: &funder.id,
+            name: &funder.name,
+            runs: runs
+                .iter()
+                .map(|run| FunderRun {
+                    scenario: run.label,
+                    total_granted: run.outcome.funders[f].total_granted,
+                    unspent: unspent(run.outcome, f),
+                    exhaustion_year: run.outcome.funders[f].exhaustion_year,
+                    granted_difference: run.outcome.funders[f].total_granted
+                        - reference.outcome.funders[f].total_granted,
+                })
+                .collect(),
+        })
+        .collect();
+    Comparison {
+        dataset: &dataset.name,
+        scenarios: runs
+            .iter()
+            .map(|run| ScenarioRecord {
+                label: run.label,
+                scenario: run.scenario,
+                description: run.description,
+                manifest: run.manifest,
+            })
+            .collect(),
+        owners,
+        funders,
+    }
+}
+
+/// `compare.json`.
+pub fn json(runs: &[Compared<'_>]) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(&build(runs))
+        .expect("records of strings and numbers always serialize");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// One fact of one run, beside the reference run's.
+#[derive(Debug, Serialize)]
+struct CsvRow<'a> {
+    entity: &'static str,
+    id: &'a str,
+    name: &'a str,
+    scenario: &'a str,
+    metric: &'static str,
+    value: String,
+    reference: String,
+    difference: String,
+}
+
+fn text<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(String::new, |v| v.to_string())
+}
+
+/// `compare.csv`: one line per owner or funder, run and metric.
+pub fn csv(runs: &[Compared<'_>]) -> Vec<u8> {
+    let comparison = build(runs);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut write = |row: CsvRow<'_>| writer.serialize(row).expect("flat rows always serialize");
+    for owner in &comparison.owners {
+        let reference = owner.runs[0];
+        for run in &owner.runs {
+            let metrics: [(&'static str, Option<Money>, Option<Money>); 4] = [
+                (
+                    "residual_total",
+                    Some(run.residual_total),
+                    Some(reference.residual_total),
+                ),
+                (
+                    "fctva_total",
+                    Some(run.fctva_total),
+                    Some(reference.fctva_total),
+                ),
+                ("shortfall", run.shortfall, reference.shortfall),
+                ("peak_gap", run.peak_gap, reference.peak_gap),
+            ];
+            for (metric, value, base) in metrics {
+                write(CsvRow {
+                    entity: "owner",
+                    id: owner.id,
+                    name: owner.name,
+                    scenario: run.scenario,
+                    metric,
+                    value: text(value),
+                    reference: text(base),
+                    difference: text(difference(value, base)),
+                });
+            }
+        }
+    }
+    for funder in &comparison.funders {
+        let reference = funder.runs[0];
+        for run in &funder.runs {
+            for (metric, value, base) in [
+                ("total_granted", run.total_granted, reference.total_granted),
+                ("unspent", run.unspent, reference.unspent),
+            ] {
+                write(CsvRow {
+                    entity: "funder",
+                    id: funder.id,
+                    name: funder.name,
+                    scenario: run.scenario,
+                    metric,
+                    value: value.to_string(),
+                    reference: base.to_string(),
+                    difference: (value - base).to_string(),
+                });
+            }
+            write(CsvRow {
+                entity: "funder",
+                id: funder.id,
+                name: funder.name,
+                scenario: run.scenario,
+                metric: "exhaustion_year",
+                value: text(run.exhaustion_year),
+                reference: text(reference.exhaustion_year),
+                difference: text(
+                    run.exhaustion_year
+                        .zip(reference.exhaustion_year)
+                        .map(|(a, b)| a - b),
+                ),
+            });
+        }
+    }
+    writer.into_inner().expect("writing to memory cannot fail")
+}
+
+/// `+1 234,00 €`, `-5,00 €`, or `=` for no change.
+fn signed(value: Money) -> String {
+    if value == Money::ZERO {
+        "=".to_owned()
+    } else if value.is_positive() {
+        format!("+{}", value.fr())
+    } else {
+        value.fr()
+    }
+}
+
+fn year(value: Option<Year>) -> String {
+    value.map_or_else(|| "never".to_owned(), |y| y.to_string())
+}
+
+/// The text `cofinance compare` prints: an overview, then each scenario against the first.
+pub fn text_summary(runs: &[Compared<'_>]) -> String {
+    let comparison = build(runs);
+    let reference = runs[0].label;
+    let communes: Vec<&OwnerRecord<'_>> = comparison
+        .owners
+        .iter()
+        .filter(|o| o.kind == OwnerKind::Commune.id())
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} runs compared with \"{reference}\"\n",
+        comparison.dataset,
+        runs.len()
+    );
+
+    let mut overview = Table::new(
+        &[
+            "Scenario",
+            "Communes short",
+            "Total shortfall",
+            "Communes' residual",
+            "Granted",
+        ],
+        1,
+    );
+    for (i, run) in runs.iter().enumerate() {
+        let short = communes
+            .iter()
+            .filter(|o| o.runs[i].shortfall.is_some_and(Money::is_positive))
+            .count();
+        let shortfall: Money = communes.iter().filter_map(|o| o.runs[i].shortfall).sum();
+        let residual: Money = communes.iter().map(|o| o.runs[i].residual_total).sum();
+        let granted: Money = comparison
+            .funders
+            .iter()
+            .map(|f| f.runs[i].total_granted)
+            .sum();
+        overview.row(vec![
+            run.label.to_owned(),
+            short.to_string(),
+            shortfall.fr(),
+            residual.fr(),
+            granted.fr(),
+        ]);
+    }
+    out.push_str(&overview.render());
+
+    for (i, run) in runs.iter().enumerate().skip(1) {
+        let _ = writeln!(out, "\n== {} (against \"{reference}\")", run.label);
+        if let Some(description) = run.description {
+            let _ = writeln!(out, "{description}");
+        }
+        let mut table = Table::new(&["Commune", "Residual", "Change", "Shortfall", "Change"], 1);
+        let mut unchanged = 0;
+        for owner in &communes {
+            let (r, base) = (owner.runs[i], owner.runs[0]);
+            if r.residual_total == base.residual_total && r.shortfall == base.shortfall {
+                unchanged += 1;
+                continue;
+            }
+            table.row(vec![
+                owner.name.to_owned(),
+                r.residual_total.fr(),
+                signed(r.residual_difference),
+                r.shortfall.map_or_else(String::new, Money::fr),
+                r.shortfall_difference.map_or_else(String::new, signed),
+            ]);
+        }
+        if unchanged < communes.len() {
+            out.push('\n');
+            out.push_str(&table.render());
+        }
+        if unchanged > 0 {
+            let _ = writeln!(
+                out,
+                "{unchanged} commune{} unchanged.",
+                if unchanged == 1 { "" } else { "s" }
+            );
+        }
+        let mut funders = Table::new(&["Funder", "Granted", "Change", "Exhausted in", "was"], 1);
+        for funder in &comparison.funders {
+            let (r, base) = (funder.runs[i], funder.runs[0]);
+            funders.row(vec![
+                funder.name.to_owned(),
+                r.total_granted.fr(),
+                signed(r.granted_difference),
+                year(r.exhaustion_year),
+                year(base.exhaustion_year),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&funders.render());
+    }
+    out
+}

@@ -1,0 +1,574 @@
+//! One change applied to a dataset (MODEL.md §6), checked against its kind.
+
+use super::raw::{RawChange, RawRuleRef, RawYears};
+use crate::error::{Hint, Problem, Result};
+use crate::input::check::{self, OwnerIds, bad, missing, unknown_id};
+use crate::input::number;
+use crate::input::source::SourceFile;
+use crate::model::{Dataset, FamilyMap, Freeze, Money, Shortage, VatChange, Year};
+use std::ops::Range;
+use toml::Spanned;
+
+/// The kinds of change, with the fields each may have.
+const KINDS: [(&str, &[&str]); 9] = [
+    (
+        "freeze",
+        &["funder", "years", "share", "amount", "release_year"],
+    ),
+    ("envelope", &["funder", "years", "per_year", "factor"]),
+    ("rule", &["funder", "rule"]),
+    ("disable-rule", &["funder", "rule", "from", "to"]),
+    (
+        "funder",
+        &[
+            "funder",
+            "shortage",
+            "carry_over",
+            "max_wait_years",
+            "decision_lag_years",
+        ],
+    ),
+    ("vat", &["from", "to", "rate", "families"]),
+    (
+        "delay",
+        &["operations", "families", "communes", "owners", "years"],
+    ),
+    (
+        "cost",
+        &["operations", "families", "communes", "owners", "factor"],
+    ),
+    ("public-aid-cap", &["cap", "by_family"]),
+];
+
+/// Applies one change. `inserted` counts, per funder, the scenario rules already put in front.
+pub(super) fn apply(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+    inserted: &mut [usize],
+) -> Result<()> {
+    let kind = c.kind.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "kind",
+            "say what the change does, e.g. kind = \"freeze\"",
+        )
+    })?;
+    let Some((kind_name, allowed)) = KINDS.iter().find(|(name, _)| name == kind.get_ref()) else {
+        return Err(unknown_id(
+            file,
+            kind,
+            "kind",
+            "change kind",
+            KINDS.iter().map(|(name, _)| *name),
+        ));
+    };
+    if let Some((field, Some(at))) = c
+        .fields()
+        .into_iter()
+        .find(|(field, at)| at.is_some() && !allowed.contains(field))
+    {
+        return Err(bad(
+            file,
+            &at,
+            field,
+            format!(
+                "does not apply to a change of kind \"{kind_name}\", whose fields are: {}",
+                allowed.join(", ")
+            ),
+        ));
+    }
+    match *kind_name {
+        "freeze" => freeze(file, span, c, dataset),
+        "envelope" => envelope(file, span, c, dataset),
+        "rule" => rule(file, span, c, dataset, inserted),
+        "disable-rule" => disable_rule(file, span, c, dataset),
+        "funder" => funder(file, span, c, dataset),
+        "vat" => vat(file, span, c, dataset),
+        "delay" => delay(file, span, c, dataset),
+        "cost" => cost(file, span, c, dataset),
+        "public-aid-cap" => public_aid_cap(file, span, c, dataset),
+        _ => unreachable!("every kind of KINDS is handled"),
+    }
+}
+
+fn funder_index(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &Dataset,
+) -> Result<usize> {
+    let id = c
+        .funder
+        .as_ref()
+        .ok_or_else(|| missing(file, span, "funder", "name the funder it changes"))?;
+    dataset.funder_index(id.get_ref()).ok_or_else(|| {
+        unknown_id(
+            file,
+            id,
+            "funder",
+            "funder",
+            dataset.funders.iter().map(|f| f.id.as_str()),
+        )
+    })
+}
+
+/// The years of a freeze or envelope change, within the horizon.
+fn horizon_years(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &Dataset,
+) -> Result<Vec<Year>> {
+    let years = c.years.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "years",
+            "list the years, e.g. years = [2005, 2006] or { from = 2007, to = 2010 }",
+        )
+    })?;
+    let at = years.span();
+    let within = |year: i64| {
+        check::year_in(
+            file,
+            &Spanned::new(at.clone(), year),
+            "years",
+            dataset.start_year,
+            dataset.end_year,
+        )
+    };
+    match years.get_ref() {
+        RawYears::List(list) if list.is_empty() => Err(bad(
+            file,
+            &at,
+            "years",
+            "the list of years is empty; name at least one",
+        )),
+        RawYears::List(list) => list.iter().map(|&y| within(y)).collect(),
+        RawYears::Range { from, to } => {
+            let from = within(from.unwrap_or(i64::from(dataset.start_year)))?;
+            let to = within(to.unwrap_or(i64::from(dataset.end_year)))?;
+            if from > to {
+                return Err(bad(
+                    file,
+                    &at,
+                    "years",
+                    format!("from {from} is after to {to}; swap them"),
+                ));
+            }
+            Ok((from..=to).collect())
+        }
+        RawYears::Count(_) => Err(bad(
+            file,
+            &at,
+            "years",
+            "write the years as a list such as [2005, 2006] or a range such as { from = 2007, to = 2010 }",
+        )),
+    }
+}
+
+/// Exactly one of two fields.
+fn one_of<'a, T>(
+    file: &SourceFile,
+    span: &Range<usize>,
+    (first_name, first): (&str, Option<&'a Spanned<T>>),
+    (second_name, second): (&str, Option<&'a Spanned<T>>),
+) -> Result<(bool, &'a Spanned<T>)> {
+    match (first, second) {
+        (Some(value), None) => Ok((true, value)),
+        (None, Some(value)) => Ok((false, value)),
+        (Some(_), Some(value)) => Err(bad(
+            file,
+            &value.span(),
+            second_name,
+            format!("give either {first_name} or {second_name}, not both"),
+        )),
+        (None, None) => Err(missing(
+            file,
+            span,
+            first_name,
+            &format!("give {first_name} or {second_name}"),
+        )),
+    }
+}
+
+fn freeze(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let f = funder_index(file, span, c, dataset)?;
+    let years = horizon_years(file, span, c, dataset)?;
+    let (is_share, value) = one_of(
+        file,
+        span,
+        ("share", c.share.as_ref()),
+        ("amount", c.amount.as_ref()),
+    )?;
+    let release_year = c
+        .release_year
+        .as_ref()
+        .map(|release| {
+            let year = check::any_year(file, release, "release_year")?;
+            if let Some(&last) = years.iter().max().filter(|&&last| year <= last) {
+                return Err(bad(
+                    file,
+                    &release.span(),
+                    "release_year",
+                    format!("{year} is not after the frozen year {last}; money comes back after it was frozen"),
+                ));
+            }
+            Ok(year)
+        })
+        .transpose()?;
+    let funder = &mut dataset.funders[f];
+    let amounts = if is_share {
+        let share = number::rate(file, "share", value)?;
+        years
+            .iter()
+            .map(|&y| {
+                (
+                    y,
+                    funder.envelope[(y - dataset.start_year) as usize].times(share),
+                )
+            })
+            .collect()
+    } else {
+        let amount = number::money(file, "amount", value)?;
+        years.iter().map(|&y| (y, amount)).collect()
+    };
+    funder.freezes.push(Freeze {
+        amounts,
+        release_year,
+    });
+    Ok(())
+}
+
+fn envelope(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let f = funder_index(file, span, c, dataset)?;
+    let years = horizon_years(file, span, c, dataset)?;
+    let (is_per_year, value) = one_of(
+        file,
+        span,
+        ("per_year", c.per_year.as_ref()),
+        ("factor", c.factor.as_ref()),
+    )?;
+    let start = dataset.start_year;
+    let envelope = &mut dataset.funders[f].envelope;
+    if is_per_year {
+        let amount = number::money(file, "per_year", value)?;
+        for y in years {
+            envelope[(y - start) as usize] = amount;
+        }
+    } else {
+        let factor = number::factor(file, "factor", value)?;
+        for y in years {
+            let slot = &mut envelope[(y - start) as usize];
+            *slot = scaled(file, value, "factor", *slot, factor)?;
+        }
+    }
+    Ok(())
+}
+
+/// `round(amount × factor)`, refused when it leaves the range of money.
+fn scaled<T>(
+    file: &SourceFile,
+    at: &Spanned<T>,
+    field: &str,
+    amount: Money,
+    factor: rust_decimal::Decimal,
+) -> Result<Money> {
+    amount
+        .times_decimal(factor)
+        .filter(|m| *m <= Money::MAX_INPUT)
+        .ok_or_else(|| {
+            bad(
+                file,
+                &at.span(),
+                field,
+                format!("{factor} makes {amount} larger than money may be (10^15 euros)"),
+            )
+        })
+}
+
+fn rule(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+    inserted: &mut [usize],
+) -> Result<()> {
+    let f = funder_index(file, span, c, dataset)?;
+    let raw = c.rule.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "rule",
+            "give the rule to add, e.g. rule = { id = \"…\", rate = \"0\" }",
+        )
+    })?;
+    let RawRuleRef::Table(table) = raw.get_ref() else {
+        return Err(bad(
+            file,
+            &raw.span(),
+            "rule",
+            "a rule change adds a rule: write a table such as { id = \"anru-2005\", zus = false, rate = \"0\" }",
+        ));
+    };
+    let owners = OwnerIds::new(&dataset.owners);
+    let new_rule = check::rule(file, &Spanned::new(raw.span(), (**table).clone()), &owners)?;
+    let funder = &mut dataset.funders[f];
+    if funder.rules.iter().any(|r| r.id == new_rule.id) {
+        return Err(bad(
+            file,
+            &raw.span(),
+            "rule",
+            format!(
+                "funder \"{}\" already has a rule \"{}\"; give the new rule another id",
+                funder.id, new_rule.id
+            ),
+        ));
+    }
+    funder.rules.insert(inserted[f], new_rule);
+    inserted[f] += 1;
+    Ok(())
+}
+
+fn disable_rule(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let f = funder_index(file, span, c, dataset)?;
+    let raw = c.rule.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "rule",
+            "name the rule to disable, e.g. rule = \"region-gpv-oru\"",
+        )
+    })?;
+    let RawRuleRef::Id(id) = raw.get_ref() else {
+        return Err(bad(
+            file,
+            &raw.span(),
+            "rule",
+            "name the rule to disable by its id, e.g. rule = \"region-gpv-oru\"",
+        ));
+    };
+    let (from, to) = check::year_range(file, c.from.as_ref(), c.to.as_ref())?;
+    let funder = &mut dataset.funders[f];
+    let Some(target) = funder.rules.iter_mut().find(|r| &r.id == id) else {
+        let known: Vec<&str> = funder.rules.iter().map(|r| r.id.as_str()).collect();
+        return Err(file.error(
+            &raw.span(),
+            Problem::UnknownId {
+                field: "rule".into(),
+                what: "rule",
+                id: id.clone(),
+                hint: Hint::closest(id, known),
+            },
+        ));
+    };
+    target.disabled.push((from, to));
+    Ok(())
+}
+
+fn funder(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let f = funder_index(file, span, c, dataset)?;
+    if c.shortage.is_none()
+        && c.carry_over.is_none()
+        && c.max_wait_years.is_none()
+        && c.decision_lag_years.is_none()
+    {
+        return Err(missing(
+            file,
+            span,
+            "shortage",
+            "a funder change sets at least one of shortage, carry_over, max_wait_years, decision_lag_years",
+        ));
+    }
+    let funder = &mut dataset.funders[f];
+    if let Some(text) = &c.shortage {
+        funder.shortage = Shortage::parse(text.get_ref()).ok_or_else(|| {
+            unknown_id(file, text, "shortage", "shortage policy", Shortage::NAMES)
+        })?;
+    }
+    if let Some(carry) = &c.carry_over {
+        funder.carry_over = *carry.get_ref();
+    }
+    if let Some(wait) = &c.max_wait_years {
+        funder.max_wait_years = Some(check::integer(file, wait, "max_wait_years", 0, 100)? as u32);
+    }
+    if let Some(lag) = &c.decision_lag_years {
+        funder.decision_lag_years = check::integer(file, lag, "decision_lag_years", 0, 50)? as u32;
+    }
+    Ok(())
+}
+
+fn vat(file: &SourceFile, span: &Range<usize>, c: &RawChange, dataset: &mut Dataset) -> Result<()> {
+    let rate = c.rate.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "rate",
+            "give the new VAT rate, e.g. rate = \"0.196\"",
+        )
+    })?;
+    let (from, to) = check::year_range(file, c.from.as_ref(), c.to.as_ref())?;
+    dataset.vat.changes.push(VatChange {
+        from,
+        to,
+        families: check::families(file, c.families.as_ref(), "families")?,
+        rate: number::rate(file, "rate", rate)?,
+    });
+    Ok(())
+}
+
+/// The operations a delay or cost change applies to: all filters given must hold.
+fn selected(file: &SourceFile, c: &RawChange, dataset: &Dataset) -> Result<Vec<usize>> {
+    let operations = c
+        .operations
+        .as_ref()
+        .map(|list| {
+            list.get_ref()
+                .iter()
+                .map(|id| {
+                    dataset.operation_index(id.get_ref()).ok_or_else(|| {
+                        unknown_id(
+                            file,
+                            id,
+                            "operations",
+                            "operation",
+                            dataset.operations.iter().map(|o| o.id.as_str()),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
+    let families = check::families(file, c.families.as_ref(), "families")?;
+    let owners = OwnerIds::new(&dataset.owners);
+    let communes = c
+        .communes
+        .as_ref()
+        .map(|list| {
+            list.get_ref()
+                .iter()
+                .map(|id| owners.commune(file, id, "communes"))
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
+    let owner_ids = c
+        .owners
+        .as_ref()
+        .map(|list| {
+            list.get_ref()
+                .iter()
+                .map(|id| owners.owner(file, id, "owners"))
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
+    Ok(dataset
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| {
+            operations.as_ref().is_none_or(|ids| ids.contains(i))
+                && (families.is_empty() || families.contains(&o.family))
+                && communes.as_ref().is_none_or(|ids| ids.contains(&o.commune))
+                && owner_ids.as_ref().is_none_or(|ids| ids.contains(&o.owner))
+        })
+        .map(|(i, _)| i)
+        .collect())
+}
+
+fn delay(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let years = c.years.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "years",
+            "give how many years later they start, e.g. years = 1",
+        )
+    })?;
+    let RawYears::Count(count) = years.get_ref() else {
+        return Err(bad(
+            file,
+            &years.span(),
+            "years",
+            "a delay is a number of years, e.g. years = 1",
+        ));
+    };
+    let count = check::integer(file, &Spanned::new(years.span(), *count), "years", 0, 100)? as Year;
+    for index in selected(file, c, dataset)? {
+        dataset.operations[index].start_year += count;
+    }
+    Ok(())
+}
+
+fn cost(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let raw = c.factor.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "factor",
+            "give the factor costs are multiplied by, e.g. factor = \"1.15\"",
+        )
+    })?;
+    let factor = number::factor(file, "factor", raw)?;
+    for index in selected(file, c, dataset)? {
+        let operation = &mut dataset.operations[index];
+        operation.cost = scaled(file, raw, "factor", operation.cost, factor)?;
+        if let Some(base) = operation.base {
+            operation.base = Some(scaled(file, raw, "factor", base, factor)?);
+        }
+    }
+    Ok(())
+}
+
+fn public_aid_cap(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let cap = c
+        .cap
+        .as_ref()
+        .ok_or_else(|| missing(file, span, "cap", "give the new cap, e.g. cap = \"0.70\""))?;
+    dataset.public_aid_cap = number::rate(file, "cap", cap)?;
+    if let Some(map) = &c.by_family {
+        let mut by_family = FamilyMap::default();
+        for (family, rate) in check::family_rates(file, map.get_ref(), "by_family")? {
+            by_family.set(family, rate);
+        }
+        dataset.public_aid_cap_by_family = by_family;
+    }
+    Ok(())
+}

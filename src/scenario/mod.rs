@@ -1,0 +1,238 @@
+//! Scenarios: a named list of changes applied, in file order, to a copy of a base dataset.
+//!
+//! The base is never mutated: [`Scenario::apply`] clones it and returns the modified copy.
+//! Changes are data (MODEL.md §6); each is checked against its kind, and every unknown kind,
+//! funder, rule or operation is an error with its place in the file.
+
+mod change;
+pub mod raw;
+pub mod sweep;
+
+use crate::error::{Error, Result};
+use crate::input::{self, Files, Loaded, SourceFile, display_path};
+use crate::model::Dataset;
+use raw::RawScenario;
+use std::path::{Path, PathBuf};
+
+/// A dataset ready to run: a base, or a scenario applied to its base.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The scenario's name; `None` for a base.
+    pub scenario: Option<String>,
+    pub description: Option<String>,
+    pub dataset: Dataset,
+    /// Every file read, for the manifest: the scenario file first, then the base's.
+    pub inputs: Vec<SourceFile>,
+}
+
+impl Target {
+    /// The name shown to users: the scenario's, or the dataset's.
+    pub fn label(&self) -> &str {
+        self.scenario.as_deref().unwrap_or(&self.dataset.name)
+    }
+}
+
+/// A scenario file and the base it names, read and parsed but not applied.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub file: SourceFile,
+    pub raw: RawScenario,
+    pub base: Loaded,
+    /// The base file's path, to tell whether two scenarios share a base.
+    pub base_path: PathBuf,
+}
+
+/// A value that replaces one field of one change (for sweeps).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// Index of the change in the file (0-based).
+    pub change: usize,
+    pub field: String,
+    pub value: rust_decimal::Decimal,
+}
+
+impl Scenario {
+    /// Reads a scenario file and its base.
+    pub fn read(files: Files, path: &Path) -> Result<Scenario> {
+        let file = files.read(path)?;
+        Scenario::from_file(files, path, file)
+    }
+
+    fn from_file(files: Files, path: &Path, file: SourceFile) -> Result<Scenario> {
+        let raw: RawScenario = input::parse_toml(&file)?;
+        let base_path = path
+            .parent()
+            .unwrap_or_else(|| Path::new(""))
+            .join(raw.base.get_ref());
+        let base_path = input::source::normalize(&base_path);
+        let base = match files.read_optional(&base_path)? {
+            Some(_) => input::load_base(files, &base_path)?,
+            None => {
+                return Err(file.error(
+                    &raw.base.span(),
+                    crate::error::Problem::BadValue {
+                        field: "base".into(),
+                        message: format!(
+                            "the base \"{}\" is not found (looked for {}); give its path relative to this file",
+                            raw.base.get_ref(),
+                            display_path(&base_path)
+                        ),
+                    },
+                ));
+            }
+        };
+        Ok(Scenario {
+            file,
+            raw,
+            base,
+            base_path,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        self.raw.name.get_ref()
+    }
+
+    /// Applies the changes, in file order, to a copy of the base.
+    pub fn apply(&self, overrides: &[Override]) -> Result<Dataset> {
+        let mut dataset = self.base.dataset.clone();
+        let mut inserted = vec![0_usize; dataset.funders.len()];
+        for (index, entry) in self.raw.change.iter().enumerate() {
+            let mut raw_change = entry.get_ref().clone();
+            for o in overrides.iter().filter(|o| o.change == index) {
+                sweep::set_field(&self.file, &mut raw_change, entry.span(), &o.field, o.value)?;
+            }
+            change::apply(
+                &self.file,
+                &entry.span(),
+                &raw_change,
+                &mut dataset,
+                &mut inserted,
+            )?;
+        }
+        Ok(dataset)
+    }
+
+    /// The scenario applied, ready to run.
+    pub fn target(&self) -> Result<Target> {
+        let mut inputs = vec![self.file.clone()];
+        inputs.extend(self.base.inputs.iter().cloned());
+        Ok(Target {
+            scenario: Some(self.name().to_owned()),
+            description: self.raw.description.clone(),
+            dataset: self.apply(&[])?,
+            inputs,
+        })
+    }
+}
+
+/// What a path leads to.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Base(Box<Loaded>, PathBuf),
+    Scenario(Box<Scenario>),
+}
+
+impl Source {
+    /// Reads a base or a scenario: a scenario file names its `base`.
+    pub fn read(files: Files, path: &Path) -> Result<Source> {
+        let file = files.read(path)?;
+        if is_scenario(&file) {
+            Ok(Source::Scenario(Box::new(Scenario::from_file(
+                files, path, file,
+            )?)))
+        } else {
+            Ok(Source::Base(
+                Box::new(input::load_base(files, path)?),
+                path.to_path_buf(),
+            ))
+        }
+    }
+
+    pub fn target(&self) -> Result<Target> {
+        match self {
+            Source::Base(loaded, _) => Ok(Target {
+                scenario: None,
+                description: None,
+                dataset: loaded.dataset.clone(),
+                inputs: loaded.inputs.clone(),
+            }),
+            Source::Scenario(scenario) => scenario.target(),
+        }
+    }
+
+    /// The path of the base this source runs on.
+    pub fn base_path(&self) -> &Path {
+        match self {
+            Source::Base(_, path) => path,
+            Source::Scenario(scenario) => &scenario.base_path,
+        }
+    }
+}
+
+/// Whether a TOML file is a scenario (it names a `base`) rather than a base.
+pub fn is_scenario(file: &SourceFile) -> bool {
+    file.text
+        .parse::<toml::Table>()
+        .is_ok_and(|table| table.contains_key("base"))
+}
+
+/// Reads what a command-line path leads to: `None` is the embedded default dataset's base, a
+/// folder its `base.toml`, a file itself (a base or a scenario).
+pub fn read(path: Option<&Path>) -> Result<Source> {
+    let (files, path) = input::resolve(path);
+    Source::read(files, &path)
+}
+
+/// The runs of a dataset folder: its base first, then every scenario file with changes, by
+/// file name. `None` is the embedded default dataset.
+pub fn read_folder(dir: Option<&Path>) -> Result<Vec<Source>> {
+    let (files, base_path) = input::resolve(dir);
+    let folder = base_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut sources = vec![Source::read(files, &base_path)?];
+    for path in files.toml_files(&folder)? {
+        if path == base_path {
+            continue;
+        }
+        let file = files.read(&path)?;
+        if !is_scenario(&file) {
+            continue;
+        }
+        let scenario = Scenario::from_file(files, &path, file)?;
+        if scenario.raw.change.is_empty() {
+            continue;
+        }
+        sources.push(Source::Scenario(Box::new(scenario)));
+    }
+    Ok(sources)
+}
+
+/// Reads several command-line paths for a comparison: one folder gives all its runs; several
+/// files are read in order. All must run on the same base.
+pub fn read_many(paths: &[PathBuf]) -> Result<Vec<Source>> {
+    let sources = match paths {
+        [] => read_folder(None)?,
+        [one] if Files::Disk.is_dir(one) => read_folder(Some(one))?,
+        many => many
+            .iter()
+            .map(|p| read(Some(p)))
+            .collect::<Result<Vec<_>>>()?,
+    };
+    if let Some(first) = sources.first() {
+        for source in &sources[1..] {
+            if source.base_path() != first.base_path() {
+                return Err(Error::Read {
+                    path: display_path(source.base_path()),
+                    reason: format!(
+                        "runs on another base than {}; compare scenarios of one base",
+                        display_path(first.base_path())
+                    ),
+                });
+            }
+        }
+    }
+    Ok(sources)
+}

@@ -1,0 +1,480 @@
+//! Sweeps: a grid over one or two numeric fields of a scenario's changes, run in parallel, and
+//! the stress threshold of each commune — the first value at which its shortfall becomes
+//! positive, refined by bisection between grid points.
+//!
+//! A parameter is written `SELECTOR.FIELD=VALUES`:
+//!
+//! - `SELECTOR` names one change of the scenario: `freeze` (the only change of that kind),
+//!   `freeze[anru]` (the change of that kind for that funder) or `change[3]` (the third change
+//!   of the file);
+//! - `FIELD` is one of its numeric fields: `share`, `amount`, `per_year`, `factor`, `rate`,
+//!   `cap`, `max_rate`, `cap_per_unit` (for a rule change, the rule's), `years` (a delay),
+//!   `release_year`, `decision_lag_years`, `max_wait_years`;
+//! - `VALUES` is `FROM..TO/STEP` (`0..0.5/0.05`, both ends included) or a list `0,0.1,0.25`.
+//!
+//! Example: `freeze[anru].share=0..0.5/0.05`.
+
+use super::raw::{RawChange, RawRuleRef, RawYears};
+use super::{Override, Scenario};
+use crate::engine::{Outcome, Plan};
+use crate::error::{Error, Result};
+use crate::input::number::{NumKind, RawNum};
+use crate::input::source::SourceFile;
+use crate::model::{Dataset, Money, OwnerKind, Year};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The most points one axis may have.
+const MAX_POINTS: usize = 1_000;
+
+/// One varied parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// As written on the command line.
+    pub text: String,
+    /// The change it sets (0-based index in the file).
+    pub change: usize,
+    pub field: String,
+    pub values: Vec<Decimal>,
+    /// The smallest meaningful difference between two values (for bisection).
+    resolution: Decimal,
+}
+
+fn usage(text: &str, reason: impl Into<String>) -> Error {
+    Error::Read {
+        path: format!("--vary {text}"),
+        reason: reason.into(),
+    }
+}
+
+/// The numeric fields a sweep can set, with the kind of number they hold.
+fn field_kind(field: &str) -> Option<NumKind> {
+    match field {
+        "share" | "rate" | "cap" | "max_rate" => Some(NumKind::Rate),
+        "amount" | "per_year" | "cap_per_unit" => Some(NumKind::Money),
+        "factor" => Some(NumKind::Factor),
+        _ => None,
+    }
+}
+
+const FIELDS: [&str; 12] = [
+    "share",
+    "amount",
+    "per_year",
+    "factor",
+    "rate",
+    "cap",
+    "max_rate",
+    "cap_per_unit",
+    "years",
+    "release_year",
+    "decision_lag_years",
+    "max_wait_years",
+];
+
+impl Parameter {
+    /// Parses `SELECTOR.FIELD=VALUES` against a scenario's changes.
+    pub fn parse(text: &str, scenario: &Scenario) -> Result<Parameter> {
+        let (target, values) = text.split_once('=').ok_or_else(|| {
+            usage(
+                text,
+                "write SELECTOR.FIELD=FROM..TO/STEP, e.g. freeze[anru].share=0..0.5/0.05",
+            )
+        })?;
+        let (selector, field) = target
+            .rsplit_once('.')
+            .ok_or_else(|| usage(text, "name the field after a dot, e.g. freeze.share"))?;
+        let field = field.trim();
+        if !FIELDS.contains(&field) {
+            return Err(usage(
+                text,
+                format!(
+                    "\"{field}\" is not a numeric field of a change; use one of: {}",
+                    FIELDS.join(", ")
+                ),
+            ));
+        }
+        let change = select(text, selector.trim(), scenario)?;
+        let values = parse_values(text, values.trim())?;
+        let integer = field_kind(field).is_none();
+        let resolution = match field_kind(field) {
+            Some(NumKind::Money) => Decimal::new(1, 2),
+            Some(_) => Decimal::new(1, 6),
+            None => Decimal::ONE,
+        };
+        for value in &values {
+            check_value(text, field, *value, integer)?;
+        }
+        Ok(Parameter {
+            text: text.to_owned(),
+            change,
+            field: field.to_owned(),
+            values,
+            resolution,
+        })
+    }
+
+    fn with(&self, value: Decimal) -> Override {
+        Override {
+            change: self.change,
+            field: self.field.clone(),
+            value,
+        }
+    }
+}
+
+fn check_value(text: &str, field: &str, value: Decimal, integer: bool) -> Result<()> {
+    let ok = match field_kind(field) {
+        Some(NumKind::Rate) => {
+            value >= Decimal::ZERO && value <= Decimal::ONE && value.normalize().scale() <= 6
+        }
+        Some(NumKind::Money) => value >= Decimal::ZERO && value.normalize().scale() <= 2,
+        Some(_) => value >= Decimal::ZERO,
+        None => integer && value >= Decimal::ZERO && value.fract().is_zero(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(usage(text, format!("{value} is not a valid {field}")))
+    }
+}
+
+/// The index of the change a selector names.
+fn select(text: &str, selector: &str, scenario: &Scenario) -> Result<usize> {
+    let changes = &scenario.raw.change;
+    let kind_of = |c: &RawChange| {
+        c.kind
+            .as_ref()
+            .map(|k| k.get_ref().clone())
+            .unwrap_or_default()
+    };
+    let (name, inner) = match selector.split_once('[') {
+        Some((name, rest)) => {
+            let inner = rest
+                .strip_suffix(']')
+                .ok_or_else(|| usage(text, "close the bracket, e.g. freeze[anru]"))?;
+            (name, Some(inner))
+        }
+        None => (selector, None),
+    };
+    if name == "change" {
+        let position: usize = inner
+            .and_then(|n| n.parse().ok())
+            .filter(|&n| n >= 1 && n <= changes.len())
+            .ok_or_else(|| {
+                usage(
+                    text,
+                    format!(
+                        "change[N] counts the changes of the file from 1 to {}",
+                        changes.len()
+                    ),
+                )
+            })?;
+        return Ok(position - 1);
+    }
+    let matching: Vec<usize> = changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| kind_of(c.get_ref()) == name)
+        .filter(|(_, c)| {
+            inner.is_none_or(|f| {
+                c.get_ref()
+                    .funder
+                    .as_ref()
+                    .is_some_and(|id| id.get_ref() == f)
+            })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(usage(
+            text,
+            format!(
+                "the scenario \"{}\" has no change {selector}; name one it has, or use change[N]",
+                scenario.name()
+            ),
+        )),
+        _ => Err(usage(
+            text,
+            format!(
+                "{selector} names {} changes of \"{}\"; say which with change[N]",
+                matching.len(),
+                scenario.name()
+            ),
+        )),
+    }
+}
+
+/// `FROM..TO/STEP` or `A,B,C`.
+fn parse_values(text: &str, values: &str) -> Result<Vec<Decimal>> {
+    let number = |s: &str| {
+        Decimal::from_str_exact(s.trim()).map_err(|_| {
+            usage(
+                text,
+                format!("\"{}\" is not a number; write it like 0.05", s.trim()),
+            )
+        })
+    };
+    if let Some((range, step)) = values.split_once('/') {
+        let (from, to) = range
+            .split_once("..")
+            .ok_or_else(|| usage(text, "write a range as FROM..TO/STEP, e.g. 0..0.5/0.05"))?;
+        let (from, to, step) = (number(from)?, number(to)?, number(step)?);
+        if step <= Decimal::ZERO || to < from {
+            return Err(usage(
+                text,
+                "the step must be positive and FROM no greater than TO",
+            ));
+        }
+        let count = ((to - from) / step).floor();
+        if count >= Decimal::from(MAX_POINTS) {
+            return Err(usage(
+                text,
+                format!("more than {MAX_POINTS} values; take a larger step"),
+            ));
+        }
+        let count = count.to_string().parse::<usize>().unwrap_or(0);
+        Ok((0..=count)
+            .map(|i| from + step * Decimal::from(i))
+            .collect())
+    } else {
+        let list = values.split(',').map(number).collect::<Result<Vec<_>>>()?;
+        if list.is_empty() || list.len() > MAX_POINTS {
+            return Err(usage(
+                text,
+                format!("give between 1 and {MAX_POINTS} values"),
+            ));
+        }
+        Ok(list)
+    }
+}
+
+/// Sets one numeric field of a raw change (for a rule change, of its rule).
+pub(super) fn set_field(
+    file: &SourceFile,
+    c: &mut RawChange,
+    span: Range<usize>,
+    field: &str,
+    value: Decimal,
+) -> Result<()> {
+    let num = || Some(Spanned::new(span.clone(), RawNum::Text(value.to_string())));
+    let integer = || {
+        value
+            .to_string()
+            .parse::<i64>()
+            .map(|v| Some(Spanned::new(span.clone(), v)))
+    };
+    let bad_integer =
+        |_| crate::input::check::bad(file, &span, field, format!("{value} is not a whole number"));
+    let is_rule = c.kind.as_ref().is_some_and(|k| k.get_ref() == "rule");
+    if is_rule && matches!(field, "rate" | "cap" | "max_rate" | "cap_per_unit") {
+        if let Some(rule) = c.rule.as_mut() {
+            if let RawRuleRef::Table(table) = rule.get_mut() {
+                match field {
+                    "rate" => table.rate = num(),
+                    "cap" => table.cap = num(),
+                    "max_rate" => table.max_rate = num(),
+                    _ => table.cap_per_unit = num(),
+                }
+            }
+        }
+        return Ok(());
+    }
+    match field {
+        "share" => (c.share, c.amount) = (num(), None),
+        "amount" => (c.amount, c.share) = (num(), None),
+        "per_year" => (c.per_year, c.factor) = (num(), None),
+        "factor" => (c.factor, c.per_year) = (num(), None),
+        "rate" => c.rate = num(),
+        "cap" => c.cap = num(),
+        "years" => {
+            let count = integer()
+                .map_err(bad_integer)?
+                .map(|v| Spanned::new(span.clone(), RawYears::Count(*v.get_ref())));
+            c.years = count;
+        }
+        "release_year" => c.release_year = integer().map_err(bad_integer)?,
+        "decision_lag_years" => c.decision_lag_years = integer().map_err(bad_integer)?,
+        "max_wait_years" => c.max_wait_years = integer().map_err(bad_integer)?,
+        other => {
+            return Err(crate::input::check::bad(
+                file,
+                &span,
+                other,
+                "is not a field a sweep can set",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One point of the grid: the parameters' values and what the run gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    pub values: Vec<Decimal>,
+    /// Per owner (dataset order): residual total and shortfall (`None` for non-communes).
+    pub residual: Vec<Money>,
+    pub shortfall: Vec<Option<Money>>,
+    /// Per funder: total granted and exhaustion year.
+    pub granted: Vec<Money>,
+    pub exhaustion: Vec<Option<Year>>,
+}
+
+impl Point {
+    fn of(values: Vec<Decimal>, outcome: &Outcome) -> Point {
+        Point {
+            values,
+            residual: outcome.owners.iter().map(|o| o.residual_total).collect(),
+            shortfall: outcome.owners.iter().map(|o| o.shortfall).collect(),
+            granted: outcome.funders.iter().map(|f| f.total_granted).collect(),
+            exhaustion: outcome.funders.iter().map(|f| f.exhaustion_year).collect(),
+        }
+    }
+}
+
+/// A commune's stress threshold along the first parameter (for one value of the second).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Threshold {
+    /// Owner index.
+    pub owner: usize,
+    /// The second parameter's value, when there is one.
+    pub other: Option<Decimal>,
+    /// The first grid value with a positive shortfall (`None`: never on the grid).
+    pub first_value: Option<Decimal>,
+    /// The smallest value (to the field's resolution) with a positive shortfall, found by
+    /// bisection between the last grid value without one and `first_value`; equal to
+    /// `first_value` when the shortfall is already positive at the grid's first value.
+    pub threshold: Option<Decimal>,
+    /// The shortfall at `threshold`.
+    pub shortfall_at: Option<Money>,
+}
+
+/// A finished sweep.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub scenario: String,
+    pub parameters: Vec<Parameter>,
+    /// The dataset as the scenario leaves it (for ids and names).
+    pub dataset: Dataset,
+    /// Row-major: the first parameter varies fastest.
+    pub points: Vec<Point>,
+    pub thresholds: Vec<Threshold>,
+}
+
+/// Runs one point.
+fn run_point(scenario: &Scenario, parameters: &[Parameter], values: &[Decimal]) -> Result<Point> {
+    let overrides: Vec<Override> = parameters
+        .iter()
+        .zip(values)
+        .map(|(p, &v)| p.with(v))
+        .collect();
+    let dataset = scenario.apply(&overrides)?;
+    let outcome = Plan::new(&dataset)?.run();
+    Ok(Point::of(values.to_vec(), &outcome))
+}
+
+/// Runs the grid in parallel (results in grid order, whatever the thread count), then
+/// refines each commune's threshold.
+pub fn run(scenario: &Scenario, parameters: Vec<Parameter>) -> Result<Sweep> {
+    let dataset = scenario.apply(&[])?;
+    let grid: Vec<Vec<Decimal>> = match parameters.as_slice() {
+        [first] => first.values.iter().map(|&v| vec![v]).collect(),
+        [first, second] => second
+            .values
+            .iter()
+            .flat_map(|&b| first.values.iter().map(move |&a| vec![a, b]))
+            .collect(),
+        _ => return Err(usage("", "give one or two --vary parameters")),
+    };
+    let points: Vec<Point> = grid
+        .par_iter()
+        .map(|values| run_point(scenario, &parameters, values))
+        .collect::<Result<Vec<_>>>()?;
+
+    let first = &parameters[0];
+    let row = first.values.len();
+    let communes: Vec<usize> = (0..dataset.owners.len())
+        .filter(|&i| dataset.owners[i].kind == OwnerKind::Commune)
+        .collect();
+    let jobs: Vec<(usize, usize)> = (0..points.len() / row)
+        .flat_map(|r| communes.iter().map(move |&c| (r, c)))
+        .collect();
+    let thresholds = jobs
+        .par_iter()
+        .map(|&(r, owner)| {
+            threshold(
+                scenario,
+                &parameters,
+                &points[r * row..(r + 1) * row],
+                owner,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Sweep {
+        scenario: scenario.name().to_owned(),
+        parameters,
+        dataset,
+        points,
+        thresholds,
+    })
+}
+
+fn positive(point: &Point, owner: usize) -> bool {
+    point.shortfall[owner].is_some_and(Money::is_positive)
+}
+
+/// The first value of a row with a positive shortfall, refined by bisection.
+fn threshold(
+    scenario: &Scenario,
+    parameters: &[Parameter],
+    row: &[Point],
+    owner: usize,
+) -> Result<Threshold> {
+    let other = row[0].values.get(1).copied();
+    let Some(index) = row.iter().position(|p| positive(p, owner)) else {
+        return Ok(Threshold {
+            owner,
+            other,
+            first_value: None,
+            threshold: None,
+            shortfall_at: None,
+        });
+    };
+    let first_value = row[index].values[0];
+    if index == 0 {
+        return Ok(Threshold {
+            owner,
+            other,
+            first_value: Some(first_value),
+            threshold: Some(first_value),
+            shortfall_at: row[0].shortfall[owner],
+        });
+    }
+    let resolution = parameters[0].resolution;
+    let (mut low, mut high) = (row[index - 1].values[0], first_value);
+    let mut at_high = row[index].shortfall[owner];
+    let with_other = |v: Decimal| -> Vec<Decimal> { std::iter::once(v).chain(other).collect() };
+    while high - low > resolution {
+        let middle = ((low + high) / Decimal::TWO / resolution).floor() * resolution;
+        if middle <= low {
+            break;
+        }
+        let point = run_point(scenario, parameters, &with_other(middle))?;
+        if positive(&point, owner) {
+            high = middle;
+            at_high = point.shortfall[owner];
+        } else {
+            low = middle;
+        }
+    }
+    Ok(Threshold {
+        owner,
+        other,
+        first_value: Some(first_value),
+        threshold: Some(high.normalize()),
+        shortfall_at: at_high,
+    })
+}
