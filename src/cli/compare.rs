@@ -52,10 +52,7 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     ];
     output::write_all(&args.out, &files)?;
     let mut text = compare::text_summary(&runs);
-    text.push_str(&format!(
-        "\nWritten to {}/: compare.json, compare.csv\n",
-        args.out.display()
-    ));
+    text.push_str(&super::written(&args.out, &files));
     super::print(&text);
     Ok(())
 }

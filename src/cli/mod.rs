@@ -61,6 +61,12 @@ pub(crate) fn main() -> i32 {
     }
 }
 
+/// The line that tells where outputs went.
+fn written(dir: &std::path::Path, files: &[cofinance::output::OutputFile]) -> String {
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    format!("\nWritten to {}/: {}\n", dir.display(), names.join(", "))
+}
+
 /// Prints to stdout; a closed pipe (`cofinance run | head`) is not an error.
 fn print(text: &str) {
     let mut stdout = std::io::stdout().lock();

@@ -4,7 +4,6 @@ use cofinance::engine::Plan;
 use cofinance::output::{self, OutputFile};
 use cofinance::report::{self, Manifest, Run};
 use cofinance::scenario;
-use std::fmt::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,13 +49,7 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         Format::Json => super::print(&String::from_utf8_lossy(&summary)),
         Format::Table => {
             let mut text = report::table::summary(&run);
-            let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-            let _ = write!(
-                text,
-                "\nWritten to {}/: {}\n",
-                args.out.display(),
-                names.join(", ")
-            );
+            text.push_str(&super::written(&args.out, &files));
             super::print(&text);
         }
     }

@@ -46,10 +46,7 @@ pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
     ];
     output::write_all(&args.out, &files)?;
     let mut text = report::sweep::text_summary(&result);
-    text.push_str(&format!(
-        "\nWritten to {}/: sweep.json, sweep.csv\n",
-        args.out.display()
-    ));
+    text.push_str(&super::written(&args.out, &files));
     super::print(&text);
     Ok(())
 }

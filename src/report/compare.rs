@@ -351,6 +351,27 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
                 if unchanged == 1 { "" } else { "s" }
             );
         }
+        let mut others = Table::new(&["Other owner", "Residual", "Change"], 1);
+        let mut changed_others = 0;
+        for owner in comparison
+            .owners
+            .iter()
+            .filter(|o| o.kind != OwnerKind::Commune.id())
+        {
+            let r = owner.runs[i];
+            if r.residual_difference != Money::ZERO {
+                changed_others += 1;
+                others.row(vec![
+                    owner.name.to_owned(),
+                    r.residual_total.fr(),
+                    signed(r.residual_difference),
+                ]);
+            }
+        }
+        if changed_others > 0 {
+            out.push('\n');
+            out.push_str(&others.render());
+        }
         let mut funders = Table::new(&["Funder", "Granted", "Change", "Exhausted in", "was"], 1);
         for funder in &comparison.funders {
             let (r, base) = (funder.runs[i], funder.runs[0]);
