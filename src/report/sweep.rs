@@ -214,5 +214,16 @@ pub fn text_summary(sweep: &Sweep) -> String {
             "{never} of {communes} communes never fall short on this grid."
         );
     }
+    let start = sweep.parameters[0].values.first().copied();
+    if sweep
+        .thresholds
+        .iter()
+        .any(|t| t.threshold.is_some() && t.threshold == start)
+    {
+        let _ = writeln!(
+            out,
+            "A threshold equal to the grid's first value means the commune is already short there."
+        );
+    }
     out
 }

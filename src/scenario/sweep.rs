@@ -218,6 +218,12 @@ fn parse_values(text: &str, values: &str) -> Result<Vec<Decimal>> {
             )
         })
     };
+    if values.contains("..") && !values.contains('/') {
+        return Err(usage(
+            text,
+            "write a range as FROM..TO/STEP, e.g. 0..0.5/0.05",
+        ));
+    }
     if let Some((range, step)) = values.split_once('/') {
         let (from, to) = range
             .split_once("..")
