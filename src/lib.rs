@@ -49,6 +49,7 @@ pub mod engine;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod montecarlo;
 pub mod output;
 pub mod report;
 pub mod scenario;

@@ -4,6 +4,7 @@
 //! input or usage.
 
 mod compare;
+mod montecarlo;
 mod run;
 mod sweep;
 
@@ -30,6 +31,9 @@ enum Command {
     /// Vary one or two numbers of a scenario over a grid, in parallel, and find each commune's
     /// stress threshold; write sweep.json and sweep.csv.
     Sweep(sweep::SweepArgs),
+    /// Run many draws of uncertain costs, delays and freezes, in parallel, and write the
+    /// distributions (montecarlo.json, montecarlo.csv, draws.csv).
+    Montecarlo(montecarlo::MonteCarloArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -51,6 +55,7 @@ pub(crate) fn main() -> i32 {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Montecarlo(args) => montecarlo::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -7,6 +7,7 @@
 mod change;
 pub mod raw;
 pub mod sweep;
+pub mod uncertainty;
 
 use crate::error::{Error, Result};
 use crate::input::{self, Files, Loaded, SourceFile, display_path};
@@ -168,6 +169,17 @@ impl Source {
             Source::Scenario(scenario) => &scenario.base_path,
         }
     }
+}
+
+/// The default dataset's uncertainty file.
+pub const DEFAULT_UNCERTAINTY: &str = "incertitudes.toml";
+
+/// The default dataset under its shipped uncertainty file (embedded in the binary).
+pub fn read_default_uncertainty() -> Result<Source> {
+    Source::read(
+        Files::Embedded,
+        &Path::new(input::DEFAULT_DATASET_PATH).join(DEFAULT_UNCERTAINTY),
+    )
 }
 
 /// Whether a TOML file is a scenario (it names a `base`) rather than a base.

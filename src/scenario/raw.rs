@@ -15,8 +15,8 @@ pub struct RawScenario {
     pub base: Spanned<String>,
     #[serde(default)]
     pub change: Vec<Spanned<RawChange>>,
-    /// Monte-Carlo inputs, read by [`crate::scenario::uncertainty`].
-    pub uncertainty: Option<Spanned<toml::Table>>,
+    /// Monte-Carlo inputs, checked by [`crate::scenario::uncertainty`].
+    pub uncertainty: Option<Spanned<super::uncertainty::RawUncertainty>>,
 }
 
 /// One `[[change]]`: the union of every kind's fields, checked against its kind.

@@ -1,0 +1,48 @@
+//! Engine benchmarks: one run of the default dataset, one Monte-Carlo draw, and a batch of
+//! draws. Figures go to BENCHMARKS.md; tests never assert on time.
+
+use cofinance::engine::{Inputs, Plan};
+use cofinance::montecarlo;
+use cofinance::scenario::uncertainty::Uncertainty;
+use cofinance::scenario::{self, Source};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn default_uncertainty() -> (cofinance::model::Dataset, Uncertainty) {
+    let source = scenario::read_default_uncertainty().unwrap();
+    let Source::Scenario(holder) = &source else { panic!("incertitudes.toml is a scenario") };
+    let target = source.target().unwrap();
+    let uncertainty = Uncertainty::check(&holder.file, holder.raw.uncertainty.as_ref().unwrap(), &target.dataset).unwrap();
+    (target.dataset, uncertainty)
+}
+
+fn engine(c: &mut Criterion) {
+    let (dataset, uncertainty) = default_uncertainty();
+    c.bench_function("run the default dataset (plan + run)", |b| {
+        b.iter(|| Plan::new(black_box(&dataset)).unwrap().run());
+    });
+    let plan = Plan::new(&dataset).unwrap();
+    c.bench_function("run the default dataset (run only)", |b| b.iter(|| plan.run()));
+    let mut inputs = Inputs::of(&dataset);
+    let mut index = 0;
+    c.bench_function("one Monte-Carlo draw (sample + run)", |b| {
+        b.iter(|| {
+            index += 1;
+            let sample = uncertainty.sample(&dataset, index);
+            for parts in &mut inputs.freezes {
+                parts.clear();
+            }
+            sample.apply(&uncertainty, &dataset, &mut inputs);
+            plan.run_with(&inputs)
+        });
+    });
+    let mut group = c.benchmark_group("montecarlo");
+    group.sample_size(10);
+    group.bench_function("1000 draws of the default dataset", |b| {
+        b.iter(|| montecarlo::run(&[&dataset], &uncertainty, 1000, 2004, &|| {}).unwrap());
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);

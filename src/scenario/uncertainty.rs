@@ -1,0 +1,467 @@
+//! Monte-Carlo inputs (MODEL.md §7): the `[uncertainty]` table, checked, and the sampling of
+//! one draw.
+//!
+//! Each draw has its own ChaCha8 generator, seeded from a SHA-256 of (seed, draw index), and
+//! takes its samples in a fixed order: for each operation by id, its cost factor (its family's
+//! distribution, or the global one) then its delay; then each freeze event in file order, a
+//! uniform number for whether it happens and its share (both always drawn). The samples of a
+//! draw do not depend on the scenario, so every scenario run under one `[uncertainty]` sees the
+//! same inputs in draw `i` (common random numbers), and nothing depends on which thread ran
+//! which draw.
+//!
+//! Sampling uses `f64` (these are random numbers, not money); a sampled factor is rounded to
+//! six decimals and applied to costs exactly, a delay to whole years.
+
+use super::raw::RawYears;
+use crate::engine::{FreezePart, Inputs};
+use crate::error::{Problem, Result};
+use crate::input::check::{self, bad, missing, unknown_id};
+use crate::input::number::{self, RawNum};
+use crate::input::source::SourceFile;
+use crate::model::{Dataset, Family, Rate, Year};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution as _;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// `[uncertainty]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertainty {
+    pub draws: Option<Spanned<i64>>,
+    pub seed: Option<Spanned<i64>>,
+    pub cost_factor: Option<Spanned<RawDistribution>>,
+    pub cost_factor_by_family: Option<BTreeMap<Spanned<String>, Spanned<RawDistribution>>>,
+    pub delay_years: Option<Spanned<RawDistribution>>,
+    #[serde(default)]
+    pub freeze: Vec<Spanned<RawFreezeEvent>>,
+}
+
+/// A distribution as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistribution {
+    pub distribution: Option<Spanned<String>>,
+    pub min: Option<Spanned<RawNum>>,
+    pub mode: Option<Spanned<RawNum>>,
+    pub max: Option<Spanned<RawNum>>,
+    pub mean: Option<Spanned<RawNum>>,
+    pub sd: Option<Spanned<RawNum>>,
+    pub values: Option<Spanned<Vec<Spanned<RawNum>>>>,
+    pub weights: Option<Spanned<Vec<Spanned<RawNum>>>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFreezeEvent {
+    pub funder: Spanned<String>,
+    pub years: Spanned<RawYears>,
+    pub probability: Spanned<RawNum>,
+    pub share: Spanned<RawDistribution>,
+    pub release_year: Option<Spanned<i64>>,
+}
+
+/// A checked distribution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Distribution {
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    Pert { min: f64, mode: f64, max: f64 },
+    /// Truncated to `[min, max]` by rejection (then clamped after many rejections).
+    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    /// Values with their cumulative weights (the last is the total).
+    Discrete { values: Vec<f64>, cumulative: Vec<f64> },
+}
+
+impl Distribution {
+    /// One sample.
+    pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match self {
+            Distribution::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
+            Distribution::Triangular { min, mode, max } => {
+                if max <= min {
+                    return *min;
+                }
+                rand_distr::Triangular::new(*min, *max, *mode).map_or(*min, |d| d.sample(rng))
+            }
+            Distribution::Pert { min, mode, max } => {
+                if max <= min {
+                    return *min;
+                }
+                rand_distr::Pert::new(*min, *max).with_mode(*mode).map_or(*mode, |d| d.sample(rng))
+            }
+            Distribution::Normal { mean, sd, min, max } => {
+                let normal = rand_distr::Normal::new(*mean, *sd).ok();
+                for _ in 0..1_000 {
+                    let x = normal.map_or(*mean, |d| d.sample(rng));
+                    if x >= *min && x <= *max {
+                        return x;
+                    }
+                }
+                mean.clamp(*min, *max)
+            }
+            Distribution::Discrete { values, cumulative } => {
+                let total = cumulative.last().copied().unwrap_or(1.0);
+                let u = rng.random::<f64>() * total;
+                let index = cumulative.iter().position(|&c| u < c).unwrap_or(values.len() - 1);
+                values[index]
+            }
+        }
+    }
+
+    /// The smallest and largest values it can give.
+    fn bounds(&self) -> (f64, f64) {
+        match self {
+            Distribution::Uniform { min, max }
+            | Distribution::Triangular { min, max, .. }
+            | Distribution::Pert { min, max, .. }
+            | Distribution::Normal { min, max, .. } => (*min, *max),
+            Distribution::Discrete { values, .. } => (
+                values.iter().copied().fold(f64::INFINITY, f64::min),
+                values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ),
+        }
+    }
+}
+
+/// A freeze that may happen in a draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreezeEvent {
+    pub funder: usize,
+    pub years: Vec<Year>,
+    pub probability: f64,
+    pub share: Distribution,
+    pub release_year: Option<Year>,
+}
+
+/// A checked `[uncertainty]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertainty {
+    /// The file it comes from.
+    pub source: String,
+    pub draws: u64,
+    pub seed: u64,
+    pub cost_factor: Option<Distribution>,
+    pub cost_factor_by_family: BTreeMap<Family, Distribution>,
+    pub delay_years: Option<Distribution>,
+    pub freezes: Vec<FreezeEvent>,
+}
+
+/// The largest number of draws a file may ask for.
+pub const MAX_DRAWS: i64 = 10_000_000;
+
+/// What a distribution's values stand for, and so the range they must keep to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Factor,
+    Delay,
+    Share,
+}
+
+impl Uncertainty {
+    /// Checks an `[uncertainty]` table against the dataset it applies to.
+    pub fn check(file: &SourceFile, raw: &Spanned<RawUncertainty>, dataset: &Dataset) -> Result<Uncertainty> {
+        let u = raw.get_ref();
+        let draws = u
+            .draws
+            .as_ref()
+            .map(|d| check::integer(file, d, "draws", 1, MAX_DRAWS))
+            .transpose()?
+            .unwrap_or(10_000) as u64;
+        let seed = u
+            .seed
+            .as_ref()
+            .map(|s| check::integer(file, s, "seed", 0, i64::MAX))
+            .transpose()?
+            .unwrap_or(0) as u64;
+        let cost_factor = u.cost_factor.as_ref().map(|d| distribution(file, d, "cost_factor", Use::Factor)).transpose()?;
+        let mut cost_factor_by_family = BTreeMap::new();
+        for (family, d) in u.cost_factor_by_family.iter().flatten() {
+            let family = check::family(file, family, "cost_factor_by_family")?;
+            cost_factor_by_family.insert(family, distribution(file, d, "cost_factor_by_family", Use::Factor)?);
+        }
+        let delay_years = u.delay_years.as_ref().map(|d| distribution(file, d, "delay_years", Use::Delay)).transpose()?;
+        let mut freezes = Vec::with_capacity(u.freeze.len());
+        for event in &u.freeze {
+            let e = event.get_ref();
+            let funder = dataset.funder_index(e.funder.get_ref()).ok_or_else(|| {
+                unknown_id(file, &e.funder, "funder", "funder", dataset.funders.iter().map(|f| f.id.as_str()))
+            })?;
+            let at = e.years.span();
+            let within = |y: i64| check::year_in(file, &Spanned::new(at.clone(), y), "years", dataset.start_year, dataset.end_year);
+            let years: Vec<Year> = match e.years.get_ref() {
+                RawYears::List(list) if !list.is_empty() => list.iter().map(|&y| within(y)).collect::<Result<_>>()?,
+                RawYears::Range { from, to } => {
+                    let from = within(from.unwrap_or(i64::from(dataset.start_year)))?;
+                    let to = within(to.unwrap_or(i64::from(dataset.end_year)))?;
+                    (from..=to).collect()
+                }
+                _ => return Err(bad(file, &at, "years", "list the years a freeze may hit, e.g. years = [2005, 2006]")),
+            };
+            let release_year = e
+                .release_year
+                .as_ref()
+                .map(|r| {
+                    let year = check::any_year(file, r, "release_year")?;
+                    if years.iter().any(|&y| y >= year) {
+                        return Err(bad(file, &r.span(), "release_year", format!("{year} is not after every frozen year")));
+                    }
+                    Ok(year)
+                })
+                .transpose()?;
+            let probability = number::rate(file, "probability", &e.probability)?;
+            freezes.push(FreezeEvent {
+                funder,
+                years,
+                probability: to_f64(probability.to_decimal()),
+                share: distribution(file, &e.share, "share", Use::Share)?,
+                release_year,
+            });
+        }
+        Ok(Uncertainty {
+            source: file.path.clone(),
+            draws,
+            seed,
+            cost_factor,
+            cost_factor_by_family,
+            delay_years,
+            freezes,
+        })
+    }
+
+    /// The samples of draw `index`.
+    pub fn sample(&self, dataset: &Dataset, index: u64) -> Sample {
+        let mut rng = ChaCha8Rng::from_seed(draw_seed(self.seed, index));
+        let mut factors = Vec::with_capacity(dataset.operations.len());
+        let mut delays = Vec::with_capacity(dataset.operations.len());
+        for operation in &dataset.operations {
+            let factor = match self.cost_factor_by_family.get(&operation.family).or(self.cost_factor.as_ref()) {
+                Some(d) => Rate::from_millionths((d.sample(&mut rng).max(0.0) * 1e6).round() as i64),
+                None => Rate::ONE,
+            };
+            factors.push(factor);
+            let delay = self.delay_years.as_ref().map_or(0, |d| d.sample(&mut rng).round().clamp(0.0, 100.0) as u32);
+            delays.push(delay);
+        }
+        let freezes = self
+            .freezes
+            .iter()
+            .map(|event| {
+                let happens = rng.random::<f64>() < event.probability;
+                let share = event.share.sample(&mut rng).clamp(0.0, 1.0);
+                happens.then(|| Rate::from_millionths((share * 1e6).round() as i64))
+            })
+            .collect();
+        Sample { factors, delays, freezes }
+    }
+}
+
+/// The seed of one draw's generator: a SHA-256 of the run's seed and the draw's index, so that
+/// neighbouring seeds do not share draws.
+fn draw_seed(seed: u64, index: u64) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"cofinance draw");
+    hasher.update(seed.to_le_bytes());
+    hasher.update(index.to_le_bytes());
+    hasher.finalize().into()
+}
+
+/// The sampled inputs of one draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    /// Per operation (by id): the cost factor, to six decimals.
+    pub factors: Vec<Rate>,
+    /// Per operation: years of delay.
+    pub delays: Vec<u32>,
+    /// Per freeze event: the share frozen, if it happens.
+    pub freezes: Vec<Option<Rate>>,
+}
+
+impl Sample {
+    /// A scenario's inputs under this draw: costs (and written bases) scaled, start years
+    /// delayed, freezes added on the envelopes as the scenario leaves them.
+    pub fn apply(&self, uncertainty: &Uncertainty, dataset: &Dataset, inputs: &mut Inputs) {
+        for (i, operation) in dataset.operations.iter().enumerate() {
+            let cost = operation.cost.times(self.factors[i]);
+            inputs.cost[i] = cost;
+            inputs.base[i] = operation.base.map_or(cost, |base| base.times(self.factors[i]));
+            inputs.start_year[i] = operation.start_year + self.delays[i] as Year;
+        }
+        for (event, share) in uncertainty.freezes.iter().zip(&self.freezes) {
+            let Some(share) = share else { continue };
+            let funder = &dataset.funders[event.funder];
+            for &year in &event.years {
+                let envelope = funder.envelope[(year - dataset.start_year) as usize];
+                inputs.freezes[event.funder].push(FreezePart {
+                    year,
+                    amount: envelope.times(*share),
+                    release_year: event.release_year,
+                });
+            }
+        }
+    }
+}
+
+fn to_f64(value: Decimal) -> f64 {
+    value.to_f64().unwrap_or(0.0)
+}
+
+/// Checks a distribution for its use.
+fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, usage: Use) -> Result<Distribution> {
+    let span = raw.span();
+    let d = raw.get_ref();
+    let value = |name: &str, v: Option<&Spanned<RawNum>>| -> Result<Option<(f64, std::ops::Range<usize>)>> {
+        v.map(|v| Ok((to_f64(number::decimal(file, name, v)?), v.span()))).transpose()
+    };
+    let required = |name: &str, v: Option<&Spanned<RawNum>>, example: &str| -> Result<(f64, std::ops::Range<usize>)> {
+        value(name, v)?.ok_or_else(|| missing(file, &span, name, &format!("this distribution needs {name}, e.g. {example}")))
+    };
+    let kind = match &d.distribution {
+        Some(kind) => kind.get_ref().as_str(),
+        None if d.values.is_some() => "discrete",
+        None => {
+            return Err(missing(
+                file,
+                &span,
+                "distribution",
+                "say which distribution: uniform, triangular, pert, normal, or give values and weights",
+            ));
+        }
+    };
+    let allowed: &[&str] = match kind {
+        "uniform" => &["min", "max"],
+        "triangular" | "pert" => &["min", "mode", "max"],
+        "normal" => &["mean", "sd", "min", "max"],
+        "discrete" => &["values", "weights"],
+        _ => {
+            let name = d.distribution.as_ref().expect("a kind that is not discrete was written");
+            return Err(unknown_id(file, name, "distribution", "distribution", ["uniform", "triangular", "pert", "normal", "discrete"]));
+        }
+    };
+    let written = [
+        ("min", d.min.as_ref().map(Spanned::span)),
+        ("mode", d.mode.as_ref().map(Spanned::span)),
+        ("max", d.max.as_ref().map(Spanned::span)),
+        ("mean", d.mean.as_ref().map(Spanned::span)),
+        ("sd", d.sd.as_ref().map(Spanned::span)),
+        ("values", d.values.as_ref().map(Spanned::span)),
+        ("weights", d.weights.as_ref().map(Spanned::span)),
+    ];
+    if let Some((name, Some(at))) = written.into_iter().find(|(name, at)| at.is_some() && !allowed.contains(name)) {
+        return Err(bad(file, &at, name, format!("does not apply to a {kind} distribution, whose fields are: {}", allowed.join(", "))));
+    }
+    let ordered = |low: (f64, std::ops::Range<usize>), high: (f64, std::ops::Range<usize>), low_name: &str, high_name: &str| {
+        if low.0 > high.0 {
+            Err(bad(file, &high.1, high_name, format!("{high_name} {} is below {low_name} {}; {low_name} ≤ {high_name}", high.0, low.0)))
+        } else {
+            Ok(())
+        }
+    };
+    let distribution = match kind {
+        "uniform" => {
+            let (min, max) = (required("min", d.min.as_ref(), "min = \"0.9\"")?, required("max", d.max.as_ref(), "max = \"1.2\"")?);
+            ordered(min.clone(), max.clone(), "min", "max")?;
+            Distribution::Uniform { min: min.0, max: max.0 }
+        }
+        "triangular" | "pert" => {
+            let min = required("min", d.min.as_ref(), "min = \"0.9\"")?;
+            let mode = required("mode", d.mode.as_ref(), "mode = \"1.0\"")?;
+            let max = required("max", d.max.as_ref(), "max = \"1.2\"")?;
+            ordered(min.clone(), mode.clone(), "min", "mode")?;
+            ordered(mode.clone(), max.clone(), "mode", "max")?;
+            if kind == "pert" {
+                Distribution::Pert { min: min.0, mode: mode.0, max: max.0 }
+            } else {
+                Distribution::Triangular { min: min.0, mode: mode.0, max: max.0 }
+            }
+        }
+        "normal" => {
+            let mean = required("mean", d.mean.as_ref(), "mean = \"1.05\"")?;
+            let sd = required("sd", d.sd.as_ref(), "sd = \"0.1\"")?;
+            if sd.0 <= 0.0 {
+                return Err(bad(file, &sd.1, "sd", "the standard deviation must be greater than 0"));
+            }
+            let min = value("min", d.min.as_ref())?;
+            let max = value("max", d.max.as_ref())?;
+            if let (Some(min), Some(max)) = (min.clone(), max.clone()) {
+                ordered(min, max, "min", "max")?;
+            }
+            if usage != Use::Delay && min.is_none() {
+                return Err(missing(file, &span, "min", "a normal distribution of factors or shares needs a lower bound, e.g. min = \"0\""));
+            }
+            Distribution::Normal {
+                mean: mean.0,
+                sd: sd.0,
+                min: min.map_or(f64::NEG_INFINITY, |m| m.0),
+                max: max.map_or(f64::INFINITY, |m| m.0),
+            }
+        }
+        _ => {
+            let values_raw = d.values.as_ref().ok_or_else(|| missing(file, &span, "values", "list the values, e.g. values = [0, 1, 2]"))?;
+            let weights_raw = d.weights.as_ref().ok_or_else(|| missing(file, &span, "weights", "give one weight per value, e.g. weights = [0.6, 0.3, 0.1]"))?;
+            let values: Vec<f64> = values_raw.get_ref().iter().map(|v| Ok(to_f64(number::decimal(file, "values", v)?))).collect::<Result<_>>()?;
+            let weights: Vec<f64> = weights_raw.get_ref().iter().map(|v| Ok(to_f64(number::decimal(file, "weights", v)?))).collect::<Result<_>>()?;
+            if values.is_empty() || values.len() != weights.len() {
+                return Err(bad(
+                    file,
+                    &weights_raw.span(),
+                    "weights",
+                    format!("{} values but {} weights; give one weight per value", values.len(), weights.len()),
+                ));
+            }
+            if let Some((i, _)) = weights.iter().enumerate().find(|(_, w)| **w < 0.0) {
+                return Err(bad(file, &weights_raw.get_ref()[i].span(), "weights", "a weight cannot be negative"));
+            }
+            let total: f64 = weights.iter().sum();
+            if total <= 0.0 {
+                return Err(bad(file, &weights_raw.span(), "weights", "the weights must add up to a positive number"));
+            }
+            if usage == Use::Delay {
+                if let Some((i, _)) = values.iter().enumerate().find(|(_, v)| v.fract() != 0.0) {
+                    return Err(bad(file, &values_raw.get_ref()[i].span(), "values", "a delay is a whole number of years"));
+                }
+            }
+            let cumulative = weights
+                .iter()
+                .scan(0.0, |sum, w| {
+                    *sum += w;
+                    Some(*sum)
+                })
+                .collect();
+            Distribution::Discrete { values, cumulative }
+        }
+    };
+    let (low, high) = distribution.bounds();
+    let (range_low, range_high, what) = match usage {
+        Use::Factor => (0.0, 1e6, "a cost factor cannot be negative"),
+        Use::Delay => (0.0, 100.0, "a delay lies between 0 and 100 years"),
+        Use::Share => (0.0, 1.0, "a share lies between 0 and 1"),
+    };
+    if low < range_low || high > range_high {
+        return Err(file.error(
+            &span,
+            Problem::BadValue {
+                field: field.to_owned(),
+                message: format!("this distribution can give values outside [{range_low}, {range_high}]: {what}"),
+            },
+        ));
+    }
+    Ok(distribution)
+}
+
+/// The largest cost factor the distributions can give (at least 1), to check once that no
+/// draw can overflow.
+pub fn largest_factor(uncertainty: &Uncertainty) -> Rate {
+    let highest = uncertainty
+        .cost_factor
+        .iter()
+        .chain(uncertainty.cost_factor_by_family.values())
+        .map(|d| d.bounds().1)
+        .fold(1.0_f64, f64::max);
+    Rate::from_millionths((highest.min(1e6) * 1e6).ceil() as i64)
+}
