@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 failure while running (e.g. an output that cannot be written), 2 bad
 //! input or usage.
 
+mod chart;
 mod compare;
 mod run;
 mod sweep;
@@ -30,6 +31,9 @@ enum Command {
     /// Vary one or two numbers of a scenario over a grid, in parallel, and find each commune's
     /// stress threshold; write sweep.json and sweep.csv.
     Sweep(sweep::SweepArgs),
+    /// Draw the charts of a dataset (PNG and SVG): envelopes, commune residuals, who pays
+    /// what, each commune over time.
+    Chart(chart::ChartArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -51,6 +55,7 @@ pub(crate) fn main() -> i32 {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Chart(args) => chart::run(&args),
     };
     match result {
         Ok(()) => 0,
