@@ -380,6 +380,15 @@ fn draw_swatch<DB: DrawingBackend>(
             dash,
             dot,
         } => {
+            if style::needs_outline(colour) {
+                line(
+                    root,
+                    &[(x, middle), (x + SWATCH_WIDTH, middle)],
+                    INK,
+                    width + 3,
+                    dash,
+                )?;
+            }
             line(
                 root,
                 &[(x, middle), (x + SWATCH_WIDTH, middle)],
@@ -392,6 +401,11 @@ fn draw_swatch<DB: DrawingBackend>(
                     (x + SWATCH_WIDTH / 2, middle),
                     6,
                     colour.filled(),
+                ))?;
+                root.draw(&Circle::new(
+                    (x + SWATCH_WIDTH / 2, middle),
+                    6,
+                    INK.stroke_width(1),
                 ))?;
             }
         }

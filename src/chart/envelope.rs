@@ -213,7 +213,7 @@ impl EnvelopeChart {
 
 /// A thin dark border for fills too light to stand on white (yellow).
 fn light_border(colour: RGBColor) -> Option<RGBColor> {
-    (style::text_on(colour) == INK && colour.1 > 200).then_some(INK)
+    style::needs_outline(colour).then_some(INK)
 }
 
 /// The colour of text written in `colour` on white: dark for light colours.

@@ -90,6 +90,12 @@ pub(crate) fn tint(colour: RGBColor, amount: f64) -> RGBColor {
     RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
 }
 
+/// Whether a colour is too light to stand alone on white (Okabe–Ito yellow): lines and fills in
+/// it get a dark outline.
+pub(crate) fn needs_outline(colour: RGBColor) -> bool {
+    text_on(colour) == INK && colour.1 > 200
+}
+
 /// White or ink, whichever reads better on `background`.
 pub(crate) fn text_on(background: RGBColor) -> RGBColor {
     let luminance = 0.299 * f64::from(background.0)
