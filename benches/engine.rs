@@ -10,9 +10,16 @@ use std::hint::black_box;
 
 fn default_uncertainty() -> (cofinance::model::Dataset, Uncertainty) {
     let source = scenario::read_default_uncertainty().unwrap();
-    let Source::Scenario(holder) = &source else { panic!("incertitudes.toml is a scenario") };
+    let Source::Scenario(holder) = &source else {
+        panic!("incertitudes.toml is a scenario")
+    };
     let target = source.target().unwrap();
-    let uncertainty = Uncertainty::check(&holder.file, holder.raw.uncertainty.as_ref().unwrap(), &target.dataset).unwrap();
+    let uncertainty = Uncertainty::check(
+        &holder.file,
+        holder.raw.uncertainty.as_ref().unwrap(),
+        &target.dataset,
+    )
+    .unwrap();
     (target.dataset, uncertainty)
 }
 
@@ -22,7 +29,9 @@ fn engine(c: &mut Criterion) {
         b.iter(|| Plan::new(black_box(&dataset)).unwrap().run());
     });
     let plan = Plan::new(&dataset).unwrap();
-    c.bench_function("run the default dataset (run only)", |b| b.iter(|| plan.run()));
+    c.bench_function("run the default dataset (run only)", |b| {
+        b.iter(|| plan.run());
+    });
     let mut inputs = Inputs::of(&dataset);
     let mut index = 0;
     c.bench_function("one Monte-Carlo draw (sample + run)", |b| {

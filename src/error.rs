@@ -32,6 +32,11 @@ pub enum Error {
     /// Output that cannot be written.
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+    /// A chart that cannot be drawn: a bug, never the data.
+    #[error(
+        "cannot draw {chart}: {reason}; this is a bug in cofinance: please report it with the dataset"
+    )]
+    Chart { chart: String, reason: String },
 }
 
 impl Error {
@@ -39,7 +44,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Read { .. } | Error::Limit { .. } => 2,
-            Error::Write { .. } => 1,
+            Error::Write { .. } | Error::Chart { .. } => 1,
         }
     }
 

@@ -7,7 +7,7 @@
 //! - [`input`] reads a dataset (`base.toml`, `operations.csv`) into the validated [`model`];
 //! - [`engine`] runs it year by year, exactly, in integer cents;
 //! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables and the text
-//!   summary, and [`output`] writes files atomically.
+//!   summary, [`chart`] draws it (PNG and SVG), and [`output`] writes files atomically.
 //!
 //! The library never prints and never exits: it returns values or typed [`Error`]s that name
 //! the file, line, column and field.
@@ -45,6 +45,7 @@
 //! # Ok::<(), cofinance::Error>(())
 //! ```
 
+pub mod chart;
 pub mod engine;
 pub mod error;
 pub mod input;

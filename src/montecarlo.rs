@@ -78,12 +78,22 @@ impl DrawValues {
     fn of(outcome: &Outcome) -> DrawValues {
         DrawValues {
             residual: outcome.owners.iter().map(|o| o.residual_total).collect(),
-            shortfall: outcome.owners.iter().map(|o| o.shortfall.unwrap_or(Money::ZERO)).collect(),
+            shortfall: outcome
+                .owners
+                .iter()
+                .map(|o| o.shortfall.unwrap_or(Money::ZERO))
+                .collect(),
             exhaustion: outcome.funders.iter().map(|f| f.exhaustion_year).collect(),
             unspent: outcome
                 .funders
                 .iter()
-                .map(|f| f.years.iter().map(|y| y.envelope - y.frozen + y.released).sum::<Money>() - f.total_granted)
+                .map(|f| {
+                    f.years
+                        .iter()
+                        .map(|y| y.envelope - y.frozen + y.released)
+                        .sum::<Money>()
+                        - f.total_granted
+                })
                 .collect(),
             cumulative: outcome
                 .funders
@@ -150,9 +160,21 @@ pub struct Results {
 
 /// Runs `draws` draws of every dataset (scenarios of one base) under `uncertainty`.
 /// `progress` is called once per finished draw, from any thread.
-pub fn run(datasets: &[&Dataset], uncertainty: &Uncertainty, draws: u64, seed: u64, progress: &(dyn Fn() + Sync)) -> Result<Results> {
-    let uncertainty = Uncertainty { seed, ..uncertainty.clone() };
-    let plans: Vec<Plan<'_>> = datasets.iter().map(|d| Plan::new(d)).collect::<Result<_>>()?;
+pub fn run(
+    datasets: &[&Dataset],
+    uncertainty: &Uncertainty,
+    draws: u64,
+    seed: u64,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Results> {
+    let uncertainty = Uncertainty {
+        seed,
+        ..uncertainty.clone()
+    };
+    let plans: Vec<Plan<'_>> = datasets
+        .iter()
+        .map(|d| Plan::new(d))
+        .collect::<Result<_>>()?;
     // Every draw stays within the money bounds if the worst one does.
     let factor = largest_factor(&uncertainty);
     for dataset in datasets {
@@ -162,8 +184,13 @@ pub fn run(datasets: &[&Dataset], uncertainty: &Uncertainty, draws: u64, seed: u
         }
         for event in &uncertainty.freezes {
             for &year in &event.years {
-                let amount = dataset.funders[event.funder].envelope[(year - dataset.start_year) as usize];
-                worst.freezes[event.funder].push(crate::engine::FreezePart { year, amount, release_year: None });
+                let amount =
+                    dataset.funders[event.funder].envelope[(year - dataset.start_year) as usize];
+                worst.freezes[event.funder].push(crate::engine::FreezePart {
+                    year,
+                    amount,
+                    release_year: None,
+                });
             }
         }
         check_totals(dataset, &worst)?;
@@ -180,7 +207,8 @@ pub fn run(datasets: &[&Dataset], uncertainty: &Uncertainty, draws: u64, seed: u
                     .zip(&plans)
                     .zip(inputs.iter_mut())
                     .map(|((dataset, plan), inputs)| {
-                        for (funder, parts) in dataset.funders.iter().zip(inputs.freezes.iter_mut()) {
+                        for (funder, parts) in dataset.funders.iter().zip(inputs.freezes.iter_mut())
+                        {
                             parts.truncate(funder.freezes.iter().map(|f| f.amounts.len()).sum());
                         }
                         sample.apply(&uncertainty, dataset, inputs);
@@ -192,12 +220,21 @@ pub fn run(datasets: &[&Dataset], uncertainty: &Uncertainty, draws: u64, seed: u
             },
         )
         .collect();
-    let scenarios = (0..datasets.len()).map(|s| scenario_stats(datasets[s], &values, s)).collect();
-    Ok(Results { draws, seed, scenarios, values })
+    let scenarios = (0..datasets.len())
+        .map(|s| scenario_stats(datasets[s], &values, s))
+        .collect();
+    Ok(Results {
+        draws,
+        seed,
+        scenarios,
+        values,
+    })
 }
 
 fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> ScenarioStats {
-    let column = |f: &dyn Fn(&DrawValues) -> Money| -> Vec<Money> { values.iter().map(|row| f(&row[s])).collect() };
+    let column = |f: &dyn Fn(&DrawValues) -> Money| -> Vec<Money> {
+        values.iter().map(|row| f(&row[s])).collect()
+    };
     let owners = dataset
         .owners
         .iter()
@@ -217,7 +254,8 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
         .iter()
         .enumerate()
         .map(|(f, funder)| {
-            let mut years: Vec<Option<Year>> = values.iter().map(|row| row[s].exhaustion[f]).collect();
+            let mut years: Vec<Option<Year>> =
+                values.iter().map(|row| row[s].exhaustion[f]).collect();
             years.sort_unstable_by_key(|y| y.map_or(Year::MAX, |y| y));
             let mut exhaustion: Vec<(Option<Year>, u64)> = Vec::new();
             for year in years {
@@ -232,7 +270,11 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
                 .map(|y| {
                     let year = dataset.start_year + y as Year;
                     offered += funder.envelope.get(y).copied().unwrap_or(Money::ZERO);
-                    (year, offered, Stats::of(&mut column(&|v| v.cumulative[f][y])))
+                    (
+                        year,
+                        offered,
+                        Stats::of(&mut column(&|v| v.cumulative[f][y])),
+                    )
                 })
                 .collect();
             FunderStats {
@@ -260,7 +302,8 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
                 }
                 OwnerDifference {
                     residual_total: Stats::of(&mut residual),
-                    shortfall: (owner.kind == OwnerKind::Commune).then(|| Stats::of(&mut shortfall)),
+                    shortfall: (owner.kind == OwnerKind::Commune)
+                        .then(|| Stats::of(&mut shortfall)),
                     worse_draws,
                 }
             })
@@ -295,7 +338,14 @@ mod tests {
         assert_eq!(stats.mean, Money::from_cents(11));
         let mut three = money(&[30, 10, 20]);
         let stats = Stats::of(&mut three);
-        assert_eq!((stats.p5, stats.p50, stats.p95), (Money::from_cents(10), Money::from_cents(20), Money::from_cents(30)));
+        assert_eq!(
+            (stats.p5, stats.p50, stats.p95),
+            (
+                Money::from_cents(10),
+                Money::from_cents(20),
+                Money::from_cents(30)
+            )
+        );
         assert_eq!(Stats::of(&mut money(&[-3, -4])).mean, Money::from_cents(-4));
     }
 }

@@ -16,6 +16,9 @@ pub(crate) struct CompareArgs {
     /// Folder to write compare.json and compare.csv into.
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Also draw the comparison's charts (PNG and SVG) into this folder.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
@@ -53,6 +56,10 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     output::write_all(&args.out, &files)?;
     let mut text = compare::text_summary(&runs);
     text.push_str(&super::written(&args.out, &files));
+    if let Some(dir) = &args.charts {
+        let runs = super::chart::chart_runs(&targets, &outcomes);
+        text.push_str(&super::chart::write(&runs, dir)?);
+    }
     super::print(&text);
     Ok(())
 }

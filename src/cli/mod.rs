@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 failure while running (e.g. an output that cannot be written), 2 bad
 //! input or usage.
 
+mod chart;
 mod compare;
 mod montecarlo;
 mod run;
@@ -34,6 +35,9 @@ enum Command {
     /// Run many draws of uncertain costs, delays and freezes, in parallel, and write the
     /// distributions (montecarlo.json, montecarlo.csv, draws.csv).
     Montecarlo(montecarlo::MonteCarloArgs),
+    /// Draw the charts of a dataset (PNG and SVG): envelopes, commune residuals, who pays
+    /// what, each commune over time.
+    Chart(chart::ChartArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -56,6 +60,7 @@ pub(crate) fn main() -> i32 {
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Montecarlo(args) => montecarlo::run(&args),
+        Command::Chart(args) => chart::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -35,12 +35,22 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
     } else {
         scenario::read_many(&args.scenarios)?
     };
-    let targets: Vec<Target> = sources.iter().map(Source::target).collect::<cofinance::Result<_>>()?;
-    let given = args.uncertainty.as_ref().map(|path| scenario::read(Some(path))).transpose()?;
-    let with_uncertainty = given.iter().chain(&sources).find_map(|source| match source {
-        Source::Scenario(s) => s.raw.uncertainty.as_ref().map(|raw| (s, raw)),
-        Source::Base(..) => None,
-    });
+    let targets: Vec<Target> = sources
+        .iter()
+        .map(Source::target)
+        .collect::<cofinance::Result<_>>()?;
+    let given = args
+        .uncertainty
+        .as_ref()
+        .map(|path| scenario::read(Some(path)))
+        .transpose()?;
+    let with_uncertainty = given
+        .iter()
+        .chain(&sources)
+        .find_map(|source| match source {
+            Source::Scenario(s) => s.raw.uncertainty.as_ref().map(|raw| (s, raw)),
+            Source::Base(..) => None,
+        });
     let Some((holder, raw)) = with_uncertainty else {
         return Err(Error::Read {
             path: args.uncertainty.as_ref().map_or_else(|| "the given files".to_owned(), |p| p.display().to_string()),
@@ -60,8 +70,10 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(draws);
         bar.set_style(
-            ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} draws ({eta} left)")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} draws ({eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     } else {
@@ -91,7 +103,10 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         })
         .collect();
     let files = [
-        OutputFile::new("montecarlo.json", montecarlo::json(&runs, &results, &uncertainty.source)),
+        OutputFile::new(
+            "montecarlo.json",
+            montecarlo::json(&runs, &results, &uncertainty.source),
+        ),
         OutputFile::new("montecarlo.csv", montecarlo::csv(&runs, &results)),
         OutputFile::new("draws.csv", montecarlo::draws(&runs, &results)),
     ];

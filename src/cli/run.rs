@@ -1,5 +1,6 @@
 //! `cofinance run [PATH] [--out DIR] [--format table|json]`.
 
+use cofinance::chart::ChartRun;
 use cofinance::engine::Plan;
 use cofinance::output::{self, OutputFile};
 use cofinance::report::{self, Manifest, Run};
@@ -25,6 +26,9 @@ pub(crate) struct RunArgs {
     /// What to print.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Also draw the run's charts (PNG and SVG) into this folder.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
@@ -45,11 +49,23 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         OutputFile::new("owners.csv", report::csv::owners(&run)),
     ];
     output::write_all(&args.out, &files)?;
+    let charts = match &args.charts {
+        Some(dir) => {
+            let runs = [ChartRun {
+                label: target.label(),
+                dataset: &target.dataset,
+                outcome: &outcome,
+            }];
+            Some(super::chart::write(&runs, dir)?)
+        }
+        None => None,
+    };
     match args.format {
         Format::Json => super::print(&String::from_utf8_lossy(&summary)),
         Format::Table => {
             let mut text = report::table::summary(&run);
             text.push_str(&super::written(&args.out, &files));
+            text.push_str(charts.as_deref().unwrap_or_default());
             super::print(&text);
         }
     }

@@ -98,7 +98,11 @@ fn owner_order(dataset: &Dataset) -> Vec<usize> {
     order
 }
 
-fn build<'a>(runs: &[Simulated<'a>], results: &'a Results, uncertainty: &'a str) -> MonteCarloRecord<'a> {
+fn build<'a>(
+    runs: &[Simulated<'a>],
+    results: &'a Results,
+    uncertainty: &'a str,
+) -> MonteCarloRecord<'a> {
     let draws = results.draws;
     let scenarios = runs
         .iter()
@@ -147,7 +151,11 @@ fn build<'a>(runs: &[Simulated<'a>], results: &'a Results, uncertainty: &'a str)
                         cumulative_granted: s
                             .cumulative
                             .iter()
-                            .map(|&(year, envelope, granted)| CumulativeRecord { year, envelope, granted })
+                            .map(|&(year, envelope, granted)| CumulativeRecord {
+                                year,
+                                envelope,
+                                granted,
+                            })
                             .collect(),
                     })
                     .collect(),
@@ -178,7 +186,8 @@ fn build<'a>(runs: &[Simulated<'a>], results: &'a Results, uncertainty: &'a str)
 
 /// `montecarlo.json`.
 pub fn json(runs: &[Simulated<'_>], results: &Results, uncertainty: &str) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(&build(runs, results, uncertainty)).expect("records of strings and numbers always serialize");
+    let mut bytes = serde_json::to_vec_pretty(&build(runs, results, uncertainty))
+        .expect("records of strings and numbers always serialize");
     bytes.push(b'\n');
     bytes
 }
@@ -199,46 +208,122 @@ fn stats_rows(stats: &Stats) -> [(&'static str, Money); 8] {
 /// `montecarlo.csv`: one statistic a line.
 pub fn csv(runs: &[Simulated<'_>], results: &Results) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut row = |fields: [&str; 7]| writer.write_record(fields).expect("writing to memory cannot fail");
-    row(["scenario", "entity", "id", "year", "metric", "statistic", "value"]);
+    let mut row = |fields: [&str; 7]| {
+        writer
+            .write_record(fields)
+            .expect("writing to memory cannot fail");
+    };
+    row([
+        "scenario",
+        "entity",
+        "id",
+        "year",
+        "metric",
+        "statistic",
+        "value",
+    ]);
     for (run, stats) in runs.iter().zip(&results.scenarios) {
         let dataset = run.dataset;
         for o in owner_order(dataset) {
             let id = dataset.owners[o].id.as_str();
             let s = &stats.owners[o];
             for (name, value) in stats_rows(&s.residual_total) {
-                row([run.label, "owner", id, "", "residual_total", name, &value.to_string()]);
+                row([
+                    run.label,
+                    "owner",
+                    id,
+                    "",
+                    "residual_total",
+                    name,
+                    &value.to_string(),
+                ]);
             }
             if let Some(shortfall) = &s.shortfall {
                 for (name, value) in stats_rows(shortfall) {
-                    row([run.label, "owner", id, "", "shortfall", name, &value.to_string()]);
+                    row([
+                        run.label,
+                        "owner",
+                        id,
+                        "",
+                        "shortfall",
+                        name,
+                        &value.to_string(),
+                    ]);
                 }
                 let p = probability(s.shortfall_draws, results.draws).to_string();
-                row([run.label, "owner", id, "", "shortfall", "probability_positive", &p]);
+                row([
+                    run.label,
+                    "owner",
+                    id,
+                    "",
+                    "shortfall",
+                    "probability_positive",
+                    &p,
+                ]);
             }
             if let Some(differences) = &stats.differences {
                 for (name, value) in stats_rows(&differences[o].residual_total) {
-                    row([run.label, "owner", id, "", "residual_total_difference", name, &value.to_string()]);
+                    row([
+                        run.label,
+                        "owner",
+                        id,
+                        "",
+                        "residual_total_difference",
+                        name,
+                        &value.to_string(),
+                    ]);
                 }
                 if let Some(shortfall) = &differences[o].shortfall {
                     for (name, value) in stats_rows(shortfall) {
-                        row([run.label, "owner", id, "", "shortfall_difference", name, &value.to_string()]);
+                        row([
+                            run.label,
+                            "owner",
+                            id,
+                            "",
+                            "shortfall_difference",
+                            name,
+                            &value.to_string(),
+                        ]);
                     }
                 }
             }
         }
         for (funder, s) in dataset.funders.iter().zip(&stats.funders) {
             for (name, value) in stats_rows(&s.unspent) {
-                row([run.label, "funder", &funder.id, "", "unspent", name, &value.to_string()]);
+                row([
+                    run.label,
+                    "funder",
+                    &funder.id,
+                    "",
+                    "unspent",
+                    name,
+                    &value.to_string(),
+                ]);
             }
             for &(year, count) in &s.exhaustion {
                 let year = year.map_or_else(|| "never".to_owned(), |y| y.to_string());
                 let p = probability(count, results.draws).to_string();
-                row([run.label, "funder", &funder.id, &year, "exhaustion_year", "probability", &p]);
+                row([
+                    run.label,
+                    "funder",
+                    &funder.id,
+                    &year,
+                    "exhaustion_year",
+                    "probability",
+                    &p,
+                ]);
             }
             for (year, _, granted) in &s.cumulative {
                 for (name, value) in stats_rows(granted) {
-                    row([run.label, "funder", &funder.id, &year.to_string(), "cumulative_granted", name, &value.to_string()]);
+                    row([
+                        run.label,
+                        "funder",
+                        &funder.id,
+                        &year.to_string(),
+                        "cumulative_granted",
+                        name,
+                        &value.to_string(),
+                    ]);
                 }
             }
         }
@@ -265,7 +350,9 @@ pub fn draws(runs: &[Simulated<'_>], results: &Results) -> Vec<u8> {
         header.push(format!("exhaustion_year:{}", funder.id));
         header.push(format!("unspent:{}", funder.id));
     }
-    writer.write_record(&header).expect("writing to memory cannot fail");
+    writer
+        .write_record(&header)
+        .expect("writing to memory cannot fail");
     for (draw, values) in results.values.iter().enumerate() {
         for (run, v) in runs.iter().zip(values) {
             let mut row = vec![draw.to_string(), run.label.to_owned()];
@@ -279,7 +366,9 @@ pub fn draws(runs: &[Simulated<'_>], results: &Results) -> Vec<u8> {
                 row.push(v.exhaustion[f].map_or_else(String::new, |y| y.to_string()));
                 row.push(v.unspent[f].to_string());
             }
-            writer.write_record(&row).expect("writing to memory cannot fail");
+            writer
+                .write_record(&row)
+                .expect("writing to memory cannot fail");
         }
     }
     writer.into_inner().expect("writing to memory cannot fail")
@@ -302,13 +391,31 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
     for (run, stats) in runs.iter().zip(&results.scenarios) {
         let dataset = run.dataset;
         let _ = writeln!(out, "\n== {}", run.label);
-        let mut communes: Vec<usize> = (0..dataset.owners.len()).filter(|&o| dataset.owners[o].kind == OwnerKind::Commune).collect();
+        let mut communes: Vec<usize> = (0..dataset.owners.len())
+            .filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
+            .collect();
         communes.sort_by(|&a, &b| {
-            (stats.owners[b].shortfall_draws, stats.owners[b].shortfall.map(|s| s.p95))
-                .cmp(&(stats.owners[a].shortfall_draws, stats.owners[a].shortfall.map(|s| s.p95)))
+            (
+                stats.owners[b].shortfall_draws,
+                stats.owners[b].shortfall.map(|s| s.p95),
+            )
+                .cmp(&(
+                    stats.owners[a].shortfall_draws,
+                    stats.owners[a].shortfall.map(|s| s.p95),
+                ))
                 .then_with(|| dataset.owners[a].name.cmp(&dataset.owners[b].name))
         });
-        let mut table = Table::new(&["Commune", "P(shortfall)", "Shortfall p50", "p90", "p95", "Residual p50"], 1);
+        let mut table = Table::new(
+            &[
+                "Commune",
+                "P(shortfall)",
+                "Shortfall p50",
+                "p90",
+                "p95",
+                "Residual p50",
+            ],
+            1,
+        );
         for o in communes {
             let s = &stats.owners[o];
             let shortfall = s.shortfall.unwrap_or(Stats::of(&mut [Money::ZERO]));
@@ -323,15 +430,32 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
         }
         out.push('\n');
         out.push_str(&table.render());
-        let mut funders = Table::new(&["Funder", "Never short", "Most likely exhaustion", "Unspent p50", "p5", "p95"], 1);
+        let mut funders = Table::new(
+            &[
+                "Funder",
+                "Never short",
+                "Most likely exhaustion",
+                "Unspent p50",
+                "p5",
+                "p95",
+            ],
+            1,
+        );
         for (funder, s) in dataset.funders.iter().zip(&stats.funders) {
-            let never = s.exhaustion.iter().find(|(y, _)| y.is_none()).map_or(0, |&(_, c)| c);
+            let never = s
+                .exhaustion
+                .iter()
+                .find(|(y, _)| y.is_none())
+                .map_or(0, |&(_, c)| c);
             let likely = s
                 .exhaustion
                 .iter()
                 .filter(|(y, _)| y.is_some())
                 .max_by_key(|&&(y, c)| (c, std::cmp::Reverse(y)))
-                .map_or_else(|| "-".to_owned(), |&(y, c)| format!("{} ({})", y.unwrap_or_default(), percent(c, results.draws)));
+                .map_or_else(
+                    || "-".to_owned(),
+                    |&(y, c)| format!("{} ({})", y.unwrap_or_default(), percent(c, results.draws)),
+                );
             funders.row(vec![
                 funder.name.clone(),
                 percent(never, results.draws),
@@ -344,11 +468,18 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
         out.push('\n');
         out.push_str(&funders.render());
         if let Some(differences) = &stats.differences {
-            let mut table = Table::new(&["Commune", "Shortfall change p5", "p50", "p95", "Worse in"], 1);
+            let mut table = Table::new(
+                &["Commune", "Shortfall change p5", "p50", "p95", "Worse in"],
+                1,
+            );
             let mut rows = 0;
-            for o in (0..dataset.owners.len()).filter(|&o| dataset.owners[o].kind == OwnerKind::Commune) {
+            for o in
+                (0..dataset.owners.len()).filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
+            {
                 let d = &differences[o];
-                let Some(shortfall) = d.shortfall else { continue };
+                let Some(shortfall) = d.shortfall else {
+                    continue;
+                };
                 if shortfall.p5 == Money::ZERO && shortfall.p95 == Money::ZERO {
                     continue;
                 }

@@ -1,7 +1,7 @@
 //! Monte-Carlo inputs (MODEL.md §7): the `[uncertainty]` table, checked, and the sampling of
 //! one draw.
 //!
-//! Each draw has its own ChaCha8 generator, seeded from a SHA-256 of (seed, draw index), and
+//! Each draw has its own `ChaCha8` generator, seeded from a SHA-256 of (seed, draw index), and
 //! takes its samples in a fixed order: for each operation by id, its cost factor (its family's
 //! distribution, or the global one) then its delay; then each freeze event in file order, a
 //! uniform number for whether it happens and its share (both always drawn). The samples of a
@@ -69,13 +69,32 @@ pub struct RawFreezeEvent {
 /// A checked distribution.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Distribution {
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Pert { min: f64, mode: f64, max: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// Truncated to `[min, max]` by rejection (then clamped after many rejections).
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
     /// Values with their cumulative weights (the last is the total).
-    Discrete { values: Vec<f64>, cumulative: Vec<f64> },
+    Discrete {
+        values: Vec<f64>,
+        cumulative: Vec<f64>,
+    },
 }
 
 impl Distribution {
@@ -93,7 +112,9 @@ impl Distribution {
                 if max <= min {
                     return *min;
                 }
-                rand_distr::Pert::new(*min, *max).with_mode(*mode).map_or(*mode, |d| d.sample(rng))
+                rand_distr::Pert::new(*min, *max)
+                    .with_mode(*mode)
+                    .map_or(*mode, |d| d.sample(rng))
             }
             Distribution::Normal { mean, sd, min, max } => {
                 let normal = rand_distr::Normal::new(*mean, *sd).ok();
@@ -108,7 +129,10 @@ impl Distribution {
             Distribution::Discrete { values, cumulative } => {
                 let total = cumulative.last().copied().unwrap_or(1.0);
                 let u = rng.random::<f64>() * total;
-                let index = cumulative.iter().position(|&c| u < c).unwrap_or(values.len() - 1);
+                let index = cumulative
+                    .iter()
+                    .position(|&c| u < c)
+                    .unwrap_or(values.len() - 1);
                 values[index]
             }
         }
@@ -165,7 +189,11 @@ enum Use {
 
 impl Uncertainty {
     /// Checks an `[uncertainty]` table against the dataset it applies to.
-    pub fn check(file: &SourceFile, raw: &Spanned<RawUncertainty>, dataset: &Dataset) -> Result<Uncertainty> {
+    pub fn check(
+        file: &SourceFile,
+        raw: &Spanned<RawUncertainty>,
+        dataset: &Dataset,
+    ) -> Result<Uncertainty> {
         let u = raw.get_ref();
         let draws = u
             .draws
@@ -179,29 +207,63 @@ impl Uncertainty {
             .map(|s| check::integer(file, s, "seed", 0, i64::MAX))
             .transpose()?
             .unwrap_or(0) as u64;
-        let cost_factor = u.cost_factor.as_ref().map(|d| distribution(file, d, "cost_factor", Use::Factor)).transpose()?;
+        let cost_factor = u
+            .cost_factor
+            .as_ref()
+            .map(|d| distribution(file, d, "cost_factor", Use::Factor))
+            .transpose()?;
         let mut cost_factor_by_family = BTreeMap::new();
         for (family, d) in u.cost_factor_by_family.iter().flatten() {
             let family = check::family(file, family, "cost_factor_by_family")?;
-            cost_factor_by_family.insert(family, distribution(file, d, "cost_factor_by_family", Use::Factor)?);
+            cost_factor_by_family.insert(
+                family,
+                distribution(file, d, "cost_factor_by_family", Use::Factor)?,
+            );
         }
-        let delay_years = u.delay_years.as_ref().map(|d| distribution(file, d, "delay_years", Use::Delay)).transpose()?;
+        let delay_years = u
+            .delay_years
+            .as_ref()
+            .map(|d| distribution(file, d, "delay_years", Use::Delay))
+            .transpose()?;
         let mut freezes = Vec::with_capacity(u.freeze.len());
         for event in &u.freeze {
             let e = event.get_ref();
             let funder = dataset.funder_index(e.funder.get_ref()).ok_or_else(|| {
-                unknown_id(file, &e.funder, "funder", "funder", dataset.funders.iter().map(|f| f.id.as_str()))
+                unknown_id(
+                    file,
+                    &e.funder,
+                    "funder",
+                    "funder",
+                    dataset.funders.iter().map(|f| f.id.as_str()),
+                )
             })?;
             let at = e.years.span();
-            let within = |y: i64| check::year_in(file, &Spanned::new(at.clone(), y), "years", dataset.start_year, dataset.end_year);
+            let within = |y: i64| {
+                check::year_in(
+                    file,
+                    &Spanned::new(at.clone(), y),
+                    "years",
+                    dataset.start_year,
+                    dataset.end_year,
+                )
+            };
             let years: Vec<Year> = match e.years.get_ref() {
-                RawYears::List(list) if !list.is_empty() => list.iter().map(|&y| within(y)).collect::<Result<_>>()?,
+                RawYears::List(list) if !list.is_empty() => {
+                    list.iter().map(|&y| within(y)).collect::<Result<_>>()?
+                }
                 RawYears::Range { from, to } => {
                     let from = within(from.unwrap_or(i64::from(dataset.start_year)))?;
                     let to = within(to.unwrap_or(i64::from(dataset.end_year)))?;
                     (from..=to).collect()
                 }
-                _ => return Err(bad(file, &at, "years", "list the years a freeze may hit, e.g. years = [2005, 2006]")),
+                _ => {
+                    return Err(bad(
+                        file,
+                        &at,
+                        "years",
+                        "list the years a freeze may hit, e.g. years = [2005, 2006]",
+                    ));
+                }
             };
             let release_year = e
                 .release_year
@@ -209,7 +271,12 @@ impl Uncertainty {
                 .map(|r| {
                     let year = check::any_year(file, r, "release_year")?;
                     if years.iter().any(|&y| y >= year) {
-                        return Err(bad(file, &r.span(), "release_year", format!("{year} is not after every frozen year")));
+                        return Err(bad(
+                            file,
+                            &r.span(),
+                            "release_year",
+                            format!("{year} is not after every frozen year"),
+                        ));
                     }
                     Ok(year)
                 })
@@ -240,12 +307,21 @@ impl Uncertainty {
         let mut factors = Vec::with_capacity(dataset.operations.len());
         let mut delays = Vec::with_capacity(dataset.operations.len());
         for operation in &dataset.operations {
-            let factor = match self.cost_factor_by_family.get(&operation.family).or(self.cost_factor.as_ref()) {
-                Some(d) => Rate::from_millionths((d.sample(&mut rng).max(0.0) * 1e6).round() as i64),
+            let factor = match self
+                .cost_factor_by_family
+                .get(&operation.family)
+                .or(self.cost_factor.as_ref())
+            {
+                Some(d) => {
+                    Rate::from_millionths((d.sample(&mut rng).max(0.0) * 1e6).round() as i64)
+                }
                 None => Rate::ONE,
             };
             factors.push(factor);
-            let delay = self.delay_years.as_ref().map_or(0, |d| d.sample(&mut rng).round().clamp(0.0, 100.0) as u32);
+            let delay = self
+                .delay_years
+                .as_ref()
+                .map_or(0, |d| d.sample(&mut rng).round().clamp(0.0, 100.0) as u32);
             delays.push(delay);
         }
         let freezes = self
@@ -257,7 +333,11 @@ impl Uncertainty {
                 happens.then(|| Rate::from_millionths((share * 1e6).round() as i64))
             })
             .collect();
-        Sample { factors, delays, freezes }
+        Sample {
+            factors,
+            delays,
+            freezes,
+        }
     }
 }
 
@@ -289,7 +369,9 @@ impl Sample {
         for (i, operation) in dataset.operations.iter().enumerate() {
             let cost = operation.cost.times(self.factors[i]);
             inputs.cost[i] = cost;
-            inputs.base[i] = operation.base.map_or(cost, |base| base.times(self.factors[i]));
+            inputs.base[i] = operation
+                .base
+                .map_or(cost, |base| base.times(self.factors[i]));
             inputs.start_year[i] = operation.start_year + self.delays[i] as Year;
         }
         for (event, share) in uncertainty.freezes.iter().zip(&self.freezes) {
@@ -312,14 +394,32 @@ fn to_f64(value: Decimal) -> f64 {
 }
 
 /// Checks a distribution for its use.
-fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, usage: Use) -> Result<Distribution> {
+fn distribution(
+    file: &SourceFile,
+    raw: &Spanned<RawDistribution>,
+    field: &str,
+    usage: Use,
+) -> Result<Distribution> {
     let span = raw.span();
     let d = raw.get_ref();
-    let value = |name: &str, v: Option<&Spanned<RawNum>>| -> Result<Option<(f64, std::ops::Range<usize>)>> {
-        v.map(|v| Ok((to_f64(number::decimal(file, name, v)?), v.span()))).transpose()
+    let value = |name: &str,
+                 v: Option<&Spanned<RawNum>>|
+     -> Result<Option<(f64, std::ops::Range<usize>)>> {
+        v.map(|v| Ok((to_f64(number::decimal(file, name, v)?), v.span())))
+            .transpose()
     };
-    let required = |name: &str, v: Option<&Spanned<RawNum>>, example: &str| -> Result<(f64, std::ops::Range<usize>)> {
-        value(name, v)?.ok_or_else(|| missing(file, &span, name, &format!("this distribution needs {name}, e.g. {example}")))
+    let required = |name: &str,
+                    v: Option<&Spanned<RawNum>>,
+                    example: &str|
+     -> Result<(f64, std::ops::Range<usize>)> {
+        value(name, v)?.ok_or_else(|| {
+            missing(
+                file,
+                &span,
+                name,
+                &format!("this distribution needs {name}, e.g. {example}"),
+            )
+        })
     };
     let kind = match &d.distribution {
         Some(kind) => kind.get_ref().as_str(),
@@ -339,8 +439,17 @@ fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, 
         "normal" => &["mean", "sd", "min", "max"],
         "discrete" => &["values", "weights"],
         _ => {
-            let name = d.distribution.as_ref().expect("a kind that is not discrete was written");
-            return Err(unknown_id(file, name, "distribution", "distribution", ["uniform", "triangular", "pert", "normal", "discrete"]));
+            let name = d
+                .distribution
+                .as_ref()
+                .expect("a kind that is not discrete was written");
+            return Err(unknown_id(
+                file,
+                name,
+                "distribution",
+                "distribution",
+                ["uniform", "triangular", "pert", "normal", "discrete"],
+            ));
         }
     };
     let written = [
@@ -352,21 +461,49 @@ fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, 
         ("values", d.values.as_ref().map(Spanned::span)),
         ("weights", d.weights.as_ref().map(Spanned::span)),
     ];
-    if let Some((name, Some(at))) = written.into_iter().find(|(name, at)| at.is_some() && !allowed.contains(name)) {
-        return Err(bad(file, &at, name, format!("does not apply to a {kind} distribution, whose fields are: {}", allowed.join(", "))));
+    if let Some((name, Some(at))) = written
+        .into_iter()
+        .find(|(name, at)| at.is_some() && !allowed.contains(name))
+    {
+        return Err(bad(
+            file,
+            &at,
+            name,
+            format!(
+                "does not apply to a {kind} distribution, whose fields are: {}",
+                allowed.join(", ")
+            ),
+        ));
     }
-    let ordered = |low: (f64, std::ops::Range<usize>), high: (f64, std::ops::Range<usize>), low_name: &str, high_name: &str| {
+    let ordered = |low: (f64, std::ops::Range<usize>),
+                   high: (f64, std::ops::Range<usize>),
+                   low_name: &str,
+                   high_name: &str| {
         if low.0 > high.0 {
-            Err(bad(file, &high.1, high_name, format!("{high_name} {} is below {low_name} {}; {low_name} ≤ {high_name}", high.0, low.0)))
+            Err(bad(
+                file,
+                &high.1,
+                high_name,
+                format!(
+                    "{high_name} {} is below {low_name} {}; {low_name} ≤ {high_name}",
+                    high.0, low.0
+                ),
+            ))
         } else {
             Ok(())
         }
     };
     let distribution = match kind {
         "uniform" => {
-            let (min, max) = (required("min", d.min.as_ref(), "min = \"0.9\"")?, required("max", d.max.as_ref(), "max = \"1.2\"")?);
+            let (min, max) = (
+                required("min", d.min.as_ref(), "min = \"0.9\"")?,
+                required("max", d.max.as_ref(), "max = \"1.2\"")?,
+            );
             ordered(min.clone(), max.clone(), "min", "max")?;
-            Distribution::Uniform { min: min.0, max: max.0 }
+            Distribution::Uniform {
+                min: min.0,
+                max: max.0,
+            }
         }
         "triangular" | "pert" => {
             let min = required("min", d.min.as_ref(), "min = \"0.9\"")?;
@@ -375,16 +512,29 @@ fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, 
             ordered(min.clone(), mode.clone(), "min", "mode")?;
             ordered(mode.clone(), max.clone(), "mode", "max")?;
             if kind == "pert" {
-                Distribution::Pert { min: min.0, mode: mode.0, max: max.0 }
+                Distribution::Pert {
+                    min: min.0,
+                    mode: mode.0,
+                    max: max.0,
+                }
             } else {
-                Distribution::Triangular { min: min.0, mode: mode.0, max: max.0 }
+                Distribution::Triangular {
+                    min: min.0,
+                    mode: mode.0,
+                    max: max.0,
+                }
             }
         }
         "normal" => {
             let mean = required("mean", d.mean.as_ref(), "mean = \"1.05\"")?;
             let sd = required("sd", d.sd.as_ref(), "sd = \"0.1\"")?;
             if sd.0 <= 0.0 {
-                return Err(bad(file, &sd.1, "sd", "the standard deviation must be greater than 0"));
+                return Err(bad(
+                    file,
+                    &sd.1,
+                    "sd",
+                    "the standard deviation must be greater than 0",
+                ));
             }
             let min = value("min", d.min.as_ref())?;
             let max = value("max", d.max.as_ref())?;
@@ -392,7 +542,12 @@ fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, 
                 ordered(min, max, "min", "max")?;
             }
             if usage != Use::Delay && min.is_none() {
-                return Err(missing(file, &span, "min", "a normal distribution of factors or shares needs a lower bound, e.g. min = \"0\""));
+                return Err(missing(
+                    file,
+                    &span,
+                    "min",
+                    "a normal distribution of factors or shares needs a lower bound, e.g. min = \"0\"",
+                ));
             }
             Distribution::Normal {
                 mean: mean.0,
@@ -402,28 +557,69 @@ fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, 
             }
         }
         _ => {
-            let values_raw = d.values.as_ref().ok_or_else(|| missing(file, &span, "values", "list the values, e.g. values = [0, 1, 2]"))?;
-            let weights_raw = d.weights.as_ref().ok_or_else(|| missing(file, &span, "weights", "give one weight per value, e.g. weights = [0.6, 0.3, 0.1]"))?;
-            let values: Vec<f64> = values_raw.get_ref().iter().map(|v| Ok(to_f64(number::decimal(file, "values", v)?))).collect::<Result<_>>()?;
-            let weights: Vec<f64> = weights_raw.get_ref().iter().map(|v| Ok(to_f64(number::decimal(file, "weights", v)?))).collect::<Result<_>>()?;
+            let values_raw = d.values.as_ref().ok_or_else(|| {
+                missing(
+                    file,
+                    &span,
+                    "values",
+                    "list the values, e.g. values = [0, 1, 2]",
+                )
+            })?;
+            let weights_raw = d.weights.as_ref().ok_or_else(|| {
+                missing(
+                    file,
+                    &span,
+                    "weights",
+                    "give one weight per value, e.g. weights = [0.6, 0.3, 0.1]",
+                )
+            })?;
+            let values: Vec<f64> = values_raw
+                .get_ref()
+                .iter()
+                .map(|v| Ok(to_f64(number::decimal(file, "values", v)?)))
+                .collect::<Result<_>>()?;
+            let weights: Vec<f64> = weights_raw
+                .get_ref()
+                .iter()
+                .map(|v| Ok(to_f64(number::decimal(file, "weights", v)?)))
+                .collect::<Result<_>>()?;
             if values.is_empty() || values.len() != weights.len() {
                 return Err(bad(
                     file,
                     &weights_raw.span(),
                     "weights",
-                    format!("{} values but {} weights; give one weight per value", values.len(), weights.len()),
+                    format!(
+                        "{} values but {} weights; give one weight per value",
+                        values.len(),
+                        weights.len()
+                    ),
                 ));
             }
             if let Some((i, _)) = weights.iter().enumerate().find(|(_, w)| **w < 0.0) {
-                return Err(bad(file, &weights_raw.get_ref()[i].span(), "weights", "a weight cannot be negative"));
+                return Err(bad(
+                    file,
+                    &weights_raw.get_ref()[i].span(),
+                    "weights",
+                    "a weight cannot be negative",
+                ));
             }
             let total: f64 = weights.iter().sum();
             if total <= 0.0 {
-                return Err(bad(file, &weights_raw.span(), "weights", "the weights must add up to a positive number"));
+                return Err(bad(
+                    file,
+                    &weights_raw.span(),
+                    "weights",
+                    "the weights must add up to a positive number",
+                ));
             }
             if usage == Use::Delay {
                 if let Some((i, _)) = values.iter().enumerate().find(|(_, v)| v.fract() != 0.0) {
-                    return Err(bad(file, &values_raw.get_ref()[i].span(), "values", "a delay is a whole number of years"));
+                    return Err(bad(
+                        file,
+                        &values_raw.get_ref()[i].span(),
+                        "values",
+                        "a delay is a whole number of years",
+                    ));
                 }
             }
             let cumulative = weights
@@ -447,7 +643,9 @@ fn distribution(file: &SourceFile, raw: &Spanned<RawDistribution>, field: &str, 
             &span,
             Problem::BadValue {
                 field: field.to_owned(),
-                message: format!("this distribution can give values outside [{range_low}, {range_high}]: {what}"),
+                message: format!(
+                    "this distribution can give values outside [{range_low}, {range_high}]: {what}"
+                ),
             },
         ));
     }

@@ -1,0 +1,126 @@
+//! `cofinance chart [PATH | SCENARIO…] [--out DIR] [--format png|svg|both]`, and the charts of
+//! `run --charts DIR` and `compare --charts DIR`.
+//!
+//! What is drawn follows what is named: one file (a base or a scenario) gives its charts;
+//! several files are compared, the first as reference, one line or bar per run; a dataset
+//! folder, or nothing (the embedded default dataset), gives the base's charts and, in a
+//! subfolder per scenario named after its file, the scenario against the base.
+
+use cofinance::chart::{self, ChartRun, ImageFormat};
+use cofinance::engine::{Outcome, Plan};
+use cofinance::input::Files;
+use cofinance::output::{self, OutputFile};
+use cofinance::scenario::{self, Source, Target};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ChartFormat {
+    /// Bitmaps with the embedded font, for slides.
+    Png,
+    /// Vector drawings, for print.
+    Svg,
+    /// Both.
+    Both,
+}
+
+impl ChartFormat {
+    fn formats(self) -> &'static [ImageFormat] {
+        match self {
+            ChartFormat::Png => &[ImageFormat::Png],
+            ChartFormat::Svg => &[ImageFormat::Svg],
+            ChartFormat::Both => &ImageFormat::BOTH,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ChartArgs {
+    /// A base.toml or a scenario file; several files of one base to compare them (the first is
+    /// the reference); or a dataset folder (its base, then each scenario against it). The
+    /// embedded default dataset when omitted.
+    paths: Vec<PathBuf>,
+    /// Folder to write the charts into (created; files replaced atomically).
+    #[arg(long, default_value = "charts")]
+    out: PathBuf,
+    /// Picture format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    format: ChartFormat,
+}
+
+pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
+    let folder = match args.paths.as_slice() {
+        [] => true,
+        [one] => Files::Disk.is_dir(one),
+        _ => false,
+    };
+    let sources = scenario::read_many(&args.paths)?;
+    let targets: Vec<Target> = sources
+        .iter()
+        .map(Source::target)
+        .collect::<cofinance::Result<_>>()?;
+    let outcomes: Vec<Outcome> = targets
+        .par_iter()
+        .map(|t| Plan::new(&t.dataset).map(|plan| plan.run()))
+        .collect::<cofinance::Result<_>>()?;
+    let runs = chart_runs(&targets, &outcomes);
+    let formats = args.format.formats();
+    let files = match runs.split_first() {
+        Some((base, scenarios)) if folder => {
+            let mut files = chart::render_all(std::slice::from_ref(base), formats)?;
+            for (source, run) in sources[1..].iter().zip(scenarios) {
+                let folder = subfolder(source);
+                for file in chart::render_overview(&[*base, *run], formats)? {
+                    files.push(OutputFile::new(
+                        format!("{folder}/{}", file.name),
+                        file.bytes,
+                    ));
+                }
+            }
+            files
+        }
+        _ => chart::render_all(&runs, formats)?,
+    };
+    output::write_all(&args.out, &files)?;
+    super::print(&written(&args.out, &files));
+    Ok(())
+}
+
+/// The runs to draw, labelled with the scenario's name or the dataset's.
+pub(crate) fn chart_runs<'a>(targets: &'a [Target], outcomes: &'a [Outcome]) -> Vec<ChartRun<'a>> {
+    targets
+        .iter()
+        .zip(outcomes)
+        .map(|(target, outcome)| ChartRun {
+            label: target.label(),
+            dataset: &target.dataset,
+            outcome,
+        })
+        .collect()
+}
+
+/// A scenario's subfolder: its file name without `.toml`.
+fn subfolder(source: &Source) -> String {
+    match source {
+        Source::Base(_, path) => stem(path),
+        Source::Scenario(scenario) => stem(Path::new(&scenario.file.path)),
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || "scenario".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// Draws the charts of `runs` into `out`; returns the line to print.
+pub(crate) fn write(runs: &[ChartRun<'_>], out: &Path) -> cofinance::Result<String> {
+    let files = chart::render_all(runs, &ImageFormat::BOTH)?;
+    output::write_all(out, &files)?;
+    Ok(written(out, &files))
+}
+
+fn written(out: &Path, files: &[OutputFile]) -> String {
+    format!("{} charts written to {}/\n", files.len(), out.display())
+}
