@@ -75,7 +75,7 @@ struct Comparison<'a> {
 }
 
 /// Money not granted over a funder's years: what was available in all minus what it granted.
-fn unspent(outcome: &Outcome, funder: usize) -> Money {
+pub fn unspent(outcome: &Outcome, funder: usize) -> Money {
     let f = &outcome.funders[funder];
     let offered: Money = f
         .years
