@@ -32,6 +32,13 @@ fn engine(c: &mut Criterion) {
     c.bench_function("run the default dataset (run only)", |b| {
         b.iter(|| plan.run());
     });
+    let mut draw = 0;
+    c.bench_function("sample one draw's inputs", |b| {
+        b.iter(|| {
+            draw += 1;
+            uncertainty.sample(&dataset, draw)
+        });
+    });
     let mut inputs = Inputs::of(&dataset);
     let mut index = 0;
     c.bench_function("one Monte-Carlo draw (sample + run)", |b| {

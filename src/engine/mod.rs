@@ -15,7 +15,11 @@ use crate::error::{Error, Result};
 use crate::model::{Dataset, Money, Year};
 pub use payments::split;
 pub use request::{Asking, Matches, Request};
+use smallvec::SmallVec;
 use std::fmt;
+
+/// One value per funder, without a heap allocation for up to eight funders.
+pub type PerFunder<T> = SmallVec<[T; 8]>;
 
 /// Why a grant is what it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -157,11 +161,12 @@ pub struct OperationOutcome {
     pub cost: Money,
     pub base: Money,
     pub cost_ttc: Money,
-    /// Per funder, in `funder_order`.
-    pub grants: Vec<Money>,
-    pub reasons: Vec<Reason>,
+    /// Per funder, in `funder_order` (inline for up to eight funders: Monte-Carlo draws
+    /// build thousands of these).
+    pub grants: PerFunder<Money>,
+    pub reasons: PerFunder<Reason>,
     /// Per funder, the year its decision was final (`None` if never asked).
-    pub decided: Vec<Option<Year>>,
+    pub decided: PerFunder<Option<Year>>,
     pub residual: Money,
 }
 
@@ -244,8 +249,13 @@ impl<'a> Plan<'a> {
     /// Runs with other costs, bases, start years or freezes. The inputs must have been checked
     /// with [`check_totals`] (as [`Plan::new`] does for the dataset's own).
     pub fn run_with(&self, inputs: &Inputs) -> Outcome {
-        let decisions = years::run(self.dataset, &self.matches, inputs);
-        payments::settle(self.dataset, inputs, decisions)
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<years::Scratch> = std::cell::RefCell::default();
+        }
+        SCRATCH.with_borrow_mut(|scratch| {
+            let decisions = years::run(self.dataset, &self.matches, inputs, scratch);
+            payments::settle(self.dataset, inputs, decisions)
+        })
     }
 
     /// The request an operation would make to a funder in `year`, given what it has already

@@ -15,55 +15,40 @@ pub fn split(amount: Money, parts: u32) -> impl Iterator<Item = Money> {
     (0..parts).map(move |i| if i + 1 == parts { last } else { each })
 }
 
-/// Per owner and year offset, what is paid and received.
-#[derive(Debug, Default, Clone)]
-struct OwnerBook {
-    residual: Vec<Money>,
-    fctva: Vec<Money>,
-    /// The last year of a payment (at least `end_year`).
-    last_payment_offset: usize,
-}
-
-impl OwnerBook {
-    fn add(column: &mut Vec<Money>, offset: usize, amount: Money) {
-        if column.len() <= offset {
-            column.resize(offset + 1, Money::ZERO);
-        }
-        column[offset] += amount;
-    }
-}
-
-pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions) -> Outcome {
+pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions<'_>) -> Outcome {
     let funder_count = dataset.funders.len();
     let start = dataset.start_year;
     let horizon = dataset.horizon_len();
-    let mut books = vec![
-        OwnerBook {
-            residual: vec![Money::ZERO; horizon],
-            fctva: vec![Money::ZERO; horizon],
-            last_payment_offset: horizon - 1,
-        };
-        dataset.owners.len()
-    ];
-    let mut residual_totals = vec![Money::ZERO; dataset.owners.len()];
-    let mut fctva_totals = vec![Money::ZERO; dataset.owners.len()];
+    let owner_count = dataset.owners.len();
+    // Per owner, one row of years long enough for any schedule: the last decision year, the
+    // longest duration and the FCTVA lag.
+    let max_lag = dataset
+        .funders
+        .iter()
+        .map(|f| f.decision_lag_years)
+        .max()
+        .unwrap_or(0) as usize;
+    let max_duration = dataset
+        .operations
+        .iter()
+        .map(|o| o.duration_years)
+        .max()
+        .unwrap_or(1) as usize;
+    let fctva_lag = dataset.fctva.as_ref().map_or(0, |f| f.lag_years as usize);
+    let row = horizon + max_lag + max_duration + fctva_lag;
+    let mut residual_paid = vec![Money::ZERO; owner_count * row];
+    let mut fctva_received = vec![Money::ZERO; owner_count * row];
+    // Per owner: the last year offset of its schedules (at least end_year), and the last of
+    // its payments (capacity counts up to it).
+    let mut last_offset = vec![horizon - 1; owner_count];
+    let mut last_payment_offset = vec![horizon - 1; owner_count];
+    let mut residual_totals = vec![Money::ZERO; owner_count];
+    let mut fctva_totals = vec![Money::ZERO; owner_count];
 
     let mut operations = Vec::with_capacity(dataset.operations.len());
-    let mut grants_of = decisions.grants.chunks_exact(funder_count.max(1));
-    let mut reasons_of = decisions.reasons.chunks_exact(funder_count.max(1));
-    let mut decided_of = decisions.decided.chunks_exact(funder_count.max(1));
     for (index, operation) in dataset.operations.iter().enumerate() {
         let cost = inputs.cost[index];
-        let (grants, reasons, decided) = if funder_count == 0 {
-            (Vec::new(), Vec::new(), Vec::new())
-        } else {
-            (
-                grants_of.next().unwrap_or_default().to_vec(),
-                reasons_of.next().unwrap_or_default().to_vec(),
-                decided_of.next().unwrap_or_default().to_vec(),
-            )
-        };
-        let Some(commit_year) = decisions.commit_year[index] else {
+        let Some(commit_year) = decisions.commit_year(index) else {
             let cost_ttc = cost.times(dataset.vat_rate(operation, dataset.end_year).one_plus());
             operations.push(OperationOutcome {
                 asked_year: None,
@@ -71,47 +56,45 @@ pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions) -
                 cost,
                 base: inputs.base[index],
                 cost_ttc,
-                grants: vec![Money::ZERO; funder_count],
-                reasons: vec![Reason::NotAsked; funder_count],
-                decided: vec![None; funder_count],
+                grants: smallvec::smallvec![Money::ZERO; funder_count],
+                reasons: smallvec::smallvec![Reason::NotAsked; funder_count],
+                decided: smallvec::smallvec![None; funder_count],
                 residual: cost_ttc,
             });
             continue;
         };
+        let grants = decisions.grants(index);
         let cost_ttc = cost.times(dataset.vat_rate(operation, commit_year).one_plus());
         let residual = cost_ttc - grants.iter().copied().sum();
         let owner = operation.owner;
         residual_totals[owner] += residual;
         let first = (commit_year - start) as usize;
-        let book = &mut books[owner];
+        let duration = operation.duration_years as usize;
         for (i, part) in split(residual, operation.duration_years).enumerate() {
-            OwnerBook::add(&mut book.residual, first + i, part);
+            residual_paid[owner * row + first + i] += part;
         }
-        book.last_payment_offset = book
-            .last_payment_offset
-            .max(first + operation.duration_years as usize - 1);
+        last_payment_offset[owner] = last_payment_offset[owner].max(first + duration - 1);
+        last_offset[owner] = last_offset[owner].max(first + duration - 1);
         if let Some(fctva) = &dataset.fctva {
             if fctva.owner_kinds.contains(&dataset.owners[owner].kind) {
+                let lag = fctva.lag_years as usize;
                 for (i, part) in split(cost_ttc, operation.duration_years).enumerate() {
                     let refund = part.times(fctva.rate);
-                    OwnerBook::add(
-                        &mut book.fctva,
-                        first + i + fctva.lag_years as usize,
-                        refund,
-                    );
+                    fctva_received[owner * row + first + i + lag] += refund;
                     fctva_totals[owner] += refund;
                 }
+                last_offset[owner] = last_offset[owner].max(first + duration - 1 + lag);
             }
         }
         operations.push(OperationOutcome {
-            asked_year: decisions.asked_year[index],
+            asked_year: decisions.asked_year(index),
             commit_year: Some(commit_year),
             cost,
             base: inputs.base[index],
             cost_ttc,
-            grants,
-            reasons,
-            decided,
+            grants: grants.into(),
+            reasons: decisions.reasons(index).into(),
+            decided: decisions.decided(index).into(),
             residual,
         });
     }
@@ -119,29 +102,28 @@ pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions) -
     let owners = dataset
         .owners
         .iter()
-        .zip(books)
-        .zip(residual_totals.into_iter().zip(fctva_totals))
-        .map(|((owner, book), (residual_total, fctva_total))| {
+        .enumerate()
+        .map(|(o, owner)| {
             let is_commune = owner.kind == OwnerKind::Commune;
-            let year_count = book.residual.len().max(book.fctva.len());
+            let year_count = last_offset[o] + 1;
             let mut years = Vec::with_capacity(year_count);
             let (mut paid, mut capacity_sum) = (Money::ZERO, Money::ZERO);
             let (mut peak_gap, mut peak_gap_year) = (Money::ZERO, None);
             let mut gap = Money::ZERO;
             for offset in 0..year_count {
                 let year = start + offset as Year;
-                let residual = book.residual.get(offset).copied().unwrap_or(Money::ZERO);
-                let fctva = book.fctva.get(offset).copied().unwrap_or(Money::ZERO);
-                let residual_paid = residual - fctva;
+                let residual = residual_paid[o * row + offset];
+                let fctva = fctva_received[o * row + offset];
+                let net = residual - fctva;
                 let mut capacity = None;
                 let mut year_gap = None;
                 if is_commune {
-                    let this_capacity = if offset <= book.last_payment_offset {
+                    let this_capacity = if offset <= last_payment_offset[o] {
                         owner.capacity_per_year
                     } else {
                         Money::ZERO
                     };
-                    paid += residual_paid;
+                    paid += net;
                     capacity_sum += this_capacity;
                     gap = (paid - capacity_sum).max0();
                     if gap > peak_gap {
@@ -155,14 +137,14 @@ pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions) -
                     year,
                     residual,
                     fctva,
-                    residual_paid,
+                    residual_paid: net,
                     capacity,
                     gap: year_gap,
                 });
             }
             OwnerOutcome {
-                residual_total,
-                fctva_total,
+                residual_total: residual_totals[o],
+                fctva_total: fctva_totals[o],
                 capacity_total: is_commune.then_some(capacity_sum),
                 shortfall: is_commune.then_some(gap),
                 peak_gap: is_commune.then_some(peak_gap),

@@ -5,16 +5,54 @@ use super::request::{self, Asking, Matches};
 use super::{FreezePart, FunderOutcome, FunderYear, Inputs, Reason};
 use crate::model::{Dataset, Money, Shortage, Year};
 
-/// What the year loop decided, before payments.
+/// What the year loop decided, before payments: the book of decisions (borrowed from the
+/// scratch space) and the funders' ledgers.
 #[derive(Debug)]
-pub(super) struct Decisions {
-    pub asked_year: Vec<Option<Year>>,
-    pub commit_year: Vec<Option<Year>>,
-    /// Per (operation, funder), flattened: `operation * funders + funder`.
-    pub grants: Vec<Money>,
-    pub reasons: Vec<Reason>,
-    pub decided: Vec<Option<Year>>,
-    pub funders: Vec<FunderOutcome>,
+pub(super) struct Decisions<'a> {
+    pub(super) book: &'a Book,
+    pub(super) funders: Vec<FunderOutcome>,
+}
+
+impl Decisions<'_> {
+    pub(super) fn asked_year(&self, operation: usize) -> Option<Year> {
+        self.book.states[operation].asked
+    }
+
+    /// The year of the last decision on a request it made, or the year it asked.
+    pub(super) fn commit_year(&self, operation: usize) -> Option<Year> {
+        let state = &self.book.states[operation];
+        state.asked.map(|asked| state.committed.unwrap_or(asked))
+    }
+
+    /// Per funder, for one operation.
+    pub(super) fn grants(&self, operation: usize) -> &[Money] {
+        &self.book.grants[self.book.slots(operation)]
+    }
+
+    pub(super) fn reasons(&self, operation: usize) -> &[Reason] {
+        &self.book.reasons[self.book.slots(operation)]
+    }
+
+    pub(super) fn decided(&self, operation: usize) -> &[Option<Year>] {
+        &self.book.decided[self.book.slots(operation)]
+    }
+}
+
+/// Buffers the year loop reuses from one run to the next on a thread (Monte-Carlo draws run
+/// thousands of times): cleared and resized at each run, never read before being written.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    book: Book,
+    /// Per funder and year offset (`funder * (year_count + 1) + offset`), the requests due.
+    due: Vec<Vec<Pending>>,
+    /// The requests of the batch being decided (swapped with a `due` bucket).
+    requests: Vec<Pending>,
+    batch: Vec<Computed>,
+    not_asked: Vec<usize>,
+    /// Per funder and year offset.
+    frozen: Vec<Money>,
+    released: Vec<Money>,
+    carried: Vec<Money>,
 }
 
 /// A request waiting for its decision year.
@@ -49,7 +87,12 @@ struct OperationState {
     public_granted: Money,
 }
 
-pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Decisions {
+pub(super) fn run<'s>(
+    dataset: &Dataset,
+    matches: &Matches,
+    inputs: &Inputs,
+    scratch: &'s mut Scratch,
+) -> Decisions<'s> {
     let funder_count = dataset.funders.len();
     let operation_count = dataset.operations.len();
     let start = dataset.start_year;
@@ -62,18 +105,33 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
         .unwrap_or(0);
     let last_year = end + max_lag as Year;
     let year_count = (last_year - start + 1) as usize;
+    let slots = operation_count * funder_count;
 
-    let mut book = Book {
-        funder_count,
-        states: vec![OperationState::default(); operation_count],
-        grants: vec![Money::ZERO; operation_count * funder_count],
-        reasons: vec![Reason::NotAsked; operation_count * funder_count],
-        decided: vec![None; operation_count * funder_count],
-        made: vec![false; operation_count * funder_count],
-    };
-    // Per funder and year (offset from start), the requests due.
-    let mut due: Vec<Vec<Vec<Pending>>> = vec![vec![Vec::new(); year_count + 1]; funder_count];
-    let (frozen, released) = freezes(dataset, inputs, year_count);
+    let Scratch {
+        book,
+        due,
+        requests,
+        batch,
+        not_asked,
+        frozen,
+        released,
+        carried,
+    } = scratch;
+    book.funder_count = funder_count;
+    reset(&mut book.states, operation_count, OperationState::default());
+    reset(&mut book.grants, slots, Money::ZERO);
+    reset(&mut book.reasons, slots, Reason::NotAsked);
+    reset(&mut book.decided, slots, None);
+    reset(&mut book.made, slots, false);
+    let buckets = year_count + 1;
+    due.resize_with(funder_count * buckets, Vec::new);
+    for bucket in due.iter_mut() {
+        bucket.clear();
+    }
+    reset(carried, funder_count, Money::ZERO);
+    freezes(dataset, inputs, year_count, frozen, released);
+    not_asked.clear();
+    not_asked.extend(0..operation_count);
     let mut ledgers: Vec<FunderOutcome> = dataset
         .funders
         .iter()
@@ -85,10 +143,6 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
             ),
         })
         .collect();
-    let mut carried = vec![Money::ZERO; funder_count];
-
-    let mut not_asked: Vec<usize> = (0..operation_count).collect();
-    let mut batch: Vec<Computed> = Vec::new();
 
     for year in start..=last_year {
         let offset = (year - start) as usize;
@@ -105,11 +159,13 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
                     state.pending = funder_count as u32;
                     for (funder_index, funder) in dataset.funders.iter().enumerate() {
                         let decision_year = year + funder.decision_lag_years as Year;
-                        due[funder_index][(decision_year - start) as usize].push(Pending {
-                            operation: operation as u32,
-                            first_year: decision_year,
-                            waited: 0,
-                        });
+                        due[funder_index * buckets + (decision_year - start) as usize].push(
+                            Pending {
+                                operation: operation as u32,
+                                first_year: decision_year,
+                                waited: 0,
+                            },
+                        );
                     }
                 }
                 !ready
@@ -120,9 +176,9 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
             if year > end + funder.decision_lag_years as Year {
                 continue;
             }
-            let requests = std::mem::take(&mut due[funder_index][offset]);
+            std::mem::swap(requests, &mut due[funder_index * buckets + offset]);
             batch.clear();
-            for pending in requests {
+            for pending in requests.drain(..) {
                 let operation = pending.operation as usize;
                 let state = &book.states[operation];
                 let computed = request::compute(
@@ -161,15 +217,14 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
             }
 
             let envelope = funder.envelope.get(offset).copied().unwrap_or(Money::ZERO);
-            let available = envelope - frozen[funder_index][offset]
-                + released[funder_index][offset]
-                + carried[funder_index];
+            let at = funder_index * year_count + offset;
+            let available = envelope - frozen[at] + released[at] + carried[funder_index];
             let requested: Money = batch.iter().map(|c| c.amount).sum();
             let mut granted = Money::ZERO;
             let mut waiting = Money::ZERO;
             let mut short = false;
             if requested <= available {
-                for c in &batch {
+                for c in batch.iter() {
                     book.decide(
                         c.pending.operation as usize,
                         funder_index,
@@ -192,7 +247,7 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
                     )
                 });
                 let mut left = available;
-                for c in &batch {
+                for c in batch.iter() {
                     let operation = c.pending.operation as usize;
                     match funder.shortage {
                         Shortage::FirstCome => {
@@ -252,7 +307,7 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
                                 );
                             } else {
                                 waiting += c.amount;
-                                due[funder_index][offset + 1].push(Pending {
+                                due[funder_index * buckets + offset + 1].push(Pending {
                                     waited: c.pending.waited + 1,
                                     ..c.pending
                                 });
@@ -277,8 +332,8 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
             ledger.years.push(FunderYear {
                 year,
                 envelope,
-                frozen: frozen[funder_index][offset],
-                released: released[funder_index][offset],
+                frozen: frozen[at],
+                released: released[at],
                 available,
                 requested,
                 granted,
@@ -291,22 +346,20 @@ pub(super) fn run(dataset: &Dataset, matches: &Matches, inputs: &Inputs) -> Deci
     }
 
     Decisions {
-        asked_year: book.states.iter().map(|state| state.asked).collect(),
-        commit_year: book
-            .states
-            .iter()
-            .map(|state| state.asked.map(|asked| state.committed.unwrap_or(asked)))
-            .collect(),
-        grants: book.grants,
-        reasons: book.reasons,
-        decided: book.decided,
+        book,
         funders: ledgers,
     }
 }
 
+/// Empties a buffer and fills it with `len` copies of `value`, keeping its capacity.
+fn reset<T: Clone>(buffer: &mut Vec<T>, len: usize, value: T) {
+    buffer.clear();
+    buffer.resize(len, value);
+}
+
 /// Every decision made so far, per (operation, funder), and the state of each operation.
-#[derive(Debug)]
-struct Book {
+#[derive(Debug, Default)]
+pub(super) struct Book {
     funder_count: usize,
     states: Vec<OperationState>,
     grants: Vec<Money>,
@@ -317,6 +370,11 @@ struct Book {
 }
 
 impl Book {
+    /// The flat indices of one operation's funders.
+    fn slots(&self, operation: usize) -> std::ops::Range<usize> {
+        operation * self.funder_count..(operation + 1) * self.funder_count
+    }
+
     /// A funder's final decision on an operation.
     fn decide(
         &mut self,
@@ -344,19 +402,22 @@ impl Book {
     }
 }
 
-/// Per funder and year offset: the frozen amount (clamped to the envelope) and the amount
-/// released. When several freezes hit one year and the envelope is smaller than their total,
-/// the earlier ones in the file are the ones effectively frozen.
+/// Per funder and year offset (`funder * year_count + offset`): the frozen amount (clamped to
+/// the envelope) and the amount released. When several freezes hit one year and the envelope
+/// is smaller than their total, the earlier ones in the file are the ones effectively frozen.
 fn freezes(
     dataset: &Dataset,
     inputs: &Inputs,
     year_count: usize,
-) -> (Vec<Vec<Money>>, Vec<Vec<Money>>) {
+    frozen: &mut Vec<Money>,
+    released: &mut Vec<Money>,
+) {
     let start = dataset.start_year;
-    let mut frozen = vec![vec![Money::ZERO; year_count]; dataset.funders.len()];
-    let mut released = frozen.clone();
+    reset(frozen, dataset.funders.len() * year_count, Money::ZERO);
+    reset(released, dataset.funders.len() * year_count, Money::ZERO);
     for (funder_index, funder) in dataset.funders.iter().enumerate() {
         let last_year = dataset.end_year + funder.decision_lag_years as Year;
+        let row = funder_index * year_count;
         for &FreezePart {
             year,
             amount,
@@ -365,12 +426,11 @@ fn freezes(
         {
             let offset = (year - start) as usize;
             let envelope = funder.envelope.get(offset).copied().unwrap_or(Money::ZERO);
-            let effective = amount.min(envelope - frozen[funder_index][offset]).max0();
-            frozen[funder_index][offset] += effective;
+            let effective = amount.min(envelope - frozen[row + offset]).max0();
+            frozen[row + offset] += effective;
             if let Some(release) = release_year.filter(|&r| r <= last_year) {
-                released[funder_index][(release - start) as usize] += effective;
+                released[row + (release - start) as usize] += effective;
             }
         }
     }
-    (frozen, released)
 }

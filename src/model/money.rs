@@ -59,10 +59,14 @@ impl Money {
 
     /// `round(self × rate)` to the cent, half away from zero.
     pub fn times(self, rate: Rate) -> Money {
-        Money(round_div(
-            i128::from(self.0) * i128::from(rate.0),
-            Rate::SCALE,
-        ))
+        // Most products fit in an i64, where dividing by the constant scale is cheap.
+        match self.0.checked_mul(rate.0) {
+            Some(product) => Money(round_div_i64(product, Rate::SCALE as i64)),
+            None => Money(round_div(
+                i128::from(self.0) * i128::from(rate.0),
+                Rate::SCALE,
+            )),
+        }
     }
 
     /// `round(self × factor)` to the cent, half away from zero, for scenario factors of any
@@ -122,6 +126,16 @@ pub fn group_thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// `round(numerator / denominator)`, half away from zero, for a positive denominator.
+fn round_div_i64(numerator: i64, denominator: i64) -> i64 {
+    let half = denominator / 2;
+    if numerator >= 0 {
+        (numerator + half) / denominator
+    } else {
+        (numerator - half) / denominator
+    }
 }
 
 /// `round(numerator / denominator)`, half away from zero, for a positive denominator.
@@ -276,6 +290,12 @@ mod tests {
         assert_eq!(
             Money::from_cents(-469).times(Rate::from_millionths(500_000)),
             Money(-235)
+        );
+        // Past i64 products, the i128 path rounds the same way.
+        let big = Money::from_cents(99_999_999_999_999_999);
+        assert_eq!(
+            big.times(Rate::from_millionths(500_001)),
+            Money(50_000_099_999_999_999)
         );
     }
 
