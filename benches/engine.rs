@@ -60,5 +60,47 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+/// A national-scale dataset from the generator: 30,000 operations, 1,500 owners.
+fn national(c: &mut Criterion) {
+    let files = cofinance::generate::dataset(cofinance::generate::Size {
+        operations: 30_000,
+        owners: 1_500,
+        seed: 1,
+    });
+    let text = |i: usize| String::from_utf8(files[i].bytes.clone()).unwrap();
+    let (base, csv) = (text(0), text(1));
+    let load = || {
+        cofinance::input::load_base_sources(
+            cofinance::input::SourceFile::new("base.toml", base.clone()),
+            Some(cofinance::input::SourceFile::new(
+                "operations.csv",
+                csv.clone(),
+            )),
+        )
+        .unwrap()
+    };
+    let mut group = c.benchmark_group("national (30,000 operations)");
+    group.sample_size(10);
+    group.bench_function("load and validate", |b| b.iter(load));
+    let dataset = load().dataset;
+    group.bench_function("one run (plan + run)", |b| {
+        b.iter(|| Plan::new(&dataset).unwrap().run())
+    });
+    let plan = Plan::new(&dataset).unwrap();
+    let outcome = plan.run();
+    group.bench_function("one run (run only)", |b| b.iter(|| plan.run()));
+    let manifest = cofinance::report::Manifest::new(&[], None);
+    let run = cofinance::report::Run {
+        scenario: None,
+        dataset: &dataset,
+        outcome: &outcome,
+        manifest: &manifest,
+    };
+    group.bench_function("summary.json", |b| {
+        b.iter(|| cofinance::report::json::summary(&run))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, national);
 criterion_main!(benches);

@@ -48,6 +48,7 @@
 pub mod chart;
 pub mod engine;
 pub mod error;
+pub mod generate;
 pub mod input;
 pub mod model;
 pub mod montecarlo;

@@ -212,7 +212,7 @@ pub fn run(
                             parts.truncate(funder.freezes.iter().map(|f| f.amounts.len()).sum());
                         }
                         sample.apply(&uncertainty, dataset, inputs);
-                        DrawValues::of(&plan.run_with(inputs))
+                        DrawValues::of(&plan.run_totals(inputs))
                     })
                     .collect();
                 progress();

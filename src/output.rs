@@ -44,7 +44,7 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
         } else {
             fs::File::create(&temporary).and_then(|mut out| {
                 out.write_all(&file.bytes)?;
-                out.sync_all()
+                out.flush()
             })
         };
         if let Err(error) = written {

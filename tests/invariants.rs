@@ -511,6 +511,11 @@ proptest! {
         let outcome = plan.run_with(&inputs);
         let modified_plan = Plan::new(&modified).expect("within limits");
         check_invariants(&modified, &modified_plan, &outcome)?;
+        // What Monte Carlo keeps of a run is the same as a full run's.
+        let totals = plan.run_totals(&inputs);
+        prop_assert!(totals.operations.is_empty());
+        prop_assert_eq!(&totals.owners, &outcome.owners);
+        prop_assert_eq!(&totals.funders, &outcome.funders);
         // Running the modified dataset from scratch gives the same result as the shared plan.
         prop_assert_eq!(&modified_plan.run(), &outcome);
     }

@@ -5,6 +5,7 @@
 
 mod chart;
 mod compare;
+mod generate;
 mod montecarlo;
 mod run;
 mod sweep;
@@ -35,6 +36,9 @@ enum Command {
     /// Run many draws of uncertain costs, delays and freezes, in parallel, and write the
     /// distributions (montecarlo.json, montecarlo.csv, draws.csv).
     Montecarlo(montecarlo::MonteCarloArgs),
+    /// Write a synthetic dataset of any size (for benchmarks): base.toml, operations.csv and
+    /// incertitudes.toml.
+    Generate(generate::GenerateArgs),
     /// Draw the charts of a dataset (PNG and SVG): envelopes, commune residuals, who pays
     /// what, each commune over time.
     Chart(chart::ChartArgs),
@@ -60,6 +64,7 @@ pub(crate) fn main() -> i32 {
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Montecarlo(args) => montecarlo::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Chart(args) => chart::run(&args),
     };
     match result {

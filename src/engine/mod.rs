@@ -225,11 +225,21 @@ pub struct OwnerYear {
     pub gap: Option<Money>,
 }
 
+/// How much of a run to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// Every operation's grants and reasons.
+    Operations,
+    /// Funders and owners only.
+    Totals,
+}
+
 /// A dataset ready to run: checked against overflow, rules matched.
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {
     pub dataset: &'a Dataset,
     matches: Matches,
+    facts: years::Facts,
 }
 
 impl<'a> Plan<'a> {
@@ -238,6 +248,7 @@ impl<'a> Plan<'a> {
         Ok(Plan {
             dataset,
             matches: Matches::new(dataset),
+            facts: years::Facts::new(dataset),
         })
     }
 
@@ -249,12 +260,22 @@ impl<'a> Plan<'a> {
     /// Runs with other costs, bases, start years or freezes. The inputs must have been checked
     /// with [`check_totals`] (as [`Plan::new`] does for the dataset's own).
     pub fn run_with(&self, inputs: &Inputs) -> Outcome {
+        self.run_inner(inputs, Detail::Operations)
+    }
+
+    /// Runs with other inputs but leaves `Outcome::operations` empty: funders and owners only,
+    /// which is all a Monte-Carlo draw keeps (and much less to build for large datasets).
+    pub fn run_totals(&self, inputs: &Inputs) -> Outcome {
+        self.run_inner(inputs, Detail::Totals)
+    }
+
+    fn run_inner(&self, inputs: &Inputs, detail: Detail) -> Outcome {
         thread_local! {
             static SCRATCH: std::cell::RefCell<years::Scratch> = std::cell::RefCell::default();
         }
         SCRATCH.with_borrow_mut(|scratch| {
-            let decisions = years::run(self.dataset, &self.matches, inputs, scratch);
-            payments::settle(self.dataset, inputs, decisions)
+            let decisions = years::run(self.dataset, &self.matches, &self.facts, inputs, scratch);
+            payments::settle(self.dataset, inputs, decisions, detail)
         })
     }
 

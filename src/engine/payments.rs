@@ -3,7 +3,7 @@
 //! its capacity.
 
 use super::years::Decisions;
-use super::{Inputs, OperationOutcome, Outcome, OwnerOutcome, OwnerYear, Reason};
+use super::{Detail, Inputs, OperationOutcome, Outcome, OwnerOutcome, OwnerYear, Reason};
 use crate::model::{Dataset, Money, OwnerKind, Year};
 
 /// `split(x)` over `parts` years: `floor(x / parts)` in each year but the last, which takes
@@ -15,7 +15,12 @@ pub fn split(amount: Money, parts: u32) -> impl Iterator<Item = Money> {
     (0..parts).map(move |i| if i + 1 == parts { last } else { each })
 }
 
-pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions<'_>) -> Outcome {
+pub(super) fn settle(
+    dataset: &Dataset,
+    inputs: &Inputs,
+    decisions: Decisions<'_>,
+    detail: Detail,
+) -> Outcome {
     let funder_count = dataset.funders.len();
     let start = dataset.start_year;
     let horizon = dataset.horizon_len();
@@ -45,10 +50,14 @@ pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions<'_
     let mut residual_totals = vec![Money::ZERO; owner_count];
     let mut fctva_totals = vec![Money::ZERO; owner_count];
 
-    let mut operations = Vec::with_capacity(dataset.operations.len());
+    let keep = detail == Detail::Operations;
+    let mut operations = Vec::with_capacity(if keep { dataset.operations.len() } else { 0 });
     for (index, operation) in dataset.operations.iter().enumerate() {
         let cost = inputs.cost[index];
         let Some(commit_year) = decisions.commit_year(index) else {
+            if !keep {
+                continue;
+            }
             let cost_ttc = cost.times(dataset.vat_rate(operation, dataset.end_year).one_plus());
             operations.push(OperationOutcome {
                 asked_year: None,
@@ -63,9 +72,9 @@ pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions<'_
             });
             continue;
         };
-        let grants = decisions.grants(index);
+        let granted: Money = decisions.grants(index).sum();
         let cost_ttc = cost.times(dataset.vat_rate(operation, commit_year).one_plus());
-        let residual = cost_ttc - grants.iter().copied().sum();
+        let residual = cost_ttc - granted;
         let owner = operation.owner;
         residual_totals[owner] += residual;
         let first = (commit_year - start) as usize;
@@ -86,15 +95,18 @@ pub(super) fn settle(dataset: &Dataset, inputs: &Inputs, decisions: Decisions<'_
                 last_offset[owner] = last_offset[owner].max(first + duration - 1 + lag);
             }
         }
+        if !keep {
+            continue;
+        }
         operations.push(OperationOutcome {
             asked_year: decisions.asked_year(index),
             commit_year: Some(commit_year),
             cost,
             base: inputs.base[index],
             cost_ttc,
-            grants: grants.into(),
-            reasons: decisions.reasons(index).into(),
-            decided: decisions.decided(index).into(),
+            grants: decisions.grants(index).collect(),
+            reasons: decisions.reasons(index).collect(),
+            decided: decisions.decided(index).collect(),
             residual,
         });
     }

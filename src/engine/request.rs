@@ -11,12 +11,15 @@ use crate::model::{Dataset, Money, Rate, Year};
 /// each with its matching modulations.
 #[derive(Debug, Clone)]
 pub struct Matches {
-    funders: usize,
-    /// Per (operation, funder): the range of its candidates in `candidates`.
+    operations: usize,
+    /// Per (funder, operation), funder-major so that a funder's batch reads it in order: the
+    /// range of its candidates in `candidates`.
     ranges: Vec<(u32, u32)>,
     candidates: Vec<Candidate>,
     /// Modulation indices (into the rule's list), per candidate range.
     modulations: Vec<u32>,
+    /// Per operation, the public-aid cap of its family.
+    public_cap: Vec<Rate>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -27,15 +30,20 @@ struct Candidate {
 
 impl Matches {
     pub fn new(dataset: &Dataset) -> Matches {
-        let funders = dataset.funders.len();
+        let operations = dataset.operations.len();
         let mut matches = Matches {
-            funders,
-            ranges: Vec::with_capacity(dataset.operations.len() * funders),
+            operations,
+            ranges: Vec::with_capacity(operations * dataset.funders.len()),
             candidates: Vec::new(),
             modulations: Vec::new(),
+            public_cap: dataset
+                .operations
+                .iter()
+                .map(|operation| dataset.public_cap(operation.family))
+                .collect(),
         };
-        for operation in &dataset.operations {
-            for funder in &dataset.funders {
+        for funder in &dataset.funders {
+            for operation in &dataset.operations {
                 let start = matches.candidates.len() as u32;
                 for (rule_index, rule) in funder.rules.iter().enumerate() {
                     if !rule.when.holds_for(operation, &dataset.owners) {
@@ -61,7 +69,7 @@ impl Matches {
     }
 
     fn candidates(&self, operation: usize, funder: usize) -> &[Candidate] {
-        let (start, end) = self.ranges[operation * self.funders + funder];
+        let (start, end) = self.ranges[funder * self.operations + operation];
         &self.candidates[start as usize..end as usize]
     }
 }
@@ -147,8 +155,8 @@ pub(super) fn compute(dataset: &Dataset, matches: &Matches, asking: &Asking) -> 
     }
     let mut public_room = None;
     if funder.public {
-        let family = dataset.operations[asking.operation].family;
-        let room = (asking.base.times(dataset.public_cap(family)) - asking.public_granted).max0();
+        let cap = matches.public_cap[asking.operation];
+        let room = (asking.base.times(cap) - asking.public_granted).max0();
         public_room = Some(room);
         if room < amount {
             amount = room;

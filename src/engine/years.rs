@@ -25,16 +25,57 @@ impl Decisions<'_> {
     }
 
     /// Per funder, for one operation.
-    pub(super) fn grants(&self, operation: usize) -> &[Money] {
-        &self.book.grants[self.book.slots(operation)]
+    pub(super) fn grants(&self, operation: usize) -> impl Iterator<Item = Money> + '_ {
+        self.book
+            .slots(operation)
+            .map(|slot| self.book.grants[slot])
     }
 
-    pub(super) fn reasons(&self, operation: usize) -> &[Reason] {
-        &self.book.reasons[self.book.slots(operation)]
+    pub(super) fn reasons(&self, operation: usize) -> impl Iterator<Item = Reason> + '_ {
+        self.book
+            .slots(operation)
+            .map(|slot| self.book.reasons[slot])
     }
 
-    pub(super) fn decided(&self, operation: usize) -> &[Option<Year>] {
-        &self.book.decided[self.book.slots(operation)]
+    pub(super) fn decided(&self, operation: usize) -> impl Iterator<Item = Option<Year>> + '_ {
+        self.book
+            .slots(operation)
+            .map(|slot| self.book.decided[slot])
+    }
+}
+
+/// What the year loop reads of each operation, packed away from the large `Operation`
+/// structs (a run touches them thousands of times).
+#[derive(Debug, Clone)]
+pub(super) struct Facts {
+    units: Vec<u32>,
+    priority: Vec<i64>,
+    /// Dependencies in one array: those of operation `i` are
+    /// `depends_on[depends_start[i]..depends_start[i + 1]]`.
+    depends_start: Vec<u32>,
+    depends_on: Vec<u32>,
+}
+
+impl Facts {
+    pub(super) fn new(dataset: &Dataset) -> Facts {
+        let mut depends_start = Vec::with_capacity(dataset.operations.len() + 1);
+        let mut depends_on = Vec::new();
+        depends_start.push(0);
+        for operation in &dataset.operations {
+            depends_on.extend(operation.depends_on.iter().map(|&d| d as u32));
+            depends_start.push(depends_on.len() as u32);
+        }
+        Facts {
+            units: dataset.operations.iter().map(|o| o.units).collect(),
+            priority: dataset.operations.iter().map(|o| o.priority).collect(),
+            depends_start,
+            depends_on,
+        }
+    }
+
+    fn depends_on(&self, operation: usize) -> &[u32] {
+        &self.depends_on
+            [self.depends_start[operation] as usize..self.depends_start[operation + 1] as usize]
     }
 }
 
@@ -48,7 +89,12 @@ pub(super) struct Scratch {
     /// The requests of the batch being decided (swapped with a `due` bucket).
     requests: Vec<Pending>,
     batch: Vec<Computed>,
-    not_asked: Vec<usize>,
+    /// Operations by start year (offset), for asking: `by_start[start_at[y]..start_at[y + 1]]`.
+    by_start: Vec<u32>,
+    start_at: Vec<usize>,
+    /// Operations whose start year has come but whose dependencies are not decided yet.
+    blocked: Vec<u32>,
+    still_blocked: Vec<u32>,
     /// Per funder and year offset.
     frozen: Vec<Money>,
     released: Vec<Money>,
@@ -68,6 +114,9 @@ struct Pending {
 /// A computed request in a funder's batch.
 #[derive(Debug, Clone, Copy)]
 struct Computed {
+    /// The order of a shortage: requests that waited first (oldest first), then priority,
+    /// start year and id (the operation's index is its rank by id).
+    order: (Year, i64, Year, u32),
     pending: Pending,
     amount: Money,
     reason: Reason,
@@ -90,6 +139,7 @@ struct OperationState {
 pub(super) fn run<'s>(
     dataset: &Dataset,
     matches: &Matches,
+    facts: &Facts,
     inputs: &Inputs,
     scratch: &'s mut Scratch,
 ) -> Decisions<'s> {
@@ -112,11 +162,15 @@ pub(super) fn run<'s>(
         due,
         requests,
         batch,
-        not_asked,
+        by_start,
+        start_at,
+        blocked,
+        still_blocked,
         frozen,
         released,
         carried,
     } = scratch;
+    book.operation_count = operation_count;
     book.funder_count = funder_count;
     reset(&mut book.states, operation_count, OperationState::default());
     reset(&mut book.grants, slots, Money::ZERO);
@@ -130,8 +184,30 @@ pub(super) fn run<'s>(
     }
     reset(carried, funder_count, Money::ZERO);
     freezes(dataset, inputs, year_count, frozen, released);
-    not_asked.clear();
-    not_asked.extend(0..operation_count);
+    // A counting sort of the operations by start year (within the horizon; later ones never
+    // ask).
+    let horizon = (end - start + 1) as usize;
+    reset(start_at, horizon + 1, 0);
+    for &year in &inputs.start_year {
+        if year <= end {
+            start_at[(year - start) as usize + 1] += 1;
+        }
+    }
+    for i in 1..=horizon {
+        start_at[i] += start_at[i - 1];
+    }
+    reset(by_start, start_at[horizon], 0);
+    {
+        let mut next = start_at[..horizon].to_vec();
+        for (operation, &year) in inputs.start_year.iter().enumerate() {
+            if year <= end {
+                let slot = &mut next[(year - start) as usize];
+                by_start[*slot] = operation as u32;
+                *slot += 1;
+            }
+        }
+    }
+    blocked.clear();
     let mut ledgers: Vec<FunderOutcome> = dataset
         .funders
         .iter()
@@ -147,29 +223,31 @@ pub(super) fn run<'s>(
     for year in start..=last_year {
         let offset = (year - start) as usize;
         if year <= end {
-            not_asked.retain(|&operation| {
-                let ready = inputs.start_year[operation] <= year
-                    && dataset.operations[operation].depends_on.iter().all(|&dep| {
-                        let state = &book.states[dep];
-                        state.asked.is_some() && state.pending == 0 && state.decided_year < year
-                    });
-                if ready {
-                    let state = &mut book.states[operation];
-                    state.asked = Some(year);
-                    state.pending = funder_count as u32;
-                    for (funder_index, funder) in dataset.funders.iter().enumerate() {
-                        let decision_year = year + funder.decision_lag_years as Year;
-                        due[funder_index * buckets + (decision_year - start) as usize].push(
-                            Pending {
-                                operation: operation as u32,
-                                first_year: decision_year,
-                                waited: 0,
-                            },
-                        );
-                    }
+            // Operations ask once what they depend on is decided, in an earlier year.
+            still_blocked.clear();
+            let starting = &by_start[start_at[offset]..start_at[offset + 1]];
+            for &operation in blocked.iter().chain(starting) {
+                let ready = facts.depends_on(operation as usize).iter().all(|&dep| {
+                    let state = &book.states[dep as usize];
+                    state.asked.is_some() && state.pending == 0 && state.decided_year < year
+                });
+                if !ready {
+                    still_blocked.push(operation);
+                    continue;
                 }
-                !ready
-            });
+                let state = &mut book.states[operation as usize];
+                state.asked = Some(year);
+                state.pending = funder_count as u32;
+                for (funder_index, funder) in dataset.funders.iter().enumerate() {
+                    let decision_year = year + funder.decision_lag_years as Year;
+                    due[funder_index * buckets + (decision_year - start) as usize].push(Pending {
+                        operation,
+                        first_year: decision_year,
+                        waited: 0,
+                    });
+                }
+            }
+            std::mem::swap(blocked, still_blocked);
         }
 
         for (funder_index, funder) in dataset.funders.iter().enumerate() {
@@ -189,17 +267,23 @@ pub(super) fn run<'s>(
                         funder: funder_index,
                         year,
                         base: inputs.base[operation],
-                        units: dataset.operations[operation].units,
+                        units: facts.units[operation],
                         granted: state.granted,
                         public_granted: state.public_granted,
                     },
                 );
                 if pending.waited == 0 {
-                    book.made[operation * funder_count + funder_index] =
+                    book.made[funder_index * operation_count + operation] =
                         computed.amount.is_positive();
                 }
                 if computed.amount.is_positive() {
                     batch.push(Computed {
+                        order: (
+                            pending.first_year,
+                            facts.priority[operation],
+                            inputs.start_year[operation],
+                            pending.operation,
+                        ),
                         pending,
                         amount: computed.amount,
                         reason: computed.reason,
@@ -237,15 +321,7 @@ pub(super) fn run<'s>(
                 }
             } else {
                 short = true;
-                batch.sort_unstable_by_key(|c| {
-                    let operation = c.pending.operation as usize;
-                    (
-                        c.pending.first_year,
-                        dataset.operations[operation].priority,
-                        inputs.start_year[operation],
-                        operation,
-                    )
-                });
+                batch.sort_unstable_by_key(|c| c.order);
                 let mut left = available;
                 for c in batch.iter() {
                     let operation = c.pending.operation as usize;
@@ -360,6 +436,7 @@ fn reset<T: Clone>(buffer: &mut Vec<T>, len: usize, value: T) {
 /// Every decision made so far, per (operation, funder), and the state of each operation.
 #[derive(Debug, Default)]
 pub(super) struct Book {
+    operation_count: usize,
     funder_count: usize,
     states: Vec<OperationState>,
     grants: Vec<Money>,
@@ -371,8 +448,11 @@ pub(super) struct Book {
 
 impl Book {
     /// The flat indices of one operation's funders.
-    fn slots(&self, operation: usize) -> std::ops::Range<usize> {
-        operation * self.funder_count..(operation + 1) * self.funder_count
+    /// The flat indices of one operation's funders (funder-major: `funder * operations +
+    /// operation`, so that a funder's batch writes in order).
+    fn slots(&self, operation: usize) -> impl Iterator<Item = usize> + use<> {
+        let operations = self.operation_count;
+        (0..self.funder_count).map(move |funder| funder * operations + operation)
     }
 
     /// A funder's final decision on an operation.
@@ -385,7 +465,7 @@ impl Book {
         grant: Money,
         reason: Reason,
     ) {
-        let slot = operation * self.funder_count + funder;
+        let slot = funder * self.operation_count + operation;
         self.grants[slot] = grant;
         self.reasons[slot] = reason;
         self.decided[slot] = Some(year);
