@@ -84,7 +84,7 @@ fn national(c: &mut Criterion) {
     group.bench_function("load and validate", |b| b.iter(load));
     let dataset = load().dataset;
     group.bench_function("one run (plan + run)", |b| {
-        b.iter(|| Plan::new(&dataset).unwrap().run())
+        b.iter(|| Plan::new(&dataset).unwrap().run());
     });
     let plan = Plan::new(&dataset).unwrap();
     let outcome = plan.run();
@@ -97,7 +97,7 @@ fn national(c: &mut Criterion) {
         manifest: &manifest,
     };
     group.bench_function("summary.json", |b| {
-        b.iter(|| cofinance::report::json::summary(&run))
+        b.iter(|| cofinance::report::json::summary(&run));
     });
     group.finish();
 }
