@@ -5,6 +5,7 @@
 
 mod chart;
 mod compare;
+mod explain;
 mod generate;
 mod montecarlo;
 mod run;
@@ -36,6 +37,9 @@ enum Command {
     /// Run many draws of uncertain costs, delays and freezes, in parallel, and write the
     /// distributions (montecarlo.json, montecarlo.csv, draws.csv).
     Montecarlo(montecarlo::MonteCarloArgs),
+    /// Explain one operation's financing step by step: rules, rates, caps, envelopes, grants,
+    /// VAT, residual, payments and FCTVA.
+    Explain(explain::ExplainArgs),
     /// Write a synthetic dataset of any size (for benchmarks): base.toml, operations.csv and
     /// incertitudes.toml.
     Generate(generate::GenerateArgs),
@@ -64,6 +68,7 @@ pub(crate) fn main() -> i32 {
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Montecarlo(args) => montecarlo::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Chart(args) => chart::run(&args),
     };

@@ -289,6 +289,116 @@ impl Conditions {
             })
     }
 
+    /// The first condition that fails for an operation decided in `year`, said in words;
+    /// `None` when they all hold (for `explain`).
+    pub fn failure(&self, operation: &Operation, owners: &[Owner], year: Year) -> Option<String> {
+        let commune = &owners[operation.commune];
+        let owner = &owners[operation.owner];
+        let list = |items: Vec<String>| items.join(", ");
+        if !self.families.is_empty() && !self.families.contains(&operation.family) {
+            let families = list(self.families.iter().map(ToString::to_string).collect());
+            return Some(format!(
+                "family {} is not one of {families}",
+                operation.family
+            ));
+        }
+        if !self.owner_kinds.is_empty() && !self.owner_kinds.contains(&owner.kind) {
+            let kinds = list(self.owner_kinds.iter().map(ToString::to_string).collect());
+            return Some(format!(
+                "owner {} is a {}, not one of {kinds}",
+                owner.name, owner.kind
+            ));
+        }
+        if !self.owners.is_empty() && !self.owners.contains(&operation.owner) {
+            return Some(format!(
+                "owner {} is not among the rule's owners",
+                owner.name
+            ));
+        }
+        if !self.communes.is_empty() && !self.communes.contains(&operation.commune) {
+            return Some(format!(
+                "commune {} is not among the rule's communes",
+                commune.name
+            ));
+        }
+        if !self.departments.is_empty() {
+            match &commune.department {
+                None => return Some(format!("commune {} has no department", commune.name)),
+                Some(d) if !self.departments.contains(d) => {
+                    return Some(format!(
+                        "department {d} is not one of {}",
+                        self.departments.join(", ")
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if !self.epcis.is_empty() {
+            match &commune.epci {
+                None => return Some(format!("commune {} has no EPCI", commune.name)),
+                Some(e) if !self.epcis.contains(e) => {
+                    return Some(format!("EPCI {e} is not one of {}", self.epcis.join(", ")));
+                }
+                Some(_) => {}
+            }
+        }
+        let flag = |name: &str, wanted: Option<bool>, actual: bool| {
+            wanted
+                .filter(|&w| w != actual)
+                .map(|w| format!("{name} is {actual}, the rule wants {w}"))
+        };
+        if let Some(failure) = flag("zus", self.zus, commune.zus)
+            .or_else(|| flag("priority_zus", self.priority_zus, commune.priority_zus))
+            .or_else(|| flag("article6", self.article6, commune.article6))
+            .or_else(|| flag("mining_estate", self.mining_estate, operation.mining_estate))
+        {
+            return Some(failure);
+        }
+        if let Some(limit) = self.potential_below {
+            match commune.potential_per_capita {
+                None => {
+                    return Some(format!(
+                        "commune {} has no potentiel financier",
+                        commune.name
+                    ));
+                }
+                Some(p) if p >= limit => {
+                    return Some(format!(
+                        "potentiel financier {} is not below {}",
+                        p.fr(),
+                        limit.fr()
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(limit) = self.potential_at_least {
+            match commune.potential_per_capita {
+                None => {
+                    return Some(format!(
+                        "commune {} has no potentiel financier",
+                        commune.name
+                    ));
+                }
+                Some(p) if p < limit => {
+                    return Some(format!(
+                        "potentiel financier {} is below {}",
+                        p.fr(),
+                        limit.fr()
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(from) = self.from.filter(|&from| year < from) {
+            return Some(format!("decided in {year}, before {from}"));
+        }
+        if let Some(to) = self.to.filter(|&to| year > to) {
+            return Some(format!("decided in {year}, after {to}"));
+        }
+        None
+    }
+
     /// Whether the year conditions hold for a decision made in `year`.
     pub fn holds_in(&self, year: Year) -> bool {
         self.from.is_none_or(|from| year >= from) && self.to.is_none_or(|to| year <= to)

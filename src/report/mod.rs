@@ -6,6 +6,7 @@
 
 pub mod compare;
 pub mod csv;
+pub mod explain;
 pub mod headlines;
 pub mod json;
 pub mod montecarlo;

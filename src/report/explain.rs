@@ -1,0 +1,616 @@
+//! `cofinance explain`: every step of one operation's financing, funder by funder, as a
+//! finance officer would check it by hand — the rule that matched (or why none did), the rate
+//! and its modulations, the caps, the public-aid room, the envelope that year, the years
+//! waited, the grant and its reason; then VAT, the residual, the payment schedule and FCTVA.
+//!
+//! The steps are recomputed from the run's outcome: a funder's request is computed again in
+//! its decision year with the grants other funders had made by then (those decided in an
+//! earlier year, or the same year earlier in `funder_order`), which is exactly what the engine
+//! saw. Each recomputed request is checked against the grant the run made.
+
+use super::table::Table;
+use crate::engine::{Asking, Outcome, Plan, Reason, split};
+use crate::error::{Error, Hint, Result};
+use crate::model::{Dataset, Money, Operation, Rate, Year};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Why a rule did or did not apply.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCheck {
+    pub id: String,
+    pub applies: bool,
+    /// Why not, when it does not apply.
+    pub because: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModulationStep {
+    pub add: String,
+    pub applies: bool,
+    pub because: Option<String>,
+}
+
+/// The funder's ledger in the decision year.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvelopeStep {
+    pub year: Year,
+    pub shortage: &'static str,
+    pub available: Money,
+    pub requested: Money,
+    pub granted: Money,
+    pub waiting: Money,
+    /// Whether the year's requests exceeded what was available.
+    pub short: bool,
+}
+
+/// One funder's decision, step by step.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunderStep {
+    pub funder: String,
+    pub name: String,
+    pub public: bool,
+    /// The year of the first decision, and of the final one (later when the request waited).
+    pub first_decision_year: Option<Year>,
+    pub decision_year: Option<Year>,
+    pub years_waited: u32,
+    pub rules: Vec<RuleCheck>,
+    pub rule: Option<String>,
+    pub base: Money,
+    pub rule_rate: Option<String>,
+    pub modulations: Vec<ModulationStep>,
+    pub rate_before_clamp: Option<String>,
+    pub max_rate: Option<String>,
+    pub rate: Option<String>,
+    /// `round(base × rate)`.
+    pub amount_at_rate: Money,
+    pub cap: Option<Money>,
+    pub unit_cap: Option<Money>,
+    /// Public funders: `round(cap × base) − public grants already made`, at least 0.
+    pub public_room: Option<Money>,
+    /// `base − grants already made`.
+    pub base_room: Money,
+    /// Grants already made to the operation when this funder decided.
+    pub granted_before: Money,
+    pub public_granted_before: Money,
+    pub request: Money,
+    pub envelope: Option<EnvelopeStep>,
+    pub grant: Money,
+    pub reason: &'static str,
+    pub reason_text: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dependency {
+    pub id: String,
+    /// The year every funder had decided on it; `None` if never.
+    pub decided: Option<Year>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentYear {
+    pub year: Year,
+    pub owner: Money,
+    pub funders: Vec<Money>,
+    pub fctva: Money,
+}
+
+/// The whole explanation of one operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub dataset: String,
+    pub scenario: Option<String>,
+    pub id: String,
+    pub name: String,
+    pub commune: String,
+    pub owner: String,
+    pub owner_kind: &'static str,
+    pub family: &'static str,
+    pub site: Option<String>,
+    pub mining_estate: bool,
+    pub cost: Money,
+    pub base: Money,
+    pub units: u32,
+    pub start_year: Year,
+    pub duration_years: u32,
+    pub priority: i64,
+    pub depends_on: Vec<Dependency>,
+    pub asked_year: Option<Year>,
+    pub commit_year: Option<Year>,
+    pub funders: Vec<FunderStep>,
+    pub vat_rate: String,
+    pub vat_source: &'static str,
+    pub cost_ttc: Money,
+    pub total_granted: Money,
+    pub residual: Money,
+    pub payments: Vec<PaymentYear>,
+    pub fctva_total: Money,
+}
+
+/// Finds an operation by id, or says which ids are close.
+pub fn find(dataset: &Dataset, id: &str) -> Result<usize> {
+    dataset.operation_index(id).ok_or_else(|| Error::Read {
+        path: format!("operation \"{id}\""),
+        reason: format!(
+            "is not in \"{}\"{}",
+            dataset.name,
+            Hint::closest(id, dataset.operations.iter().map(|o| o.id.as_str()))
+        ),
+    })
+}
+
+/// Where the VAT rate of an operation committed in `year` comes from.
+fn vat_source(dataset: &Dataset, operation: &Operation, year: Year) -> &'static str {
+    if operation.vat_rate.is_some() {
+        "the operation's own vat_rate"
+    } else if dataset.vat.changes.iter().any(|c| {
+        c.from.is_none_or(|f| year >= f)
+            && c.to.is_none_or(|t| year <= t)
+            && (c.families.is_empty() || c.families.contains(&operation.family))
+    }) {
+        "a VAT change of the scenario"
+    } else if dataset.vat.by_family.get(operation.family).is_some() {
+        "the rate of its family"
+    } else {
+        "the default rate"
+    }
+}
+
+/// Explains operation `index` of a run.
+pub fn explain(
+    plan: &Plan<'_>,
+    outcome: &Outcome,
+    index: usize,
+    scenario: Option<&str>,
+) -> Explanation {
+    let dataset = plan.dataset;
+    let operation = &dataset.operations[index];
+    let result = &outcome.operations[index];
+    let owners = &dataset.owners;
+    let base = result.base;
+    let funder_count = dataset.funders.len();
+
+    // Grants already made when funder `f` decided in `year`.
+    let before = |f: usize, year: Year| -> (Money, Money) {
+        let mut granted = Money::ZERO;
+        let mut public = Money::ZERO;
+        for g in 0..funder_count {
+            let earlier = result.decided[g].is_some_and(|d| d < year || (d == year && g < f));
+            if earlier {
+                granted += result.grants[g];
+                if dataset.funders[g].public {
+                    public += result.grants[g];
+                }
+            }
+        }
+        (granted, public)
+    };
+
+    let funders = dataset
+        .funders
+        .iter()
+        .enumerate()
+        .map(|(f, funder)| {
+            let first = result
+                .asked_year
+                .map(|y| y + funder.decision_lag_years as Year);
+            let decided = result.decided[f];
+            let year = decided.or(first).unwrap_or(dataset.end_year);
+            let mut rules = Vec::new();
+            let mut matched = None;
+            for rule in &funder.rules {
+                let because = rule.when.failure(operation, owners, year).or_else(|| {
+                    rule.is_disabled(year)
+                        .then(|| format!("switched off by the scenario for decisions in {year}"))
+                });
+                let applies = because.is_none();
+                rules.push(RuleCheck {
+                    id: rule.id.clone(),
+                    applies,
+                    because,
+                });
+                if applies {
+                    matched = Some(rule);
+                    break;
+                }
+            }
+            let (granted_before, public_granted_before) = before(f, year);
+            let request = plan.request(&Asking {
+                operation: index,
+                funder: f,
+                year,
+                base,
+                units: operation.units,
+                granted: granted_before,
+                public_granted: public_granted_before,
+            });
+            let modulations = matched.map_or_else(Vec::new, |rule| {
+                rule.modulations
+                    .iter()
+                    .map(|m| {
+                        let because = m.when.failure(operation, owners, year);
+                        ModulationStep {
+                            add: m.add.to_string(),
+                            applies: because.is_none(),
+                            because,
+                        }
+                    })
+                    .collect()
+            });
+            let envelope = decided.and_then(|y| {
+                let ledger = outcome.funders[f].years.iter().find(|l| l.year == y)?;
+                Some(EnvelopeStep {
+                    year: y,
+                    shortage: funder.shortage.as_str(),
+                    available: ledger.available,
+                    requested: ledger.requested,
+                    granted: ledger.granted,
+                    waiting: ledger.waiting,
+                    short: ledger.requested > ledger.available,
+                })
+            });
+            let reason = result.reasons[f];
+            FunderStep {
+                funder: funder.id.clone(),
+                name: funder.name.clone(),
+                public: funder.public,
+                first_decision_year: first,
+                decision_year: decided,
+                years_waited: decided.zip(first).map_or(0, |(d, f)| (d - f).max(0) as u32),
+                rules,
+                rule: matched.map(|r| r.id.clone()),
+                base,
+                rule_rate: matched.map(|r| r.rate.to_string()),
+                modulations,
+                rate_before_clamp: matched.map(|_| request.raw_rate.to_string()),
+                max_rate: matched.map(|r| r.max_rate.to_string()),
+                rate: matched.map(|_| request.rate.to_string()),
+                amount_at_rate: request.by_rate,
+                cap: matched.and_then(|r| r.cap),
+                unit_cap: matched
+                    .and_then(|r| r.cap_per_unit)
+                    .map(|c| c.times_count(operation.units)),
+                public_room: request.public_room,
+                base_room: request.base_room,
+                granted_before,
+                public_granted_before,
+                request: if result.commit_year.is_some() {
+                    request.amount
+                } else {
+                    Money::ZERO
+                },
+                envelope,
+                grant: result.grants[f],
+                reason: reason.as_str(),
+                reason_text: reason_text(reason),
+            }
+        })
+        .collect();
+
+    let commit = result.commit_year;
+    let vat_year = commit.unwrap_or(dataset.end_year);
+    let vat = dataset.vat_rate(operation, vat_year);
+    let mut payments = Vec::new();
+    let mut fctva_total = Money::ZERO;
+    if let Some(c) = commit {
+        let d = operation.duration_years;
+        let owner_parts: Vec<Money> = split(result.residual, d).collect();
+        let funder_parts: Vec<Vec<Money>> = result
+            .grants
+            .iter()
+            .map(|&g| split(g, d).collect())
+            .collect();
+        let fctva = dataset
+            .fctva
+            .as_ref()
+            .filter(|f| f.owner_kinds.contains(&owners[operation.owner].kind));
+        let lag = fctva.map_or(0, |f| f.lag_years);
+        let cost_parts: Vec<Money> = split(result.cost_ttc, d).collect();
+        for i in 0..(d + lag) as usize {
+            let year = c + i as Year;
+            let refund = match (fctva, i.checked_sub(lag as usize)) {
+                (Some(f), Some(j)) if j < d as usize => cost_parts[j].times(f.rate),
+                _ => Money::ZERO,
+            };
+            fctva_total += refund;
+            payments.push(PaymentYear {
+                year,
+                owner: owner_parts.get(i).copied().unwrap_or(Money::ZERO),
+                funders: funder_parts
+                    .iter()
+                    .map(|p| p.get(i).copied().unwrap_or(Money::ZERO))
+                    .collect(),
+                fctva: refund,
+            });
+        }
+    }
+    Explanation {
+        dataset: dataset.name.clone(),
+        scenario: scenario.map(str::to_owned),
+        id: operation.id.clone(),
+        name: operation.name.clone(),
+        commune: owners[operation.commune].name.clone(),
+        owner: owners[operation.owner].name.clone(),
+        owner_kind: owners[operation.owner].kind.id(),
+        family: operation.family.id(),
+        site: operation.site.clone(),
+        mining_estate: operation.mining_estate,
+        cost: result.cost,
+        base,
+        units: operation.units,
+        start_year: operation.start_year,
+        duration_years: operation.duration_years,
+        priority: operation.priority,
+        depends_on: operation
+            .depends_on
+            .iter()
+            .map(|&d| Dependency {
+                id: dataset.operations[d].id.clone(),
+                decided: outcome.operations[d]
+                    .decided
+                    .iter()
+                    .copied()
+                    .collect::<Option<Vec<Year>>>()
+                    .and_then(|years| years.into_iter().max()),
+            })
+            .collect(),
+        asked_year: result.asked_year,
+        commit_year: commit,
+        funders,
+        vat_rate: vat.to_string(),
+        vat_source: vat_source(dataset, operation, vat_year),
+        cost_ttc: result.cost_ttc,
+        total_granted: result.total_granted(),
+        residual: result.residual,
+        payments,
+        fctva_total,
+    }
+}
+
+fn reason_text(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Rate => "the rule's rate applied in full",
+        Reason::Cap => "lowered to the rule's cap per operation",
+        Reason::UnitCap => "lowered to the rule's cap per dwelling",
+        Reason::PublicCap => "lowered so that public aid stays within its ceiling",
+        Reason::BaseCap => "lowered so that grants stay within the base",
+        Reason::Envelope => "lowered for lack of envelope",
+        Reason::QueueExpired => "waited in the queue too long, or could not wait past the horizon",
+        Reason::NoRule => "no rule of the funder applies",
+        Reason::NotAsked => "the operation could not ask by the end of the horizon",
+    }
+}
+
+/// `explain --format json`.
+pub fn json(explanation: &Explanation) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(explanation)
+        .expect("records of strings and numbers always serialize");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn year(value: Option<Year>) -> String {
+    value.map_or_else(|| "never".to_owned(), |y| y.to_string())
+}
+
+fn percent(rate: &str) -> String {
+    rate.parse::<rust_decimal::Decimal>()
+        .ok()
+        .and_then(Rate::from_decimal)
+        .map_or_else(|| rate.to_owned(), Rate::fr_percent)
+}
+
+/// The readable explanation.
+pub fn text(e: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", e.id, e.name);
+    let _ = writeln!(
+        out,
+        "{}{}",
+        e.dataset,
+        e.scenario
+            .as_ref()
+            .map_or_else(String::new, |s| format!(" — scenario: {s}"))
+    );
+    let _ = writeln!(
+        out,
+        "{} in {}, carried by {} ({}){}{}",
+        e.family,
+        e.commune,
+        e.owner,
+        e.owner_kind,
+        e.site
+            .as_ref()
+            .map_or_else(String::new, |s| format!(", site {s}")),
+        if e.mining_estate {
+            ", in a mining estate"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "cost {} excluding VAT, base {}, {} units, starts {}, {} year(s) of payments, priority {}",
+        e.cost.fr(),
+        e.base.fr(),
+        e.units,
+        e.start_year,
+        e.duration_years,
+        e.priority
+    );
+    for d in &e.depends_on {
+        let _ = writeln!(
+            out,
+            "depends on {} (decided by every funder in {})",
+            d.id,
+            year(d.decided)
+        );
+    }
+    match e.asked_year {
+        Some(asked) => {
+            let _ = writeln!(
+                out,
+                "asked in {asked}; committed in {}",
+                year(e.commit_year)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "never asked: what it depends on was not decided before the horizon's end; it is not financed"
+            );
+        }
+    }
+    for step in &e.funders {
+        let _ = writeln!(
+            out,
+            "\n== {} ({}){}",
+            step.name,
+            step.funder,
+            if step.public { "" } else { ", not public" }
+        );
+        if e.asked_year.is_none() {
+            let _ = writeln!(out, "grant {} — {}", step.grant.fr(), step.reason_text);
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "decided in {}{}",
+            year(step.decision_year),
+            if step.years_waited > 0 {
+                format!(
+                    " after waiting {} year(s) in the queue (first decided in {})",
+                    step.years_waited,
+                    year(step.first_decision_year)
+                )
+            } else {
+                String::new()
+            }
+        );
+        for rule in &step.rules {
+            match &rule.because {
+                None => {
+                    let _ = writeln!(out, "rule {}: applies", rule.id);
+                }
+                Some(because) => {
+                    let _ = writeln!(out, "rule {}: does not apply ({because})", rule.id);
+                }
+            }
+        }
+        if step.rule.is_none() {
+            let _ = writeln!(out, "no rule applies: no request");
+        } else {
+            let mut rate = format!("rate {}", percent(step.rule_rate.as_deref().unwrap_or("0")));
+            for m in &step.modulations {
+                match &m.because {
+                    None => {
+                        let _ = write!(rate, " + {}", percent(&m.add));
+                    }
+                    Some(because) => {
+                        let _ = write!(
+                            rate,
+                            " (modulation {} not applied: {because})",
+                            percent(&m.add)
+                        );
+                    }
+                }
+            }
+            let before = step.rate_before_clamp.as_deref().unwrap_or("0");
+            let after = step.rate.as_deref().unwrap_or("0");
+            if step.modulations.is_empty() {
+                let _ = writeln!(out, "{rate}");
+            } else if before == after {
+                let _ = writeln!(out, "{rate} = {}", percent(after));
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{rate} = {}, clamped to [0, {}] → {}",
+                    percent(before),
+                    percent(step.max_rate.as_deref().unwrap_or("1")),
+                    percent(after)
+                );
+            }
+            let _ = writeln!(
+                out,
+                "base {} × {} = {}",
+                step.base.fr(),
+                percent(after),
+                step.amount_at_rate.fr()
+            );
+            if let Some(cap) = step.cap {
+                let _ = writeln!(out, "cap per operation {}", cap.fr());
+            }
+            if let Some(cap) = step.unit_cap {
+                let _ = writeln!(out, "cap per dwelling: {} units → {}", e.units, cap.fr());
+            }
+            if let Some(room) = step.public_room {
+                let _ = writeln!(
+                    out,
+                    "public-aid room {} (public grants already made: {})",
+                    room.fr(),
+                    step.public_granted_before.fr()
+                );
+            }
+            let _ = writeln!(
+                out,
+                "base room {} (grants already made: {})",
+                step.base_room.fr(),
+                step.granted_before.fr()
+            );
+            let _ = writeln!(out, "request {}", step.request.fr());
+        }
+        if let Some(envelope) = &step.envelope {
+            let _ = writeln!(
+                out,
+                "envelope {}: {} available, {} requested in all ({}{}), {} granted, {} pushed to next year",
+                envelope.year,
+                envelope.available.fr(),
+                envelope.requested.fr(),
+                envelope.shortage,
+                if envelope.short { ", short" } else { "" },
+                envelope.granted.fr(),
+                envelope.waiting.fr()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "grant {} ({}: {})",
+            step.grant.fr(),
+            step.reason,
+            step.reason_text
+        );
+    }
+    let _ = writeln!(out, "\n== Cost and residual");
+    let _ = writeln!(
+        out,
+        "VAT {} ({}) → cost including VAT {}",
+        percent(&e.vat_rate),
+        e.vat_source,
+        e.cost_ttc.fr()
+    );
+    let _ = writeln!(
+        out,
+        "grants {} → residual {}",
+        e.total_granted.fr(),
+        e.residual.fr()
+    );
+    if !e.payments.is_empty() {
+        let mut headers = vec!["Year".to_owned(), "Owner pays".to_owned()];
+        headers.extend(e.funders.iter().map(|f| f.name.clone()));
+        headers.push("FCTVA".to_owned());
+        let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let mut table = Table::new(&header_refs, 1);
+        for p in &e.payments {
+            let mut row = vec![p.year.to_string(), p.owner.fr()];
+            row.extend(p.funders.iter().map(|m| m.fr()));
+            row.push(p.fctva.fr());
+            table.row(row);
+        }
+        out.push('\n');
+        out.push_str(&table.render());
+        if e.fctva_total.is_positive() {
+            let _ = writeln!(out, "FCTVA received in all: {}", e.fctva_total.fr());
+        }
+    }
+    out
+}
