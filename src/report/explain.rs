@@ -559,7 +559,7 @@ pub fn text(e: &Explanation) -> String {
             );
             let _ = writeln!(out, "request {}", step.request.fr());
         }
-        if let Some(envelope) = &step.envelope {
+        if let Some(envelope) = step.envelope.as_ref().filter(|_| step.rule.is_some()) {
             let _ = writeln!(
                 out,
                 "envelope {}: {} available, {} requested in all ({}{}), {} granted, {} pushed to next year",
