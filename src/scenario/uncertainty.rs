@@ -73,15 +73,18 @@ pub enum Distribution {
         min: f64,
         max: f64,
     },
+    /// With its sampler prepared once (`None` when `min == max`: the value is `min`).
     Triangular {
         min: f64,
-        mode: f64,
         max: f64,
+        sampler: Option<rand_distr::Triangular<f64>>,
     },
+    /// Beta-PERT (shape 4): `min + (max − min) × X / (X + Y)` with `X ~ Γ(α)`, `Y ~ Γ(β)`,
+    /// an exact Beta(α, β) sample; the two gamma samplers are prepared once.
     Pert {
         min: f64,
-        mode: f64,
         max: f64,
+        gammas: Option<(rand_distr::Gamma<f64>, rand_distr::Gamma<f64>)>,
     },
     /// Truncated to `[min, max]` by rejection (then clamped after many rejections).
     Normal {
@@ -102,20 +105,17 @@ impl Distribution {
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         match self {
             Distribution::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
-            Distribution::Triangular { min, mode, max } => {
-                if max <= min {
-                    return *min;
-                }
-                rand_distr::Triangular::new(*min, *max, *mode).map_or(*min, |d| d.sample(rng))
+            Distribution::Triangular { min, sampler, .. } => {
+                sampler.map_or(*min, |d| d.sample(rng))
             }
-            Distribution::Pert { min, mode, max } => {
-                if max <= min {
-                    return *min;
+            Distribution::Pert { min, max, gammas } => match gammas {
+                Some((x, y)) => {
+                    let a = x.sample(rng);
+                    let b = y.sample(rng);
+                    min + (max - min) * a / (a + b)
                 }
-                rand_distr::Pert::new(*min, *max)
-                    .with_mode(*mode)
-                    .map_or(*mode, |d| d.sample(rng))
-            }
+                None => *min,
+            },
             Distribution::Normal { mean, sd, min, max } => {
                 let normal = rand_distr::Normal::new(*mean, *sd).ok();
                 for _ in 0..1_000 {
@@ -511,17 +511,27 @@ fn distribution(
             let max = required("max", d.max.as_ref(), "max = \"1.2\"")?;
             ordered(min.clone(), mode.clone(), "min", "mode")?;
             ordered(mode.clone(), max.clone(), "mode", "max")?;
+            let (min, mode, max) = (min.0, mode.0, max.0);
+            let spread = max > min;
             if kind == "pert" {
+                let gammas = spread.then(|| {
+                    let alpha = 1.0 + 4.0 * (mode - min) / (max - min);
+                    let beta = 1.0 + 4.0 * (max - mode) / (max - min);
+                    rand_distr::Gamma::new(alpha, 1.0)
+                        .ok()
+                        .zip(rand_distr::Gamma::new(beta, 1.0).ok())
+                });
                 Distribution::Pert {
-                    min: min.0,
-                    mode: mode.0,
-                    max: max.0,
+                    min,
+                    max,
+                    gammas: gammas.flatten(),
                 }
             } else {
+                let sampler = spread.then(|| rand_distr::Triangular::new(min, max, mode).ok());
                 Distribution::Triangular {
-                    min: min.0,
-                    mode: mode.0,
-                    max: max.0,
+                    min,
+                    max,
+                    sampler: sampler.flatten(),
                 }
             }
         }
