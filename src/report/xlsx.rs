@@ -268,6 +268,8 @@ fn lines<'a>(run: &Run<'a>) -> Vec<Line<'a>> {
 #[derive(Debug)]
 struct Cells {
     text: Format,
+    /// Text in a column of numbers ("jamais", "aucune", "non financée"), aligned with them.
+    text_right: Format,
     money: Format,
     rate: Format,
     year: Format,
@@ -277,6 +279,7 @@ impl Cells {
     fn new(base: &Format) -> Cells {
         Cells {
             text: base.clone(),
+            text_right: base.clone().set_align(FormatAlign::Right),
             money: base.clone().set_num_format(MONEY_FORMAT),
             rate: base.clone().set_num_format(RATE_FORMAT),
             year: base.clone().set_num_format("0"),
@@ -893,7 +896,7 @@ impl Book<'_, '_> {
         sheet.text(row, Layout::SITE, line.site, &cells.text)?;
         match record.commit_year {
             Some(year) => sheet.year(row, Layout::YEAR, year, &cells.year)?,
-            None => sheet.text(row, Layout::YEAR, NOT_FINANCED, &cells.text)?,
+            None => sheet.text(row, Layout::YEAR, NOT_FINANCED, &cells.text_right)?,
         }
         for (col, amount) in layout.amounts(line) {
             sheet.money(row, col, amount, &cells.money)?;
@@ -1019,7 +1022,7 @@ impl Book<'_, '_> {
             }
             match record.exhaustion_year {
                 Some(year) => sheet.year(row, 6, year, &cells.year)?,
-                None => sheet.text(row, 6, "jamais", &cells.text)?,
+                None => sheet.text(row, 6, "jamais", &cells.text_right)?,
             }
             sheet.text(row, 7, shortage_french(funder.shortage), &cells.text)?;
             sheet.text(row, 8, yes_no(funder.carry_over), &cells.text)?;
@@ -1185,7 +1188,7 @@ impl Book<'_, '_> {
             sheet.text(row, KEY_FIGURES_COL, label, &cells.text)?;
             match record.peak_gap_year {
                 Some(year) => sheet.year(row, KEY_FIGURES_COL + 1, year, &cells.year)?,
-                None => sheet.text(row, KEY_FIGURES_COL + 1, "aucune", &cells.text)?,
+                None => sheet.text(row, KEY_FIGURES_COL + 1, "aucune", &cells.text_right)?,
             }
             row += 1;
         }
