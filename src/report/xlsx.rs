@@ -143,6 +143,12 @@ fn cut(text: &str, max: usize) -> String {
             {
                 out.truncate(space);
             }
+            // Nor leave a parenthesis open: "Partenord Habitat (OPAC du".
+            if out.matches('(').count() > out.matches(')').count()
+                && let Some(open) = out.rfind('(')
+            {
+                out.truncate(open);
+            }
             let trimmed = out.trim_end_matches([' ', '(', '-', ',', '.', '\'']);
             return trimmed.to_owned();
         }
@@ -1347,6 +1353,10 @@ mod tests {
         assert_eq!(
             sheet_name("Établissement public foncier Nord-Pas de Calais"),
             "EPF Nord-Pas de Calais"
+        );
+        assert_eq!(
+            sheet_name("Partenord Habitat (OPAC du Nord)"),
+            "Partenord Habitat"
         );
         assert_eq!(sheet_name("Cité 12/14 [nord]: *?"), "Cité 12-14 -nord-- --");
         assert_eq!(sheet_name("'quoted'"), "quoted");
