@@ -37,6 +37,11 @@ pub enum Error {
         "cannot draw {chart}: {reason}; this is a bug in cofinance: please report it with the dataset"
     )]
     Chart { chart: String, reason: String },
+    /// A workbook that cannot be built: a bug, never the data.
+    #[error(
+        "cannot build the workbook: {reason}; this is a bug in cofinance: please report it with the dataset"
+    )]
+    Workbook { reason: String },
 }
 
 impl Error {
@@ -44,7 +49,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Read { .. } | Error::Limit { .. } => 2,
-            Error::Write { .. } | Error::Chart { .. } => 1,
+            Error::Write { .. } | Error::Chart { .. } | Error::Workbook { .. } => 1,
         }
     }
 

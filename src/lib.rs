@@ -6,8 +6,9 @@
 //!
 //! - [`input`] reads a dataset (`base.toml`, `operations.csv`) into the validated [`model`];
 //! - [`engine`] runs it year by year, exactly, in integer cents;
-//! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables and the text
-//!   summary, [`chart`] draws it (PNG and SVG), and [`output`] writes files atomically.
+//! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables, the text
+//!   summary and the Excel financing table, [`chart`] draws it (PNG and SVG), and [`output`]
+//!   writes files atomically.
 //!
 //! The library never prints and never exits: it returns values or typed [`Error`]s that name
 //! the file, line, column and field.

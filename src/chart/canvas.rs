@@ -542,7 +542,10 @@ pub(crate) fn centred_note<DB: DrawingBackend>(
     root.draw_text(
         note,
         &anchored(style::text(size::NOTE, MUTED), HPos::Center, VPos::Center),
-        ((rect.left + rect.right) / 2, (rect.top + rect.bottom) / 2),
+        (
+            i32::midpoint(rect.left, rect.right),
+            i32::midpoint(rect.top, rect.bottom),
+        ),
     )?;
     Ok(())
 }
@@ -650,7 +653,10 @@ pub(crate) fn boxed_label<DB: DrawingBackend>(
     root.draw_text(
         text,
         &anchored(font, HPos::Left, VPos::Center),
-        (place.left + LABEL_PADDING, (place.top + place.bottom) / 2),
+        (
+            place.left + LABEL_PADDING,
+            i32::midpoint(place.top, place.bottom),
+        ),
     )
 }
 

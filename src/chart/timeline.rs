@@ -356,7 +356,7 @@ impl Picture for TimelineChart {
             );
             let font = style::bold(size::NOTE + 1.0, INK);
             let width = canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
-            let middle = (top + bottom) / 2;
+            let middle = i32::midpoint(top, bottom);
             let place = placer.place(
                 (width, 34),
                 &[
@@ -366,8 +366,8 @@ impl Picture for TimelineChart {
                     ((x + 14, top - 26), HPos::Left),
                     ((x - 14, bottom + 26), HPos::Right),
                     ((x + 14, bottom + 26), HPos::Left),
-                    ((x - 14, (middle + top) / 2), HPos::Right),
-                    ((x - 14, (middle + bottom) / 2), HPos::Right),
+                    ((x - 14, i32::midpoint(middle, top)), HPos::Right),
+                    ((x - 14, i32::midpoint(middle, bottom)), HPos::Right),
                     ((area.left + 14, area.top + 20), HPos::Left),
                     ((area.left + 14, area.top + 60), HPos::Left),
                 ],

@@ -6,6 +6,7 @@
 mod chart;
 mod compare;
 mod explain;
+mod export;
 mod generate;
 mod montecarlo;
 mod run;
@@ -46,6 +47,10 @@ enum Command {
     /// Draw the charts of a dataset (PNG and SVG): envelopes, commune residuals, who pays
     /// what, each commune over time.
     Chart(chart::ChartArgs),
+    /// Write the financing table ("maquette financière") as an Excel workbook, in French: a
+    /// row per operation with each funder's rate and grant, the funders' yearly ledgers, and
+    /// a sheet per owner.
+    Export(export::ExportArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -71,6 +76,7 @@ pub(crate) fn main() -> i32 {
         Command::Explain(args) => explain::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Chart(args) => chart::run(&args),
+        Command::Export(args) => export::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -84,16 +84,16 @@ pub(super) fn settle(
         }
         last_payment_offset[owner] = last_payment_offset[owner].max(first + duration - 1);
         last_offset[owner] = last_offset[owner].max(first + duration - 1);
-        if let Some(fctva) = &dataset.fctva {
-            if fctva.owner_kinds.contains(&dataset.owners[owner].kind) {
-                let lag = fctva.lag_years as usize;
-                for (i, part) in split(cost_ttc, operation.duration_years).enumerate() {
-                    let refund = part.times(fctva.rate);
-                    fctva_received[owner * row + first + i + lag] += refund;
-                    fctva_totals[owner] += refund;
-                }
-                last_offset[owner] = last_offset[owner].max(first + duration - 1 + lag);
+        if let Some(fctva) = &dataset.fctva
+            && fctva.owner_kinds.contains(&dataset.owners[owner].kind)
+        {
+            let lag = fctva.lag_years as usize;
+            for (i, part) in split(cost_ttc, operation.duration_years).enumerate() {
+                let refund = part.times(fctva.rate);
+                fctva_received[owner * row + first + i + lag] += refund;
+                fctva_totals[owner] += refund;
             }
+            last_offset[owner] = last_offset[owner].max(first + duration - 1 + lag);
         }
         if !keep {
             continue;

@@ -140,11 +140,11 @@ pub(super) fn compute(dataset: &Dataset, matches: &Matches, asking: &Asking) -> 
     let by_rate = asking.base.times(rate);
     let mut amount = by_rate;
     let mut reason = Reason::Rate;
-    if let Some(cap) = rule.cap {
-        if cap < amount {
-            amount = cap;
-            reason = Reason::Cap;
-        }
+    if let Some(cap) = rule.cap
+        && cap < amount
+    {
+        amount = cap;
+        reason = Reason::Cap;
     }
     if let Some(per_unit) = rule.cap_per_unit {
         let cap = per_unit.times_count(asking.units);

@@ -111,15 +111,15 @@ pub fn year_range(
 ) -> Result<(Option<Year>, Option<Year>)> {
     let from_year = from.map(|v| any_year(file, v, "from")).transpose()?;
     let to_year = to.map(|v| any_year(file, v, "to")).transpose()?;
-    if let (Some(f), Some(t), Some(span)) = (from_year, to_year, to) {
-        if f > t {
-            return Err(bad(
-                file,
-                &span.span(),
-                "to",
-                format!("{t} is before from = {f}; swap them"),
-            ));
-        }
+    if let (Some(f), Some(t), Some(span)) = (from_year, to_year, to)
+        && f > t
+    {
+        return Err(bad(
+            file,
+            &span.span(),
+            "to",
+            format!("{t} is before from = {f}; swap them"),
+        ));
     }
     Ok((from_year, to_year))
 }

@@ -542,17 +542,17 @@ fn operation(
         ));
     }
     let base = check::money_opt(file, "base", o.base.as_ref())?;
-    if let (Some(base), Some(raw_base)) = (base, &o.base) {
-        if base > cost {
-            return Err(bad(
-                file,
-                &raw_base.span(),
-                "base",
-                format!(
-                    "the base {base} is above the cost {cost}; the eligible base is part of the cost"
-                ),
-            ));
-        }
+    if let (Some(base), Some(raw_base)) = (base, &o.base)
+        && base > cost
+    {
+        return Err(bad(
+            file,
+            &raw_base.span(),
+            "base",
+            format!(
+                "the base {base} is above the cost {cost}; the eligible base is part of the cost"
+            ),
+        ));
     }
     let start = o.start_year.as_ref().ok_or_else(|| {
         missing(

@@ -103,6 +103,17 @@ impl OwnerKind {
         }
     }
 
+    /// What the owner is, for officials.
+    pub fn french(self) -> &'static str {
+        match self {
+            OwnerKind::Commune => "commune",
+            OwnerKind::Epci => "intercommunalité (EPCI)",
+            OwnerKind::Bailleur => "bailleur social",
+            OwnerKind::Soginorpa => "SOGINORPA (logement minier)",
+            OwnerKind::Other => "autre maître d'ouvrage",
+        }
+    }
+
     pub fn parse(id: &str) -> Option<OwnerKind> {
         OwnerKind::ALL.into_iter().find(|kind| kind.id() == id)
     }

@@ -13,6 +13,7 @@ pub mod montecarlo;
 pub mod rows;
 pub mod sweep;
 pub mod table;
+pub mod xlsx;
 
 use crate::engine::Outcome;
 use crate::input::SourceFile;

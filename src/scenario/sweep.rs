@@ -277,14 +277,14 @@ pub(super) fn set_field(
         |_| crate::input::check::bad(file, &span, field, format!("{value} is not a whole number"));
     let is_rule = c.kind.as_ref().is_some_and(|k| k.get_ref() == "rule");
     if is_rule && matches!(field, "rate" | "cap" | "max_rate" | "cap_per_unit") {
-        if let Some(rule) = c.rule.as_mut() {
-            if let RawRuleRef::Table(table) = rule.get_mut() {
-                match field {
-                    "rate" => table.rate = num(),
-                    "cap" => table.cap = num(),
-                    "max_rate" => table.max_rate = num(),
-                    _ => table.cap_per_unit = num(),
-                }
+        if let Some(rule) = c.rule.as_mut()
+            && let RawRuleRef::Table(table) = rule.get_mut()
+        {
+            match field {
+                "rate" => table.rate = num(),
+                "cap" => table.cap = num(),
+                "max_rate" => table.max_rate = num(),
+                _ => table.cap_per_unit = num(),
             }
         }
         return Ok(());

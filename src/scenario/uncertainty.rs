@@ -622,15 +622,15 @@ fn distribution(
                     "the weights must add up to a positive number",
                 ));
             }
-            if usage == Use::Delay {
-                if let Some((i, _)) = values.iter().enumerate().find(|(_, v)| v.fract() != 0.0) {
-                    return Err(bad(
-                        file,
-                        &values_raw.get_ref()[i].span(),
-                        "values",
-                        "a delay is a whole number of years",
-                    ));
-                }
+            if usage == Use::Delay
+                && let Some((i, _)) = values.iter().enumerate().find(|(_, v)| v.fract() != 0.0)
+            {
+                return Err(bad(
+                    file,
+                    &values_raw.get_ref()[i].span(),
+                    "values",
+                    "a delay is a whole number of years",
+                ));
             }
             let cumulative = weights
                 .iter()

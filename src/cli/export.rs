@@ -1,0 +1,66 @@
+//! `cofinance export --xlsx FILE [PATH]`.
+
+use cofinance::engine::Plan;
+use cofinance::error::Error;
+use cofinance::output::{self, OutputFile};
+use cofinance::report::{self, Manifest, Run};
+use cofinance::scenario;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExportArgs {
+    /// A base.toml (with the operations.csv beside it, if any), a scenario file, or a dataset
+    /// folder; the embedded default dataset when omitted.
+    path: Option<PathBuf>,
+    /// The Excel workbook to write: the financing table, the funders' ledgers and a sheet per
+    /// owner (its folder is created; the file is replaced atomically).
+    #[arg(long, value_name = "FILE")]
+    xlsx: PathBuf,
+}
+
+pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
+    let (dir, name) = split(&args.xlsx)?;
+    let target = scenario::read(args.path.as_deref())?.target()?;
+    let outcome = Plan::new(&target.dataset)?.run();
+    let manifest = Manifest::new(&target.inputs, None);
+    let run = Run {
+        scenario: target.scenario.as_deref(),
+        dataset: &target.dataset,
+        outcome: &outcome,
+        manifest: &manifest,
+    };
+    let bytes = report::xlsx::workbook(&run)?;
+    output::write_all(&dir, &[OutputFile::new(name, bytes)])?;
+    let not_financed = outcome
+        .operations
+        .iter()
+        .filter(|o| o.commit_year.is_none())
+        .count();
+    super::print(&format!(
+        "Written to {}: {} operations ({not_financed} not financed), {} funders, {} owner sheets\n",
+        args.xlsx.display(),
+        outcome.operations.len(),
+        outcome.funders.len(),
+        outcome.owners.len(),
+    ));
+    Ok(())
+}
+
+/// The folder and the file name of the workbook's path.
+fn split(path: &Path) -> cofinance::Result<(PathBuf, String)> {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .filter(|_| !path.as_os_str().to_string_lossy().ends_with('/'));
+    let Some(name) = name else {
+        return Err(Error::Read {
+            path: path.display().to_string(),
+            reason: "is not a file name; give the workbook's path, like out/plan.xlsx".into(),
+        });
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((dir, name.to_owned()))
+}

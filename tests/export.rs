@@ -1,0 +1,710 @@
+//! `cofinance export --xlsx`: the workbook read back with calamine and compared, to the cent,
+//! with `summary.json` of the same run (every operation's grants, cost including VAT and
+//! residual; every funder-year of every ledger; every owner's totals and years); totals equal
+//! to the sum of their rows; operations not financed present and marked; sheet names, frozen
+//! header, autofilter and number formats; the same bytes from run to run; and the command
+//! line's success and errors.
+
+use assert_cmd::Command;
+use calamine::{Data, Reader, Xlsx};
+use cofinance::model::Dataset;
+use cofinance::report::xlsx;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+fn cofinance() -> Command {
+    let mut command = Command::cargo_bin("cofinance").unwrap();
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+/// One run, from the command line: its `summary.json` and its workbook.
+struct Exported {
+    summary: Value,
+    bytes: Vec<u8>,
+    dataset: Dataset,
+}
+
+fn export(path: Option<&str>) -> Exported {
+    let dir = tempfile::tempdir().unwrap();
+    let mut run = cofinance();
+    run.arg("run").args(path).arg("--out").arg(dir.path());
+    run.assert().success();
+    let file = dir.path().join("plan.xlsx");
+    let mut export = cofinance();
+    export.args(["export", "--xlsx"]).arg(&file).args(path);
+    export.assert().success();
+    let summary =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let full = path.map(|p| Path::new(env!("CARGO_MANIFEST_DIR")).join(p));
+    let dataset = cofinance::scenario::read(full.as_deref())
+        .unwrap()
+        .target()
+        .unwrap()
+        .dataset;
+    Exported {
+        summary,
+        bytes,
+        dataset,
+    }
+}
+
+/// `"1234.56"` → 123456, exactly.
+fn cents(value: &Value) -> i64 {
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("money is a string: {value}"));
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text),
+    };
+    let (euros, cents) = text.split_once('.').unwrap();
+    assert_eq!(cents.len(), 2, "{text}");
+    sign * (euros.parse::<i64>().unwrap() * 100 + cents.parse::<i64>().unwrap())
+}
+
+/// A worksheet's cells by absolute position.
+struct Grid {
+    name: String,
+    cells: BTreeMap<(u32, u32), Data>,
+}
+
+impl Grid {
+    fn read(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Grid {
+        let range = book.worksheet_range(name).unwrap();
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let cells = range
+            .cells()
+            .filter(|(_, _, data)| !matches!(data, Data::Empty))
+            .map(|(row, col, data)| ((row as u32 + top, col as u32 + left), data.clone()))
+            .collect();
+        Grid {
+            name: name.to_owned(),
+            cells,
+        }
+    }
+
+    fn text(&self, row: u32, col: u32) -> &str {
+        match self.cells.get(&(row, col)) {
+            Some(Data::String(text)) => text,
+            _ => "",
+        }
+    }
+
+    fn number(&self, row: u32, col: u32) -> Option<f64> {
+        match self.cells.get(&(row, col)) {
+            Some(Data::Float(value)) => Some(*value),
+            Some(Data::Int(value)) => Some(*value as f64),
+            _ => None,
+        }
+    }
+
+    /// The amount of a money cell, in cents (the workbook holds `cents / 100`).
+    fn cents(&self, row: u32, col: u32) -> i64 {
+        let value = self
+            .number(row, col)
+            .unwrap_or_else(|| panic!("{}: no number at row {row} col {col}", self.name));
+        (value * 100.0).round() as i64
+    }
+
+    fn rows_where(&self, col: u32, test: impl Fn(&str) -> bool) -> Vec<u32> {
+        self.cells
+            .iter()
+            .filter(|((_, c), data)| *c == col && matches!(data, Data::String(t) if test(t)))
+            .map(|((r, _), _)| *r)
+            .collect()
+    }
+
+    fn first_row_where(&self, col: u32, test: impl Fn(&str) -> bool) -> u32 {
+        *self
+            .rows_where(col, test)
+            .first()
+            .unwrap_or_else(|| panic!("{}: no such row", self.name))
+    }
+
+    /// The column of a label in a header row.
+    fn col(&self, row: u32, label: &str) -> u32 {
+        self.cells
+            .iter()
+            .find(|((r, _), data)| *r == row && matches!(data, Data::String(t) if t == label))
+            .map_or_else(
+                || panic!("{}: no \"{label}\" in row {row}", self.name),
+                |((_, c), _)| *c,
+            )
+    }
+}
+
+fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+    Xlsx::new(Cursor::new(bytes.to_vec())).unwrap()
+}
+
+/// The columns of an operations table, found by their labels.
+struct Columns {
+    id: u32,
+    owner: u32,
+    family: u32,
+    base: u32,
+    cost: u32,
+    vat: u32,
+    cost_ttc: u32,
+    year: u32,
+    /// Per funder (in `funder_order`): its id and its rate column (its grant is next).
+    funders: Vec<(String, u32)>,
+    total_granted: u32,
+    residual: u32,
+}
+
+impl Columns {
+    fn find(grid: &Grid, labels: u32, dataset: &Dataset) -> Columns {
+        let funders = dataset
+            .funders
+            .iter()
+            .map(|funder| {
+                let col = grid.col(labels - 1, &funder.name);
+                assert_eq!(grid.text(labels, col), "Taux effectif");
+                assert_eq!(grid.text(labels, col + 1), "Montant");
+                (funder.id.clone(), col)
+            })
+            .collect();
+        Columns {
+            id: grid.col(labels, "Opération"),
+            owner: grid.col(labels, "Maître d'ouvrage"),
+            family: grid.col(labels, "Famille"),
+            base: grid.col(labels, "Base subventionnable HT"),
+            cost: grid.col(labels, "Coût HT"),
+            vat: grid.col(labels, "TVA"),
+            cost_ttc: grid.col(labels, "Coût TTC"),
+            year: grid.col(labels, "Année d'engagement"),
+            funders,
+            total_granted: grid.col(labels, "Total des subventions"),
+            residual: grid.col(labels, "Reste à charge"),
+        }
+    }
+
+    fn money(&self) -> Vec<u32> {
+        let mut cols = vec![self.base, self.cost, self.vat, self.cost_ttc];
+        cols.extend(self.funders.iter().map(|&(_, col)| col + 1));
+        cols.extend([self.total_granted, self.residual]);
+        cols
+    }
+}
+
+fn count(operations: usize) -> String {
+    match operations {
+        1 => "1 opération".to_owned(),
+        n => format!("{n} opérations"),
+    }
+}
+
+fn assert_sums(grid: &Grid, columns: &Columns, total: u32, rows: &[u32], what: &str) {
+    for col in columns.money() {
+        let sum: i64 = rows.iter().map(|&r| grid.cents(r, col)).sum();
+        assert_eq!(
+            grid.cents(total, col),
+            sum,
+            "{}: {what}, column {col}",
+            grid.name
+        );
+    }
+}
+
+/// Checks an operations table whose labels are on `labels` against `summary.json`'s
+/// operations; returns the rows of the operations.
+fn check_operations(grid: &Grid, labels: u32, ops: &[&Value], dataset: &Dataset) -> Vec<u32> {
+    let columns = Columns::find(grid, labels, dataset);
+    let first = labels + 1;
+    let rows: Vec<u32> = (first..first + ops.len() as u32).collect();
+    for (&row, op) in rows.iter().zip(ops) {
+        let id = op["id"].as_str().unwrap();
+        assert_eq!(grid.text(row, columns.id), id, "{}: row {row}", grid.name);
+        let owner = &dataset.owners[dataset.owner_index(op["owner"].as_str().unwrap()).unwrap()];
+        assert!(
+            grid.text(row, columns.owner).starts_with(&owner.name),
+            "{id}"
+        );
+        let cost = cents(&op["cost"]);
+        let cost_ttc = cents(&op["cost_ttc"]);
+        assert_eq!(grid.cents(row, columns.cost), cost, "{id} cost");
+        assert_eq!(grid.cents(row, columns.cost_ttc), cost_ttc, "{id} cost_ttc");
+        assert_eq!(grid.cents(row, columns.vat), cost_ttc - cost, "{id} vat");
+        assert_eq!(
+            grid.cents(row, columns.residual),
+            cents(&op["residual"]),
+            "{id} residual"
+        );
+        let base = grid.cents(row, columns.base);
+        let mut granted = 0;
+        for (funder, col) in &columns.funders {
+            let grant = cents(&op["grants"][funder]);
+            assert_eq!(grid.cents(row, col + 1), grant, "{id} {funder}");
+            granted += grant;
+            if base > 0 {
+                let rate = grid.number(row, *col).unwrap();
+                let expected = grant as f64 / base as f64;
+                assert!((rate - expected).abs() < 1e-12, "{id} {funder} rate");
+            }
+        }
+        assert_eq!(grid.cents(row, columns.total_granted), granted, "{id}");
+        match op["commit_year"].as_i64() {
+            Some(year) => assert_eq!(grid.number(row, columns.year), Some(year as f64)),
+            None => assert_eq!(grid.text(row, columns.year), xlsx::NOT_FINANCED, "{id}"),
+        }
+    }
+    assert_eq!(
+        grid.text(first + ops.len() as u32, columns.id),
+        "",
+        "{}: one row per operation",
+        grid.name
+    );
+
+    // The total, then the part not financed.
+    let total = first + ops.len() as u32;
+    assert!(grid.text(total, 1).starts_with("Total : "), "{}", grid.name);
+    assert_sums(grid, &columns, total, &rows, "total");
+    let not_financed: Vec<u32> = rows
+        .iter()
+        .copied()
+        .filter(|&r| grid.text(r, columns.year) == xlsx::NOT_FINANCED)
+        .collect();
+    let expected = ops.iter().filter(|op| op["commit_year"].is_null()).count();
+    assert_eq!(not_financed.len(), expected);
+    if expected > 0 {
+        let row = total + 1;
+        assert_eq!(
+            grid.text(row, 1),
+            format!("dont non financées : {}", count(expected))
+        );
+        assert_sums(grid, &columns, row, &not_financed, "not financed");
+    }
+    rows
+}
+
+fn check_operations_sheet(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
+    let grid = Grid::read(book, xlsx::OPERATIONS_SHEET);
+    let ops: Vec<&Value> = exported.summary["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    let labels = grid.first_row_where(1, |t| t == "Intitulé");
+    let rows = check_operations(&grid, labels, &ops, &exported.dataset);
+    let columns = Columns::find(&grid, labels, &exported.dataset);
+    let total = *rows.last().unwrap() + 1;
+
+    // Subtotals per owner and per family: each the sum of its rows, together the total.
+    for (col, what) in [(columns.owner, "owner"), (columns.family, "family")] {
+        let subtotals: Vec<u32> = grid
+            .rows_where(1, |t| t.starts_with("Sous-total"))
+            .into_iter()
+            .filter(|&r| !grid.text(r, col).is_empty())
+            .collect();
+        let keys: BTreeSet<&str> = rows.iter().map(|&r| grid.text(r, col)).collect();
+        assert_eq!(subtotals.len(), keys.len(), "one subtotal per {what}");
+        for &subtotal in &subtotals {
+            let key = grid.text(subtotal, col);
+            let members: Vec<u32> = rows
+                .iter()
+                .copied()
+                .filter(|&r| grid.text(r, col) == key)
+                .collect();
+            assert_eq!(
+                grid.text(subtotal, 1),
+                format!("Sous-total : {}", count(members.len()))
+            );
+            assert_sums(&grid, &columns, subtotal, &members, key);
+        }
+        for money in columns.money() {
+            let sum: i64 = subtotals.iter().map(|&r| grid.cents(r, money)).sum();
+            assert_eq!(sum, grid.cents(total, money), "{what} subtotals add up");
+        }
+    }
+}
+
+const LEDGER: [(&str, &str); 10] = [
+    ("envelope", "Enveloppe"),
+    ("frozen", "Gelé"),
+    ("released", "Dégelé"),
+    ("available", "Disponible"),
+    ("requested", "Demandé"),
+    ("granted", "Accordé"),
+    ("waiting", "En attente"),
+    ("unused", "Non consommé"),
+    ("carried", "Reporté"),
+    ("lapsed", "Perdu"),
+];
+
+fn check_funders_sheet(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
+    let grid = Grid::read(book, xlsx::FUNDERS_SHEET);
+    let funders = exported.summary["funders"].as_array().unwrap();
+    let header = grid.first_row_where(0, |t| t == "Financeur");
+    let granted_col = grid.col(header, "Accordé");
+    let exhausted_col = grid.col(header, "Épuisement de l'enveloppe");
+    for (funder, summary) in exported.dataset.funders.iter().zip(funders) {
+        assert_eq!(summary["id"], funder.id.as_str());
+        let name = &funder.name;
+        let row = grid.first_row_where(0, |t| t == name);
+        assert_eq!(
+            grid.cents(row, granted_col),
+            cents(&summary["total_granted"])
+        );
+        match summary["exhaustion_year"].as_i64() {
+            Some(year) => assert_eq!(grid.number(row, exhausted_col), Some(year as f64)),
+            None => assert_eq!(grid.text(row, exhausted_col), "jamais"),
+        }
+
+        let heading = grid.first_row_where(0, |t| t.starts_with(&format!("{name} — ")));
+        let labels = heading + 1;
+        assert_eq!(grid.text(labels, 0), "Année");
+        let years = summary["years"].as_array().unwrap();
+        for (k, year) in years.iter().enumerate() {
+            let row = labels + 1 + k as u32;
+            assert_eq!(grid.number(row, 0), year["year"].as_f64(), "{name}");
+            for (key, label) in LEDGER {
+                let col = grid.col(labels, label);
+                assert_eq!(
+                    grid.cents(row, col),
+                    cents(&year[key]),
+                    "{name} {} {key}",
+                    year["year"]
+                );
+            }
+        }
+        let total = labels + 1 + years.len() as u32;
+        assert_eq!(grid.text(total, 0), "Total");
+        for key in ["envelope", "frozen", "released", "granted", "lapsed"] {
+            let label = LEDGER.iter().find(|(k, _)| *k == key).unwrap().1;
+            let col = grid.col(labels, label);
+            let sum: i64 = years.iter().map(|y| cents(&y[key])).sum();
+            assert_eq!(grid.cents(total, col), sum, "{name} total {key}");
+        }
+    }
+}
+
+fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
+    let dataset = &exported.dataset;
+    let names = xlsx::owner_sheet_names(dataset);
+    let all_ops = exported.summary["operations"].as_array().unwrap();
+    for summary in exported.summary["owners"].as_array().unwrap() {
+        let id = summary["id"].as_str().unwrap();
+        let index = dataset.owner_index(id).unwrap();
+        let owner = &dataset.owners[index];
+        let grid = Grid::read(book, &names[index]);
+        assert!(grid.text(0, 0).starts_with(&owner.name), "{id}");
+
+        // Key figures: the owner's totals in summary.json.
+        let figure = |label: &str| grid.first_row_where(1, |t| t == label);
+        let value = |label: &str| grid.cents(figure(label), 2);
+        let residual = cents(&summary["residual_total"]);
+        let fctva = cents(&summary["fctva_total"]);
+        assert_eq!(value("Reste à charge (avant FCTVA)"), residual, "{id}");
+        assert_eq!(value("FCTVA perçu"), fctva, "{id}");
+        assert_eq!(
+            value("Reste à charge net de FCTVA"),
+            residual - fctva,
+            "{id}"
+        );
+        if summary["capacity_total"].is_null() {
+            assert!(grid.rows_where(1, |t| t.starts_with("Capacité")).is_empty());
+        } else {
+            let capacity = "Capacité d'autofinancement cumulée";
+            assert_eq!(value(capacity), cents(&summary["capacity_total"]), "{id}");
+            let shortfall = value("Insuffisance en fin de période");
+            assert_eq!(shortfall, cents(&summary["shortfall"]), "{id}");
+            assert_eq!(value("Écart maximal"), cents(&summary["peak_gap"]), "{id}");
+            let row = figure("Année de l'écart maximal");
+            match summary["peak_gap_year"].as_i64() {
+                Some(year) => assert_eq!(grid.number(row, 2), Some(year as f64)),
+                None => assert_eq!(grid.text(row, 2), "aucune"),
+            }
+        }
+
+        // Who pays what: per funder its grants to the committed operations, then the
+        // owner's residual, which is its total in summary.json.
+        let ops: Vec<&Value> = all_ops.iter().filter(|op| op["owner"] == id).collect();
+        let committed: Vec<&&Value> = ops
+            .iter()
+            .filter(|op| !op["commit_year"].is_null())
+            .collect();
+        let header = grid.first_row_where(1, |t| t == "Payeur");
+        for (k, funder) in dataset.funders.iter().enumerate() {
+            let row = header + 1 + k as u32;
+            assert_eq!(grid.text(row, 1), funder.name);
+            let sum: i64 = committed
+                .iter()
+                .map(|op| cents(&op["grants"][&funder.id]))
+                .sum();
+            assert_eq!(grid.cents(row, 2), sum, "{id} {}", funder.id);
+        }
+        let row = header + 1 + dataset.funders.len() as u32;
+        assert_eq!(grid.text(row, 1), "Maître d'ouvrage (reste à charge)");
+        assert_eq!(grid.cents(row, 2), residual, "{id}");
+        assert_eq!(grid.text(row + 1, 1), "Coût TTC");
+        let cost_ttc: i64 = committed.iter().map(|op| cents(&op["cost_ttc"])).sum();
+        assert_eq!(grid.cents(row + 1, 2), cost_ttc, "{id}");
+
+        // Its operations.
+        if ops.is_empty() {
+            assert!(
+                !grid
+                    .rows_where(0, |t| t.starts_with("Aucune opération"))
+                    .is_empty()
+            );
+        } else {
+            let labels = grid.first_row_where(1, |t| t == "Intitulé");
+            check_operations(&grid, labels, &ops, dataset);
+        }
+
+        // Its years.
+        let header = grid.first_row_where(0, |t| t == "Année");
+        let paid_col = grid.col(header, "Reste à charge payé (net de FCTVA)");
+        let years = summary["years"].as_array().unwrap();
+        for (k, year) in years.iter().enumerate() {
+            let row = header + 1 + k as u32;
+            assert_eq!(grid.number(row, 0), year["year"].as_f64(), "{id}");
+            assert_eq!(
+                grid.cents(row, paid_col),
+                cents(&year["residual_paid"]),
+                "{id}"
+            );
+            if year["capacity"].is_null() {
+                assert!(
+                    grid.rows_where(header, |t| t == "Capacité d'autofinancement")
+                        .is_empty()
+                );
+            } else {
+                let col = grid.col(header, "Capacité d'autofinancement");
+                assert_eq!(grid.cents(row, col), cents(&year["capacity"]), "{id}");
+                let col = grid.col(header, "Écart cumulé au-delà de la capacité");
+                assert_eq!(grid.cents(row, col), cents(&year["gap"]), "{id}");
+            }
+        }
+        let total = header + 1 + years.len() as u32;
+        assert_eq!(grid.text(total, 0), "Total");
+        let paid: i64 = years.iter().map(|y| cents(&y["residual_paid"])).sum();
+        assert_eq!(grid.cents(total, paid_col), paid, "{id}");
+        let col = grid.col(header, "Reste à charge (avant FCTVA)");
+        assert_eq!(grid.cents(total, col), residual, "{id}");
+        assert_eq!(
+            grid.cents(total, grid.col(header, "FCTVA perçu")),
+            fctva,
+            "{id}"
+        );
+    }
+}
+
+fn check_sheet_names(exported: &Exported, book: &Xlsx<Cursor<Vec<u8>>>) {
+    let names = book.sheet_names();
+    assert_eq!(names, xlsx::sheet_names(&exported.dataset));
+    assert_eq!(names.len(), 2 + exported.dataset.owners.len());
+    assert_eq!(names[0], "Maquette financière");
+    assert_eq!(names[1], "Financeurs");
+    let mut seen = BTreeSet::new();
+    for name in &names {
+        assert!(name.encode_utf16().count() <= 31, "{name}");
+        assert!(
+            !name.contains(['[', ']', ':', '*', '?', '/', '\\']),
+            "{name}"
+        );
+        assert!(!name.starts_with('\'') && !name.ends_with('\''), "{name}");
+        assert!(seen.insert(name.to_lowercase()), "{name} twice");
+    }
+}
+
+/// The XML of a part of the workbook.
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut file = archive.by_name(name).unwrap();
+    let mut text = String::new();
+    file.read_to_string(&mut text).unwrap();
+    text
+}
+
+fn column_name(col: u32) -> String {
+    let mut name = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rest = (n - 1) % 26;
+        name.insert(0, char::from(b'A' + rest as u8));
+        n = (n - 1) / 26;
+    }
+    name
+}
+
+/// Frozen header and first two columns, autofilter over the operations, French formats.
+fn check_layout(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
+    let grid = Grid::read(book, xlsx::OPERATIONS_SHEET);
+    let labels = grid.first_row_where(1, |t| t == "Intitulé");
+    let columns = Columns::find(&grid, labels, &exported.dataset);
+    let operations = exported.summary["operations"].as_array().unwrap().len() as u32;
+    let sheet = part(&exported.bytes, "xl/worksheets/sheet1.xml");
+    let top_left = format!("C{}", labels + 2);
+    assert!(
+        sheet.contains(&format!(
+            r#"<pane xSplit="2" ySplit="{}" topLeftCell="{top_left}" activePane="bottomRight" state="frozen"/>"#,
+            labels + 1
+        )),
+        "{sheet:.2000}"
+    );
+    let filter = format!(
+        r#"<autoFilter ref="A{}:{}{}"/>"#,
+        labels + 1,
+        column_name(columns.residual),
+        labels + 1 + operations
+    );
+    assert!(sheet.contains(&filter), "{filter}");
+
+    let styles = book.worksheet_style(xlsx::OPERATIONS_SHEET).unwrap();
+    let format = |col: u32| {
+        styles
+            .get((labels + 1, col))
+            .and_then(|style| style.number_format.clone())
+            .map(|format| format.format_code)
+            .unwrap_or_default()
+    };
+    assert_eq!(format(columns.cost_ttc), xlsx::MONEY_FORMAT);
+    assert_eq!(format(columns.residual), xlsx::MONEY_FORMAT);
+    assert_eq!(format(columns.funders[0].1), xlsx::RATE_FORMAT);
+
+    let core = part(&exported.bytes, "docProps/core.xml");
+    assert!(core.contains("2000-01-01T00:00:00Z"), "{core}");
+}
+
+fn check_all(exported: &Exported) {
+    let mut book = open(&exported.bytes);
+    check_sheet_names(exported, &book);
+    check_layout(exported, &mut book);
+    check_operations_sheet(exported, &mut book);
+    check_funders_sheet(exported, &mut book);
+    check_owner_sheets(exported, &mut book);
+}
+
+#[test]
+fn the_worked_example_reads_back_to_the_cent() {
+    let exported = export(Some("tests/fixtures/examples/public-cap-family"));
+    check_all(&exported);
+}
+
+#[test]
+fn the_default_dataset_reads_back_to_the_cent_with_its_operations_not_financed() {
+    let exported = export(None);
+    let not_financed = exported.summary["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|op| op["commit_year"].is_null())
+        .count();
+    assert!(
+        not_financed > 0,
+        "the default dataset has operations not financed"
+    );
+    check_all(&exported);
+}
+
+#[test]
+fn a_scenario_reads_back_to_the_cent() {
+    let exported = export(Some("scenarios/bassin-minier/gel-anru-2005-2006.toml"));
+    check_all(&exported);
+}
+
+#[test]
+fn the_same_run_gives_the_same_bytes() {
+    let first = export(Some("tests/fixtures/examples/queue"));
+    let second = export(Some("tests/fixtures/examples/queue"));
+    assert!(first.bytes == second.bytes, "two exports differ");
+    check_all(&first);
+}
+
+#[test]
+fn export_says_where_the_workbook_went() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new/plan.xlsx");
+    let output = cofinance()
+        .args([
+            "export",
+            "tests/fixtures/examples/public-cap-family",
+            "--xlsx",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!(
+            "Written to {}: 3 operations (0 not financed), 3 funders, 2 owner sheets\n",
+            file.display()
+        )
+    );
+    assert!(output.stderr.is_empty());
+    assert!(file.is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("new"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn export_of_a_bad_input_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out/plan.xlsx");
+    cofinance()
+        .args([
+            "export",
+            "tests/fixtures/invalid/unknown-funder-in-order",
+            "--xlsx",
+        ])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17: field \"funder_order\": funder \"anrru\" is not defined (did you mean \"anru\"?)\n",
+        );
+    assert!(!file.exists());
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn export_needs_a_workbook_file_name() {
+    cofinance()
+        .args(["export", "tests/fixtures/examples/queue"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--xlsx <FILE>"));
+    let dir = tempfile::tempdir().unwrap();
+    let folder = format!("{}/", dir.path().join("plans").display());
+    cofinance()
+        .args(["export", "--xlsx", &folder])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: {folder}: is not a file name; give the workbook's path, like out/plan.xlsx\n"
+        ));
+    assert!(!dir.path().join("plans").exists());
+}
+
+#[test]
+fn export_reads_the_dataset_folder_as_run_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.xlsx");
+    cofinance()
+        .args([
+            "export",
+            "tests/fixtures/examples/queue/base.toml",
+            "--xlsx",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+    let by_file = std::fs::read(&file).unwrap();
+    cofinance()
+        .args(["export", "tests/fixtures/examples/queue", "--xlsx"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(by_file == std::fs::read(&file).unwrap());
+}
