@@ -398,3 +398,19 @@ fn every_bad_input_gets_one_clear_message_exit_2_and_no_output() {
         assert!(!Path::new(&target).exists(), "{name}: no output written");
     }
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_written_is_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let output = cofinance()
+        .args(["run", "tests/fixtures/examples/queue", "--out"])
+        .arg(file.join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one message: {stderr}");
+}
