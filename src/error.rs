@@ -26,6 +26,10 @@ pub enum Error {
     /// A path given on the command line that cannot be read.
     #[error("{path}: {reason}")]
     Read { path: String, reason: String },
+    /// A command-line argument that does not make sense for the data (an unknown operation, a
+    /// sweep parameter that names no change, scenarios of different bases…).
+    #[error("{subject}: {reason}")]
+    Usage { subject: String, reason: String },
     /// A dataset too large to be computed exactly.
     #[error("{message}")]
     Limit { message: String },
@@ -48,7 +52,7 @@ impl Error {
     /// The process exit code: 2 for bad input, 1 for a failure while running.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::Read { .. } | Error::Limit { .. } => 2,
+            Error::Input(_) | Error::Read { .. } | Error::Usage { .. } | Error::Limit { .. } => 2,
             Error::Write { .. } | Error::Chart { .. } | Error::Workbook { .. } => 1,
         }
     }

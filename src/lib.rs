@@ -5,10 +5,14 @@
 //! Data flows one way:
 //!
 //! - [`input`] reads a dataset (`base.toml`, `operations.csv`) into the validated [`model`];
-//! - [`engine`] runs it year by year, exactly, in integer cents;
+//! - [`scenario`] applies a scenario's changes to a copy of it, sweeps a scenario's numbers,
+//!   and samples Monte-Carlo inputs;
+//! - [`engine`] runs it year by year, exactly, in integer cents; [`montecarlo`] runs many
+//!   draws in parallel and reduces them to distributions;
 //! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables, the text
 //!   summary and the Excel financing table, [`chart`] draws it (PNG and SVG), and [`output`]
-//!   writes files atomically.
+//!   writes files atomically;
+//! - [`generate`] writes synthetic datasets of any size, for benchmarks.
 //!
 //! The library never prints and never exits: it returns values or typed [`Error`]s that name
 //! the file, line, column and field.

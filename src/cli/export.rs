@@ -53,8 +53,8 @@ fn split(path: &Path) -> cofinance::Result<(PathBuf, String)> {
         .and_then(|name| name.to_str())
         .filter(|_| !path.as_os_str().to_string_lossy().ends_with('/'));
     let Some(name) = name else {
-        return Err(Error::Read {
-            path: path.display().to_string(),
+        return Err(Error::Usage {
+            subject: path.display().to_string(),
             reason: "is not a file name; give the workbook's path, like out/plan.xlsx".into(),
         });
     };

@@ -52,16 +52,16 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
             Source::Base(..) => None,
         });
     let Some((holder, raw)) = with_uncertainty else {
-        return Err(Error::Read {
-            path: args.uncertainty.as_ref().map_or_else(|| "the given files".to_owned(), |p| p.display().to_string()),
+        return Err(Error::Usage {
+            subject: args.uncertainty.as_ref().map_or_else(|| "the given files".to_owned(), |p| p.display().to_string()),
             reason: "no [uncertainty] table found; give a file with one, e.g. --uncertainty scenarios/bassin-minier/incertitudes.toml".into(),
         });
     };
     let uncertainty = Uncertainty::check(&holder.file, raw, &targets[0].dataset)?;
     let draws = args.draws.unwrap_or(uncertainty.draws);
     if draws == 0 || draws > MAX_DRAWS as u64 {
-        return Err(Error::Read {
-            path: "--draws".into(),
+        return Err(Error::Usage {
+            subject: "--draws".into(),
             reason: format!("{draws} is out of range: give between 1 and {MAX_DRAWS} draws"),
         });
     }

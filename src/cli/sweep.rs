@@ -22,14 +22,14 @@ pub(crate) struct SweepArgs {
 
 pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
     if args.vary.len() > 2 {
-        return Err(cofinance::Error::Read {
-            path: "--vary".into(),
+        return Err(cofinance::Error::Usage {
+            subject: "--vary".into(),
             reason: "a sweep varies one or two parameters".into(),
         });
     }
     let Source::Scenario(scenario) = scenario::read(Some(&args.scenario))? else {
-        return Err(cofinance::Error::Read {
-            path: args.scenario.display().to_string(),
+        return Err(cofinance::Error::Usage {
+            subject: args.scenario.display().to_string(),
             reason: "is a base, not a scenario: a sweep varies the changes of a scenario file"
                 .into(),
         });

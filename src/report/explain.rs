@@ -129,8 +129,8 @@ pub struct Explanation {
 
 /// Finds an operation by id, or says which ids are close.
 pub fn find(dataset: &Dataset, id: &str) -> Result<usize> {
-    dataset.operation_index(id).ok_or_else(|| Error::Read {
-        path: format!("operation \"{id}\""),
+    dataset.operation_index(id).ok_or_else(|| Error::Usage {
+        subject: format!("operation \"{id}\""),
         reason: format!(
             "is not in \"{}\"{}",
             dataset.name,

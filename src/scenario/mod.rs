@@ -236,8 +236,8 @@ pub fn read_many(paths: &[PathBuf]) -> Result<Vec<Source>> {
     if let Some(first) = sources.first() {
         for source in &sources[1..] {
             if source.base_path() != first.base_path() {
-                return Err(Error::Read {
-                    path: display_path(source.base_path()),
+                return Err(Error::Usage {
+                    subject: display_path(source.base_path()),
                     reason: format!(
                         "runs on another base than {}; compare scenarios of one base",
                         display_path(first.base_path())

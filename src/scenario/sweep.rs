@@ -43,8 +43,8 @@ pub struct Parameter {
 }
 
 fn usage(text: &str, reason: impl Into<String>) -> Error {
-    Error::Read {
-        path: format!("--vary {text}"),
+    Error::Usage {
+        subject: format!("--vary {text}"),
         reason: reason.into(),
     }
 }
