@@ -575,7 +575,8 @@ impl Placer {
 
     /// A box of `size` at the first free candidate: each is an anchor point, the box left of
     /// it (`HPos::Right`), right of it (`HPos::Left`) or centred on it, vertically centred.
-    /// Falls back on the first candidate when none is free. The box is then taken.
+    /// When none is free, falls back on the first that covers no other label, then on the
+    /// first inside the bounds. The box is then taken.
     pub(crate) fn place(&mut self, size: (i32, i32), candidates: &[((i32, i32), HPos)]) -> Rect {
         let boxes: Vec<Rect> = candidates
             .iter()
@@ -602,6 +603,7 @@ impl Placer {
         let chosen = boxes
             .iter()
             .find(|b| inside(b) && self.is_free(b))
+            .or_else(|| boxes.iter().find(|b| inside(b) && !self.overlaps_label(b)))
             .or_else(|| boxes.iter().find(|b| inside(b)))
             .or(boxes.first())
             .copied()
@@ -631,11 +633,13 @@ impl Placer {
                 })
             })
         });
-        let overlaps = self
-            .boxes
+        !crosses && !self.overlaps_label(b)
+    }
+
+    fn overlaps_label(&self, b: &Rect) -> bool {
+        self.boxes
             .iter()
-            .any(|o| o.left < b.right && b.left < o.right && o.top < b.bottom && b.top < o.bottom);
-        !crosses && !overlaps
+            .any(|o| o.left < b.right && b.left < o.right && o.top < b.bottom && b.top < o.bottom)
     }
 }
 

@@ -70,6 +70,7 @@ pub mod residuals;
 mod style;
 pub mod timeline;
 
+pub(crate) use canvas::tag;
 pub use canvas::{DrawError, ImageFormat, Size};
 
 use crate::engine::Outcome;

@@ -55,6 +55,8 @@ pub struct PayersChart {
     pub groups: Vec<PayerGroup>,
     /// Per run, the operations left out because they were never committed.
     pub not_committed: Vec<usize>,
+    /// The commune whose operations alone are shown (its name), if any.
+    pub place: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +138,28 @@ pub fn fctva_of(run: &ChartRun<'_>, operation: usize) -> Money {
 
 /// Who pays what, per group.
 pub fn data(runs: &[ChartRun<'_>], grouping: Grouping) -> PayersChart {
+    data_of(runs, grouping, None)
+}
+
+/// Who pays what for the operations located in one commune: by family for one run, one bar
+/// per run when comparing; `None` when no run has the commune.
+pub fn commune(runs: &[ChartRun<'_>], commune_id: &str) -> Option<PayersChart> {
+    let name = runs.iter().find_map(|run| {
+        let index = run.dataset.owner_index(commune_id)?;
+        Some(run.dataset.owners[index].name.clone())
+    })?;
+    let grouping = if runs.len() > 1 {
+        Grouping::Commune
+    } else {
+        Grouping::Family
+    };
+    let mut chart = data_of(runs, grouping, Some(commune_id));
+    chart.place = Some(name);
+    Some(chart)
+}
+
+/// Who pays what, per group, for the operations located in `place` (a commune's id) or all.
+fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> PayersChart {
     let keys = funders(runs);
     let mut groups: Vec<PayerGroup> = Vec::new();
     let mut not_committed = Vec::with_capacity(runs.len());
@@ -155,6 +179,9 @@ pub fn data(runs: &[ChartRun<'_>], grouping: Grouping) -> PayersChart {
             .zip(&run.outcome.operations)
             .enumerate()
         {
+            if place.is_some_and(|id| run.dataset.owners[operation.commune].id != id) {
+                continue;
+            }
             if outcome.commit_year.is_none() {
                 left_out += 1;
                 continue;
@@ -222,6 +249,7 @@ pub fn data(runs: &[ChartRun<'_>], grouping: Grouping) -> PayersChart {
         funders: keys,
         groups,
         not_committed,
+        place: None,
     }
 }
 
@@ -242,6 +270,9 @@ pub fn render(chart: &PayersChart, format: ImageFormat, size: Size) -> Result<Ve
 
 impl PayersChart {
     pub fn title(&self) -> String {
+        if let Some(place) = &self.place {
+            return format!("{place} : qui paie quoi ?");
+        }
         match self.grouping {
             Grouping::Commune => "Qui paie quoi ? Les opérations de chaque commune".to_owned(),
             Grouping::Family => "Qui paie quoi ? Les opérations par famille".to_owned(),
@@ -296,11 +327,13 @@ impl Picture for PayersChart {
 
     fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
         let title = self.title();
-        let what = match self.grouping {
-            Grouping::Commune => "par commune où elles se trouvent",
-            Grouping::Family => "par famille d'opération",
+        let what = match (self.grouping, self.place.is_some()) {
+            (Grouping::Commune, false) => " par commune où elles se trouvent",
+            (Grouping::Commune, true) => " sur la commune",
+            (Grouping::Family, false) => " par famille d'opération",
+            (Grouping::Family, true) => " sur la commune, par famille d'opération",
         };
-        let mut subtitle = format!("Coût TTC des opérations engagées {what}, en millions d'euros");
+        let mut subtitle = format!("Coût TTC des opérations engagées{what}, en millions d'euros");
         let left_out = self.not_committed.iter().copied().max().unwrap_or(0);
         if left_out > 0 {
             let plural = if left_out > 1 { "s" } else { "" };

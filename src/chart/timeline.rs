@@ -330,6 +330,8 @@ impl Picture for TimelineChart {
             }
         }
         let mut any_gap = false;
+        // Runs that peak at the same place share one bracket and one label naming them all.
+        let mut peaks: Vec<(usize, Year, usize, Vec<usize>)> = Vec::new();
         for (index, series) in self.series.iter().enumerate() {
             let Some(year) = series.peak_gap_year else {
                 continue;
@@ -337,6 +339,20 @@ impl Picture for TimelineChart {
             let Some(at) = series.years.iter().position(|&y| y == year) else {
                 continue;
             };
+            let same = |&(first, y, a, _): &(usize, Year, usize, Vec<usize>)| {
+                let other = &self.series[first];
+                y == year
+                    && other.peak_gap == series.peak_gap
+                    && other.paid[a] == series.paid[at]
+                    && other.capacity[a] == series.capacity[at]
+            };
+            match peaks.iter_mut().find(|peak| same(peak)) {
+                Some(peak) => peak.3.push(index),
+                None => peaks.push((index, year, at, vec![index])),
+            }
+        }
+        for (index, year, at, sharing) in peaks {
+            let series = &self.series[index];
             any_gap = true;
             let x = plot.x(f64::from(year));
             let top = plot.y(to_millions(series.paid[at]));
@@ -352,26 +368,26 @@ impl Picture for TimelineChart {
             let label = format!(
                 "Écart maximal : {} en {year}{}",
                 millions(series.peak_gap),
-                canvas::tags_suffix(&[index], self.series.len())
+                canvas::tags_suffix(&sharing, self.series.len())
             );
             let font = style::bold(size::NOTE + 1.0, INK);
             let width = canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
             let middle = i32::midpoint(top, bottom);
-            let place = placer.place(
-                (width, 34),
-                &[
-                    ((x + 14, middle), HPos::Left),
-                    ((x - 14, middle), HPos::Right),
-                    ((x - 14, top - 26), HPos::Right),
-                    ((x + 14, top - 26), HPos::Left),
-                    ((x - 14, bottom + 26), HPos::Right),
-                    ((x + 14, bottom + 26), HPos::Left),
-                    ((x - 14, i32::midpoint(middle, top)), HPos::Right),
-                    ((x - 14, i32::midpoint(middle, bottom)), HPos::Right),
-                    ((area.left + 14, area.top + 20), HPos::Left),
-                    ((area.left + 14, area.top + 60), HPos::Left),
-                ],
+            let mut candidates = vec![
+                ((x + 14, middle), HPos::Left),
+                ((x - 14, middle), HPos::Right),
+                ((x - 14, top - 26), HPos::Right),
+                ((x + 14, top - 26), HPos::Left),
+                ((x - 14, bottom + 26), HPos::Right),
+                ((x + 14, bottom + 26), HPos::Left),
+                ((x - 14, i32::midpoint(middle, top)), HPos::Right),
+                ((x - 14, i32::midpoint(middle, bottom)), HPos::Right),
+            ];
+            // Then down the left side of the plot, one line at a time (many compared runs).
+            candidates.extend(
+                (0..8).map(|line| ((area.left + 14, area.top + 20 + 40 * line), HPos::Left)),
             );
+            let place = placer.place((width, 34), &candidates);
             canvas::boxed_label(root, &label, font, place)?;
         }
         if !any_gap {
