@@ -33,6 +33,9 @@ pub enum Error {
     /// A dataset too large to be computed exactly.
     #[error("{message}")]
     Limit { message: String },
+    /// A name given on the command line that matches nothing, or several things.
+    #[error("{message}")]
+    Lookup { message: String },
     /// Output that cannot be written.
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
@@ -52,7 +55,11 @@ impl Error {
     /// The process exit code: 2 for bad input, 1 for a failure while running.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::Read { .. } | Error::Usage { .. } | Error::Limit { .. } => 2,
+            Error::Input(_)
+            | Error::Read { .. }
+            | Error::Usage { .. }
+            | Error::Limit { .. }
+            | Error::Lookup { .. } => 2,
             Error::Write { .. } | Error::Chart { .. } | Error::Workbook { .. } => 1,
         }
     }
@@ -152,7 +159,7 @@ pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -36,19 +36,7 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
         .iter()
         .map(|t| Manifest::new(&t.inputs, None))
         .collect();
-    let runs: Vec<Compared<'_>> = targets
-        .iter()
-        .zip(&outcomes)
-        .zip(&manifests)
-        .map(|((target, outcome), manifest)| Compared {
-            label: target.label(),
-            scenario: target.scenario.as_deref(),
-            description: target.description.as_deref(),
-            dataset: &target.dataset,
-            outcome,
-            manifest,
-        })
-        .collect();
+    let runs: Vec<Compared<'_>> = super::compared(&targets, &outcomes, &manifests);
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),
         OutputFile::new("compare.csv", compare::csv(&runs)),

@@ -4,6 +4,7 @@
 //! input or usage.
 
 mod chart;
+mod commune;
 mod compare;
 mod explain;
 mod export;
@@ -51,6 +52,9 @@ enum Command {
     /// row per operation with each funder's rate and grant, the funders' yearly ledgers, and
     /// a sheet per owner.
     Export(export::ExportArgs),
+    /// Print the sheet of one commune, in French: its operations and who pays what, its
+    /// residual year by year against its capacity; one column per scenario.
+    Commune(commune::CommuneArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -77,6 +81,7 @@ pub(crate) fn main() -> i32 {
         Command::Generate(args) => generate::run(&args),
         Command::Chart(args) => chart::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Commune(args) => commune::run(&args),
     };
     match result {
         Ok(()) => 0,
@@ -85,6 +90,29 @@ pub(crate) fn main() -> i32 {
             error.exit_code()
         }
     }
+}
+
+/// The runs of a comparison, each with its target's names.
+fn compared<'a>(
+    targets: &'a [cofinance::scenario::Target],
+    outcomes: &'a [cofinance::engine::Outcome],
+    manifests: &'a [cofinance::report::Manifest],
+) -> Vec<cofinance::report::compare::Compared<'a>> {
+    targets
+        .iter()
+        .zip(outcomes)
+        .zip(manifests)
+        .map(
+            |((target, outcome), manifest)| cofinance::report::compare::Compared {
+                label: target.label(),
+                scenario: target.scenario.as_deref(),
+                description: target.description.as_deref(),
+                dataset: &target.dataset,
+                outcome,
+                manifest,
+            },
+        )
+        .collect()
 }
 
 /// The line that tells where outputs went.

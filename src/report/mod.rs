@@ -4,9 +4,11 @@
 //! The records (one operation, one funder-year, one owner-year) are built once, in [`rows`],
 //! and serialized by each exporter, so that JSON and CSV can never disagree.
 
+pub mod commune;
 pub mod compare;
 pub mod csv;
 pub mod explain;
+pub mod grid;
 pub mod headlines;
 pub mod json;
 pub mod montecarlo;

@@ -13,29 +13,59 @@ pub struct Table {
     headers: Vec<String>,
     /// Per column: whether it is text (left-aligned).
     text_columns: Vec<bool>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Line>,
+}
+
+/// A line of a table under its header.
+#[derive(Debug, Clone)]
+enum Line {
+    Cells(Vec<String>),
+    /// A rule, to set totals apart.
+    Rule,
+    /// Text on its own line, outside the columns (a group's heading).
+    Heading(String),
 }
 
 impl Table {
     /// A table whose first `text_columns` columns are text.
     pub fn new(headers: &[&str], text_columns: usize) -> Table {
+        Table::aligned(
+            headers,
+            (0..headers.len()).map(|i| i < text_columns).collect(),
+        )
+    }
+
+    /// A table whose columns are text (left-aligned) where `text` says so.
+    pub fn aligned(headers: &[&str], text: Vec<bool>) -> Table {
         Table {
             headers: headers.iter().map(|&h| h.to_owned()).collect(),
-            text_columns: (0..headers.len()).map(|i| i < text_columns).collect(),
+            text_columns: text,
             rows: Vec::new(),
         }
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(Line::Cells(cells));
+    }
+
+    /// A rule under the rows so far, to set totals apart.
+    pub fn rule(&mut self) {
+        self.rows.push(Line::Rule);
+    }
+
+    /// A line of text outside the columns, heading the rows that follow.
+    pub fn heading(&mut self, text: impl Into<String>) {
+        self.rows.push(Line::Heading(text.into()));
     }
 
     pub fn render(&self) -> String {
         let width = |s: &str| s.chars().count();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
-        for row in &self.rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(width(cell));
+        for line in &self.rows {
+            if let Line::Cells(row) = line {
+                for (w, cell) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(width(cell));
+                }
             }
         }
         let line = |cells: &[String]| {
@@ -55,10 +85,17 @@ impl Table {
             format!("{}\n", parts.join("  ").trim_end())
         };
         let mut out = line(&self.headers);
-        let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
-        out.push_str(&line(&rule));
+        let rule = line(&widths.iter().map(|&w| "-".repeat(w)).collect::<Vec<_>>());
+        out.push_str(&rule);
         for row in &self.rows {
-            out.push_str(&line(row));
+            match row {
+                Line::Cells(cells) => out.push_str(&line(cells)),
+                Line::Rule => out.push_str(&rule),
+                Line::Heading(text) => {
+                    out.push_str(text);
+                    out.push('\n');
+                }
+            }
         }
         out
     }
@@ -196,6 +233,19 @@ mod tests {
         assert_eq!(
             table.render(),
             "Name        Amount\n------  ----------\nLiévin  1 000,00 €\nLens        5,00 €\n"
+        );
+    }
+
+    #[test]
+    fn draws_rules_and_headings() {
+        let mut table = Table::aligned(&["Amount", "Name"], vec![false, true]);
+        table.heading("Pas-de-Calais, a long heading outside the columns");
+        table.row(vec!["5,00 €".into(), "Lens".into()]);
+        table.rule();
+        table.row(vec!["5,00 €".into(), "Total".into()]);
+        assert_eq!(
+            table.render(),
+            "Amount  Name\n------  -----\nPas-de-Calais, a long heading outside the columns\n5,00 €  Lens\n------  -----\n5,00 €  Total\n"
         );
     }
 }
