@@ -10,6 +10,7 @@ mod explain;
 mod export;
 mod generate;
 mod montecarlo;
+mod report;
 mod run;
 mod sweep;
 
@@ -55,6 +56,9 @@ enum Command {
     /// Print the sheet of one commune, in French: its operations and who pays what, its
     /// residual year by year against its capacity; one column per scenario.
     Commune(commune::CommuneArgs),
+    /// Write one self-contained HTML report, in French, that prints on A4: the funders, the
+    /// communes ranked by shortfall, the scenarios compared, then a sheet and charts per commune.
+    Report(report::ReportArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -82,6 +86,7 @@ pub(crate) fn main() -> i32 {
         Command::Chart(args) => chart::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Commune(args) => commune::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod explain;
 pub mod grid;
 pub mod headlines;
+pub mod html;
 pub mod json;
 pub mod montecarlo;
 pub mod rows;

@@ -1,0 +1,59 @@
+//! `cofinance report [SCENARIO…] [--out FILE]`: one self-contained HTML file.
+
+use cofinance::engine::{Outcome, Plan};
+use cofinance::output::{self, OutputFile};
+use cofinance::report::{Manifest, html};
+use cofinance::scenario::{self, Target};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReportArgs {
+    /// Scenario files (or bases) of one base, the first being the reference; or one dataset
+    /// folder (its base, then its scenarios). The embedded default dataset and all its
+    /// scenarios when omitted.
+    paths: Vec<PathBuf>,
+    /// The HTML file to write (replaced atomically).
+    #[arg(long, default_value = "report.html")]
+    out: PathBuf,
+}
+
+pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
+    let Some(name) = args.out.file_name() else {
+        return Err(cofinance::Error::Read {
+            path: args.out.display().to_string(),
+            reason: "is not a file name; give the HTML file to write, e.g. --out report.html"
+                .into(),
+        });
+    };
+    let folder = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let sources = scenario::read_many(&args.paths)?;
+    let targets: Vec<Target> = sources
+        .iter()
+        .map(scenario::Source::target)
+        .collect::<cofinance::Result<_>>()?;
+    let outcomes: Vec<Outcome> = targets
+        .par_iter()
+        .map(|t| Plan::new(&t.dataset).map(|plan| plan.run()))
+        .collect::<cofinance::Result<_>>()?;
+    let manifests: Vec<Manifest> = targets
+        .iter()
+        .map(|t| Manifest::new(&t.inputs, None))
+        .collect();
+    let runs = super::compared(&targets, &outcomes, &manifests);
+    let bytes = html::report(&runs)?;
+    let size = bytes.len();
+    output::write_all(folder, &[OutputFile::new(name.to_string_lossy(), bytes)])?;
+    super::print(&format!(
+        "Report of {} run{} written to {} ({} KB)\n",
+        runs.len(),
+        if runs.len() == 1 { "" } else { "s" },
+        args.out.display(),
+        size.div_ceil(1024)
+    ));
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! Writing HTML by hand, safely: escaping, tables from [`Grid`]s, and charts inlined as SVG.
+
+use crate::report::grid::{Grid, RowKind};
+use std::fmt::Write;
+
+/// `text` with the characters that mean something in HTML escaped.
+pub(super) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A `<table>` of a grid, cut into parts of at most `runs` run columns so that it fits the
+/// width of an A4 page.
+pub(super) fn grid(out: &mut String, grid: &Grid, runs: usize) {
+    for part in grid.parts(runs) {
+        table(out, &part);
+    }
+}
+
+fn table(out: &mut String, grid: &Grid) {
+    let header_class = |index: usize| {
+        if grid.is_text(index) {
+            ""
+        } else {
+            " class=\"num\""
+        }
+    };
+    // Numbers, and text of one word (an operation's id, a commune's name), never wrap.
+    let class = |index: usize, cell: &str| {
+        if !grid.is_text(index) {
+            " class=\"num\""
+        } else if cell.contains(' ') {
+            ""
+        } else {
+            " class=\"word\""
+        }
+    };
+    out.push_str("<table>\n<thead><tr>");
+    for (index, header) in grid.headers.iter().enumerate() {
+        let _ = write!(out, "<th{}>{}</th>", header_class(index), escape(header));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &grid.rows {
+        match row.kind {
+            RowKind::Heading => {
+                let _ = writeln!(
+                    out,
+                    "<tr class=\"group\"><th colspan=\"{}\">{}</th></tr>",
+                    grid.headers.len().max(1),
+                    escape(&row.cells.join(" "))
+                );
+                continue;
+            }
+            RowKind::Total => out.push_str("<tr class=\"total\">"),
+            RowKind::Normal => out.push_str("<tr>"),
+        }
+        for (index, cell) in row.cells.iter().enumerate() {
+            let text = escape(cell);
+            match (&row.link, index) {
+                (Some(anchor), 0) => {
+                    let _ = write!(
+                        out,
+                        "<td{}><a href=\"#{}\">{text}</a></td>",
+                        class(index, cell),
+                        escape(anchor)
+                    );
+                }
+                _ => {
+                    let _ = write!(out, "<td{}>{text}</td>", class(index, cell));
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// A chart's SVG made ready to sit inside the page: its size given by the page's width (the
+/// `viewBox` kept, `width` and `height` dropped) and without the namespace declaration, which
+/// HTML does not need.
+pub(super) fn inline_svg(bytes: Vec<u8>, label: &str) -> Result<String, String> {
+    let text = String::from_utf8(bytes).map_err(|_| "the SVG is not UTF-8".to_owned())?;
+    let rest = text
+        .trim()
+        .strip_prefix("<svg ")
+        .ok_or_else(|| "the SVG does not start with <svg".to_owned())?;
+    let end = rest
+        .find('>')
+        .ok_or_else(|| "the SVG's first tag is not closed".to_owned())?;
+    let view_box =
+        attribute(&rest[..end], "viewBox").ok_or_else(|| "the SVG has no viewBox".to_owned())?;
+    let body = rest[end + 1..].trim();
+    if !body.ends_with("</svg>") {
+        return Err("the SVG does not end with </svg>".to_owned());
+    }
+    Ok(format!(
+        "<svg viewBox=\"{}\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"{}\">\n{body}",
+        escape(view_box),
+        escape(label)
+    ))
+}
+
+/// The value of `name="…"` among a tag's attributes.
+fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
+    let start = attributes.find(&format!("{name}=\""))? + name.len() + 2;
+    let length = attributes[start..].find('"')?;
+    Some(&attributes[start..start + length])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn inlines_an_svg_at_the_page_width() {
+        let svg = "<svg width=\"1600\" height=\"900\" viewBox=\"0 0 1600 900\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect x=\"0\"/>\n</svg>\n";
+        let inlined = inline_svg(svg.as_bytes().to_vec(), "Lens & co").unwrap();
+        assert_eq!(
+            inlined,
+            "<svg viewBox=\"0 0 1600 900\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"Lens &amp; co\">\n<rect x=\"0\"/>\n</svg>"
+        );
+        assert!(inline_svg(b"<p>".to_vec(), "x").is_err());
+    }
+
+    #[test]
+    fn writes_totals_headings_and_links() {
+        let mut g = Grid::new(vec!["Commune".into(), "Montant".into()], 1);
+        g.heading("Groupe".into());
+        g.linked_row(vec!["Lens".into(), "1,00 €".into()], "commune-62498".into());
+        g.total(vec!["Total".into(), "1,00 €".into()]);
+        let mut out = String::new();
+        grid(&mut out, &g, 5);
+        assert!(out.contains("<tr class=\"group\"><th colspan=\"2\">Groupe</th></tr>"));
+        assert!(out.contains(
+            "<td class=\"word\"><a href=\"#commune-62498\">Lens</a></td><td class=\"num\">1,00 €</td>"
+        ));
+        assert!(out.contains("<tr class=\"total\"><td class=\"word\">Total</td>"));
+    }
+}
