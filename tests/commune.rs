@@ -1,0 +1,501 @@
+//! The commune sheet (issue 7, item 2): forgiving name matching, and every number of the sheet
+//! against `summary.json`, to the cent.
+
+mod common;
+
+use assert_cmd::Command;
+use cofinance::Error;
+use cofinance::engine::{Outcome, Plan};
+use cofinance::model::Dataset;
+use cofinance::report::Manifest;
+use cofinance::report::commune::{self, BlockKind, Sheet};
+use cofinance::report::compare::Compared;
+use cofinance::report::grid::RowKind;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn cofinance() -> Command {
+    let mut command = Command::cargo_bin("cofinance").unwrap();
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+fn default_dataset() -> Dataset {
+    cofinance::scenario::read(None)
+        .and_then(|source| source.target())
+        .unwrap()
+        .dataset
+}
+
+/// The id of the commune `query` finds.
+fn found(dataset: &Dataset, query: &str) -> String {
+    let index = commune::find(dataset, query).unwrap_or_else(|e| panic!("{query}: {e}"));
+    dataset.owners[index].id.clone()
+}
+
+fn lookup_error(dataset: &Dataset, query: &str) -> String {
+    match commune::find(dataset, query) {
+        Err(error @ Error::Lookup { .. }) => {
+            assert_eq!(error.exit_code(), 2);
+            error.to_string()
+        }
+        other => panic!("{query}: expected a lookup error, got {other:?}"),
+    }
+}
+
+#[test]
+fn finds_a_commune_whatever_the_case_accents_or_punctuation() {
+    let dataset = default_dataset();
+    for query in ["lens", "LENS", "Lens", " lens ", "62498"] {
+        assert_eq!(found(&dataset, query), "62498", "{query}");
+    }
+    for query in ["liévin", "lievin", "LIÉVIN", "Lievin", "62510"] {
+        assert_eq!(found(&dataset, query), "62510", "{query}");
+    }
+    for query in [
+        "marles",
+        "Marles-les-Mines",
+        "marles les mines",
+        "MARLESLESMINES",
+        "62555",
+    ] {
+        assert_eq!(found(&dataset, query), "62555", "{query}");
+    }
+    assert_eq!(found(&dataset, "conde sur l'escaut"), "59153");
+    assert_eq!(found(&dataset, "Condé"), "59153");
+    assert_eq!(found(&dataset, "hénin"), "62427");
+    assert_eq!(found(&dataset, "beaumont"), "62427", "a part of the name");
+}
+
+#[test]
+fn an_exact_name_wins_over_longer_names_that_contain_it() {
+    // "lens" is also in "Communauté d'agglomération de Lens-Liévin", which is not a commune;
+    // among communes it is Lens's whole name.
+    let dataset = default_dataset();
+    assert_eq!(found(&dataset, "lens"), "62498");
+}
+
+#[test]
+fn an_ambiguous_name_lists_the_candidates() {
+    let dataset = default_dataset();
+    assert_eq!(
+        lookup_error(&dataset, "mines"),
+        "\"mines\" matches 3 communes: Marles-les-Mines (62555), Noeux-les-Mines (62617), \
+         Sallaumines (62771); give more of the name, or the INSEE code"
+    );
+    let message = lookup_error(&dataset, "59");
+    assert!(
+        message.starts_with("\"59\" matches 6 communes: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_name_names_the_closest_communes() {
+    let dataset = default_dataset();
+    assert_eq!(
+        lookup_error(&dataset, "marls"),
+        "no commune matches \"marls\" in \"Bassin minier Nord-Pas-de-Calais\"; the closest are \
+         Marles-les-Mines (62555), Barlin (62083), Harnes (62413)"
+    );
+    let message = lookup_error(&dataset, "paris");
+    assert!(message.contains("the closest are "), "{message}");
+    let message = lookup_error(&dataset, "  ");
+    assert!(
+        message.contains("give the name or the INSEE code"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_owner_that_is_not_a_commune_is_named() {
+    let dataset = default_dataset();
+    assert_eq!(
+        lookup_error(&dataset, "soginorpa"),
+        "\"soginorpa\" is SOGINORPA (soginorpa), an owner of kind soginorpa, not a commune: the \
+         sheet is for communes"
+    );
+}
+
+#[test]
+fn the_command_prints_the_sheet_in_french() {
+    cofinance()
+        .args(["commune", "lens"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Fiche commune : Lens (62498)\nBassin minier Nord-Pas-de-Calais\n",
+        ))
+        .stdout(predicate::str::contains("== En bref"))
+        .stdout(predicate::str::contains(
+            "== Qui paie quoi : opérations portées par la commune",
+        ))
+        .stdout(predicate::str::contains(
+            "== Opérations d'autres maîtres d'ouvrage sur la commune",
+        ))
+        .stdout(predicate::str::contains("SOGINORPA, bailleur minier"))
+        .stdout(predicate::str::contains(
+            "== Reste à charge année par année, face à la capacité",
+        ))
+        .stdout(predicate::str::contains("Scénarios comparés").not());
+}
+
+#[test]
+fn the_command_exits_2_on_an_ambiguous_or_unknown_name() {
+    cofinance()
+        .args(["commune", "mines"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "error: \"mines\" matches 3 communes: Marles-les-Mines (62555)",
+        ));
+    cofinance()
+        .args(["commune", "paris"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: no commune matches \"paris\"",
+        ));
+}
+
+#[test]
+fn a_dataset_folder_gives_one_column_per_run() {
+    let output = cofinance()
+        .args(["commune", "marles", "scenarios/bassin-minier"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("Scénarios comparés :\n  A  Bassin minier Nord-Pas-de-Calais (référence)\n")
+    );
+    assert!(text.contains("\n  K  TVA à 19,6 % sur les travaux de logement dès 2006\n"));
+    let header = text
+        .lines()
+        .skip_while(|line| *line != "== En bref")
+        .nth(1)
+        .unwrap();
+    let tags: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(
+        tags,
+        ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K"]
+    );
+    // The reference's shortfall, and the GIRZOM scenario's (H), as `compare` has them.
+    assert!(text.contains("2 514 166,07 €"));
+    assert!(text.contains("1 364 166,07 €"));
+}
+
+/// Cents of a French amount (`-1 234,56 €`); `None` for anything else.
+fn cents(cell: &str) -> Option<i64> {
+    let number = cell.strip_suffix(" €")?.replace(' ', "");
+    let (units, decimals) = number.split_once(',')?;
+    let negative = units.starts_with('-');
+    let value =
+        units.trim_start_matches('-').parse::<i64>().ok()? * 100 + decimals.parse::<i64>().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+/// Cents of a `summary.json` amount (`"1234.56"`); `None` for null.
+fn json_cents(value: &Value) -> Option<i64> {
+    let text = value.as_str()?;
+    let negative = text.starts_with('-');
+    let (units, decimals) = text.trim_start_matches('-').split_once('.')?;
+    let value = units.parse::<i64>().ok()? * 100 + decimals.parse::<i64>().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+fn summary(path: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let output = cofinance()
+        .args(["run", path, "--format", "json", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn run_path(path: &str) -> (Dataset, Outcome, Manifest) {
+    let target = cofinance::scenario::read(Some(std::path::Path::new(path)))
+        .and_then(|source| source.target())
+        .unwrap();
+    let outcome = Plan::new(&target.dataset).unwrap().run();
+    let manifest = Manifest::new(&target.inputs, None);
+    (target.dataset, outcome, manifest)
+}
+
+/// A cell of the row whose first cell is `label`, in a block of `kind`.
+fn cell<'s>(sheet: &'s Sheet, kind: BlockKind, label: &str, column: usize) -> &'s str {
+    sheet
+        .blocks
+        .iter()
+        .filter(|b| b.kind == kind)
+        .flat_map(|b| b.grid.rows.iter())
+        .find(|row| row.cells[0] == label)
+        .map_or_else(
+            || panic!("no row {label} in {kind:?}"),
+            |row| row.cells[column].as_str(),
+        )
+}
+
+/// Checks a one-run sheet of every commune against `summary.json`: the owner figures, each
+/// year, each operation, and who pays the commune's own operations.
+fn check_against_summary(path: &str) -> usize {
+    let summary = summary(path);
+    let (dataset, outcome, manifest) = run_path(path);
+    let runs = [Compared {
+        label: &dataset.name,
+        scenario: None,
+        description: None,
+        dataset: &dataset,
+        outcome: &outcome,
+        manifest: &manifest,
+    }];
+    let owners: BTreeMap<&str, &Value> = summary["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].as_str().unwrap(), o))
+        .collect();
+    let operations: BTreeMap<&str, &Value> = summary["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["id"].as_str().unwrap(), o))
+        .collect();
+    let mut checked = 0;
+    for (index, owner) in dataset.owners.iter().enumerate() {
+        if owner.kind != cofinance::model::OwnerKind::Commune {
+            continue;
+        }
+        let sheet = commune::sheet(&runs, index);
+        let record = owners[owner.id.as_str()];
+        let money = |label: &str| cents(cell(&sheet, BlockKind::Summary, label, 1));
+        let json = |field: &str| json_cents(&record[field]);
+        let id = &owner.id;
+        assert_eq!(
+            money("Reste à charge de la commune (TTC, avant FCTVA)"),
+            json("residual_total"),
+            "{id}"
+        );
+        assert_eq!(money("FCTVA reçu"), json("fctva_total"), "{id}");
+        assert_eq!(
+            money("Reste à charge net de FCTVA"),
+            Some(json("residual_total").unwrap() - json("fctva_total").unwrap()),
+            "{id}"
+        );
+        assert_eq!(
+            money("Capacité d'autofinancement sur la période"),
+            json("capacity_total"),
+            "{id}"
+        );
+        assert_eq!(
+            money("Dépassement en fin de période"),
+            json("shortfall"),
+            "{id}"
+        );
+        assert_eq!(money("Pic de dépassement"), json("peak_gap"), "{id}");
+        let peak_year = cell(&sheet, BlockKind::Summary, "Année du pic", 1);
+        match record["peak_gap_year"].as_i64() {
+            Some(year) => assert_eq!(peak_year, year.to_string(), "{id}"),
+            None => assert_eq!(peak_year, "-", "{id}"),
+        }
+
+        // Year by year: net paid, capacity, gap; the totals.
+        let years = record["years"].as_array().unwrap();
+        for year in years {
+            let label = year["year"].as_i64().unwrap().to_string();
+            let at = |column| cents(cell(&sheet, BlockKind::Years, &label, column));
+            assert_eq!(at(3), json_cents(&year["residual_paid"]), "{id} {label}");
+            assert_eq!(at(4), json_cents(&year["capacity"]), "{id} {label}");
+            assert_eq!(at(7), json_cents(&year["gap"]), "{id} {label}");
+        }
+        let year_rows = sheet
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Years)
+            .flat_map(|b| b.grid.rows.iter())
+            .filter(|r| r.kind == RowKind::Normal)
+            .count();
+        assert_eq!(year_rows, years.len(), "{id}: one row per year");
+        let total = |column| cents(cell(&sheet, BlockKind::Years, "Total", column));
+        assert_eq!(total(1), json("residual_total"), "{id}");
+        assert_eq!(total(2), json("fctva_total"), "{id}");
+        assert_eq!(total(4), json("capacity_total"), "{id}");
+
+        // Each operation on its territory or of its own, as summary.json has it.
+        let mut own_cost = 0;
+        let mut own_grants: BTreeMap<String, i64> = BTreeMap::new();
+        for block in sheet
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Operations)
+        {
+            let own = block.title.starts_with("Opérations portées par la commune");
+            for row in block.grid.rows.iter().filter(|r| r.kind == RowKind::Normal) {
+                let operation = operations[row.cells[0].as_str()];
+                let grants: i64 = operation["grants"]
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .map(|g| json_cents(g).unwrap())
+                    .sum();
+                assert_eq!(
+                    cents(&row.cells[2]),
+                    json_cents(&operation["cost_ttc"]),
+                    "{}",
+                    row.cells[0]
+                );
+                match operation["commit_year"].as_i64() {
+                    Some(year) => {
+                        assert_eq!(row.cells[1], year.to_string());
+                        assert_eq!(cents(&row.cells[3]), Some(grants), "{}", row.cells[0]);
+                        assert_eq!(
+                            cents(&row.cells[4]),
+                            json_cents(&operation["residual"]),
+                            "{}",
+                            row.cells[0]
+                        );
+                        if own {
+                            own_cost += json_cents(&operation["cost_ttc"]).unwrap();
+                            for (funder, grant) in operation["grants"].as_object().unwrap() {
+                                *own_grants.entry(funder.clone()).or_default() +=
+                                    json_cents(grant).unwrap();
+                            }
+                        }
+                    }
+                    None => assert_eq!(row.cells[1], "jamais"),
+                }
+                let expected_owner = if own {
+                    id.as_str()
+                } else {
+                    operation["owner"].as_str().unwrap()
+                };
+                assert_eq!(operation["owner"].as_str().unwrap(), expected_owner);
+                if !own {
+                    assert_eq!(operation["commune"].as_str().unwrap(), id);
+                }
+            }
+        }
+        // Who pays the commune's own operations: each funder, and the cost in all.
+        for funder in &dataset.funders {
+            let granted = own_grants.get(&funder.id).copied().unwrap_or(0);
+            let row = sheet
+                .blocks
+                .iter()
+                .find(|b| b.kind == BlockKind::WhoPays)
+                .and_then(|b| b.grid.rows.iter().find(|r| r.cells[0] == funder.name));
+            match row {
+                Some(row) => assert_eq!(cents(&row.cells[1]), Some(granted), "{id} {}", funder.id),
+                None => assert_eq!(granted, 0, "{id} {}", funder.id),
+            }
+        }
+        let who_pays = |label: &str| {
+            sheet
+                .blocks
+                .iter()
+                .find(|b| b.kind == BlockKind::WhoPays)
+                .and_then(|b| b.grid.rows.iter().find(|r| r.cells[0] == label))
+                .and_then(|r| cents(&r.cells[1]))
+        };
+        assert_eq!(
+            who_pays("Coût TTC des opérations engagées"),
+            Some(own_cost),
+            "{id}"
+        );
+        assert_eq!(
+            who_pays("Reste à charge de la commune, net de FCTVA"),
+            Some(json("residual_total").unwrap() - json("fctva_total").unwrap()),
+            "{id}"
+        );
+        checked += 1;
+    }
+    checked
+}
+
+#[test]
+fn every_sheet_of_the_default_dataset_matches_summary_json_to_the_cent() {
+    assert_eq!(check_against_summary("scenarios/bassin-minier"), 20);
+}
+
+#[test]
+fn the_sheet_of_a_fixture_matches_summary_json_and_the_hand_computation() {
+    let path = "tests/fixtures/cases/fctva-capacity";
+    assert_eq!(check_against_summary(path), 1);
+    // The command, as printed: the figures the fixture's comments compute by hand.
+    let output = cofinance().args(["commune", "C", path]).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let row = |block: &str, label: &str| -> Vec<String> {
+        let line = text
+            .lines()
+            .skip_while(|line| !line.starts_with(&format!("== {block}")))
+            .find(|line| line.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in {block}:\n{text}"));
+        line[label.len()..]
+            .split("  ")
+            .map(str::trim)
+            .filter(|cell| !cell.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        row("En bref", "Dépassement en fin de période"),
+        ["31 083,52 €"]
+    );
+    assert_eq!(row("En bref", "Pic de dépassement"), ["49 600,00 €"]);
+    assert_eq!(row("En bref", "Année du pic"), ["2005"]);
+    assert_eq!(row("En bref", "FCTVA reçu"), ["18 516,48 €"]);
+    assert_eq!(
+        row("Reste à charge année par année", "2007"),
+        [
+            "0,00 €",
+            "9 258,24 €",
+            "-9 258,24 €",
+            "0,00 €",
+            "51 083,52 €",
+            "20 000,00 €",
+            "31 083,52 €"
+        ]
+    );
+    // Operations of others on its territory: the EPCI gets its FCTVA (1 851,65 €), the
+    // landlord none; neither residual is the commune's.
+    assert_eq!(
+        row(
+            "Qui paie quoi : opérations d'autres",
+            "FCTVA (remboursement de TVA)"
+        ),
+        ["1 851,65 €", "7,7 %"]
+    );
+    assert_eq!(
+        row(
+            "Qui paie quoi : opérations d'autres",
+            "Reste à charge des maîtres d'ouvrage, net de FCTVA"
+        ),
+        ["12 068,35 €", "50,5 %"]
+    );
+    assert!(text.contains("Intercommunalité, intercommunalité — reste à charge 6 960,00 €"));
+    assert!(text.contains("Bailleur, bailleur social — reste à charge 6 960,00 €"));
+}
+
+#[test]
+fn the_sheet_text_is_the_grids_of_the_sheet() {
+    let (dataset, outcome, manifest) = run_path("scenarios/bassin-minier");
+    let runs = [Compared {
+        label: &dataset.name,
+        scenario: None,
+        description: None,
+        dataset: &dataset,
+        outcome: &outcome,
+        manifest: &manifest,
+    }];
+    let sheet = commune::sheet(&runs, commune::find(&dataset, "lens").unwrap());
+    let text = sheet.text();
+    for block in &sheet.blocks {
+        assert!(text.contains(&format!("== {}\n{}", block.title, block.grid.text())));
+    }
+    let printed = cofinance().args(["commune", "lens"]).output().unwrap();
+    assert_eq!(String::from_utf8(printed.stdout).unwrap(), text);
+}
