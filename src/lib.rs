@@ -10,8 +10,8 @@
 //! - [`engine`] runs it year by year, exactly, in integer cents; [`montecarlo`] runs many
 //!   draws in parallel and reduces them to distributions;
 //! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables, the text
-//!   summary and the Excel financing table, [`chart`] draws it (PNG and SVG), and [`output`]
-//!   writes files atomically;
+//!   summary, the Excel financing table, a commune's sheet and the HTML report, [`chart`]
+//!   draws it (PNG and SVG), and [`output`] writes files atomically;
 //! - [`generate`] writes synthetic datasets of any size, for benchmarks.
 //!
 //! The library never prints and never exits: it returns values or typed [`Error`]s that name

@@ -287,7 +287,9 @@ fn a_report_of_one_run_has_no_comparison() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("Report of 1 run written to "));
+        .stdout(predicate::str::starts_with(
+            "Report of 1 run and 1 commune written to ",
+        ));
     let html = std::fs::read_to_string(&out).unwrap();
     elements(&html).unwrap();
     assert!(html.contains("<section class=\"commune\" id=\"commune-C\">\n<h2>Commune (C)</h2>"));

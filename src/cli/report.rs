@@ -1,6 +1,7 @@
 //! `cofinance report [SCENARIO…] [--out FILE]`: one self-contained HTML file.
 
 use cofinance::engine::{Outcome, Plan};
+use cofinance::model::OwnerKind;
 use cofinance::output::{self, OutputFile};
 use cofinance::report::{Manifest, html};
 use cofinance::scenario::{self, Target};
@@ -46,14 +47,19 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
         .collect();
     let runs = super::compared(&targets, &outcomes, &manifests);
     let bytes = html::report(&runs)?;
-    let size = bytes.len();
     output::write_all(folder, &[OutputFile::new(name.to_string_lossy(), bytes)])?;
+    let communes = targets[0]
+        .dataset
+        .owners
+        .iter()
+        .filter(|o| o.kind == OwnerKind::Commune)
+        .count();
     super::print(&format!(
-        "Report of {} run{} written to {} ({} KB)\n",
+        "Report of {} run{} and {communes} commune{} written to {}\n",
         runs.len(),
         if runs.len() == 1 { "" } else { "s" },
+        if communes == 1 { "" } else { "s" },
         args.out.display(),
-        size.div_ceil(1024)
     ));
     Ok(())
 }
