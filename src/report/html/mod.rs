@@ -523,21 +523,20 @@ fn commune_section(out: &mut String, sheet: &Sheet, chart_runs: &[ChartRun<'_>])
         for note in &block.notes {
             let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(note));
         }
-        if block.kind == BlockKind::Summary {
-            if let Some(timeline) = chart::timeline::data(chart_runs, &sheet.commune_id) {
-                figure(out, &timeline.title(), &|| {
-                    chart::timeline::render(&timeline, ImageFormat::Svg, CHART_SIZE)
-                })?;
-            }
+        if block.kind == BlockKind::Summary
+            && let Some(timeline) = chart::timeline::data(chart_runs, &sheet.commune_id)
+        {
+            figure(out, &timeline.title(), &|| {
+                chart::timeline::render(&timeline, ImageFormat::Svg, CHART_SIZE)
+            })?;
         }
-        if Some(index) == last_who_pays {
-            if let Some(payers) = chart::payers::commune(chart_runs, &sheet.commune_id) {
-                if !payers.groups.is_empty() {
-                    figure(out, &payers.title(), &|| {
-                        chart::payers::render(&payers, ImageFormat::Svg, CHART_SIZE)
-                    })?;
-                }
-            }
+        if Some(index) == last_who_pays
+            && let Some(payers) = chart::payers::commune(chart_runs, &sheet.commune_id)
+            && !payers.groups.is_empty()
+        {
+            figure(out, &payers.title(), &|| {
+                chart::payers::render(&payers, ImageFormat::Svg, CHART_SIZE)
+            })?;
         }
     }
     out.push_str("</section>\n");
