@@ -33,9 +33,6 @@ pub enum Error {
     /// A dataset too large to be computed exactly.
     #[error("{message}")]
     Limit { message: String },
-    /// A name given on the command line that matches nothing, or several things.
-    #[error("{message}")]
-    Lookup { message: String },
     /// Output that cannot be written.
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
@@ -55,11 +52,7 @@ impl Error {
     /// The process exit code: 2 for bad input, 1 for a failure while running.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_)
-            | Error::Read { .. }
-            | Error::Usage { .. }
-            | Error::Limit { .. }
-            | Error::Lookup { .. } => 2,
+            Error::Input(_) | Error::Read { .. } | Error::Usage { .. } | Error::Limit { .. } => 2,
             Error::Write { .. } | Error::Chart { .. } | Error::Workbook { .. } => 1,
         }
     }

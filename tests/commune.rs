@@ -34,9 +34,9 @@ fn found(dataset: &Dataset, query: &str) -> String {
     dataset.owners[index].id.clone()
 }
 
-fn lookup_error(dataset: &Dataset, query: &str) -> String {
+fn usage_error(dataset: &Dataset, query: &str) -> String {
     match commune::find(dataset, query) {
-        Err(error @ Error::Lookup { .. }) => {
+        Err(error @ Error::Usage { .. }) => {
             assert_eq!(error.exit_code(), 2);
             error.to_string()
         }
@@ -80,13 +80,13 @@ fn an_exact_name_wins_over_longer_names_that_contain_it() {
 fn an_ambiguous_name_lists_the_candidates() {
     let dataset = default_dataset();
     assert_eq!(
-        lookup_error(&dataset, "mines"),
-        "\"mines\" matches 3 communes: Marles-les-Mines (62555), Noeux-les-Mines (62617), \
-         Sallaumines (62771); give more of the name, or the INSEE code"
+        usage_error(&dataset, "mines"),
+        "commune \"mines\": matches 3 communes: Marles-les-Mines (62555), Noeux-les-Mines \
+         (62617), Sallaumines (62771); give more of the name, or the INSEE code"
     );
-    let message = lookup_error(&dataset, "59");
+    let message = usage_error(&dataset, "59");
     assert!(
-        message.starts_with("\"59\" matches 6 communes: "),
+        message.starts_with("commune \"59\": matches 6 communes: "),
         "{message}"
     );
 }
@@ -95,13 +95,13 @@ fn an_ambiguous_name_lists_the_candidates() {
 fn an_unknown_name_names_the_closest_communes() {
     let dataset = default_dataset();
     assert_eq!(
-        lookup_error(&dataset, "marls"),
-        "no commune matches \"marls\" in \"Bassin minier Nord-Pas-de-Calais\"; the closest are \
-         Marles-les-Mines (62555), Barlin (62083), Harnes (62413)"
+        usage_error(&dataset, "marls"),
+        "commune \"marls\": matches no commune of \"Bassin minier Nord-Pas-de-Calais\"; the \
+         closest are Marles-les-Mines (62555), Barlin (62083), Harnes (62413)"
     );
-    let message = lookup_error(&dataset, "paris");
+    let message = usage_error(&dataset, "paris");
     assert!(message.contains("the closest are "), "{message}");
-    let message = lookup_error(&dataset, "  ");
+    let message = usage_error(&dataset, "  ");
     assert!(
         message.contains("give the name or the INSEE code"),
         "{message}"
@@ -112,9 +112,9 @@ fn an_unknown_name_names_the_closest_communes() {
 fn an_owner_that_is_not_a_commune_is_named() {
     let dataset = default_dataset();
     assert_eq!(
-        lookup_error(&dataset, "soginorpa"),
-        "\"soginorpa\" is SOGINORPA (soginorpa), an owner of kind soginorpa, not a commune: the \
-         sheet is for communes"
+        usage_error(&dataset, "soginorpa"),
+        "commune \"soginorpa\": is SOGINORPA (soginorpa), an owner of kind soginorpa, not a \
+         commune: the sheet is for communes"
     );
 }
 
@@ -149,14 +149,14 @@ fn the_command_exits_2_on_an_ambiguous_or_unknown_name() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "error: \"mines\" matches 3 communes: Marles-les-Mines (62555)",
+            "error: commune \"mines\": matches 3 communes: Marles-les-Mines (62555)",
         ));
     cofinance()
         .args(["commune", "paris"])
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "error: no commune matches \"paris\"",
+            "error: commune \"paris\": matches no commune of ",
         ));
 }
 

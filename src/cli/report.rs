@@ -21,8 +21,8 @@ pub(crate) struct ReportArgs {
 
 pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
     let Some(name) = args.out.file_name() else {
-        return Err(cofinance::Error::Read {
-            path: args.out.display().to_string(),
+        return Err(cofinance::Error::Usage {
+            subject: args.out.display().to_string(),
             reason: "is not a file name; give the HTML file to write, e.g. --out report.html"
                 .into(),
         });

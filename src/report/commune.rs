@@ -35,7 +35,8 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
     let squashed = wanted.replace(' ', "");
     let code = query.trim();
     if squashed.is_empty() {
-        return Err(lookup(
+        return Err(usage(
+            "commune".to_owned(),
             "give the name or the INSEE code of a commune (e.g. \"lens\" or \"62498\")".into(),
         ));
     }
@@ -83,11 +84,14 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
                 several.sort_by(|&a, &b| {
                     fold(&dataset.owners[a].name).cmp(&fold(&dataset.owners[b].name))
                 });
-                return Err(lookup(format!(
-                    "\"{query}\" matches {} communes: {}; give more of the name, or the INSEE code",
-                    several.len(),
-                    named(dataset, &several)
-                )));
+                return Err(usage(
+                    format!("commune \"{query}\""),
+                    format!(
+                        "matches {} communes: {}; give more of the name, or the INSEE code",
+                        several.len(),
+                        named(dataset, &several)
+                    ),
+                ));
             }
         }
     }
@@ -95,10 +99,13 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
         owner.kind != OwnerKind::Commune
             && (owner.id.eq_ignore_ascii_case(code) || fold(&owner.name) == wanted)
     }) {
-        return Err(lookup(format!(
-            "\"{query}\" is {} ({}), an owner of kind {}, not a commune: the sheet is for communes",
-            other.name, other.id, other.kind
-        )));
+        return Err(usage(
+            format!("commune \"{query}\""),
+            format!(
+                "is {} ({}), an owner of kind {}, not a commune: the sheet is for communes",
+                other.name, other.id, other.kind
+            ),
+        ));
     }
     let mut closest: Vec<(usize, &str, usize)> = communes
         .iter()
@@ -115,10 +122,10 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
     } else {
         format!("the closest are {}", named(dataset, &closest))
     };
-    Err(lookup(format!(
-        "no commune matches \"{query}\" in \"{}\"; {hint}",
-        dataset.name
-    )))
+    Err(usage(
+        format!("commune \"{query}\""),
+        format!("matches no commune of \"{}\"; {hint}", dataset.name),
+    ))
 }
 
 /// What was typed, in the forms it is compared in.
@@ -137,8 +144,8 @@ struct Named {
     flat: String,
 }
 
-fn lookup(message: String) -> Error {
-    Error::Lookup { message }
+fn usage(subject: String, reason: String) -> Error {
+    Error::Usage { subject, reason }
 }
 
 /// `Lens (62498), Liévin (62510)`.

@@ -35,8 +35,8 @@ const CHART_SIZE: Size = Size {
 /// The report of `runs`, the first being the reference, as the bytes of an HTML file.
 pub fn report(runs: &[Compared<'_>]) -> Result<Vec<u8>> {
     let Some(reference) = runs.first() else {
-        return Err(Error::Read {
-            path: "report".into(),
+        return Err(Error::Usage {
+            subject: "report".into(),
             reason: "there is no run to report on".into(),
         });
     };
