@@ -68,14 +68,14 @@ proptest! {
         let scenario = SCENARIOS[which];
         let path = dir.path().join("scenario.toml");
         std::fs::write(&path, edit(scenario, at % scenario.len(), count, &insert)).unwrap();
-        if let Ok(cofinance::scenario::Source::Scenario(s)) = cofinance::scenario::read(Some(&path)) {
-            if let Ok(dataset) = s.apply(&[]) {
-                let _ = cofinance::engine::run(&dataset);
-                if let Some(raw) = &s.raw.uncertainty {
-                    if let Ok(u) = cofinance::scenario::uncertainty::Uncertainty::check(&s.file, raw, &dataset) {
-                        let _ = cofinance::montecarlo::run(&[&dataset], &u, 3, 1, &|| {});
-                    }
-                }
+        if let Ok(cofinance::scenario::Source::Scenario(s)) = cofinance::scenario::read(Some(&path))
+            && let Ok(dataset) = s.apply(&[])
+        {
+            let _ = cofinance::engine::run(&dataset);
+            if let Some(raw) = &s.raw.uncertainty
+                && let Ok(u) = cofinance::scenario::uncertainty::Uncertainty::check(&s.file, raw, &dataset)
+            {
+                let _ = cofinance::montecarlo::run(&[&dataset], &u, 3, 1, &|| {});
             }
         }
     }
