@@ -130,6 +130,34 @@ impl Axis {
     }
 }
 
+/// A share of draws as a French percentage with one decimal: `37,5 %`. Exactly none is `0 %`
+/// and exactly all `100 %`; a share that would round to either without being it is written
+/// `< 0,1 %` or `> 99,9 %`, so a rare shortfall never reads as impossible. Computed from the
+/// counts with integers, half up.
+pub fn percent(count: u64, total: u64) -> String {
+    if count == 0 || total == 0 {
+        return "0 %".to_owned();
+    }
+    if count >= total {
+        return "100 %".to_owned();
+    }
+    let tenths = (u128::from(count) * 1000 + u128::from(total) / 2) / u128::from(total);
+    match tenths {
+        0 => "< 0,1 %".to_owned(),
+        1000.. => "> 99,9 %".to_owned(),
+        _ => format!("{},{} %", tenths / 10, tenths % 10),
+    }
+}
+
+/// A plotted percentage with `decimals` decimals, the French way: `12,5 %`.
+pub(crate) fn percent_tick(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    if text.bytes().all(|b| b == b'0' || b == b'.' || b == b'-') {
+        return "0 %".to_owned();
+    }
+    format!("{} %", text.replace('.', ","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +175,22 @@ mod tests {
         assert_eq!(millions_with(Money::from_cents(5_000_000), 1), "0,1 M€");
         assert_eq!(millions_with(Money::from_cents(4_999_999), 1), "0,0 M€");
         assert_eq!(millions_with(Money::euros(62_500_000), 0), "63 M€");
+    }
+
+    #[test]
+    fn writes_shares_of_draws_in_french() {
+        assert_eq!(percent(375, 1000), "37,5 %");
+        assert_eq!(percent(946, 1000), "94,6 %");
+        assert_eq!(percent(1, 3), "33,3 %");
+        assert_eq!(percent(1, 8), "12,5 %");
+        assert_eq!(percent(0, 1000), "0 %");
+        assert_eq!(percent(200, 200), "100 %");
+        assert_eq!(percent(1, 10_000), "< 0,1 %");
+        assert_eq!(percent(9_999, 10_000), "> 99,9 %");
+        assert_eq!(percent(5, 10_000), "0,1 %");
+        assert_eq!(percent_tick(20.0, 0), "20 %");
+        assert_eq!(percent_tick(2.5, 1), "2,5 %");
+        assert_eq!(percent_tick(0.0, 1), "0 %");
     }
 
     #[test]

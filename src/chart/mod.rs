@@ -8,7 +8,13 @@
 //! - [`envelope`]: per funder, how the envelope is used up year after year;
 //! - [`residuals`]: per commune, what is left to pay against what it can pay;
 //! - [`payers`]: who pays what, per commune and per family of operation;
-//! - [`timeline`]: one commune over time, its gap shaded.
+//! - [`timeline`]: one commune over time, its gap shaded;
+//!
+//! and for a Monte-Carlo run ([`render_montecarlo`], see [`montecarlo`]):
+//!
+//! - [`fan`]: per funder, the fan of cumulative grants over the draws against the envelope;
+//! - [`deficit`]: per commune at risk, the histogram of its shortfall over the draws;
+//! - [`probability`]: every commune's probability of a shortfall.
 //!
 //! Every function takes runs ([`ChartRun`]): one for a base, several to compare scenarios (one
 //! line, bar or row per run). [`render_all`] draws every chart of some runs and names the files;
@@ -61,17 +67,22 @@
 //! ```
 
 mod canvas;
+pub mod deficit;
 pub mod envelope;
+pub mod fan;
 pub mod format;
 mod glyphs;
+pub mod montecarlo;
 pub mod payers;
 mod plot;
+pub mod probability;
 pub mod residuals;
 mod style;
 pub mod timeline;
 
 pub(crate) use canvas::tag;
 pub use canvas::{DrawError, ImageFormat, Size};
+pub use montecarlo::{Simulation, render_montecarlo};
 
 use crate::engine::Outcome;
 use crate::error::Error;
