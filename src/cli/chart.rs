@@ -25,7 +25,7 @@ pub(crate) enum ChartFormat {
 }
 
 impl ChartFormat {
-    fn formats(self) -> &'static [ImageFormat] {
+    pub(crate) fn formats(self) -> &'static [ImageFormat] {
         match self {
             ChartFormat::Png => &[ImageFormat::Png],
             ChartFormat::Svg => &[ImageFormat::Svg],
@@ -100,7 +100,7 @@ pub(crate) fn chart_runs<'a>(targets: &'a [Target], outcomes: &'a [Outcome]) -> 
 }
 
 /// A scenario's subfolder: its file name without `.toml`.
-fn subfolder(source: &Source) -> String {
+pub(crate) fn subfolder(source: &Source) -> String {
     match source {
         Source::Base(_, path) => stem(path),
         Source::Scenario(scenario) => stem(Path::new(&scenario.file.path)),
@@ -121,6 +121,6 @@ pub(crate) fn write(runs: &[ChartRun<'_>], out: &Path) -> cofinance::Result<Stri
     Ok(written(out, &files))
 }
 
-fn written(out: &Path, files: &[OutputFile]) -> String {
+pub(crate) fn written(out: &Path, files: &[OutputFile]) -> String {
     format!("{} charts written to {}/\n", files.len(), out.display())
 }

@@ -1,6 +1,9 @@
-//! `cofinance montecarlo [SCENARIO…] [--uncertainty FILE] [--draws N] [--seed S] [--out DIR]`.
+//! `cofinance montecarlo [SCENARIO…] [--uncertainty FILE] [--draws N] [--seed S] [--out DIR]
+//! [--charts DIR [--chart-format png|svg|both]]`.
 
+use super::chart::{ChartFormat, subfolder};
 use cofinance::Error;
+use cofinance::chart::{self, Simulation};
 use cofinance::output::{self, OutputFile};
 use cofinance::report::Manifest;
 use cofinance::report::montecarlo::{self, Simulated};
@@ -27,6 +30,15 @@ pub(crate) struct MonteCarloArgs {
     /// Folder to write montecarlo.json, montecarlo.csv and draws.csv into.
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Also draw the charts of the draws into this folder: a fan of cumulative grants per
+    /// funder, the shortfall histogram of each commune at risk, the probability of shortfall
+    /// by commune. With several scenarios, the first one's fans and histograms go into the
+    /// folder, the others' into a subfolder named after their file.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
+    /// Picture format of the charts (`--format` of `cofinance chart`).
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both, requires = "charts")]
+    chart_format: ChartFormat,
 }
 
 pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
@@ -111,8 +123,38 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         OutputFile::new("draws.csv", montecarlo::draws(&runs, &results)),
     ];
     output::write_all(&args.out, &files)?;
+    let charts = match &args.charts {
+        Some(dir) => {
+            let folders: Vec<String> = sources
+                .iter()
+                .enumerate()
+                .map(|(i, source)| {
+                    if i == 0 {
+                        String::new()
+                    } else {
+                        subfolder(source)
+                    }
+                })
+                .collect();
+            let simulations: Vec<Simulation<'_>> = targets
+                .iter()
+                .zip(&folders)
+                .map(|(t, folder)| Simulation {
+                    label: t.label(),
+                    dataset: &t.dataset,
+                    folder,
+                })
+                .collect();
+            let files =
+                chart::render_montecarlo(&simulations, &results, args.chart_format.formats())?;
+            output::write_all(dir, &files)?;
+            Some(super::chart::written(dir, &files))
+        }
+        None => None,
+    };
     let mut text = montecarlo::text_summary(&runs, &results, &uncertainty.source);
     text.push_str(&super::written(&args.out, &files));
+    text.push_str(charts.as_deref().unwrap_or_default());
     super::print(&text);
     Ok(())
 }
