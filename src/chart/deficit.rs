@@ -326,9 +326,11 @@ impl Picture for DeficitChart {
             .map(|&t| percent_tick(t, y_axis.decimals))
             .collect();
         let label_width = canvas::widest(root, &y_labels, &style::text(size::TICK, INK))?;
+        // Two rows above the plot for the labels of the median and the p95.
+        let band = body.top + 4;
         let area = Rect {
             left: body.left + label_width + 12,
-            top: body.top + 8,
+            top: band + 2 * BAND_ROW + 6,
             right: body.right - 40,
             bottom: body.bottom - 40,
         };
@@ -366,8 +368,6 @@ impl Picture for DeficitChart {
             ((none_column.0 + none_column.1) / 2, area.bottom + 8),
         )?;
 
-        let mut placer = canvas::Placer::new(area);
-
         // The draws without a shortfall, their share written on the bar (under a break when
         // the bar is cut) or over it.
         let cut = none_share > y_axis.max;
@@ -378,12 +378,6 @@ impl Picture for DeficitChart {
                 [(none_column.0, bar_top), (none_column.1, area.bottom)],
                 FCTVA.filled(),
             ))?;
-            placer.avoid_line(vec![
-                (none_column.0, area.bottom),
-                (none_column.0, bar_top),
-                (none_column.1, bar_top),
-                (none_column.1, area.bottom),
-            ]);
             let share = percent(self.none, self.draws);
             let font = style::bold(size::NOTE, INK);
             let text_top = if cut {
@@ -409,63 +403,96 @@ impl Picture for DeficitChart {
         if self.positive == 0 {
             canvas::centred_note(root, money_area, "Aucun déficit dans aucun tirage")?;
         }
-        let mut outline = Vec::new();
         for bin in &self.bins {
             let x0 = money.x(to_millions(bin.from));
             let x1 = money.x(to_millions(bin.to));
-            let y = money.y(self.share(bin.draws));
-            outline.push((x0, y));
-            outline.push((x1, y));
             if bin.draws > 0 {
+                // A pixel of white between bins; at least two pixels high, so that a bin of a
+                // single draw still shows.
+                let y = money.y(self.share(bin.draws)).min(area.bottom - 2);
                 root.draw(&Rectangle::new(
-                    [(x0, y), (x1, area.bottom)],
+                    [(x0 + 1, y), (x1, area.bottom)],
                     RESIDUAL.filled(),
                 ))?;
-                root.draw(&Rectangle::new(
-                    [(x0, y), (x1, area.bottom)],
-                    WHITE.stroke_width(1),
-                ))?;
             }
         }
-        placer.avoid_line(outline);
-        placer.avoid_line(vec![
-            (money_area.left, area.top),
-            (money_area.left, area.bottom),
-        ]);
 
-        // The median and the p95.
-        // A marker of no shortfall is a label by the zero of the money axis, not a line across
-        // the grey bar.
-        for (_, value, dash) in &markers {
-            if value.is_positive() {
-                let x = money.x(to_millions(*value));
-                canvas::line(root, &[(x, area.bottom), (x, area.top)], INK, 3, *dash)?;
-                placer.avoid_line(vec![(x, area.bottom), (x, area.top)]);
-            }
-        }
-        for (label, value, _) in &markers {
-            let font = style::bold(size::NOTE, INK);
-            let width = canvas::text_width(root, label, &font)? + 2 * canvas::LABEL_PADDING;
-            let candidates: Vec<((i32, i32), HPos)> = if value.is_positive() {
-                let x = money.x(to_millions(*value));
-                (0..8)
-                    .flat_map(|k| {
-                        let y = area.top + 20 + 38 * k;
-                        [((x + 10, y), HPos::Left), ((x - 10, y), HPos::Right)]
-                    })
-                    .collect()
+        // The median and the p95: a line up to its label in the band above the plot (a
+        // marker of no shortfall is only a label, over the grey bar).
+        let font = style::bold(size::NOTE, INK);
+        let mut labels = Vec::new();
+        for (label, value, dash) in self.markers() {
+            let x = if value.is_positive() {
+                money.x(to_millions(value))
             } else {
-                (0..8)
-                    .map(|k| ((money_area.left + 12, area.top + 20 + 38 * k), HPos::Left))
-                    .collect()
+                middle
             };
-            let place = placer.place((width, 32), &candidates);
-            canvas::boxed_label(root, label, font, place)?;
+            let width = canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
+            labels.push((label, value, dash, x, width));
+        }
+        let boxes = place_markers(
+            &labels
+                .iter()
+                .map(|&(_, _, _, x, width)| (x, width))
+                .collect::<Vec<_>>(),
+            (area.left, area.right),
+        );
+        for ((label, value, dash, x, width), (left, row)) in labels.iter().zip(boxes) {
+            let y = band + BAND_ROW * row + BAND_ROW / 2;
+            if value.is_positive() {
+                canvas::line(root, &[(*x, area.bottom), (*x, y)], INK, 3, *dash)?;
+            }
+            let place = Rect {
+                left,
+                top: y - 16,
+                right: left + width,
+                bottom: y + 16,
+            };
+            canvas::boxed_label(root, label, font.clone(), place)?;
         }
         Ok(())
     }
 }
 
+/// The height of a row of the label band, in pixels.
+const BAND_ROW: i32 = 36;
+
+/// Where the labels of the markers go (`(x of the marker, label width)`, the median first):
+/// the left edge of each box and its row in the band (0 at the top), so that no label covers
+/// the other marker's line. The median's label goes left of its line and the p95's right of
+/// its own, when they fit; a label that spans the other marker goes on the top row, and that
+/// marker's line stops under it, on the second row. A single label goes on the second row.
+fn place_markers(markers: &[(i32, i32)], (low, high): (i32, i32)) -> Vec<(i32, i32)> {
+    const GAP: i32 = 8;
+    let lefts: Vec<i32> = markers
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, width))| {
+            let left_of = x - GAP - width;
+            let right_of = x + GAP;
+            let prefer_left = i == 0 && markers.len() > 1;
+            if (prefer_left && left_of >= low) || right_of + width > high {
+                left_of.max(low)
+            } else {
+                right_of
+            }
+        })
+        .collect();
+    match markers {
+        [(x0, w0), (x1, w1)] => {
+            let spans = |left: i32, width: i32, x: i32| left <= x + GAP && x - GAP <= left + width;
+            let first_over_second = spans(lefts[0], *w0, *x1);
+            let second_over_first = spans(lefts[1], *w1, *x0);
+            let rows = if first_over_second && !second_over_first {
+                (0, 1)
+            } else {
+                (1, 0)
+            };
+            vec![(lefts[0], rows.0), (lefts[1], rows.1)]
+        }
+        _ => lefts.into_iter().map(|left| (left, 1)).collect(),
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +520,28 @@ mod tests {
         assert_eq!(chart(25_000_000_000).bin_label(), "250 M€");
         assert_eq!(chart(500_000).bin_label(), "5 000 €");
         assert_eq!(chart(25).bin_label(), "0,25 €");
+    }
+
+    #[test]
+    fn marker_labels_never_cover_the_other_line() {
+        // Far apart: the median's label left of its line, the p95's right of its own.
+        assert_eq!(
+            place_markers(&[(600, 200), (1000, 150)], (100, 1500)),
+            [(392, 1), (1008, 0)]
+        );
+        // The median too close to the left edge: its label goes right, over the p95's line,
+        // so it takes the top row and the p95's line stops on the second.
+        assert_eq!(
+            place_markers(&[(200, 200), (300, 150)], (100, 1500)),
+            [(208, 0), (308, 1)]
+        );
+        // The p95 too close to the right edge: its label goes left, over the median's line.
+        assert_eq!(
+            place_markers(&[(1300, 150), (1450, 200)], (100, 1500)),
+            [(1142, 1), (1242, 0)]
+        );
+        // One label: the row next to the plot, right of its marker.
+        assert_eq!(place_markers(&[(600, 200)], (100, 1500)), [(608, 1)]);
     }
 
     #[test]
