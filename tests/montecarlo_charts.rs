@@ -598,3 +598,52 @@ fn chart_format_needs_charts() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn many_communes_draw_the_most_exposed_and_say_how_many_are_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    cofinance()
+        .args([
+            "generate",
+            "--operations",
+            "600",
+            "--owners",
+            "100",
+            "--out",
+        ])
+        .arg(&data)
+        .assert()
+        .success();
+    cofinance()
+        .arg("montecarlo")
+        .arg(data.join("incertitudes.toml"))
+        .args(["--draws", "20", "--chart-format", "svg", "--out"])
+        .arg(dir.path().join("out"))
+        .arg("--charts")
+        .arg(dir.path().join("charts"))
+        .assert()
+        .success();
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/montecarlo.json")).unwrap())
+            .unwrap();
+    let owners = communes(&json["scenarios"][0]);
+    let short = owners
+        .iter()
+        .filter(|o| o["shortfall"]["draws_positive"].as_u64().unwrap() > 0)
+        .count();
+    assert!(
+        owners.len() > chart::montecarlo::MAX_COMMUNES,
+        "a large dataset"
+    );
+    let names = names_in(&dir.path().join("charts"));
+    let histograms = names.iter().filter(|n| n.starts_with("deficit-")).count();
+    assert_eq!(histograms, short.min(chart::montecarlo::MAX_COMMUNES));
+    let rows = svg_text(&std::fs::read(dir.path().join("charts/probabilite-deficit.svg")).unwrap());
+    let hidden = owners.len() - chart::montecarlo::MAX_COMMUNES;
+    let expected = format!(
+        "Les 40 communes les plus exposées sur {} ; {hidden} autres non montrées, ",
+        owners.len()
+    );
+    assert!(rows.contains(&expected), "{expected}");
+}

@@ -31,8 +31,8 @@ pub struct ProbabilityChart {
     pub communes: Vec<CommuneRisk>,
     /// Communes of the scenarios, drawn or not.
     pub total_communes: usize,
-    /// The most draws with a shortfall among the communes left out (0 when none is).
-    pub hidden_draws: u64,
+    /// Communes left out (beyond [`MAX_COMMUNES`]) with a shortfall in at least one draw.
+    pub hidden_at_risk: usize,
 }
 
 /// One commune, one entry per scenario that has it.
@@ -66,12 +66,11 @@ impl ScenarioRisk {
 pub fn data(simulations: &[Simulation<'_>], results: &Results) -> ProbabilityChart {
     let all = communes_by_risk(simulations, results);
     let total_communes = all.len();
-    let hidden_draws = all
+    let hidden_at_risk = all
         .iter()
         .skip(MAX_COMMUNES)
-        .map(|(_, _, (draws, _, _))| *draws)
-        .max()
-        .unwrap_or(0);
+        .filter(|(_, _, (draws, _, _))| *draws > 0)
+        .count();
     let communes = all
         .into_iter()
         .take(MAX_COMMUNES)
@@ -100,7 +99,7 @@ pub fn data(simulations: &[Simulation<'_>], results: &Results) -> ProbabilityCha
         draws: results.draws,
         communes,
         total_communes,
-        hidden_draws,
+        hidden_at_risk,
     }
 }
 
@@ -137,6 +136,25 @@ impl ProbabilityChart {
             })
             .collect();
         Rows::new(&groups, self.compared())
+    }
+
+    /// What the chart leaves out, when there are more than [`MAX_COMMUNES`] communes.
+    pub fn hidden_note(&self) -> String {
+        let hidden = self.total_communes - self.communes.len();
+        let at_risk = if self.hidden_at_risk == 0 {
+            "aucune en déficit dans aucun tirage".to_owned()
+        } else {
+            format!(
+                "dont {} en déficit dans au moins un tirage",
+                group_thousands(self.hidden_at_risk as u64)
+            )
+        };
+        format!(
+            "Les {} communes les plus exposées sur {} ; {} autres non montrées, {at_risk}",
+            self.communes.len(),
+            group_thousands(self.total_communes as u64),
+            group_thousands(hidden as u64),
+        )
     }
 
     fn subtitle(&self) -> String {
@@ -307,11 +325,7 @@ impl Picture for ProbabilityChart {
                     bottom: body.bottom,
                     ..body
                 },
-                &format!(
-                    "{} autres communes, toutes en déficit dans au plus {} des tirages",
-                    self.total_communes - self.communes.len(),
-                    percent(self.hidden_draws, self.draws)
-                ),
+                &self.hidden_note(),
             )?;
         }
         Ok(())
