@@ -362,9 +362,8 @@ impl Picture for FanChart {
             )?;
         }
         let median = points(&self.years, &self.p50);
-        if style::needs_outline(self.colour) {
-            canvas::line(root, &median, INK, 8, Dash::Solid)?;
-        }
+        // A thin dark edge parts the median from the bands, whatever the colour.
+        canvas::line(root, &median, INK, 7, Dash::Solid)?;
         canvas::line(root, &median, self.colour, 5, Dash::Solid)?;
         for &point in &median {
             root.draw(&Circle::new(point, 6, self.colour.filled()))?;
