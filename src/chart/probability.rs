@@ -240,15 +240,19 @@ impl Picture for ProbabilityChart {
         let row_pixels = f64::from(area.height()) / rows.units.max(1.0);
         let mut row = 0;
         for (c, commune) in self.communes.iter().enumerate() {
-            let first = rows.centres[row] - 0.5;
-            let last = rows.centres[row + commune.runs.len().max(1) - 1] + 0.5;
-            if c % 2 == 1 {
+            let runs = commune.runs.len();
+            let first = rows.centres.get(row);
+            let last = runs.checked_sub(1).and_then(|k| rows.centres.get(row + k));
+            if let (true, Some(first), Some(last)) = (c % 2 == 1, first, last) {
                 root.draw(&Rectangle::new(
-                    [(body.left, plot.y(first)), (column_right, plot.y(last))],
+                    [
+                        (body.left, plot.y(first - 0.5)),
+                        (column_right, plot.y(last + 0.5)),
+                    ],
                     RGBColor(245, 245, 245).filled(),
                 ))?;
             }
-            row += commune.runs.len();
+            row += runs;
         }
 
         // The percentage axis.
