@@ -365,13 +365,13 @@ impl Picture for DeficitChart {
         root.draw_text(
             "aucun déficit",
             &anchored(style::text(size::TICK, INK), HPos::Center, VPos::Top),
-            ((none_column.0 + none_column.1) / 2, area.bottom + 8),
+            (i32::midpoint(none_column.0, none_column.1), area.bottom + 8),
         )?;
 
         // The draws without a shortfall, their share written on the bar (under a break when
         // the bar is cut) or over it.
         let cut = none_share > y_axis.max;
-        let middle = (none_column.0 + none_column.1) / 2;
+        let middle = i32::midpoint(none_column.0, none_column.1);
         if self.none > 0 {
             let bar_top = money.y(none_share.min(y_axis.max));
             root.draw(&Rectangle::new(
