@@ -397,6 +397,13 @@ impl Picture for DeficitChart {
                 &anchored(font, HPos::Center, VPos::Top),
                 (middle, text_top + 4),
             )?;
+        } else {
+            // No bar: its share still says so.
+            root.draw_text(
+                "0 %",
+                &anchored(style::bold(size::NOTE, INK), HPos::Center, VPos::Bottom),
+                (middle, area.bottom - 6),
+            )?;
         }
 
         // The draws with one, by amount.
