@@ -203,7 +203,7 @@ impl FanChart {
     /// stronger shades, or the outer band would vanish on white.
     fn bands(&self) -> (RGBColor, RGBColor) {
         if style::needs_outline(self.colour) {
-            (tint(self.colour, 0.45), self.colour)
+            (tint(self.colour, 0.6), tint(self.colour, 0.2))
         } else {
             (tint(self.colour, 0.72), tint(self.colour, 0.42))
         }
@@ -346,7 +346,7 @@ impl Picture for FanChart {
         root.draw(&Polygon::new(band(&self.p5, &self.p95), outer.filled()))?;
         root.draw(&Polygon::new(band(&self.p25, &self.p75), inner.filled()))?;
         if style::needs_outline(self.colour) {
-            for values in [&self.p5, &self.p25, &self.p75, &self.p95] {
+            for values in [&self.p5, &self.p95] {
                 canvas::line(root, &points(&self.years, values), MUTED, 1, Dash::Solid)?;
             }
         }
