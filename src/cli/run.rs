@@ -41,9 +41,8 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         outcome: &outcome,
         manifest: &manifest,
     };
-    let summary = report::json::summary(&run);
     let files = [
-        OutputFile::new("summary.json", summary.clone()),
+        OutputFile::new("summary.json", report::json::summary(&run)),
         OutputFile::new("allocations.csv", report::csv::allocations(&run)),
         OutputFile::new("funders.csv", report::csv::funders(&run)),
         OutputFile::new("owners.csv", report::csv::owners(&run)),
@@ -61,7 +60,7 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         None => None,
     };
     match args.format {
-        Format::Json => super::print(&String::from_utf8_lossy(&summary)),
+        Format::Json => super::print(&String::from_utf8_lossy(&files[0].bytes)),
         Format::Table => {
             let mut text = report::table::summary(&run);
             text.push_str(&super::written(&args.out, &files));
