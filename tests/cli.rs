@@ -4,7 +4,6 @@
 mod common;
 
 use assert_cmd::Command;
-use std::path::Path;
 
 fn cofinance() -> Command {
     let mut command = Command::cargo_bin("cofinance").unwrap();
@@ -368,35 +367,7 @@ const INVALID: &[(&str, &str)] = &[
 
 #[test]
 fn every_bad_input_gets_one_clear_message_exit_2_and_no_output() {
-    let fixtures = common::fixtures().join("invalid");
-    let mut on_disk: Vec<String> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    on_disk.sort();
-    let mut listed: Vec<String> = INVALID.iter().map(|(name, _)| (*name).to_owned()).collect();
-    listed.sort();
-    assert_eq!(
-        on_disk, listed,
-        "every fixture has its expected message, and every message its fixture"
-    );
-    for (name, message) in INVALID {
-        let out = tempfile::tempdir().unwrap();
-        let target = out.path().join("out");
-        let output = cofinance()
-            .args(["run", &format!("tests/fixtures/invalid/{name}"), "--out"])
-            .arg(&target)
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{name}");
-        assert_eq!(
-            String::from_utf8(output.stderr).unwrap(),
-            format!("error: tests/fixtures/invalid/{name}/{message}\n"),
-            "{name}"
-        );
-        assert!(output.stdout.is_empty(), "{name}: nothing on stdout");
-        assert!(!Path::new(&target).exists(), "{name}: no output written");
-    }
+    common::assert_bad_inputs("invalid", INVALID, |path| vec!["run".into(), path.into()]);
 }
 
 #[test]

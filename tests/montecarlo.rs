@@ -339,42 +339,14 @@ const INVALID: &[(&str, &str)] = &[
 
 #[test]
 fn every_bad_distribution_gets_one_clear_message_and_exit_2() {
-    let dir = common::fixtures().join("invalid-uncertainty");
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .file_name()
-                .to_string_lossy()
-                .trim_end_matches(".toml")
-                .to_owned()
-        })
-        .collect();
-    on_disk.sort();
-    let mut listed: Vec<String> = INVALID.iter().map(|(name, _)| (*name).to_owned()).collect();
-    listed.sort();
-    assert_eq!(on_disk, listed);
-    for (name, message) in INVALID {
-        let out = tempfile::tempdir().unwrap();
-        let output = cofinance(1)
-            .args([
-                "montecarlo",
-                &format!("tests/fixtures/invalid-uncertainty/{name}.toml"),
-                "--draws",
-                "5",
-                "--out",
-            ])
-            .arg(out.path().join("out"))
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{name}");
-        assert_eq!(
-            String::from_utf8(output.stderr).unwrap(),
-            format!("error: tests/fixtures/invalid-uncertainty/{message}\n"),
-            "{name}"
-        );
-        assert!(!out.path().join("out").exists(), "{name}");
-    }
+    common::assert_bad_inputs("invalid-uncertainty", INVALID, |path| {
+        vec![
+            "montecarlo".into(),
+            path.into(),
+            "--draws".into(),
+            "5".into(),
+        ]
+    });
 }
 
 #[test]

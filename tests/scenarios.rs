@@ -289,45 +289,9 @@ const INVALID: &[(&str, &str)] = &[
 
 #[test]
 fn every_bad_change_gets_one_clear_message_and_exit_2() {
-    let dir = common::fixtures().join("invalid-scenarios");
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .file_name()
-                .to_string_lossy()
-                .trim_end_matches(".toml")
-                .to_owned()
-        })
-        .collect();
-    on_disk.sort();
-    let mut listed: Vec<String> = INVALID.iter().map(|(name, _)| (*name).to_owned()).collect();
-    listed.sort();
-    assert_eq!(on_disk, listed, "every fixture has its expected message");
-    for (name, message) in INVALID {
-        let out = tempfile::tempdir().unwrap();
-        let output = assert_cmd::Command::cargo_bin("cofinance")
-            .unwrap()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args([
-                "run",
-                &format!("tests/fixtures/invalid-scenarios/{name}.toml"),
-                "--out",
-            ])
-            .arg(out.path().join("out"))
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{name}");
-        assert_eq!(
-            String::from_utf8(output.stderr).unwrap(),
-            format!("error: tests/fixtures/invalid-scenarios/{message}\n"),
-            "{name}"
-        );
-        assert!(
-            !out.path().join("out").exists(),
-            "{name}: no output written"
-        );
-    }
+    common::assert_bad_inputs("invalid-scenarios", INVALID, |path| {
+        vec!["run".into(), path.into()]
+    });
 }
 
 #[test]

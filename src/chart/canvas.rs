@@ -220,6 +220,22 @@ pub(crate) fn tag(index: usize) -> String {
     }
 }
 
+/// The tag of a compared run by its label.
+pub(crate) fn run_tag(runs: &[String], run: &str) -> String {
+    tag(runs.iter().position(|r| r == run).unwrap_or(0))
+}
+
+/// Legend entries naming the tagged runs, when comparing (none for a single run).
+pub(crate) fn run_legend(runs: &[String]) -> Vec<LegendItem> {
+    if runs.len() < 2 {
+        return Vec::new();
+    }
+    runs.iter()
+        .enumerate()
+        .map(|(i, run)| LegendItem::new(run.clone(), Swatch::Tag(tag(i))))
+        .collect()
+}
+
 /// End-of-line labels: one per distinct `(kind, value)`, naming the runs that share it.
 pub(crate) fn merged_ends<K: PartialEq + Copy>(
     values: &[(K, usize, crate::model::Money)],

@@ -150,19 +150,12 @@ impl ResidualsChart {
 
     /// The tag of a run, by its label.
     fn tag(&self, run: &str) -> String {
-        canvas::tag(self.runs.iter().position(|r| r == run).unwrap_or(0))
+        canvas::run_tag(&self.runs, run)
     }
 
     /// Legend entries naming the tagged runs, when comparing.
     fn run_legend(&self) -> Vec<LegendItem> {
-        if self.runs.len() < 2 {
-            return Vec::new();
-        }
-        self.runs
-            .iter()
-            .enumerate()
-            .map(|(i, run)| LegendItem::new(run.clone(), Swatch::Tag(canvas::tag(i))))
-            .collect()
+        canvas::run_legend(&self.runs)
     }
 
     fn rows(&self) -> Rows {

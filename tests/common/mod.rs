@@ -105,3 +105,63 @@ pub(crate) fn run_source(relative: &str) -> (Dataset, Outcome) {
     let outcome = Plan::new(&target.dataset).unwrap().run();
     (target.dataset, outcome)
 }
+
+/// One bad input per kind of error, in `tests/fixtures/FOLDER`: each entry `(name, message)`
+/// is a fixture — a folder (the message follows `error: tests/fixtures/FOLDER/NAME/`) or
+/// `NAME.toml` (the message follows `error: tests/fixtures/FOLDER/`).
+/// Checks that the table and the folder list the same fixtures, and that `args(path)` ends
+/// with exit code 2, exactly that one message, nothing on stdout and no output folder.
+pub(crate) fn assert_bad_inputs(
+    folder: &str,
+    table: &[(&str, &str)],
+    args: impl Fn(&str) -> Vec<String>,
+) {
+    let dir = fixtures().join(folder);
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            entry
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".toml")
+                .to_owned()
+        })
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = table.iter().map(|(name, _)| (*name).to_owned()).collect();
+    listed.sort();
+    assert_eq!(
+        on_disk, listed,
+        "every fixture has its expected message, and every message its fixture"
+    );
+    for (name, message) in table {
+        let is_dir = dir.join(name).is_dir();
+        let path = format!(
+            "tests/fixtures/{folder}/{name}{}",
+            if is_dir { "" } else { ".toml" }
+        );
+        let out = tempfile::tempdir().unwrap();
+        let target = out.path().join("out");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cofinance"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args(&path))
+            .arg("--out")
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let prefix = if is_dir {
+            format!("{folder}/{name}")
+        } else {
+            folder.to_owned()
+        };
+        assert_eq!(
+            String::from_utf8(output.stderr).unwrap(),
+            format!("error: tests/fixtures/{prefix}/{message}\n"),
+            "{name}"
+        );
+        assert!(output.stdout.is_empty(), "{name}: nothing on stdout");
+        assert!(!target.exists(), "{name}: no output written");
+    }
+}
