@@ -7,11 +7,10 @@
 //! subfolder per scenario named after its file, the scenario against the base.
 
 use cofinance::chart::{self, ChartRun, ImageFormat};
-use cofinance::engine::{Outcome, Plan};
+use cofinance::engine::Outcome;
 use cofinance::input::Files;
 use cofinance::output::{self, OutputFile};
 use cofinance::scenario::{self, Source, Target};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -55,15 +54,8 @@ pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
         _ => false,
     };
     let sources = scenario::read_many(&args.paths)?;
-    let targets: Vec<Target> = sources
-        .iter()
-        .map(Source::target)
-        .collect::<cofinance::Result<_>>()?;
-    let outcomes: Vec<Outcome> = targets
-        .par_iter()
-        .map(|t| Plan::new(&t.dataset).map(|plan| plan.run()))
-        .collect::<cofinance::Result<_>>()?;
-    let runs = chart_runs(&targets, &outcomes);
+    let ran = super::Ran::new(&sources)?;
+    let runs = chart_runs(&ran.targets, &ran.outcomes);
     let formats = args.format.formats();
     let files = match runs.split_first() {
         Some((base, scenarios)) if folder => {

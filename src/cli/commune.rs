@@ -1,10 +1,7 @@
 //! `cofinance commune NAME_OR_ID [SCENARIO…]`: the sheet of one commune, in French.
 
-use cofinance::engine::{Outcome, Plan};
-use cofinance::report::Manifest;
 use cofinance::report::commune;
-use cofinance::scenario::{self, Target};
-use rayon::prelude::*;
+use cofinance::scenario;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -23,20 +20,9 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     } else {
         scenario::read_many(&args.paths)?
     };
-    let targets: Vec<Target> = sources
-        .iter()
-        .map(scenario::Source::target)
-        .collect::<cofinance::Result<_>>()?;
-    let index = commune::find(&targets[0].dataset, &args.commune)?;
-    let outcomes: Vec<Outcome> = targets
-        .par_iter()
-        .map(|t| Plan::new(&t.dataset).map(|plan| plan.run()))
-        .collect::<cofinance::Result<_>>()?;
-    let manifests: Vec<Manifest> = targets
-        .iter()
-        .map(|t| Manifest::new(&t.inputs, None))
-        .collect();
-    let runs = super::compared(&targets, &outcomes, &manifests);
+    let ran = super::Ran::new(&sources)?;
+    let index = commune::find(&ran.targets[0].dataset, &args.commune)?;
+    let runs = ran.compared();
     super::print(&commune::sheet(&runs, index).text());
     Ok(())
 }

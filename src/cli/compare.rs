@@ -1,11 +1,8 @@
 //! `cofinance compare [SCENARIO…|FOLDER] [--out DIR]`.
 
-use cofinance::engine::{Outcome, Plan};
 use cofinance::output::{self, OutputFile};
-use cofinance::report::Manifest;
 use cofinance::report::compare::{self, Compared};
-use cofinance::scenario::{self, Target};
-use rayon::prelude::*;
+use cofinance::scenario;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -23,20 +20,8 @@ pub(crate) struct CompareArgs {
 
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     let sources = scenario::read_many(&args.paths)?;
-    let targets: Vec<Target> = sources
-        .iter()
-        .map(scenario::Source::target)
-        .collect::<cofinance::Result<_>>()?;
-    // Every scenario runs on its own thread; results come back in order.
-    let outcomes: Vec<Outcome> = targets
-        .par_iter()
-        .map(|t| Plan::new(&t.dataset).map(|plan| plan.run()))
-        .collect::<cofinance::Result<_>>()?;
-    let manifests: Vec<Manifest> = targets
-        .iter()
-        .map(|t| Manifest::new(&t.inputs, None))
-        .collect();
-    let runs: Vec<Compared<'_>> = super::compared(&targets, &outcomes, &manifests);
+    let ran = super::Ran::new(&sources)?;
+    let runs: Vec<Compared<'_>> = ran.compared();
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),
         OutputFile::new("compare.csv", compare::csv(&runs)),
@@ -45,7 +30,7 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     let mut text = compare::text_summary(&runs);
     text.push_str(&super::written(&args.out, &files));
     if let Some(dir) = &args.charts {
-        let runs = super::chart::chart_runs(&targets, &outcomes);
+        let runs = super::chart::chart_runs(&ran.targets, &ran.outcomes);
         text.push_str(&super::chart::write(&runs, dir)?);
     }
     super::print(&text);

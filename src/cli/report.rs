@@ -1,11 +1,9 @@
 //! `cofinance report [SCENARIO…] [--out FILE]`: one self-contained HTML file.
 
-use cofinance::engine::{Outcome, Plan};
 use cofinance::model::OwnerKind;
 use cofinance::output::{self, OutputFile};
-use cofinance::report::{Manifest, html};
-use cofinance::scenario::{self, Target};
-use rayon::prelude::*;
+use cofinance::report::html;
+use cofinance::scenario;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -33,22 +31,11 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
     let sources = scenario::read_many(&args.paths)?;
-    let targets: Vec<Target> = sources
-        .iter()
-        .map(scenario::Source::target)
-        .collect::<cofinance::Result<_>>()?;
-    let outcomes: Vec<Outcome> = targets
-        .par_iter()
-        .map(|t| Plan::new(&t.dataset).map(|plan| plan.run()))
-        .collect::<cofinance::Result<_>>()?;
-    let manifests: Vec<Manifest> = targets
-        .iter()
-        .map(|t| Manifest::new(&t.inputs, None))
-        .collect();
-    let runs = super::compared(&targets, &outcomes, &manifests);
+    let ran = super::Ran::new(&sources)?;
+    let runs = ran.compared();
     let bytes = html::report(&runs)?;
     output::write_all(folder, &[OutputFile::new(name.to_string_lossy(), bytes)])?;
-    let communes = targets[0]
+    let communes = ran.targets[0]
         .dataset
         .owners
         .iter()
