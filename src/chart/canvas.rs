@@ -464,6 +464,28 @@ fn draw_swatch<DB: DrawingBackend>(
 }
 
 /// A polyline in pixels, solid or dashed.
+/// Labels at the right end of curves, `(text, colour, y of the curve's end, bold)`, drawn
+/// from `x` and spread apart between `top` and `bottom` so that none covers another.
+pub(crate) fn end_labels<DB: DrawingBackend>(
+    area: &Page<'_, DB>,
+    ends: &[(&str, RGBColor, i32, bool)],
+    x: i32,
+    top: i32,
+    bottom: i32,
+) -> Result<(), DrawError> {
+    let mut positions: Vec<i32> = ends.iter().map(|&(_, _, y, _)| y).collect();
+    spread(&mut positions, 28, top + 12, bottom - 12);
+    for (&(text, colour, _, bold), y) in ends.iter().zip(positions) {
+        let font = if bold {
+            style::bold(size::NOTE, colour)
+        } else {
+            style::text(size::NOTE, colour)
+        };
+        area.draw_text(text, &anchored(font, HPos::Left, VPos::Center), (x, y))?;
+    }
+    Ok(())
+}
+
 pub(crate) fn line<DB: DrawingBackend>(
     area: &Page<'_, DB>,
     points: &[(i32, i32)],

@@ -397,23 +397,13 @@ impl Picture for EnvelopeChart {
                 root.draw(&Circle::new((x, y), 6, INK.stroke_width(1)))?;
             }
         }
-        let mut positions: Vec<i32> = ends
+        let labels: Vec<(&str, RGBColor, i32, bool)> = ends
             .iter()
-            .map(|&(_, _, v, _)| top.y(to_millions(v)))
+            .map(|(text, colour, value, bold)| {
+                (text.as_str(), *colour, top.y(to_millions(*value)), *bold)
+            })
             .collect();
-        canvas::spread(&mut positions, 28, top_area.top + 12, top_area.bottom - 12);
-        for ((text, colour, _, bold), y) in ends.iter().zip(positions) {
-            let font = if *bold {
-                style::bold(size::NOTE, *colour)
-            } else {
-                style::text(size::NOTE, *colour)
-            };
-            root.draw_text(
-                text,
-                &anchored(font, HPos::Left, VPos::Center),
-                (right + 14, y),
-            )?;
-        }
+        canvas::end_labels(root, &labels, right + 14, top_area.top, top_area.bottom)?;
 
         // Bottom panel: the requests not satisfied, per year.
         let caption = if many {

@@ -14,7 +14,7 @@
 //! and the first scenario's median is drawn dashed on the others.
 
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
+    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch,
 };
 use super::format::{Axis, millions, percent, to_millions};
 use super::montecarlo::{Simulation, funder_key, scenario_name};
@@ -23,7 +23,7 @@ use super::style::{self, BLACK, Dash, INK, MUTED, VERMILLION, size, tint};
 use crate::model::{Money, Year, group_thousands};
 use crate::montecarlo::{FunderStats, Results, Stats};
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::text_anchor::HPos;
 
 /// The fan of one funder in one scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,23 +370,13 @@ impl Picture for FanChart {
             root.draw(&Circle::new(point, 6, INK.stroke_width(1)))?;
         }
 
-        let mut positions: Vec<i32> = ends
+        let labels: Vec<(&str, RGBColor, i32, bool)> = ends
             .iter()
-            .map(|&(_, _, value, _)| plot.y(to_millions(value)))
+            .map(|(text, colour, value, bold)| {
+                (text.as_str(), *colour, plot.y(to_millions(*value)), *bold)
+            })
             .collect();
-        canvas::spread(&mut positions, 28, area.top + 12, area.bottom - 12);
-        for ((text, colour, _, bold), y) in ends.iter().zip(positions) {
-            let font = if *bold {
-                style::bold(size::NOTE, *colour)
-            } else {
-                style::text(size::NOTE, *colour)
-            };
-            root.draw_text(
-                text,
-                &anchored(font, HPos::Left, VPos::Center),
-                (area.right + 14, y),
-            )?;
-        }
+        canvas::end_labels(root, &labels, area.right + 14, area.top, area.bottom)?;
 
         // The exhaustion note, where it covers no line: above the curves at the left, or
         // under them at the right.
