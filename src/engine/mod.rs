@@ -45,18 +45,6 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 9] = [
-        Reason::Rate,
-        Reason::Cap,
-        Reason::UnitCap,
-        Reason::PublicCap,
-        Reason::BaseCap,
-        Reason::Envelope,
-        Reason::QueueExpired,
-        Reason::NoRule,
-        Reason::NotAsked,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::Rate => "rate",
@@ -68,21 +56,6 @@ impl Reason {
             Reason::QueueExpired => "queue-expired",
             Reason::NoRule => "no-rule",
             Reason::NotAsked => "not-asked",
-        }
-    }
-
-    /// What the reason means, for officials.
-    pub fn french(self) -> &'static str {
-        match self {
-            Reason::Rate => "taux appliqué",
-            Reason::Cap => "plafond par opération",
-            Reason::UnitCap => "plafond par logement",
-            Reason::PublicCap => "plafond des aides publiques",
-            Reason::BaseCap => "limité à la base subventionnable",
-            Reason::Envelope => "enveloppe insuffisante",
-            Reason::QueueExpired => "file d'attente expirée",
-            Reason::NoRule => "non éligible",
-            Reason::NotAsked => "non demandé (dépendances non décidées)",
         }
     }
 }

@@ -34,11 +34,6 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// The years of the horizon, `start_year..=end_year`.
-    pub fn years(&self) -> std::ops::RangeInclusive<Year> {
-        self.start_year..=self.end_year
-    }
-
     pub fn horizon_len(&self) -> usize {
         (self.end_year - self.start_year + 1) as usize
     }
@@ -96,12 +91,6 @@ impl<T: Copy> FamilyMap<T> {
 
     pub fn set(&mut self, family: Family, value: T) {
         self.0[family as usize] = Some(value);
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (Family, T)> + '_ {
-        Family::ALL
-            .iter()
-            .filter_map(|&family| self.get(family).map(|value| (family, value)))
     }
 }
 

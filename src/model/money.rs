@@ -11,7 +11,7 @@
 
 use rust_decimal::Decimal;
 use std::fmt;
-use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::ops::{Add, AddAssign, Sub, SubAssign};
 
 /// An exact amount of euros, in cents.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -188,13 +188,6 @@ impl AddAssign for Money {
 impl SubAssign for Money {
     fn sub_assign(&mut self, other: Money) {
         self.0 -= other.0;
-    }
-}
-
-impl Neg for Money {
-    type Output = Money;
-    fn neg(self) -> Money {
-        Money(-self.0)
     }
 }
 
