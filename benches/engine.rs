@@ -26,11 +26,11 @@ fn default_uncertainty() -> (cofinance::model::Dataset, Uncertainty) {
 fn engine(c: &mut Criterion) {
     let (dataset, uncertainty) = default_uncertainty();
     c.bench_function("run the default dataset (plan + run)", |b| {
-        b.iter(|| Plan::new(black_box(&dataset)).unwrap().run());
+        b.iter(|| Plan::new(black_box(&dataset)).unwrap().run().unwrap());
     });
     let plan = Plan::new(&dataset).unwrap();
     c.bench_function("run the default dataset (run only)", |b| {
-        b.iter(|| plan.run());
+        b.iter(|| plan.run().unwrap());
     });
     let mut draw = 0;
     c.bench_function("sample one draw's inputs", |b| {
@@ -49,7 +49,7 @@ fn engine(c: &mut Criterion) {
                 parts.clear();
             }
             sample.apply(&uncertainty, &dataset, &mut inputs);
-            plan.run_with(&inputs)
+            plan.run_with(&inputs).unwrap()
         });
     });
     let mut group = c.benchmark_group("montecarlo");
@@ -84,11 +84,11 @@ fn national(c: &mut Criterion) {
     group.bench_function("load and validate", |b| b.iter(load));
     let dataset = load().dataset;
     group.bench_function("one run (plan + run)", |b| {
-        b.iter(|| Plan::new(&dataset).unwrap().run());
+        b.iter(|| Plan::new(&dataset).unwrap().run().unwrap());
     });
     let plan = Plan::new(&dataset).unwrap();
-    let outcome = plan.run();
-    group.bench_function("one run (run only)", |b| b.iter(|| plan.run()));
+    let outcome = plan.run().unwrap();
+    group.bench_function("one run (run only)", |b| b.iter(|| plan.run().unwrap()));
     let manifest = cofinance::report::Manifest::new(&[], None);
     let run = cofinance::report::Run {
         scenario: None,

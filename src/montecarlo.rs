@@ -196,7 +196,7 @@ pub fn run(
         check_totals(dataset, &worst)?;
     }
     let reference = datasets[0];
-    let values: Vec<Vec<DrawValues>> = (0..draws)
+    let values: Vec<Result<Vec<DrawValues>>> = (0..draws)
         .into_par_iter()
         .map_init(
             || datasets.iter().map(|d| Inputs::of(d)).collect::<Vec<_>>(),
@@ -212,7 +212,8 @@ pub fn run(
                             parts.truncate(funder.freezes.iter().map(|f| f.amounts.len()).sum());
                         }
                         sample.apply(&uncertainty, dataset, inputs);
-                        DrawValues::of(&plan.run_totals(inputs))
+                        plan.run_totals(inputs)
+                            .map(|outcome| DrawValues::of(&outcome))
                     })
                     .collect();
                 progress();
@@ -220,6 +221,8 @@ pub fn run(
             },
         )
         .collect();
+    // The first failing draw in draw order, whatever the thread count.
+    let values = values.into_iter().collect::<Result<Vec<_>>>()?;
     let scenarios = (0..datasets.len())
         .map(|s| scenario_stats(datasets[s], &values, s))
         .collect();

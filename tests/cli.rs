@@ -24,20 +24,30 @@ fn without_manifest(summary: &str) -> String {
 
 #[test]
 fn run_reproduces_the_worked_examples_byte_for_byte() {
-    for example in ["public-cap-family", "queue"] {
+    for (example, input, expected) in [
+        ("public-cap-family", "base.toml", "summary.json"),
+        ("queue", "base.toml", "summary.json"),
+        ("treasury", "base.toml", "summary.json"),
+        ("practice", "base.toml", "summary.json"),
+        (
+            "practice",
+            "girzom-abonde.toml",
+            "girzom-abonde.summary.json",
+        ),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let fixture = format!("tests/fixtures/examples/{example}");
         cofinance()
-            .args(["run", &format!("{fixture}/base.toml"), "--out"])
+            .args(["run", &format!("{fixture}/{input}"), "--out"])
             .arg(dir.path())
             .assert()
             .success();
         let actual = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
         let expected = std::fs::read_to_string(
-            common::fixtures().join(format!("examples/{example}/summary.json")),
+            common::fixtures().join(format!("examples/{example}/{expected}")),
         )
         .unwrap();
-        assert_eq!(without_manifest(&actual), expected, "{example}");
+        assert_eq!(without_manifest(&actual), expected, "{example}/{input}");
     }
 }
 

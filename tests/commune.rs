@@ -221,7 +221,7 @@ fn run_path(path: &str) -> (Dataset, Outcome, Manifest) {
     let target = cofinance::scenario::read(Some(std::path::Path::new(path)))
         .and_then(|source| source.target())
         .unwrap();
-    let outcome = Plan::new(&target.dataset).unwrap().run();
+    let outcome = Plan::new(&target.dataset).unwrap().run().unwrap();
     let manifest = Manifest::new(&target.inputs, None);
     (target.dataset, outcome, manifest)
 }

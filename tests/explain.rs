@@ -11,7 +11,7 @@ use cofinance::report::explain::{self, Explanation};
 
 fn explanations(dataset: &cofinance::model::Dataset) -> Vec<Explanation> {
     let plan = Plan::new(dataset).unwrap();
-    let outcome = plan.run();
+    let outcome = plan.run().unwrap();
     (0..dataset.operations.len())
         .map(|i| explain::explain(&plan, &outcome, i, None))
         .collect()

@@ -27,7 +27,7 @@ pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
     let target = scenario::read(args.scenario.as_deref())?.target()?;
     let index = explain::find(&target.dataset, &args.operation)?;
     let plan = Plan::new(&target.dataset)?;
-    let outcome = plan.run();
+    let outcome = plan.run()?;
     let explanation = explain::explain(&plan, &outcome, index, target.scenario.as_deref());
     match args.format {
         Format::Text => super::print(&explain::text(&explanation)),

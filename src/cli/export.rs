@@ -21,7 +21,7 @@ pub(crate) struct ExportArgs {
 pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
     let (dir, name) = split(&args.xlsx)?;
     let target = scenario::read(args.path.as_deref())?.target()?;
-    let outcome = Plan::new(&target.dataset)?.run();
+    let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
     let run = Run {
         scenario: target.scenario.as_deref(),

@@ -33,7 +33,7 @@ pub(crate) struct RunArgs {
 
 pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
     let target = scenario::read(args.path.as_deref())?.target()?;
-    let outcome = Plan::new(&target.dataset)?.run();
+    let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
     let run = Run {
         scenario: target.scenario.as_deref(),
@@ -46,6 +46,7 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         OutputFile::new("allocations.csv", report::csv::allocations(&run)),
         OutputFile::new("funders.csv", report::csv::funders(&run)),
         OutputFile::new("owners.csv", report::csv::owners(&run)),
+        OutputFile::new("payments.csv", report::csv::payments(&run)),
     ];
     output::write_all(&args.out, &files)?;
     let charts = match &args.charts {

@@ -1,4 +1,5 @@
-//! The engine: requests (§3.1), years and envelopes (§3.2, §4), payments and residuals (§3.3).
+//! The engine (docs/engine.md): requests, years and envelopes, abandonment, payments and
+//! residuals, then the treasury: when funders pay, each owner's cash, communes' borrowing.
 //!
 //! A run has two parts. [`Plan::new`] does once what does not change between runs of one
 //! dataset: it checks that no sum can overflow and matches every rule's year-independent
@@ -9,9 +10,11 @@
 
 mod payments;
 mod request;
+mod treasury;
 mod years;
 
 use crate::error::{Error, Result};
+use crate::model::exact::Ratio;
 use crate::model::{Dataset, Money, Year};
 pub use payments::split;
 pub use request::{Asking, Matches, Request};
@@ -42,6 +45,10 @@ pub enum Reason {
     NoRule,
     /// The operation could not ask by the horizon's end.
     NotAsked,
+    /// The base the rate applies to was lowered by the works ceiling per dwelling.
+    WorksCap,
+    /// A funder the operation requires refused it: it is not carried out.
+    Abandoned,
 }
 
 impl Reason {
@@ -56,6 +63,8 @@ impl Reason {
             Reason::QueueExpired => "queue-expired",
             Reason::NoRule => "no-rule",
             Reason::NotAsked => "not-asked",
+            Reason::WorksCap => "works-cap",
+            Reason::Abandoned => "abandoned",
         }
     }
 }
@@ -76,6 +85,8 @@ pub struct Inputs {
     /// Per funder, per year of the horizon, the amount frozen (before the clamp) and, per
     /// freeze, its release year: `(year offset, amount, release year)`.
     pub freezes: Vec<Vec<FreezePart>>,
+    /// Per operation, the product of its overrun factors (`None`: no overrun).
+    pub overrun: Vec<Option<Ratio>>,
 }
 
 /// One year of one freeze, in file order.
@@ -97,6 +108,11 @@ impl Inputs {
                 .map(crate::model::Operation::base)
                 .collect(),
             start_year: dataset.operations.iter().map(|o| o.start_year).collect(),
+            overrun: dataset
+                .operations
+                .iter()
+                .map(|o| overrun_of(&o.overruns, None))
+                .collect(),
             freezes: dataset
                 .funders
                 .iter()
@@ -116,6 +132,16 @@ impl Inputs {
                 .collect(),
         }
     }
+}
+
+/// The product of scenario overrun factors and, for a Monte-Carlo draw, a sampled one.
+pub fn overrun_of(factors: &[rust_decimal::Decimal], sampled: Option<Ratio>) -> Option<Ratio> {
+    let product = factors
+        .iter()
+        .map(|&f| Ratio::from_decimal(f))
+        .chain(sampled)
+        .reduce(|a, b| a.times(&b))?;
+    (!product.is_one()).then_some(product)
 }
 
 /// What a run produces: per operation, funder and owner (indices as in the dataset).
@@ -141,6 +167,23 @@ pub struct OperationOutcome {
     /// Per funder, the year its decision was final (`None` if never asked).
     pub decided: PerFunder<Option<Year>>,
     pub residual: Money,
+    /// Abandoned because a required funder refused it, in that year.
+    pub abandoned: Option<Year>,
+    /// The cost before any overrun (indexed to the commitment year, or to `end_year`).
+    pub estimate: Money,
+    /// FCTVA received for it, per year (communes and EPCIs).
+    pub fctva: Vec<(Year, Money)>,
+    /// Every payment of a grant: funder, due year, year paid, amount.
+    pub payments: Vec<Payment>,
+}
+
+/// One payment of one grant (or a part of it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Payment {
+    pub funder: usize,
+    pub due_year: Year,
+    pub year: Year,
+    pub amount: Money,
 }
 
 impl OperationOutcome {
@@ -152,9 +195,24 @@ impl OperationOutcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunderOutcome {
     pub exhaustion_year: Option<Year>,
+    /// Net of cancellations.
     pub total_granted: Money,
-    /// From `start_year` to `end_year + decision_lag_years`.
+    /// From `start_year` to `end_year + decision_lag_years` (or the year after the last
+    /// cancellation, when later).
     pub years: Vec<FunderYear>,
+    /// What falls due and what is paid, from `start_year` to the last year something is due
+    /// or paid (at least `end_year`).
+    pub payments: Vec<PaymentYear>,
+}
+
+/// A funder's payments in one year; its fields are those of `summary.json`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PaymentYear {
+    pub year: Year,
+    pub due: Money,
+    pub paid: Money,
+    /// Still owed at the end of the year (restes à payer).
+    pub overdue: Money,
 }
 
 /// A funder's ledger for one year (MODEL.md §4); its fields are those of `summary.json`.
@@ -171,6 +229,10 @@ pub struct FunderYear {
     pub unused: Money,
     pub carried: Money,
     pub lapsed: Money,
+    /// Grants cancelled this year because their operation was abandoned.
+    pub cancelled: Money,
+    /// Last year's cancellations, available again.
+    pub returned: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,6 +245,46 @@ pub struct OwnerOutcome {
     pub peak_gap: Option<Money>,
     pub peak_gap_year: Option<Year>,
     pub years: Vec<OwnerYear>,
+    /// For a commune that borrows.
+    pub borrowing: Option<BorrowingOutcome>,
+}
+
+/// A commune's loans and their totals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BorrowingOutcome {
+    pub borrowed_total: Money,
+    /// All interest of all its loans, whole schedules.
+    pub interest_total: Money,
+    pub debt_at_end: Money,
+    pub debt_peak: Money,
+    pub debt_peak_year: Option<Year>,
+    /// `debt_at_end / capacity` to one decimal (`None` when the capacity is 0).
+    pub years_to_repay: Option<String>,
+    pub loans: Vec<Loan>,
+}
+
+/// One loan, taken at the end of a year and repaid from the next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loan {
+    pub year: Year,
+    pub amount: Money,
+    pub first_payment: Money,
+    pub last_year: Year,
+    /// Per year of repayment, from `year + 1`: (interest, principal).
+    pub schedule: Vec<(Money, Money)>,
+}
+
+/// A commune's borrowing in one year.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BorrowingYear {
+    pub borrowed: Money,
+    /// What earlier loans ask this year (interest and principal).
+    pub debt_service: Money,
+    pub interest: Money,
+    /// Treasury at the end of the year.
+    pub reserve: Money,
+    /// Owed at the end of the year.
+    pub debt: Money,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,6 +298,13 @@ pub struct OwnerYear {
     pub residual_paid: Money,
     pub capacity: Option<Money>,
     pub gap: Option<Money>,
+    /// What it pays its contractors this year (cost including VAT).
+    pub spent: Money,
+    /// What the funders pay it this year.
+    pub received: Money,
+    /// `spent − received − fctva`.
+    pub cash_need: Money,
+    pub borrowing: Option<BorrowingYear>,
 }
 
 /// How much of a run to keep.
@@ -213,6 +322,57 @@ pub struct Plan<'a> {
     pub dataset: &'a Dataset,
     matches: Matches,
     facts: years::Facts,
+    index: Index,
+}
+
+/// Price indexation: per year from `start_year`, the factor amounts written in the base year
+/// are multiplied by (none without indexation).
+#[derive(Debug, Clone)]
+pub struct Index {
+    start: Year,
+    factors: Vec<Ratio>,
+}
+
+impl Index {
+    fn new(dataset: &Dataset) -> Index {
+        let factors = dataset.indexation.map_or_else(Vec::new, |indexation| {
+            let last = dataset.end_year + max_lag(dataset) as Year;
+            (dataset.start_year..=last)
+                .map(|year| {
+                    let years = (year - indexation.base_year).max(0) as u32;
+                    Ratio::growth(indexation.rate, years)
+                })
+                .collect()
+        });
+        Index {
+            start: dataset.start_year,
+            factors,
+        }
+    }
+
+    /// `index(amount, year)`, or `None` when it reaches 10^15 euros.
+    pub fn at(&self, amount: Money, year: Year) -> Option<Money> {
+        let indexed = match self.factors.get((year - self.start) as usize) {
+            Some(factor) => factor.apply(amount)?,
+            None => amount,
+        };
+        (indexed <= Money::MAX_INPUT).then_some(indexed)
+    }
+
+    /// Whether costs are indexed at all.
+    pub fn is_active(&self) -> bool {
+        !self.factors.is_empty()
+    }
+}
+
+/// The longest decision lag of the dataset's funders.
+pub(crate) fn max_lag(dataset: &Dataset) -> u32 {
+    dataset
+        .funders
+        .iter()
+        .map(|f| f.decision_lag_years)
+        .max()
+        .unwrap_or(0)
 }
 
 impl<'a> Plan<'a> {
@@ -222,34 +382,47 @@ impl<'a> Plan<'a> {
             dataset,
             matches: Matches::new(dataset),
             facts: years::Facts::new(dataset),
+            index: Index::new(dataset),
         })
     }
 
     /// Runs the dataset as it is.
-    pub fn run(&self) -> Outcome {
+    pub fn run(&self) -> Result<Outcome> {
         self.run_with(&Inputs::of(self.dataset))
     }
 
     /// Runs with other costs, bases, start years or freezes. The inputs must have been checked
     /// with [`check_totals`] (as [`Plan::new`] does for the dataset's own).
-    pub fn run_with(&self, inputs: &Inputs) -> Outcome {
+    pub fn run_with(&self, inputs: &Inputs) -> Result<Outcome> {
         self.run_inner(inputs, Detail::Operations)
     }
 
     /// Runs with other inputs but leaves `Outcome::operations` empty: funders and owners only,
     /// which is all a Monte-Carlo draw keeps (and much less to build for large datasets).
-    pub fn run_totals(&self, inputs: &Inputs) -> Outcome {
+    pub fn run_totals(&self, inputs: &Inputs) -> Result<Outcome> {
         self.run_inner(inputs, Detail::Totals)
     }
 
-    fn run_inner(&self, inputs: &Inputs, detail: Detail) -> Outcome {
+    fn run_inner(&self, inputs: &Inputs, detail: Detail) -> Result<Outcome> {
         thread_local! {
             static SCRATCH: std::cell::RefCell<years::Scratch> = std::cell::RefCell::default();
         }
         SCRATCH.with_borrow_mut(|scratch| {
-            let decisions = years::run(self.dataset, &self.matches, &self.facts, inputs, scratch);
-            payments::settle(self.dataset, inputs, decisions, detail)
+            let decisions = years::run(
+                self.dataset,
+                &self.matches,
+                &self.facts,
+                &self.index,
+                inputs,
+                scratch,
+            )?;
+            payments::settle(self.dataset, &self.index, inputs, decisions, detail)
         })
+    }
+
+    /// Price indexation of the plan's dataset.
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     /// The request an operation would make to a funder in `year`, given what it has already
@@ -261,7 +434,17 @@ impl<'a> Plan<'a> {
 
 /// Runs a dataset once.
 pub fn run(dataset: &Dataset) -> Result<Outcome> {
-    Ok(Plan::new(dataset)?.run())
+    Plan::new(dataset)?.run()
+}
+
+/// The error of an amount that indexation or an overrun pushed past 10^15 euros.
+pub(crate) fn too_large(dataset: &Dataset, operation: usize, what: &str, year: Year) -> Error {
+    Error::Limit {
+        message: format!(
+            "operation \"{}\" of \"{}\": its {what} in {year} reaches 10^15 euros, beyond what cofinance computes; check the cost, the indexation rate and the overrun factors",
+            dataset.operations[operation].id, dataset.name
+        ),
+    }
 }
 
 /// Refuses inputs whose money could add up past what exact cents hold.
@@ -270,20 +453,32 @@ pub fn run(dataset: &Dataset) -> Result<Outcome> {
 /// (counted once per year a request may wait) and the capacities over all the years a
 /// schedule may cover; their total must stay far below `i64::MAX` cents.
 pub fn check_totals(dataset: &Dataset, inputs: &Inputs) -> Result<()> {
-    let max_lag = dataset
-        .funders
-        .iter()
-        .map(|f| f.decision_lag_years)
-        .max()
-        .unwrap_or(0);
+    let max_lag = max_lag(dataset);
     let max_duration = dataset
         .operations
         .iter()
         .map(|o| o.duration_years)
         .max()
         .unwrap_or(1);
-    let fctva_lag = dataset.fctva.as_ref().map_or(0, |f| f.lag_years);
-    let years = i128::from(dataset.horizon_len() as u32 + max_lag + max_duration + fctva_lag + 1);
+    let fctva_lag = dataset
+        .fctva
+        .as_ref()
+        .map_or(0, crate::model::Fctva::max_lag);
+    let balance_lag = dataset
+        .funders
+        .iter()
+        .map(|f| f.payment.balance_lag_years)
+        .max()
+        .unwrap_or(0);
+    let years = i128::from(
+        dataset.horizon_len() as u32
+            + max_lag
+            + max_duration
+            + fctva_lag
+            + balance_lag
+            + Dataset::PAYMENT_YEARS_AFTER as u32
+            + 1,
+    );
     let cents = |m: Money| i128::from(m.cents());
     let envelopes: i128 = dataset
         .funders
@@ -297,13 +492,28 @@ pub fn check_totals(dataset: &Dataset, inputs: &Inputs) -> Result<()> {
         .flatten()
         .map(|part| cents(part.amount))
         .sum();
-    let costs: i128 = inputs.cost.iter().map(|&m| cents(m)).sum();
+    // Costs as the works may cost them: overruns, then the largest index of the run.
+    let mut costs: i128 = 0;
+    for (cost, overrun) in inputs.cost.iter().zip(&inputs.overrun) {
+        let actual = match overrun {
+            Some(factor) => factor.apply(*cost).map_or(i128::MAX / 4, cents),
+            None => cents(*cost),
+        };
+        costs = costs.saturating_add(actual);
+    }
+    if let Some(indexation) = dataset.indexation {
+        let last = dataset.end_year + max_lag as Year;
+        let years = (last - indexation.base_year).max(0) as u32;
+        costs = Ratio::growth(indexation.rate, years).bound(costs);
+    }
     let capacities: i128 = dataset
         .owners
         .iter()
-        .map(|o| cents(o.capacity_per_year))
+        .map(|o| cents(o.capacity.max()) + cents(o.reserve))
         .sum();
-    let total = envelopes + frozen + years * (2 * costs + capacities);
+    let total = envelopes
+        .saturating_add(frozen)
+        .saturating_add(years.saturating_mul(costs.saturating_mul(2).saturating_add(capacities)));
     if total > Money::SAFE_TOTAL {
         return Err(Error::Limit {
             message: format!(

@@ -1,9 +1,15 @@
-//! Payments and residuals (MODEL.md §3.3): cost including VAT by commitment year, the
-//! residual, its split over the duration, FCTVA with its lag, and each owner's years against
-//! its capacity.
+//! Payments and residuals (docs/engine.md, "Payments and residuals"): the cost of the works
+//! (indexed to the commitment year, with overruns), the cost including VAT, the residual, its
+//! split over the duration, FCTVA with its lag, and each owner's years against its capacity;
+//! then the treasury of [`super::treasury`]: what the funders pay when, each owner's cash, the
+//! communes' loans.
 
+use super::treasury::{self, Granted};
 use super::years::Decisions;
-use super::{Detail, Inputs, OperationOutcome, Outcome, OwnerOutcome, OwnerYear, Reason};
+use super::{
+    Detail, Index, Inputs, OperationOutcome, Outcome, OwnerOutcome, OwnerYear, Reason, too_large,
+};
+use crate::error::Result;
 use crate::model::{Dataset, Money, OwnerKind, Year};
 
 /// `split(x)` over `parts` years: `floor(x / parts)` in each year but the last, which takes
@@ -15,162 +21,268 @@ pub fn split(amount: Money, parts: u32) -> impl Iterator<Item = Money> {
     (0..parts).map(move |i| if i + 1 == parts { last } else { each })
 }
 
+/// The cost of an operation's works in `year`: the written cost indexed to that year, then
+/// its overruns, each amount checked against the limit of money.
+fn works_cost(
+    dataset: &Dataset,
+    index: &Index,
+    inputs: &Inputs,
+    operation: usize,
+    year: Year,
+) -> Result<(Money, Money)> {
+    let estimate = index
+        .at(inputs.cost[operation], year)
+        .ok_or_else(|| too_large(dataset, operation, "indexed cost", year))?;
+    let actual = match &inputs.overrun[operation] {
+        Some(factor) => factor
+            .apply(estimate)
+            .filter(|&m| m <= Money::MAX_INPUT)
+            .ok_or_else(|| too_large(dataset, operation, "cost with overruns", year))?,
+        None => estimate,
+    };
+    Ok((estimate, actual))
+}
+
 pub(super) fn settle(
     dataset: &Dataset,
+    index: &Index,
     inputs: &Inputs,
     decisions: Decisions<'_>,
     detail: Detail,
-) -> Outcome {
+) -> Result<Outcome> {
     let funder_count = dataset.funders.len();
     let start = dataset.start_year;
     let horizon = dataset.horizon_len();
     let owner_count = dataset.owners.len();
-    // Per owner, one row of years long enough for any schedule: the last decision year, the
-    // longest duration and the FCTVA lag.
-    let max_lag = dataset
-        .funders
-        .iter()
-        .map(|f| f.decision_lag_years)
-        .max()
-        .unwrap_or(0) as usize;
+    let keep = detail == Detail::Operations;
+
+    // First what each operation costs and what it was granted.
+    let mut committed: Vec<Granted> = Vec::with_capacity(dataset.operations.len());
+    let mut operations = Vec::with_capacity(if keep { dataset.operations.len() } else { 0 });
+    for (index_op, operation) in dataset.operations.iter().enumerate() {
+        let Some(commit_year) = decisions.commit_year(index_op) else {
+            if !keep {
+                continue;
+            }
+            let (estimate, cost) = works_cost(dataset, index, inputs, index_op, dataset.end_year)?;
+            let cost_ttc = cost.times(dataset.vat_rate(operation, dataset.end_year).one_plus());
+            let abandoned = decisions.abandoned(index_op);
+            operations.push(OperationOutcome {
+                asked_year: decisions.asked_year(index_op),
+                commit_year: None,
+                cost,
+                base: inputs.base[index_op],
+                cost_ttc,
+                grants: smallvec::smallvec![Money::ZERO; funder_count],
+                reasons: if abandoned.is_some() {
+                    decisions.reasons(index_op).collect()
+                } else {
+                    smallvec::smallvec![Reason::NotAsked; funder_count]
+                },
+                decided: if abandoned.is_some() {
+                    decisions.decided(index_op).collect()
+                } else {
+                    smallvec::smallvec![None; funder_count]
+                },
+                residual: cost_ttc,
+                abandoned,
+                estimate,
+                fctva: Vec::new(),
+                payments: Vec::new(),
+            });
+            continue;
+        };
+        let (estimate, cost) = works_cost(dataset, index, inputs, index_op, commit_year)?;
+        let cost_ttc = cost.times(dataset.vat_rate(operation, commit_year).one_plus());
+        let grants: super::PerFunder<Money> = decisions.grants(index_op).collect();
+        let residual = cost_ttc - grants.iter().copied().sum();
+        committed.push(Granted {
+            operation: index_op,
+            commit_year,
+            cost_ttc,
+            residual,
+            grants: grants.clone(),
+        });
+        if keep {
+            operations.push(OperationOutcome {
+                asked_year: decisions.asked_year(index_op),
+                commit_year: Some(commit_year),
+                cost,
+                base: inputs.base[index_op],
+                cost_ttc,
+                grants,
+                reasons: decisions.reasons(index_op).collect(),
+                decided: decisions.decided(index_op).collect(),
+                residual,
+                abandoned: None,
+                estimate,
+                fctva: Vec::new(),
+                payments: Vec::new(),
+            });
+        }
+    }
+
+    // When the funders pay (their terms and payment credits).
+    let paid = treasury::pay(dataset, &committed);
+
+    // Per owner, one row of years long enough for any schedule and any payment.
+    let max_lag = super::max_lag(dataset) as usize;
     let max_duration = dataset
         .operations
         .iter()
         .map(|o| o.duration_years)
         .max()
         .unwrap_or(1) as usize;
-    let fctva_lag = dataset.fctva.as_ref().map_or(0, |f| f.lag_years as usize);
-    let row = horizon + max_lag + max_duration + fctva_lag;
+    let fctva_lag = dataset.fctva.as_ref().map_or(0, |f| f.max_lag() as usize);
+    let row = (horizon + max_lag + max_duration + fctva_lag).max(paid.last_offset + 1);
     let mut residual_paid = vec![Money::ZERO; owner_count * row];
     let mut fctva_received = vec![Money::ZERO; owner_count * row];
-    // Per owner: the last year offset of its schedules (at least end_year), and the last of
-    // its payments (capacity counts up to it).
+    let mut spent = vec![Money::ZERO; owner_count * row];
+    let mut received = vec![Money::ZERO; owner_count * row];
+    // Per owner: the last year offset of its rows (at least end_year), and the last of its
+    // payments (capacity counts up to it).
     let mut last_offset = vec![horizon - 1; owner_count];
     let mut last_payment_offset = vec![horizon - 1; owner_count];
     let mut residual_totals = vec![Money::ZERO; owner_count];
     let mut fctva_totals = vec![Money::ZERO; owner_count];
 
-    let keep = detail == Detail::Operations;
-    let mut operations = Vec::with_capacity(if keep { dataset.operations.len() } else { 0 });
-    for (index, operation) in dataset.operations.iter().enumerate() {
-        let cost = inputs.cost[index];
-        let Some(commit_year) = decisions.commit_year(index) else {
-            if !keep {
-                continue;
-            }
-            let cost_ttc = cost.times(dataset.vat_rate(operation, dataset.end_year).one_plus());
-            operations.push(OperationOutcome {
-                asked_year: None,
-                commit_year: None,
-                cost,
-                base: inputs.base[index],
-                cost_ttc,
-                grants: smallvec::smallvec![Money::ZERO; funder_count],
-                reasons: smallvec::smallvec![Reason::NotAsked; funder_count],
-                decided: smallvec::smallvec![None; funder_count],
-                residual: cost_ttc,
+    let mut by_operation: Vec<Vec<super::Payment>> = Vec::new();
+    if keep {
+        by_operation.resize_with(dataset.operations.len(), Vec::new);
+        for part in &paid.payments {
+            by_operation[part.operation].push(super::Payment {
+                funder: part.funder,
+                due_year: part.due_year,
+                year: part.year,
+                amount: part.amount,
             });
-            continue;
-        };
-        let granted: Money = decisions.grants(index).sum();
-        let cost_ttc = cost.times(dataset.vat_rate(operation, commit_year).one_plus());
-        let residual = cost_ttc - granted;
+        }
+    }
+    let mut kept = operations.iter_mut().filter(|o| o.commit_year.is_some());
+    for granted in &committed {
+        let operation = &dataset.operations[granted.operation];
         let owner = operation.owner;
-        residual_totals[owner] += residual;
-        let first = (commit_year - start) as usize;
+        let kind = dataset.owners[owner].kind;
+        residual_totals[owner] += granted.residual;
+        let first = (granted.commit_year - start) as usize;
         let duration = operation.duration_years as usize;
-        for (i, part) in split(residual, operation.duration_years).enumerate() {
+        for (i, part) in split(granted.residual, operation.duration_years).enumerate() {
             residual_paid[owner * row + first + i] += part;
+        }
+        for (i, part) in split(granted.cost_ttc, operation.duration_years).enumerate() {
+            spent[owner * row + first + i] += part;
         }
         last_payment_offset[owner] = last_payment_offset[owner].max(first + duration - 1);
         last_offset[owner] = last_offset[owner].max(first + duration - 1);
+        let outcome = if keep { kept.next() } else { None };
+        let mut fctva_years = Vec::new();
         if let Some(fctva) = &dataset.fctva
-            && fctva.owner_kinds.contains(&dataset.owners[owner].kind)
+            && fctva.owner_kinds.contains(&kind)
         {
-            let lag = fctva.lag_years as usize;
-            for (i, part) in split(cost_ttc, operation.duration_years).enumerate() {
+            let lag = fctva.lag_for(kind) as usize;
+            for (i, part) in split(granted.cost_ttc, operation.duration_years).enumerate() {
                 let refund = part.times(fctva.rate);
                 fctva_received[owner * row + first + i + lag] += refund;
                 fctva_totals[owner] += refund;
+                if keep {
+                    fctva_years.push((start + (first + i + lag) as Year, refund));
+                }
             }
             last_offset[owner] = last_offset[owner].max(first + duration - 1 + lag);
         }
-        if !keep {
+        if let Some(outcome) = outcome {
+            outcome.fctva = fctva_years;
+            outcome.payments = std::mem::take(&mut by_operation[granted.operation]);
+        }
+    }
+    for payment in &paid.payments {
+        if !payment.amount.is_positive() {
             continue;
         }
-        operations.push(OperationOutcome {
-            asked_year: decisions.asked_year(index),
-            commit_year: Some(commit_year),
-            cost,
-            base: inputs.base[index],
-            cost_ttc,
-            grants: decisions.grants(index).collect(),
-            reasons: decisions.reasons(index).collect(),
-            decided: decisions.decided(index).collect(),
-            residual,
+        let owner = dataset.operations[payment.operation].owner;
+        let offset = (payment.year - start) as usize;
+        received[owner * row + offset] += payment.amount;
+        last_offset[owner] = last_offset[owner].max(offset);
+    }
+
+    let mut owners = Vec::with_capacity(owner_count);
+    for (o, owner) in dataset.owners.iter().enumerate() {
+        let is_commune = owner.kind == OwnerKind::Commune;
+        let year_count = last_offset[o] + 1;
+        let mut years = Vec::with_capacity(year_count);
+        let (mut paid_sum, mut capacity_sum) = (Money::ZERO, Money::ZERO);
+        let (mut peak_gap, mut peak_gap_year) = (Money::ZERO, None);
+        let mut gap = Money::ZERO;
+        for offset in 0..year_count {
+            let year = start + offset as Year;
+            let at = o * row + offset;
+            let residual = residual_paid[at];
+            let fctva = fctva_received[at];
+            let net = residual - fctva;
+            let mut capacity = None;
+            let mut year_gap = None;
+            if is_commune {
+                let this_capacity = if offset <= last_payment_offset[o] {
+                    owner.capacity.at(year)
+                } else {
+                    Money::ZERO
+                };
+                paid_sum += net;
+                capacity_sum += this_capacity;
+                gap = (paid_sum - capacity_sum).max0();
+                if gap > peak_gap {
+                    peak_gap = gap;
+                    peak_gap_year = Some(year);
+                }
+                capacity = Some(this_capacity);
+                year_gap = Some(gap);
+            }
+            years.push(OwnerYear {
+                year,
+                residual,
+                fctva,
+                residual_paid: net,
+                capacity,
+                gap: year_gap,
+                spent: spent[at],
+                received: received[at],
+                cash_need: spent[at] - received[at] - fctva,
+                borrowing: None,
+            });
+        }
+        let borrowing = match dataset.loan_terms(owner) {
+            Ok(Some(terms)) => Some(treasury::borrow(dataset, owner, terms, &mut years)?),
+            Ok(None) => None,
+            Err(field) => {
+                return Err(crate::error::Error::Limit {
+                    message: format!(
+                        "commune \"{}\" borrows but its terms have no {field}; give it in [borrowing] or in the commune's own borrowing",
+                        owner.id
+                    ),
+                });
+            }
+        };
+        owners.push(OwnerOutcome {
+            residual_total: residual_totals[o],
+            fctva_total: fctva_totals[o],
+            capacity_total: is_commune.then_some(capacity_sum),
+            shortfall: is_commune.then_some(gap),
+            peak_gap: is_commune.then_some(peak_gap),
+            peak_gap_year,
+            years,
+            borrowing,
         });
     }
 
-    let owners = dataset
-        .owners
-        .iter()
-        .enumerate()
-        .map(|(o, owner)| {
-            let is_commune = owner.kind == OwnerKind::Commune;
-            let year_count = last_offset[o] + 1;
-            let mut years = Vec::with_capacity(year_count);
-            let (mut paid, mut capacity_sum) = (Money::ZERO, Money::ZERO);
-            let (mut peak_gap, mut peak_gap_year) = (Money::ZERO, None);
-            let mut gap = Money::ZERO;
-            for offset in 0..year_count {
-                let year = start + offset as Year;
-                let residual = residual_paid[o * row + offset];
-                let fctva = fctva_received[o * row + offset];
-                let net = residual - fctva;
-                let mut capacity = None;
-                let mut year_gap = None;
-                if is_commune {
-                    let this_capacity = if offset <= last_payment_offset[o] {
-                        owner.capacity_per_year
-                    } else {
-                        Money::ZERO
-                    };
-                    paid += net;
-                    capacity_sum += this_capacity;
-                    gap = (paid - capacity_sum).max0();
-                    if gap > peak_gap {
-                        peak_gap = gap;
-                        peak_gap_year = Some(year);
-                    }
-                    capacity = Some(this_capacity);
-                    year_gap = Some(gap);
-                }
-                years.push(OwnerYear {
-                    year,
-                    residual,
-                    fctva,
-                    residual_paid: net,
-                    capacity,
-                    gap: year_gap,
-                });
-            }
-            OwnerOutcome {
-                residual_total: residual_totals[o],
-                fctva_total: fctva_totals[o],
-                capacity_total: is_commune.then_some(capacity_sum),
-                shortfall: is_commune.then_some(gap),
-                peak_gap: is_commune.then_some(peak_gap),
-                peak_gap_year,
-                years,
-            }
-        })
-        .collect();
-
-    Outcome {
-        operations,
-        funders: decisions.funders,
-        owners,
+    let mut funders = decisions.funders;
+    for (funder, payments) in funders.iter_mut().zip(paid.funders) {
+        funder.payments = payments;
     }
+    Ok(Outcome {
+        operations,
+        funders,
+        owners,
+    })
 }
 
 #[cfg(test)]

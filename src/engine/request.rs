@@ -1,5 +1,5 @@
-//! One request (MODEL.md §3.1): the rule that applies, the modulated rate, the caps, the
-//! public-aid room and the base room.
+//! One request (docs/engine.md, "One request"): the rule that applies, the modulated rate, the
+//! works ceiling, the caps, the public-aid room and the base room.
 //!
 //! The conditions that do not depend on the year are matched once per dataset, in
 //! [`Matches`]; a request then only checks years, adds modulations and applies caps.
@@ -80,6 +80,7 @@ pub struct Asking {
     pub operation: usize,
     pub funder: usize,
     pub year: Year,
+    /// The operation's base, indexed to `year`.
     pub base: Money,
     pub units: u32,
     /// Σ grants already made to the operation, by every funder / by public funders.
@@ -97,7 +98,9 @@ pub struct Request {
     /// The rate before the clamp, then after it.
     pub raw_rate: Rate,
     pub rate: Rate,
-    /// `round(base × rate)`.
+    /// The base the rate applied to: the operation's, or the works ceiling when lower.
+    pub rule_base: Money,
+    /// `round(rule_base × rate)`.
     pub by_rate: Money,
     /// The public-aid room, for public funders.
     pub public_room: Option<Money>,
@@ -123,6 +126,7 @@ pub(super) fn compute(dataset: &Dataset, matches: &Matches, asking: &Asking) -> 
             rule: None,
             raw_rate: Rate::ZERO,
             rate: Rate::ZERO,
+            rule_base: asking.base,
             by_rate: Money::ZERO,
             public_room: None,
             base_room,
@@ -137,9 +141,17 @@ pub(super) fn compute(dataset: &Dataset, matches: &Matches, asking: &Asking) -> 
         .fold(rule.rate, |rate, modulation| rate + modulation.add);
     let rate = raw_rate.clamp_to(rule.max_rate);
 
-    let by_rate = asking.base.times(rate);
-    let mut amount = by_rate;
+    let mut rule_base = asking.base;
     let mut reason = Reason::Rate;
+    if let Some(per_unit) = rule.base_per_unit {
+        let ceiling = per_unit.times_count(asking.units);
+        if ceiling < rule_base {
+            rule_base = ceiling;
+            reason = Reason::WorksCap;
+        }
+    }
+    let by_rate = rule_base.times(rate);
+    let mut amount = by_rate;
     if let Some(cap) = rule.cap
         && cap < amount
     {
@@ -173,6 +185,7 @@ pub(super) fn compute(dataset: &Dataset, matches: &Matches, asking: &Asking) -> 
         rule: Some(candidate.rule as usize),
         raw_rate,
         rate,
+        rule_base,
         by_rate,
         public_room,
         base_room,

@@ -1,8 +1,10 @@
-//! Years in order (MODEL.md §3.2): who asks, each funder's batch in `funder_order`, the
-//! allocation by shortage policy, the ledgers and the exhaustion year (§4).
+//! Years in order (docs/engine.md, "Years"): who asks, each funder's batch in `funder_order`,
+//! the allocation by shortage policy, abandonment when a required funder refuses (with the
+//! cancelled grants coming back the next year), the ledgers and the exhaustion year.
 
 use super::request::{self, Asking, Matches};
-use super::{FreezePart, FunderOutcome, FunderYear, Inputs, Reason};
+use super::{FreezePart, FunderOutcome, FunderYear, Index, Inputs, Reason, too_large};
+use crate::error::Result;
 use crate::model::{Dataset, Money, Shortage, Year};
 
 /// What the year loop decided, before payments: the book of decisions (borrowed from the
@@ -18,10 +20,19 @@ impl Decisions<'_> {
         self.book.states[operation].asked
     }
 
-    /// The year of the last decision on a request it made, or the year it asked.
+    /// The year of the last decision on a request it made, or the year it asked; `None` when
+    /// it never asked or was abandoned.
     pub(super) fn commit_year(&self, operation: usize) -> Option<Year> {
         let state = &self.book.states[operation];
+        if state.abandoned.is_some() {
+            return None;
+        }
         state.asked.map(|asked| state.committed.unwrap_or(asked))
+    }
+
+    /// The year a required funder refused it.
+    pub(super) fn abandoned(&self, operation: usize) -> Option<Year> {
+        self.book.states[operation].abandoned
     }
 
     /// Per funder, for one operation.
@@ -54,6 +65,8 @@ pub(super) struct Facts {
     /// `depends_on[depends_start[i]..depends_start[i + 1]]`.
     depends_start: Vec<u32>,
     depends_on: Vec<u32>,
+    /// Per (funder, operation), funder-major: whether the operation requires that funder.
+    required: Vec<bool>,
 }
 
 impl Facts {
@@ -65,7 +78,15 @@ impl Facts {
             depends_on.extend(operation.depends_on.iter().map(|&d| d as u32));
             depends_start.push(depends_on.len() as u32);
         }
+        let operations = dataset.operations.len();
+        let mut required = vec![false; operations * dataset.funders.len()];
+        for (index, operation) in dataset.operations.iter().enumerate() {
+            for &funder in &operation.requires {
+                required[funder * operations + index] = true;
+            }
+        }
         Facts {
+            required,
             units: dataset.operations.iter().map(|o| o.units).collect(),
             priority: dataset.operations.iter().map(|o| o.priority).collect(),
             depends_start,
@@ -95,7 +116,7 @@ pub(super) struct Scratch {
     /// Operations whose start year has come but whose dependencies are not decided yet.
     blocked: Vec<u32>,
     still_blocked: Vec<u32>,
-    /// Per funder and year offset.
+    /// Per funder and year offset (over the ledger's longest years, see [`run`]).
     frozen: Vec<Money>,
     released: Vec<Money>,
     carried: Vec<Money>,
@@ -134,15 +155,18 @@ struct OperationState {
     committed: Option<Year>,
     granted: Money,
     public_granted: Money,
+    /// The year a required funder refused it.
+    abandoned: Option<Year>,
 }
 
 pub(super) fn run<'s>(
     dataset: &Dataset,
     matches: &Matches,
     facts: &Facts,
+    index: &Index,
     inputs: &Inputs,
     scratch: &'s mut Scratch,
-) -> Decisions<'s> {
+) -> Result<Decisions<'s>> {
     let funder_count = dataset.funders.len();
     let operation_count = dataset.operations.len();
     let start = dataset.start_year;
@@ -154,7 +178,8 @@ pub(super) fn run<'s>(
         .max()
         .unwrap_or(0);
     let last_year = end + max_lag as Year;
-    let year_count = (last_year - start + 1) as usize;
+    // A ledger may run one year past the last decision, when cancelled money comes back.
+    let year_count = (last_year - start + 2) as usize;
     let slots = operation_count * funder_count;
 
     let Scratch {
@@ -172,6 +197,9 @@ pub(super) fn run<'s>(
     } = scratch;
     book.operation_count = operation_count;
     book.funder_count = funder_count;
+    book.start = start;
+    book.year_count = year_count;
+    reset(&mut book.cancelled, funder_count * year_count, Money::ZERO);
     reset(&mut book.states, operation_count, OperationState::default());
     reset(&mut book.grants, slots, Money::ZERO);
     reset(&mut book.reasons, slots, Reason::NotAsked);
@@ -214,6 +242,7 @@ pub(super) fn run<'s>(
         .map(|funder| FunderOutcome {
             exhaustion_year: None,
             total_granted: Money::ZERO,
+            payments: Vec::new(),
             years: Vec::with_capacity(
                 (end - start + 1) as usize + funder.decision_lag_years as usize,
             ),
@@ -229,7 +258,10 @@ pub(super) fn run<'s>(
             for &operation in blocked.iter().chain(starting) {
                 let ready = facts.depends_on(operation as usize).iter().all(|&dep| {
                     let state = &book.states[dep as usize];
-                    state.asked.is_some() && state.pending == 0 && state.decided_year < year
+                    state.asked.is_some()
+                        && state.abandoned.is_none()
+                        && state.pending == 0
+                        && state.decided_year < year
                 });
                 if !ready {
                     still_blocked.push(operation);
@@ -259,6 +291,13 @@ pub(super) fn run<'s>(
             for pending in requests.drain(..) {
                 let operation = pending.operation as usize;
                 let state = &book.states[operation];
+                if state.abandoned.is_some() {
+                    // Dropped: a required funder refused it.
+                    continue;
+                }
+                let base = index
+                    .at(inputs.base[operation], year)
+                    .ok_or_else(|| too_large(dataset, operation, "indexed base", year))?;
                 let computed = request::compute(
                     dataset,
                     matches,
@@ -266,7 +305,7 @@ pub(super) fn run<'s>(
                         operation,
                         funder: funder_index,
                         year,
-                        base: inputs.base[operation],
+                        base,
                         units: facts.units[operation],
                         granted: state.granted,
                         public_granted: state.public_granted,
@@ -289,34 +328,38 @@ pub(super) fn run<'s>(
                         reason: computed.reason,
                     });
                 } else {
-                    book.decide(
-                        operation,
-                        funder_index,
-                        funder.public,
+                    book.decide(Decision {
+                        operation: operation,
+                        funder: funder_index,
+                        public: funder.public,
+                        required: facts.required[funder_index * operation_count + (operation)],
                         year,
-                        Money::ZERO,
-                        computed.reason,
-                    );
+                        grant: Money::ZERO,
+                        reason: computed.reason,
+                    });
                 }
             }
 
             let envelope = funder.envelope.get(offset).copied().unwrap_or(Money::ZERO);
             let at = funder_index * year_count + offset;
-            let available = envelope - frozen[at] + released[at] + carried[funder_index];
+            let returned = book.returned(funder_index, offset);
+            let available = envelope - frozen[at] + released[at] + returned + carried[funder_index];
             let requested: Money = batch.iter().map(|c| c.amount).sum();
             let mut granted = Money::ZERO;
             let mut waiting = Money::ZERO;
             let mut short = false;
             if requested <= available {
                 for c in batch.iter() {
-                    book.decide(
-                        c.pending.operation as usize,
-                        funder_index,
-                        funder.public,
+                    book.decide(Decision {
+                        operation: c.pending.operation as usize,
+                        funder: funder_index,
+                        public: funder.public,
+                        required: facts.required
+                            [funder_index * operation_count + (c.pending.operation as usize)],
                         year,
-                        c.amount,
-                        c.reason,
-                    );
+                        grant: c.amount,
+                        reason: c.reason,
+                    });
                     granted += c.amount;
                 }
             } else {
@@ -333,39 +376,45 @@ pub(super) fn run<'s>(
                             } else {
                                 c.reason
                             };
-                            book.decide(
-                                operation,
-                                funder_index,
-                                funder.public,
+                            book.decide(Decision {
+                                operation: operation,
+                                funder: funder_index,
+                                public: funder.public,
+                                required: facts.required
+                                    [funder_index * operation_count + (operation)],
                                 year,
-                                grant,
-                                reason,
-                            );
+                                grant: grant,
+                                reason: reason,
+                            });
                             left -= grant;
                             granted += grant;
                         }
                         Shortage::ProRata => {
                             let grant = c.amount.floor_share(available, requested);
-                            book.decide(
-                                operation,
-                                funder_index,
-                                funder.public,
+                            book.decide(Decision {
+                                operation: operation,
+                                funder: funder_index,
+                                public: funder.public,
+                                required: facts.required
+                                    [funder_index * operation_count + (operation)],
                                 year,
-                                grant,
-                                Reason::Envelope,
-                            );
+                                grant: grant,
+                                reason: Reason::Envelope,
+                            });
                             granted += grant;
                         }
                         Shortage::Queue => {
                             if c.amount <= left {
-                                book.decide(
-                                    operation,
-                                    funder_index,
-                                    funder.public,
+                                book.decide(Decision {
+                                    operation: operation,
+                                    funder: funder_index,
+                                    public: funder.public,
+                                    required: facts.required
+                                        [funder_index * operation_count + (operation)],
                                     year,
-                                    c.amount,
-                                    c.reason,
-                                );
+                                    grant: c.amount,
+                                    reason: c.reason,
+                                });
                                 left -= c.amount;
                                 granted += c.amount;
                             } else if year >= end
@@ -373,14 +422,16 @@ pub(super) fn run<'s>(
                                     .max_wait_years
                                     .is_some_and(|max| c.pending.waited >= max)
                             {
-                                book.decide(
-                                    operation,
-                                    funder_index,
-                                    funder.public,
+                                book.decide(Decision {
+                                    operation: operation,
+                                    funder: funder_index,
+                                    public: funder.public,
+                                    required: facts.required
+                                        [funder_index * operation_count + (operation)],
                                     year,
-                                    Money::ZERO,
-                                    Reason::QueueExpired,
-                                );
+                                    grant: Money::ZERO,
+                                    reason: Reason::QueueExpired,
+                                });
                             } else {
                                 waiting += c.amount;
                                 due[funder_index * buckets + offset + 1].push(Pending {
@@ -417,14 +468,52 @@ pub(super) fn run<'s>(
                 unused,
                 carried: carry,
                 lapsed: unused - carry,
+                cancelled: Money::ZERO,
+                returned,
             });
         }
     }
 
-    Decisions {
+    // Ledgers run on while cancelled money comes back, then every row gets its cancellations.
+    for (funder_index, funder) in dataset.funders.iter().enumerate() {
+        let row = funder_index * year_count;
+        let last_cancel = (0..year_count)
+            .rev()
+            .find(|&offset| book.cancelled[row + offset].is_positive());
+        let ledger = &mut ledgers[funder_index];
+        let mut offset = ledger.years.len();
+        while last_cancel.is_some_and(|last| offset <= last + 1) {
+            let available = released[row + offset]
+                + book.returned(funder_index, offset)
+                + carried[funder_index];
+            let carry = if funder.carry_over {
+                available
+            } else {
+                Money::ZERO
+            };
+            carried[funder_index] = carry;
+            ledger.years.push(FunderYear {
+                year: start + offset as Year,
+                released: released[row + offset],
+                available,
+                unused: available,
+                carried: carry,
+                lapsed: available - carry,
+                returned: book.returned(funder_index, offset),
+                ..FunderYear::default()
+            });
+            offset += 1;
+        }
+        for (offset, year) in ledger.years.iter_mut().enumerate() {
+            year.cancelled = book.cancelled[row + offset];
+            ledger.total_granted -= year.cancelled;
+        }
+    }
+
+    Ok(Decisions {
         book,
         funders: ledgers,
-    }
+    })
 }
 
 /// Empties a buffer and fills it with `len` copies of `value`, keeping its capacity.
@@ -438,6 +527,11 @@ fn reset<T: Clone>(buffer: &mut Vec<T>, len: usize, value: T) {
 pub(super) struct Book {
     operation_count: usize,
     funder_count: usize,
+    start: Year,
+    /// The length of a funder's row in `cancelled`.
+    year_count: usize,
+    /// Per funder and year offset: grants cancelled because their operation was abandoned.
+    cancelled: Vec<Money>,
     states: Vec<OperationState>,
     grants: Vec<Money>,
     reasons: Vec<Reason>,
@@ -455,16 +549,26 @@ impl Book {
         (0..self.funder_count).map(move |funder| funder * operations + operation)
     }
 
-    /// A funder's final decision on an operation.
-    fn decide(
-        &mut self,
-        operation: usize,
-        funder: usize,
-        public: bool,
-        year: Year,
-        grant: Money,
-        reason: Reason,
-    ) {
+    /// What was cancelled the year before `offset`, available again in it.
+    fn returned(&self, funder: usize, offset: usize) -> Money {
+        match offset.checked_sub(1) {
+            Some(before) => self.cancelled[funder * self.year_count + before],
+            None => Money::ZERO,
+        }
+    }
+
+    /// A funder's final decision on an operation. A required funder that grants nothing
+    /// abandons the operation.
+    fn decide(&mut self, decision: Decision) {
+        let Decision {
+            operation,
+            funder,
+            public,
+            required,
+            year,
+            grant,
+            reason,
+        } = decision;
         let slot = funder * self.operation_count + operation;
         self.grants[slot] = grant;
         self.reasons[slot] = reason;
@@ -479,7 +583,38 @@ impl Book {
         if self.made[slot] {
             state.committed = Some(state.committed.map_or(year, |c| c.max(year)));
         }
+        if required && !grant.is_positive() {
+            self.abandon(operation, funder, year);
+        }
     }
+
+    /// Every grant already made to the operation is cancelled (and comes back to its funder
+    /// next year); every funder but the one that refused gets the reason `abandoned`.
+    fn abandon(&mut self, operation: usize, refused_by: usize, year: Year) {
+        self.states[operation].abandoned = Some(year);
+        let offset = (year - self.start) as usize;
+        for funder in 0..self.funder_count {
+            let slot = funder * self.operation_count + operation;
+            let grant = std::mem::replace(&mut self.grants[slot], Money::ZERO);
+            self.cancelled[funder * self.year_count + offset] += grant;
+            if funder != refused_by {
+                self.reasons[slot] = Reason::Abandoned;
+            }
+        }
+    }
+}
+
+/// One decision, as [`Book::decide`] records it.
+#[derive(Debug, Clone, Copy)]
+struct Decision {
+    operation: usize,
+    funder: usize,
+    public: bool,
+    /// Whether the operation requires this funder.
+    required: bool,
+    year: Year,
+    grant: Money,
+    reason: Reason,
 }
 
 /// Per funder and year offset (`funder * year_count + offset`): the frozen amount (clamped to
@@ -495,8 +630,10 @@ fn freezes(
     let start = dataset.start_year;
     reset(frozen, dataset.funders.len() * year_count, Money::ZERO);
     reset(released, dataset.funders.len() * year_count, Money::ZERO);
+    // Money released after a funder's last decision year counts only if its ledger runs on
+    // (cancelled money coming back), up to the year after the last decision of all.
+    let last_year = dataset.end_year + super::max_lag(dataset) as Year + 1;
     for (funder_index, funder) in dataset.funders.iter().enumerate() {
-        let last_year = dataset.end_year + funder.decision_lag_years as Year;
         let row = funder_index * year_count;
         for &FreezePart {
             year,

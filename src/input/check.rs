@@ -2,10 +2,13 @@
 //! into a model value or an error that names the file, the place and the field.
 
 use super::number::{self, RawNum};
-use super::raw::{RawList, RawMap, RawRule};
+use super::raw::{RawBorrowing, RawCapacity, RawList, RawMap, RawRule};
 use super::source::SourceFile;
 use crate::error::{Error, Hint, Problem, Result};
-use crate::model::{Conditions, Family, Modulation, Money, Owner, OwnerKind, Rate, Rule, Year};
+use crate::model::{
+    Borrowing, Capacity, Conditions, Family, Modulation, Money, Owner, OwnerKind, PaymentTerms,
+    Profile, Rate, Rule, Year,
+};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -295,6 +298,7 @@ pub fn rule(file: &SourceFile, raw: &Spanned<RawRule>, owners: &OwnerIds<'_>) ->
         max_rate: rate_opt(file, "max_rate", r.max_rate.as_ref())?.unwrap_or(Rate::ONE),
         cap: money_opt(file, "cap", r.cap.as_ref())?,
         cap_per_unit: money_opt(file, "cap_per_unit", r.cap_per_unit.as_ref())?,
+        base_per_unit: money_opt(file, "base_per_unit", r.base_per_unit.as_ref())?,
         modulations,
         disabled: Vec::new(),
     })
@@ -310,6 +314,7 @@ fn forbid(file: &SourceFile, r: &RawRule, shape: RuleShape) -> Result<()> {
             ("max_rate", r.max_rate.as_ref().map(Spanned::span)),
             ("cap", r.cap.as_ref().map(Spanned::span)),
             ("cap_per_unit", r.cap_per_unit.as_ref().map(Spanned::span)),
+            ("base_per_unit", r.base_per_unit.as_ref().map(Spanned::span)),
             (
                 "modulation",
                 r.modulation
@@ -366,4 +371,198 @@ pub fn conditions(file: &SourceFile, r: &RawRule, owners: &OwnerIds<'_>) -> Resu
         from,
         to,
     })
+}
+
+/// A capacity: one amount, or steps keyed by year (1900–2200) in increasing order.
+pub fn capacity(file: &SourceFile, value: &Spanned<RawCapacity>, field: &str) -> Result<Capacity> {
+    match value.get_ref() {
+        RawCapacity::Amount(num) => Ok(Capacity::PerYear(number::money(
+            file,
+            field,
+            &Spanned::new(value.span(), num.clone()),
+        )?)),
+        RawCapacity::Steps(map) => {
+            // In the order of the file (the map itself is sorted as text).
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by_key(|(key, _)| key.span().start);
+            let mut steps: Vec<(Year, Money)> = Vec::with_capacity(entries.len());
+            for (key, amount) in entries {
+                let Ok(year) = key.get_ref().trim().parse::<i64>() else {
+                    return Err(bad(
+                        file,
+                        &key.span(),
+                        field,
+                        format!(
+                            "\"{}\" is not a year; the keys of a capacity table are years, e.g. {{ 2004 = \"200000\", 2008 = \"150000\" }}",
+                            key.get_ref()
+                        ),
+                    ));
+                };
+                let year = any_year(file, &Spanned::new(key.span(), year), field)?;
+                if let Some(&(before, _)) = steps.last()
+                    && year <= before
+                {
+                    return Err(bad(
+                        file,
+                        &key.span(),
+                        field,
+                        format!(
+                            "year {year} comes after {before}; write the steps of a capacity table in increasing years"
+                        ),
+                    ));
+                }
+                steps.push((year, number::money(file, field, amount)?));
+            }
+            Ok(Capacity::Steps(steps))
+        }
+    }
+}
+
+/// Borrowing terms as written (each field optional): rate in [0, 1], 1 to 50 years, a profile.
+pub fn borrowing(file: &SourceFile, raw: &RawBorrowing) -> Result<Borrowing> {
+    Ok(Borrowing {
+        rate: rate_opt(file, "rate", raw.rate.as_ref())?,
+        duration_years: raw
+            .duration_years
+            .as_ref()
+            .map(|d| integer(file, d, "duration_years", 1, 50))
+            .transpose()?
+            .map(|d| d as u32),
+        profile: raw
+            .profile
+            .as_ref()
+            .map(|p| {
+                Profile::parse(p.get_ref())
+                    .ok_or_else(|| unknown_id(file, p, "profile", "loan profile", Profile::NAMES))
+            })
+            .transpose()?,
+    })
+}
+
+/// Payment terms set field by field over `terms`; the advance and the balance together are at
+/// most the grant.
+pub fn payment_terms(
+    file: &SourceFile,
+    span: &Range<usize>,
+    advance: Option<&Spanned<RawNum>>,
+    balance: Option<&Spanned<RawNum>>,
+    balance_lag_years: Option<&Spanned<i64>>,
+    mut terms: PaymentTerms,
+) -> Result<PaymentTerms> {
+    if let Some(advance) = advance {
+        terms.advance = number::rate(file, "advance", advance)?;
+    }
+    if let Some(balance) = balance {
+        terms.balance = number::rate(file, "balance", balance)?;
+    }
+    if let Some(lag) = balance_lag_years {
+        terms.balance_lag_years = integer(file, lag, "balance_lag_years", 0, 50)? as u32;
+    }
+    if terms.advance + terms.balance > Rate::ONE {
+        let at = balance
+            .or(advance)
+            .map_or_else(|| span.clone(), Spanned::span);
+        return Err(bad(
+            file,
+            &at,
+            if balance.is_some() {
+                "balance"
+            } else {
+                "advance"
+            },
+            format!(
+                "advance {} and balance {} add up to more than the whole grant; their sum must be at most 1",
+                terms.advance, terms.balance
+            ),
+        ));
+    }
+    Ok(terms)
+}
+
+/// A table of amounts by year, `{ 2004 = "…", 2005 = "…" }`, or `{ per_year = "…", from =
+/// 2004, to = 2013 }` (`from`/`to` default to the horizon): the years given, each within
+/// `[start, last]`, and their amounts.
+pub fn yearly(
+    file: &SourceFile,
+    map: &Spanned<RawMap>,
+    field: &str,
+    (start, end): (Year, Year),
+    last: Year,
+) -> Result<Vec<(Year, Money)>> {
+    let is_form_key = |key: &str| matches!(key, "per_year" | "from" | "to");
+    let entries = map.get_ref();
+    let mut amounts = Vec::new();
+    if entries.keys().any(|key| is_form_key(key.get_ref())) {
+        let mut per_year = None;
+        let (mut from, mut to) = (start, end);
+        for (key, value) in entries {
+            let year = |name: &str| -> Result<Year> {
+                match value.get_ref() {
+                    RawNum::Integer(y) => {
+                        year_in(file, &Spanned::new(value.span(), *y), name, start, last)
+                    }
+                    _ => Err(bad(
+                        file,
+                        &value.span(),
+                        name,
+                        "write a year as a whole number, e.g. 2004",
+                    )),
+                }
+            };
+            match key.get_ref().as_str() {
+                "per_year" => per_year = Some(number::money(file, "per_year", value)?),
+                "from" => from = year("from")?,
+                "to" => to = year("to")?,
+                other => {
+                    return Err(bad(
+                        file,
+                        &key.span(),
+                        field,
+                        format!(
+                            "\"{other}\" cannot be mixed with per_year/from/to; use either years as keys or per_year with from and to"
+                        ),
+                    ));
+                }
+            }
+        }
+        let per_year = per_year.ok_or_else(|| {
+            missing(
+                file,
+                &map.span(),
+                "per_year",
+                "give the yearly amount, e.g. per_year = \"19000000\"",
+            )
+        })?;
+        if from > to {
+            return Err(bad(
+                file,
+                &map.span(),
+                field,
+                format!("from {from} is after to {to}; swap them"),
+            ));
+        }
+        amounts.extend((from..=to).map(|year| (year, per_year)));
+    } else {
+        for (key, value) in entries {
+            let Ok(year) = key.get_ref().trim().parse::<i64>() else {
+                return Err(bad(
+                    file,
+                    &key.span(),
+                    field,
+                    format!(
+                        "\"{}\" is not a year; the keys of {} are years (or per_year, from, to)",
+                        key.get_ref(),
+                        if field == "envelope" {
+                            "an envelope"
+                        } else {
+                            field
+                        }
+                    ),
+                ));
+            };
+            let year = year_in(file, &Spanned::new(key.span(), year), field, start, last)?;
+            amounts.push((year, number::money(file, field, value)?));
+        }
+    }
+    Ok(amounts)
 }

@@ -130,6 +130,10 @@ fn set_field(file: &SourceFile, op: &mut RawOperation, field: &str, cell: &Cell)
             op.depends_on = Some(Spanned::new(span.clone(), ids));
         }
         "vat_rate" => op.vat_rate = number(),
+        "requires" => {
+            let ids = split_list(text, span.start + leading_spaces(&cell.text));
+            op.requires = Some(Spanned::new(span.clone(), ids));
+        }
         _ => unreachable!("header fields are checked against RawOperation::FIELDS"),
     }
     Ok(())

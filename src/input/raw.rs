@@ -24,6 +24,8 @@ pub struct RawBase {
     pub public_aid_cap_by_family: Option<Spanned<RawMap>>,
     pub vat: Option<RawVat>,
     pub fctva: Option<Spanned<RawFctva>>,
+    pub indexation: Option<Spanned<RawIndexation>>,
+    pub borrowing: Option<Spanned<RawBorrowing>>,
     #[serde(default)]
     pub owner: Vec<Spanned<RawOwner>>,
     #[serde(default)]
@@ -44,7 +46,73 @@ pub struct RawVat {
 pub struct RawFctva {
     pub rate: Spanned<RawNum>,
     pub lag_years: Option<Spanned<i64>>,
+    pub lag_years_by_kind: Option<Spanned<BTreeMap<Spanned<String>, Spanned<RawNum>>>>,
     pub owner_kinds: Option<RawList>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndexation {
+    pub rate: Option<Spanned<RawNum>>,
+    pub base_year: Option<Spanned<i64>>,
+}
+
+/// Borrowing terms: the dataset's `[borrowing]`, a commune's own, or a scenario's change.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBorrowing {
+    pub rate: Option<Spanned<RawNum>>,
+    pub duration_years: Option<Spanned<i64>>,
+    pub profile: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPayment {
+    pub advance: Option<Spanned<RawNum>>,
+    pub balance: Option<Spanned<RawNum>>,
+    pub balance_lag_years: Option<Spanned<i64>>,
+}
+
+/// A capacity as written: one amount, or a table of steps keyed by year.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawCapacity {
+    Amount(RawNum),
+    Steps(RawMap),
+}
+
+impl<'de> Deserialize<'de> for RawCapacity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawCapacity, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+        struct CapacityVisitor;
+        impl<'de> Visitor<'de> for CapacityVisitor {
+            type Value = RawCapacity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an amount such as \"200000\", or a table of steps such as { 2004 = \"200000\", 2008 = \"150000\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<RawCapacity, E> {
+                Ok(RawCapacity::Amount(RawNum::Text(value.to_owned())))
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<RawCapacity, E> {
+                Ok(RawCapacity::Amount(RawNum::Integer(value)))
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<RawCapacity, E> {
+                i64::try_from(value)
+                    .map(|v| RawCapacity::Amount(RawNum::Integer(v)))
+                    .map_err(|_| E::custom("integer too large"))
+            }
+            fn visit_f64<E: de::Error>(self, _value: f64) -> Result<RawCapacity, E> {
+                Ok(RawCapacity::Amount(RawNum::Float))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawCapacity, A::Error> {
+                RawMap::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawCapacity::Steps)
+            }
+        }
+        deserializer.deserialize_any(CapacityVisitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,7 +128,9 @@ pub struct RawOwner {
     pub zus: Option<bool>,
     pub priority_zus: Option<bool>,
     pub article6: Option<bool>,
-    pub capacity_per_year: Option<Spanned<RawNum>>,
+    pub capacity_per_year: Option<Spanned<RawCapacity>>,
+    pub reserve: Option<Spanned<RawNum>>,
+    pub borrowing: Option<Spanned<RawBorrowing>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +144,8 @@ pub struct RawFunder {
     pub max_wait_years: Option<Spanned<i64>>,
     pub decision_lag_years: Option<Spanned<i64>>,
     pub envelope: Option<Spanned<RawMap>>,
+    pub payment: Option<Spanned<RawPayment>>,
+    pub payment_credits: Option<Spanned<RawMap>>,
     #[serde(default)]
     pub rule: Vec<Spanned<RawRule>>,
 }
@@ -102,6 +174,7 @@ pub struct RawRule {
     pub max_rate: Option<Spanned<RawNum>>,
     pub cap: Option<Spanned<RawNum>>,
     pub cap_per_unit: Option<Spanned<RawNum>>,
+    pub base_per_unit: Option<Spanned<RawNum>>,
     pub add: Option<Spanned<RawNum>>,
     pub modulation: Option<Vec<Spanned<RawRule>>>,
 }
@@ -126,11 +199,12 @@ pub struct RawOperation {
     pub priority: Option<Spanned<i64>>,
     pub depends_on: Option<RawList>,
     pub vat_rate: Option<Spanned<RawNum>>,
+    pub requires: Option<RawList>,
 }
 
 impl RawOperation {
     /// The field names, in the order of the CSV header MODEL.md documents.
-    pub const FIELDS: [&'static str; 15] = [
+    pub const FIELDS: [&'static str; 16] = [
         "id",
         "name",
         "commune",
@@ -146,5 +220,6 @@ impl RawOperation {
         "priority",
         "depends_on",
         "vat_rate",
+        "requires",
     ];
 }

@@ -3,12 +3,12 @@
 
 use super::check::{self, OwnerIds, YEAR_LIMITS, bad, missing, unknown_id};
 use super::number;
-use super::raw::{RawBase, RawFunder, RawMap, RawOperation, RawOwner};
+use super::raw::{RawBase, RawFunder, RawOperation, RawOwner};
 use super::source::SourceFile;
 use crate::error::{Problem, Result};
 use crate::model::{
-    Dataset, FamilyMap, Fctva, Funder, Money, Operation, Owner, OwnerKind, Rate, Shortage, Vat,
-    Year,
+    Dataset, FamilyMap, Fctva, Funder, Indexation, Money, Operation, Owner, OwnerKind,
+    PaymentTerms, Rate, Shortage, Vat, Year,
 };
 use std::collections::HashMap;
 use toml::Spanned;
@@ -89,7 +89,30 @@ pub(super) fn dataset(
                 Some(list) => check::owner_kinds(file, Some(list), "owner_kinds")?,
                 None => vec![OwnerKind::Commune, OwnerKind::Epci],
             };
+            let mut lag_years_by_kind = Vec::new();
+            if let Some(map) = &f.lag_years_by_kind {
+                for (kind, lag) in map.get_ref() {
+                    let kind = check::owner_kind(file, kind, "lag_years_by_kind")?;
+                    let number::RawNum::Integer(years) = lag.get_ref() else {
+                        return Err(bad(
+                            file,
+                            &lag.span(),
+                            "lag_years_by_kind",
+                            "write a lag as a whole number of years, e.g. epci = 0",
+                        ));
+                    };
+                    let years = check::integer(
+                        file,
+                        &Spanned::new(lag.span(), *years),
+                        "lag_years_by_kind",
+                        0,
+                        50,
+                    )?;
+                    lag_years_by_kind.push((kind, years as u32));
+                }
+            }
             Ok(Fctva {
+                lag_years_by_kind,
                 rate: number::rate(file, "rate", &f.rate)?,
                 lag_years: f
                     .lag_years
@@ -102,9 +125,39 @@ pub(super) fn dataset(
         })
         .transpose()?;
 
-    let operations = self::operations(operations, &owner_ids, start_year, end_year)?;
+    let funder_ids: Vec<&str> = funders.iter().map(|f| f.id.as_str()).collect();
+    let operations = self::operations(operations, &owner_ids, &funder_ids, start_year, end_year)?;
+    let indexation = raw
+        .indexation
+        .as_ref()
+        .map(|entry| {
+            let i = entry.get_ref();
+            let rate = i.rate.as_ref().ok_or_else(|| {
+                missing(
+                    file,
+                    &entry.span(),
+                    "rate",
+                    "give the yearly rate of price indexation, e.g. rate = \"0.04\"",
+                )
+            })?;
+            Ok::<_, crate::error::Error>(Indexation {
+                rate: number::rate(file, "rate", rate)?,
+                base_year: i
+                    .base_year
+                    .as_ref()
+                    .map(|y| check::any_year(file, y, "base_year"))
+                    .transpose()?
+                    .unwrap_or(start_year),
+            })
+        })
+        .transpose()?;
+    let borrowing = raw
+        .borrowing
+        .as_ref()
+        .map(|b| check::borrowing(file, b.get_ref()))
+        .transpose()?;
 
-    Ok(Dataset {
+    let dataset = Dataset {
         name: raw.name.get_ref().clone(),
         start_year,
         end_year,
@@ -113,10 +166,32 @@ pub(super) fn dataset(
         public_aid_cap_by_family,
         vat,
         fctva,
+        indexation,
+        borrowing,
         owners,
         funders,
         operations,
-    })
+    };
+    // Every commune that borrows has complete terms.
+    for (owner, entry) in dataset.owners.iter().zip(&raw.owner) {
+        if let Err(field) = dataset.loan_terms(owner) {
+            let at = entry
+                .get_ref()
+                .borrowing
+                .as_ref()
+                .map_or_else(|| entry.get_ref().id.span(), Spanned::span);
+            return Err(missing(
+                file,
+                &at,
+                field,
+                &format!(
+                    "commune \"{}\" borrows but its terms have no {field}; give it in [borrowing] or in its own borrowing",
+                    owner.id
+                ),
+            ));
+        }
+    }
+    Ok(dataset)
 }
 
 fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
@@ -144,10 +219,33 @@ fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
             .as_ref()
             .map(|p| check::integer(file, p, "population", 0, 100_000_000))
             .transpose()?;
+        let kind = check::owner_kind(file, &o.kind, "kind")?;
+        if kind != OwnerKind::Commune {
+            let only_communes = [
+                (
+                    "capacity_per_year",
+                    o.capacity_per_year.as_ref().map(Spanned::span),
+                ),
+                ("reserve", o.reserve.as_ref().map(Spanned::span)),
+                ("borrowing", o.borrowing.as_ref().map(Spanned::span)),
+            ];
+            if let Some((field, Some(at))) = only_communes.into_iter().find(|(_, at)| at.is_some())
+            {
+                return Err(bad(
+                    file,
+                    &at,
+                    field,
+                    format!(
+                        "only a commune has a {field}; \"{id}\" is of kind \"{}\"",
+                        kind.id()
+                    ),
+                ));
+            }
+        }
         owners.push(Owner {
             id: id.clone(),
             name: o.name.get_ref().clone(),
-            kind: check::owner_kind(file, &o.kind, "kind")?,
+            kind,
             department: o.department.as_ref().map(|d| d.get_ref().clone()),
             epci: o.epci.as_ref().map(|e| e.get_ref().clone()),
             population: population.map(|p| p as u64),
@@ -159,12 +257,18 @@ fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
             zus: o.zus.unwrap_or(false),
             priority_zus: o.priority_zus.unwrap_or(false),
             article6: o.article6.unwrap_or(false),
-            capacity_per_year: check::money_opt(
-                file,
-                "capacity_per_year",
-                o.capacity_per_year.as_ref(),
-            )?
-            .unwrap_or(Money::ZERO),
+            capacity: o
+                .capacity_per_year
+                .as_ref()
+                .map(|c| check::capacity(file, c, "capacity_per_year"))
+                .transpose()?
+                .unwrap_or_default(),
+            reserve: check::money_opt(file, "reserve", o.reserve.as_ref())?.unwrap_or(Money::ZERO),
+            borrowing: o
+                .borrowing
+                .as_ref()
+                .map(|b| check::borrowing(file, b.get_ref()))
+                .transpose()?,
         });
     }
     Ok(owners)
@@ -273,9 +377,40 @@ fn funder(
         .map(|v| check::integer(file, v, "decision_lag_years", 0, 50))
         .transpose()?
         .unwrap_or(0) as u32;
-    let envelope = match &f.envelope {
-        Some(map) => envelope(file, map, start_year, end_year)?,
-        None => vec![Money::ZERO; (end_year - start_year + 1) as usize],
+    let mut envelope = vec![Money::ZERO; (end_year - start_year + 1) as usize];
+    if let Some(map) = &f.envelope {
+        for (year, amount) in
+            check::yearly(file, map, "envelope", (start_year, end_year), end_year)?
+        {
+            envelope[(year - start_year) as usize] = amount;
+        }
+    }
+    let credits_last = end_year + Dataset::PAYMENT_YEARS_AFTER;
+    let mut payment_credits = vec![None; (credits_last - start_year + 1) as usize];
+    if let Some(map) = &f.payment_credits {
+        for (year, amount) in check::yearly(
+            file,
+            map,
+            "payment_credits",
+            (start_year, end_year),
+            credits_last,
+        )? {
+            payment_credits[(year - start_year) as usize] = Some(amount);
+        }
+    }
+    let payment = match &f.payment {
+        Some(terms) => {
+            let t = terms.get_ref();
+            check::payment_terms(
+                file,
+                &terms.span(),
+                t.advance.as_ref(),
+                t.balance.as_ref(),
+                t.balance_lag_years.as_ref(),
+                PaymentTerms::default(),
+            )?
+        }
+        None => PaymentTerms::default(),
     };
     let mut rules = Vec::with_capacity(f.rule.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -310,105 +445,16 @@ fn funder(
         envelope,
         freezes: Vec::new(),
         rules,
+        payment,
+        payment_credits,
     })
-}
-
-/// `{ 2004 = "…", 2005 = "…" }` or `{ per_year = "…", from = 2004, to = 2013 }`.
-fn envelope(
-    file: &SourceFile,
-    map: &Spanned<RawMap>,
-    start_year: Year,
-    end_year: Year,
-) -> Result<Vec<Money>> {
-    let mut amounts = vec![Money::ZERO; (end_year - start_year + 1) as usize];
-    let is_form_key = |key: &str| matches!(key, "per_year" | "from" | "to");
-    let entries = map.get_ref();
-    if entries.keys().any(|key| is_form_key(key.get_ref())) {
-        let mut per_year = None;
-        let (mut from, mut to) = (start_year, end_year);
-        for (key, value) in entries {
-            let year = |field: &str| -> Result<Year> {
-                match value.get_ref() {
-                    number::RawNum::Integer(y) => check::year_in(
-                        file,
-                        &Spanned::new(value.span(), *y),
-                        field,
-                        start_year,
-                        end_year,
-                    ),
-                    _ => Err(bad(
-                        file,
-                        &value.span(),
-                        field,
-                        "write a year as a whole number, e.g. 2004",
-                    )),
-                }
-            };
-            match key.get_ref().as_str() {
-                "per_year" => per_year = Some(number::money(file, "per_year", value)?),
-                "from" => from = year("from")?,
-                "to" => to = year("to")?,
-                other => {
-                    return Err(bad(
-                        file,
-                        &key.span(),
-                        "envelope",
-                        format!(
-                            "\"{other}\" cannot be mixed with per_year/from/to; use either years as keys or per_year with from and to"
-                        ),
-                    ));
-                }
-            }
-        }
-        let per_year = per_year.ok_or_else(|| {
-            missing(
-                file,
-                &map.span(),
-                "per_year",
-                "give the yearly amount, e.g. per_year = \"19000000\"",
-            )
-        })?;
-        if from > to {
-            return Err(bad(
-                file,
-                &map.span(),
-                "envelope",
-                format!("from {from} is after to {to}; swap them"),
-            ));
-        }
-        for year in from..=to {
-            amounts[(year - start_year) as usize] = per_year;
-        }
-    } else {
-        for (key, value) in entries {
-            let Ok(year) = key.get_ref().trim().parse::<i64>() else {
-                return Err(bad(
-                    file,
-                    &key.span(),
-                    "envelope",
-                    format!(
-                        "\"{}\" is not a year; the keys of an envelope are years (or per_year, from, to)",
-                        key.get_ref()
-                    ),
-                ));
-            };
-            let year = check::year_in(
-                file,
-                &Spanned::new(key.span(), year),
-                "envelope",
-                start_year,
-                end_year,
-            )?;
-            amounts[(year - start_year) as usize] = number::money(file, "envelope", value)?;
-        }
-    }
-    Ok(amounts)
 }
 
 /// The operations of both files, sorted by id, with their dependencies resolved.
 fn operations(
     raw: &[(&SourceFile, Spanned<RawOperation>)],
     owners: &OwnerIds<'_>,
+    funders: &[&str],
     start_year: Year,
     end_year: Year,
 ) -> Result<Vec<Operation>> {
@@ -439,7 +485,22 @@ fn operations(
             ));
         }
         seen.insert(id.get_ref(), (file, id.span().start));
-        operations.push(operation(file, &span, o, id, owners, start_year, end_year)?);
+        let mut operation = operation(file, &span, o, id, owners, start_year, end_year)?;
+        for funder in o.requires.iter().flat_map(Spanned::get_ref) {
+            let Some(index) = funders.iter().position(|f| f == funder.get_ref()) else {
+                return Err(unknown_id(
+                    file,
+                    funder,
+                    "requires",
+                    "funder",
+                    funders.iter().copied(),
+                ));
+            };
+            if !operation.requires.contains(&index) {
+                operation.requires.push(index);
+            }
+        }
+        operations.push(operation);
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     let index: HashMap<&str, usize> = operations
@@ -600,6 +661,8 @@ fn operation(
             .unwrap_or(100),
         depends_on: Vec::new(),
         vat_rate: check::rate_opt(file, "vat_rate", o.vat_rate.as_ref())?,
+        requires: Vec::new(),
+        overruns: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! money is [`Money`] and rates are [`Rate`]. [`crate::input`] builds a [`Dataset`] from files;
 //! [`crate::scenario`] returns modified copies of one; [`crate::engine`] runs one.
 
+pub mod exact;
 mod family;
 mod money;
 
@@ -25,6 +26,10 @@ pub struct Dataset {
     pub public_aid_cap_by_family: FamilyMap<Rate>,
     pub vat: Vat,
     pub fctva: Option<Fctva>,
+    /// Price indexation of costs and bases (docs/engine.md, "Price indexation").
+    pub indexation: Option<Indexation>,
+    /// The dataset's borrowing terms for every commune (`[borrowing]`), field by field.
+    pub borrowing: Option<Borrowing>,
     /// In the order of the file; operations refer to them by index.
     pub owners: Vec<Owner>,
     /// In `funder_order`.
@@ -34,6 +39,9 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Payment credits may be written up to this many years after `end_year`.
+    pub const PAYMENT_YEARS_AFTER: i32 = 50;
+
     pub fn horizon_len(&self) -> usize {
         (self.end_year - self.start_year + 1) as usize
     }
@@ -53,6 +61,25 @@ impl Dataset {
     }
 
     /// The public-aid cap of an operation's family.
+    /// The complete borrowing terms of an owner, if it borrows: the dataset's `[borrowing]`
+    /// overridden field by field by its own; `Err` with the missing field's name when terms
+    /// apply but lack a rate or a duration.
+    pub fn loan_terms(&self, owner: &Owner) -> Result<Option<LoanTerms>, &'static str> {
+        if owner.kind != OwnerKind::Commune {
+            return Ok(None);
+        }
+        let terms = match (owner.borrowing, self.borrowing) {
+            (None, None) => return Ok(None),
+            (Some(own), Some(all)) => own.over(all),
+            (Some(terms), None) | (None, Some(terms)) => terms,
+        };
+        Ok(Some(LoanTerms {
+            rate: terms.rate.ok_or("rate")?,
+            duration_years: terms.duration_years.ok_or("duration_years")?,
+            profile: terms.profile.unwrap_or(Profile::Annuity),
+        }))
+    }
+
     pub fn public_cap(&self, family: Family) -> Rate {
         self.public_aid_cap_by_family
             .get(family)
@@ -114,7 +141,152 @@ pub struct VatChange {
 pub struct Fctva {
     pub rate: Rate,
     pub lag_years: u32,
+    /// Lags that replace `lag_years` for some owner kinds.
+    pub lag_years_by_kind: Vec<(OwnerKind, u32)>,
     pub owner_kinds: Vec<OwnerKind>,
+}
+
+impl Fctva {
+    /// The lag of FCTVA for an owner kind.
+    pub fn lag_for(&self, kind: OwnerKind) -> u32 {
+        self.lag_years_by_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(self.lag_years, |&(_, lag)| lag)
+    }
+
+    /// The longest lag of any kind.
+    pub fn max_lag(&self) -> u32 {
+        self.lag_years_by_kind
+            .iter()
+            .map(|&(_, lag)| lag)
+            .fold(self.lag_years, u32::max)
+    }
+}
+
+/// Costs written in `base_year` euros, worth `(1 + rate)^(y − base_year)` as much in year `y`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Indexation {
+    pub rate: Rate,
+    pub base_year: Year,
+}
+
+/// How a loan is repaid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// Constant yearly payments (échéances constantes).
+    Annuity,
+    /// Constant principal (amortissement constant).
+    Linear,
+}
+
+impl Profile {
+    pub const NAMES: [&'static str; 2] = ["annuity", "linear"];
+
+    pub fn parse(text: &str) -> Option<Profile> {
+        match text {
+            "annuity" => Some(Profile::Annuity),
+            "linear" => Some(Profile::Linear),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Annuity => "annuity",
+            Profile::Linear => "linear",
+        }
+    }
+}
+
+/// Borrowing terms as written: each field may be left to the dataset's `[borrowing]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Borrowing {
+    pub rate: Option<Rate>,
+    pub duration_years: Option<u32>,
+    pub profile: Option<Profile>,
+}
+
+impl Borrowing {
+    /// These terms, with the fields they leave out taken from `under`.
+    pub fn over(self, under: Borrowing) -> Borrowing {
+        Borrowing {
+            rate: self.rate.or(under.rate),
+            duration_years: self.duration_years.or(under.duration_years),
+            profile: self.profile.or(under.profile),
+        }
+    }
+}
+
+/// Complete borrowing terms, as a commune's loans use them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoanTerms {
+    pub rate: Rate,
+    pub duration_years: u32,
+    pub profile: Profile,
+}
+
+/// A commune's self-financing capacity per year: one amount, or steps that hold from their
+/// year until the next one (0 before the first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Capacity {
+    PerYear(Money),
+    Steps(Vec<(Year, Money)>),
+}
+
+impl Default for Capacity {
+    fn default() -> Capacity {
+        Capacity::PerYear(Money::ZERO)
+    }
+}
+
+impl Capacity {
+    /// The capacity in `year`.
+    pub fn at(&self, year: Year) -> Money {
+        match self {
+            Capacity::PerYear(amount) => *amount,
+            Capacity::Steps(steps) => steps
+                .iter()
+                .take_while(|(from, _)| *from <= year)
+                .last()
+                .map_or(Money::ZERO, |&(_, amount)| amount),
+        }
+    }
+
+    /// In French: `200 000,00 €`, or `200 000,00 € dès 2004, 150 000,00 € dès 2008`.
+    pub fn fr(&self) -> String {
+        match self {
+            Capacity::PerYear(amount) => amount.fr(),
+            Capacity::Steps(steps) if steps.is_empty() => Money::ZERO.fr(),
+            Capacity::Steps(steps) => steps
+                .iter()
+                .map(|(year, amount)| format!("{} dès {year}", amount.fr()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// The largest yearly amount (for bounds on sums).
+    pub fn max(&self) -> Money {
+        match self {
+            Capacity::PerYear(amount) => *amount,
+            Capacity::Steps(steps) => steps
+                .iter()
+                .map(|&(_, amount)| amount)
+                .max()
+                .unwrap_or(Money::ZERO),
+        }
+    }
+}
+
+/// When a funder's grants fall due (docs/engine.md, "Payment terms").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PaymentTerms {
+    /// Share paid in the commitment year.
+    pub advance: Rate,
+    /// Share paid after completion (the solde).
+    pub balance: Rate,
+    pub balance_lag_years: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -130,7 +302,11 @@ pub struct Owner {
     pub priority_zus: bool,
     pub article6: bool,
     /// Self-financing capacity for renewal, per year (communes only).
-    pub capacity_per_year: Money,
+    pub capacity: Capacity,
+    /// Treasury at the start (fonds de roulement), communes only.
+    pub reserve: Money,
+    /// The commune's own borrowing terms, over the dataset's.
+    pub borrowing: Option<Borrowing>,
 }
 
 /// What a funder does when the year's requests exceed what it has.
@@ -177,6 +353,10 @@ pub struct Funder {
     pub freezes: Vec<Freeze>,
     /// Scenario rules first, then the funder's own.
     pub rules: Vec<Rule>,
+    pub payment: PaymentTerms,
+    /// Payment credits (crédits de paiement) per year from `start_year`, up to
+    /// [`Dataset::PAYMENT_YEARS_AFTER`] years after `end_year`; `None` is no cap.
+    pub payment_credits: Vec<Option<Money>>,
 }
 
 /// Money made unavailable in some years, possibly given back in a later one.
@@ -195,6 +375,8 @@ pub struct Rule {
     pub max_rate: Rate,
     pub cap: Option<Money>,
     pub cap_per_unit: Option<Money>,
+    /// The works ceiling per dwelling: the rate applies to at most this times the units.
+    pub base_per_unit: Option<Money>,
     pub modulations: Vec<Modulation>,
     /// Decision years in which a `disable-rule` change switched it off.
     pub disabled: Vec<(Option<Year>, Option<Year>)>,
@@ -415,6 +597,11 @@ pub struct Operation {
     /// Indices of the operations that must be decided first.
     pub depends_on: Vec<usize>,
     pub vat_rate: Option<Rate>,
+    /// Funder indices whose grant the operation cannot go ahead without.
+    pub requires: Vec<usize>,
+    /// Overrun factors (≥ 1) of scenario changes, in file order: the works cost this much more
+    /// than the cost on which the grants were decided.
+    pub overruns: Vec<rust_decimal::Decimal>,
 }
 
 impl Operation {

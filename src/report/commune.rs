@@ -381,7 +381,7 @@ pub fn sheet(runs: &[Compared<'_>], commune: usize) -> Sheet {
     }
     particulars.push(format!(
         "capacité d'autofinancement {} par an",
-        owner.capacity_per_year.fr()
+        owner.capacity.fr()
     ));
     let mut line = particulars.join(" · ");
     if let Some(first) = line.get(..1) {

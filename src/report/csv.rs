@@ -38,6 +38,18 @@ struct FunderRow<'a> {
     carried: Money,
     lapsed: Money,
     exhaustion_year: Option<Year>,
+    cancelled: Money,
+    returned: Money,
+}
+
+/// One funder-year of payments.
+#[derive(Debug, Serialize)]
+struct PaymentRow<'a> {
+    funder: &'a str,
+    year: Year,
+    due: Money,
+    paid: Money,
+    overdue: Money,
 }
 
 /// One owner-year.
@@ -52,6 +64,19 @@ struct OwnerRow<'a> {
     residual_total: Money,
     fctva_total: Money,
     shortfall: Option<Money>,
+    spent: Money,
+    received: Money,
+    fctva: Money,
+    cash_need: Money,
+    borrowed: Option<Money>,
+    debt_service: Option<Money>,
+    interest: Option<Money>,
+    reserve: Option<Money>,
+    debt: Option<Money>,
+    borrowed_total: Option<Money>,
+    interest_total: Option<Money>,
+    debt_at_end: Option<Money>,
+    years_to_repay: Option<&'a str>,
 }
 
 fn to_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
@@ -100,6 +125,21 @@ pub fn funders(run: &Run<'_>) -> Vec<u8> {
             carried: y.carried,
             lapsed: y.lapsed,
             exhaustion_year: f.exhaustion_year,
+            cancelled: y.cancelled,
+            returned: y.returned,
+        })
+    }))
+}
+
+/// `payments.csv`: what each funder has due, pays and still owes each year.
+pub fn payments(run: &Run<'_>) -> Vec<u8> {
+    to_bytes(rows::funders(run).iter().flat_map(|f| {
+        f.payments.iter().map(move |p| PaymentRow {
+            funder: f.id,
+            year: p.year,
+            due: p.due,
+            paid: p.paid,
+            overdue: p.overdue,
         })
     }))
 }
@@ -116,6 +156,19 @@ pub fn owners(run: &Run<'_>) -> Vec<u8> {
             residual_total: o.residual_total,
             fctva_total: o.fctva_total,
             shortfall: o.shortfall,
+            spent: y.spent,
+            received: y.received,
+            fctva: y.fctva,
+            cash_need: y.cash_need,
+            borrowed: y.borrowed,
+            debt_service: y.debt_service,
+            interest: y.interest,
+            reserve: y.reserve,
+            debt: y.debt,
+            borrowed_total: o.borrowed_total,
+            interest_total: o.interest_total,
+            debt_at_end: o.debt_at_end,
+            years_to_repay: o.years_to_repay,
         })
     }))
 }

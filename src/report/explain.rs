@@ -378,6 +378,8 @@ fn reason_text(reason: Reason) -> &'static str {
         Reason::QueueExpired => "waited in the queue too long, or could not wait past the horizon",
         Reason::NoRule => "no rule of the funder applies",
         Reason::NotAsked => "the operation could not ask by the end of the horizon",
+        Reason::WorksCap => "the rate applied to the works ceiling per dwelling, below the base",
+        Reason::Abandoned => "the operation was abandoned: a funder it requires refused it",
     }
 }
 

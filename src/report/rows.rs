@@ -1,7 +1,7 @@
 //! The records of a run, built once and serialized by every exporter.
 
 use super::Run;
-use crate::engine::FunderYear;
+use crate::engine::{FunderYear, PaymentYear};
 use crate::model::{Money, Year};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -40,6 +40,7 @@ pub struct FunderRecord<'a> {
     pub exhaustion_year: Option<Year>,
     pub total_granted: Money,
     pub years: &'a [FunderYear],
+    pub payments: &'a [PaymentYear],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,6 +54,13 @@ pub struct OwnerRecord<'a> {
     pub peak_gap: Option<Money>,
     pub peak_gap_year: Option<Year>,
     pub years: Vec<OwnerYearRecord>,
+    pub borrowed_total: Option<Money>,
+    pub interest_total: Option<Money>,
+    pub debt_at_end: Option<Money>,
+    pub debt_peak: Option<Money>,
+    pub debt_peak_year: Option<Year>,
+    pub years_to_repay: Option<&'a str>,
+    pub loans: Option<Vec<LoanRecord>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -61,6 +69,23 @@ pub struct OwnerYearRecord {
     pub residual_paid: Money,
     pub capacity: Option<Money>,
     pub gap: Option<Money>,
+    pub spent: Money,
+    pub received: Money,
+    pub fctva: Money,
+    pub cash_need: Money,
+    pub borrowed: Option<Money>,
+    pub debt_service: Option<Money>,
+    pub interest: Option<Money>,
+    pub reserve: Option<Money>,
+    pub debt: Option<Money>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LoanRecord {
+    pub year: Year,
+    pub amount: Money,
+    pub first_payment: Money,
+    pub last_year: Year,
 }
 
 /// Operations, sorted by id.
@@ -110,6 +135,7 @@ pub fn funders<'a>(run: &Run<'a>) -> Vec<FunderRecord<'a>> {
             exhaustion_year: outcome.exhaustion_year,
             total_granted: outcome.total_granted,
             years: &outcome.years,
+            payments: &outcome.payments,
         })
         .collect()
 }
@@ -121,25 +147,54 @@ pub fn owners<'a>(run: &Run<'a>) -> Vec<OwnerRecord<'a>> {
         .owners
         .iter()
         .zip(&run.outcome.owners)
-        .map(|(owner, outcome)| OwnerRecord {
-            id: &owner.id,
-            kind: owner.kind.id(),
-            residual_total: outcome.residual_total,
-            fctva_total: outcome.fctva_total,
-            capacity_total: outcome.capacity_total,
-            shortfall: outcome.shortfall,
-            peak_gap: outcome.peak_gap,
-            peak_gap_year: outcome.peak_gap_year,
-            years: outcome
-                .years
-                .iter()
-                .map(|y| OwnerYearRecord {
-                    year: y.year,
-                    residual_paid: y.residual_paid,
-                    capacity: y.capacity,
-                    gap: y.gap,
-                })
-                .collect(),
+        .map(|(owner, outcome)| {
+            let borrowing = outcome.borrowing.as_ref();
+            OwnerRecord {
+                id: &owner.id,
+                kind: owner.kind.id(),
+                residual_total: outcome.residual_total,
+                fctva_total: outcome.fctva_total,
+                capacity_total: outcome.capacity_total,
+                shortfall: outcome.shortfall,
+                peak_gap: outcome.peak_gap,
+                peak_gap_year: outcome.peak_gap_year,
+                years: outcome
+                    .years
+                    .iter()
+                    .map(|y| OwnerYearRecord {
+                        year: y.year,
+                        residual_paid: y.residual_paid,
+                        capacity: y.capacity,
+                        gap: y.gap,
+                        spent: y.spent,
+                        received: y.received,
+                        fctva: y.fctva,
+                        cash_need: y.cash_need,
+                        borrowed: y.borrowing.map(|b| b.borrowed),
+                        debt_service: y.borrowing.map(|b| b.debt_service),
+                        interest: y.borrowing.map(|b| b.interest),
+                        reserve: y.borrowing.map(|b| b.reserve),
+                        debt: y.borrowing.map(|b| b.debt),
+                    })
+                    .collect(),
+                borrowed_total: borrowing.map(|b| b.borrowed_total),
+                interest_total: borrowing.map(|b| b.interest_total),
+                debt_at_end: borrowing.map(|b| b.debt_at_end),
+                debt_peak: borrowing.map(|b| b.debt_peak),
+                debt_peak_year: borrowing.and_then(|b| b.debt_peak_year),
+                years_to_repay: borrowing.and_then(|b| b.years_to_repay.as_deref()),
+                loans: borrowing.map(|b| {
+                    b.loans
+                        .iter()
+                        .map(|loan| LoanRecord {
+                            year: loan.year,
+                            amount: loan.amount,
+                            first_payment: loan.first_payment,
+                            last_year: loan.last_year,
+                        })
+                        .collect()
+                }),
+            }
         })
         .collect();
     records.sort_by(|a, b| a.id.cmp(b.id));

@@ -1123,7 +1123,7 @@ impl Book<'_, '_> {
         if is_commune {
             about = format!(
                 "{about} — capacité d'autofinancement : {} par an",
-                info.capacity_per_year.fr()
+                info.capacity.fr()
             );
         }
         sheet.note(1, &about, &styles.note)?;

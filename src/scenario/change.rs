@@ -5,12 +5,12 @@ use crate::error::{Hint, Problem, Result};
 use crate::input::check::{self, OwnerIds, bad, missing, unknown_id};
 use crate::input::number;
 use crate::input::source::SourceFile;
-use crate::model::{Dataset, FamilyMap, Freeze, Money, Shortage, VatChange, Year};
+use crate::model::{Dataset, FamilyMap, Freeze, Money, OwnerKind, Shortage, VatChange, Year};
 use std::ops::Range;
 use toml::Spanned;
 
 /// The kinds of change, with the fields each may have.
-const KINDS: [(&str, &[&str]); 9] = [
+const KINDS: [(&str, &[&str]); 14] = [
     (
         "freeze",
         &["funder", "years", "share", "amount", "release_year"],
@@ -38,6 +38,34 @@ const KINDS: [(&str, &[&str]); 9] = [
         &["operations", "families", "communes", "owners", "factor"],
     ),
     ("public-aid-cap", &["cap", "by_family"]),
+    (
+        "payment",
+        &["funder", "advance", "balance", "balance_lag_years"],
+    ),
+    (
+        "payment-credits",
+        &["funder", "years", "per_year", "factor"],
+    ),
+    (
+        "borrowing",
+        &["owners", "rate", "duration_years", "profile"],
+    ),
+    (
+        "overrun",
+        &["operations", "families", "communes", "owners", "factor"],
+    ),
+    (
+        "owner",
+        &[
+            "owners",
+            "capacity_per_year",
+            "zus",
+            "priority_zus",
+            "article6",
+            "potential_per_capita",
+            "reserve",
+        ],
+    ),
 ];
 
 /// Applies one change. `inserted` counts, per funder, the scenario rules already put in front.
@@ -90,6 +118,11 @@ pub(super) fn apply(
         "delay" => delay(file, span, c, dataset),
         "cost" => cost(file, span, c, dataset),
         "public-aid-cap" => public_aid_cap(file, span, c, dataset),
+        "payment" => payment(file, span, c, dataset),
+        "payment-credits" => payment_credits(file, span, c, dataset),
+        "borrowing" => borrowing(file, c, dataset),
+        "overrun" => overrun(file, span, c, dataset),
+        "owner" => owner(file, span, c, dataset),
         _ => unreachable!("every kind of KINDS is handled"),
     }
 }
@@ -122,6 +155,17 @@ fn horizon_years(
     c: &RawChange,
     dataset: &Dataset,
 ) -> Result<Vec<Year>> {
+    years_up_to(file, span, c, dataset, dataset.end_year)
+}
+
+/// The years of a change, from `start_year` to `last` (a range defaults to the horizon).
+fn years_up_to(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &Dataset,
+    last: Year,
+) -> Result<Vec<Year>> {
     let years = c.years.as_ref().ok_or_else(|| {
         missing(
             file,
@@ -137,7 +181,7 @@ fn horizon_years(
             &Spanned::new(at.clone(), year),
             "years",
             dataset.start_year,
-            dataset.end_year,
+            last,
         )
     };
     match years.get_ref() {
@@ -569,6 +613,218 @@ fn public_aid_cap(
             by_family.set(family, rate);
         }
         dataset.public_aid_cap_by_family = by_family;
+    }
+    Ok(())
+}
+
+fn payment(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let f = funder_index(file, span, c, dataset)?;
+    let funder = &mut dataset.funders[f];
+    funder.payment = check::payment_terms(
+        file,
+        span,
+        c.advance.as_ref(),
+        c.balance.as_ref(),
+        c.balance_lag_years.as_ref(),
+        funder.payment,
+    )?;
+    Ok(())
+}
+
+fn payment_credits(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let f = funder_index(file, span, c, dataset)?;
+    let last = dataset.end_year + Dataset::PAYMENT_YEARS_AFTER;
+    let years = years_up_to(file, span, c, dataset, last)?;
+    let (is_per_year, value) = one_of(
+        file,
+        span,
+        ("per_year", c.per_year.as_ref()),
+        ("factor", c.factor.as_ref()),
+    )?;
+    let start = dataset.start_year;
+    let credits = &mut dataset.funders[f].payment_credits;
+    if is_per_year {
+        let amount = number::money(file, "per_year", value)?;
+        for y in years {
+            credits[(y - start) as usize] = Some(amount);
+        }
+    } else {
+        let factor = number::factor(file, "factor", value)?;
+        for y in years {
+            let slot = &mut credits[(y - start) as usize];
+            let Some(credit) = *slot else {
+                return Err(bad(
+                    file,
+                    &value.span(),
+                    "factor",
+                    format!(
+                        "the funder has no payment credits in {y} to scale; set them with per_year"
+                    ),
+                ));
+            };
+            *slot = Some(scaled(file, value, "factor", credit, factor)?);
+        }
+    }
+    Ok(())
+}
+
+fn borrowing(file: &SourceFile, c: &RawChange, dataset: &mut Dataset) -> Result<()> {
+    let terms = check::borrowing(
+        file,
+        &crate::input::raw::RawBorrowing {
+            rate: c.rate.clone(),
+            duration_years: c.duration_years.clone(),
+            profile: c.profile.clone(),
+        },
+    )?;
+    let Some(list) = &c.owners else {
+        let current = dataset.borrowing.unwrap_or_default();
+        dataset.borrowing = Some(terms.over(current));
+        return Ok(());
+    };
+    if list.get_ref().is_empty() {
+        return Err(bad(
+            file,
+            &list.span(),
+            "owners",
+            "the list of communes is empty; name at least one, or leave owners out to change every commune's terms",
+        ));
+    }
+    let owners = OwnerIds::new(&dataset.owners);
+    let communes = list
+        .get_ref()
+        .iter()
+        .map(|id| owners.commune(file, id, "owners"))
+        .collect::<Result<Vec<_>>>()?;
+    for commune in communes {
+        let owner = &mut dataset.owners[commune];
+        owner.borrowing = Some(terms.over(owner.borrowing.unwrap_or_default()));
+    }
+    Ok(())
+}
+
+fn overrun(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let raw = c.factor.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "factor",
+            "give the factor the works cost more by, e.g. factor = \"1.10\"",
+        )
+    })?;
+    let factor = number::factor(file, "factor", raw)?;
+    if factor < rust_decimal::Decimal::ONE {
+        return Err(bad(
+            file,
+            &raw.span(),
+            "factor",
+            format!(
+                "{factor} is below 1; an overrun makes the works cost more, so its factor is at least 1"
+            ),
+        ));
+    }
+    for index in selected(file, c, dataset)? {
+        dataset.operations[index].overruns.push(factor);
+    }
+    Ok(())
+}
+
+fn owner(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let list = c.owners.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "owners",
+            "name the owners it changes, e.g. owners = [\"62555\"]",
+        )
+    })?;
+    if list.get_ref().is_empty() {
+        return Err(bad(
+            file,
+            &list.span(),
+            "owners",
+            "the list of owners is empty; name at least one",
+        ));
+    }
+    let ids = OwnerIds::new(&dataset.owners);
+    let targets = list
+        .get_ref()
+        .iter()
+        .map(|id| ids.owner(file, id, "owners"))
+        .collect::<Result<Vec<_>>>()?;
+    let capacity = c
+        .capacity_per_year
+        .as_ref()
+        .map(|raw| check::capacity(file, raw, "capacity_per_year"))
+        .transpose()?;
+    let reserve = check::money_opt(file, "reserve", c.reserve.as_ref())?;
+    let potential = check::money_opt(
+        file,
+        "potential_per_capita",
+        c.potential_per_capita.as_ref(),
+    )?;
+    for target in targets {
+        let owner = &mut dataset.owners[target];
+        if owner.kind != OwnerKind::Commune {
+            let only_communes = [
+                (
+                    "capacity_per_year",
+                    c.capacity_per_year.as_ref().map(Spanned::span),
+                ),
+                ("reserve", c.reserve.as_ref().map(Spanned::span)),
+            ];
+            if let Some((field, Some(at))) = only_communes.into_iter().find(|(_, at)| at.is_some())
+            {
+                return Err(bad(
+                    file,
+                    &at,
+                    field,
+                    format!(
+                        "only a commune has a {field}; \"{}\" is of kind \"{}\"",
+                        owner.id,
+                        owner.kind.id()
+                    ),
+                ));
+            }
+        }
+        if let Some(capacity) = &capacity {
+            owner.capacity = capacity.clone();
+        }
+        if let Some(reserve) = reserve {
+            owner.reserve = reserve;
+        }
+        if let Some(potential) = potential {
+            owner.potential_per_capita = Some(potential);
+        }
+        if let Some(zus) = &c.zus {
+            owner.zus = *zus.get_ref();
+        }
+        if let Some(priority) = &c.priority_zus {
+            owner.priority_zus = *priority.get_ref();
+        }
+        if let Some(article6) = &c.article6 {
+            owner.article6 = *article6.get_ref();
+        }
     }
     Ok(())
 }

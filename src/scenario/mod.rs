@@ -111,6 +111,32 @@ impl Scenario {
                 &mut inserted,
             )?;
         }
+        // Borrowing changes may leave a commune with incomplete terms: said at the last of them.
+        for owner in &dataset.owners {
+            if let Err(field) = dataset.loan_terms(owner) {
+                let at = self
+                    .raw
+                    .change
+                    .iter()
+                    .rev()
+                    .find(|c| {
+                        c.get_ref()
+                            .kind
+                            .as_ref()
+                            .is_some_and(|k| k.get_ref() == "borrowing")
+                    })
+                    .map_or(0..0, toml::Spanned::span);
+                return Err(crate::input::check::missing(
+                    &self.file,
+                    &at,
+                    field,
+                    &format!(
+                        "commune \"{}\" borrows but its terms have no {field}; give it in the borrowing change or in the base's [borrowing]",
+                        owner.id
+                    ),
+                ));
+            }
+        }
         Ok(dataset)
     }
 

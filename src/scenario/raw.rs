@@ -1,7 +1,7 @@
 //! A scenario file as written: its changes keep every value's span for errors.
 
 use crate::input::number::RawNum;
-use crate::input::raw::{RawList, RawMap, RawRule};
+use crate::input::raw::{RawCapacity, RawList, RawMap, RawRule};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use toml::Spanned;
@@ -47,6 +47,17 @@ pub struct RawChange {
     pub owners: Option<RawList>,
     pub cap: Option<Spanned<RawNum>>,
     pub by_family: Option<Spanned<RawMap>>,
+    pub advance: Option<Spanned<RawNum>>,
+    pub balance: Option<Spanned<RawNum>>,
+    pub balance_lag_years: Option<Spanned<i64>>,
+    pub duration_years: Option<Spanned<i64>>,
+    pub profile: Option<Spanned<String>>,
+    pub capacity_per_year: Option<Spanned<RawCapacity>>,
+    pub zus: Option<Spanned<bool>>,
+    pub priority_zus: Option<Spanned<bool>>,
+    pub article6: Option<Spanned<bool>>,
+    pub potential_per_capita: Option<Spanned<RawNum>>,
+    pub reserve: Option<Spanned<RawNum>>,
 }
 
 impl RawChange {
@@ -77,6 +88,20 @@ impl RawChange {
             ("owners", at(self.owners.as_ref())),
             ("cap", at(self.cap.as_ref())),
             ("by_family", at(self.by_family.as_ref())),
+            ("advance", at(self.advance.as_ref())),
+            ("balance", at(self.balance.as_ref())),
+            ("balance_lag_years", at(self.balance_lag_years.as_ref())),
+            ("duration_years", at(self.duration_years.as_ref())),
+            ("profile", at(self.profile.as_ref())),
+            ("capacity_per_year", at(self.capacity_per_year.as_ref())),
+            ("zus", at(self.zus.as_ref())),
+            ("priority_zus", at(self.priority_zus.as_ref())),
+            ("article6", at(self.article6.as_ref())),
+            (
+                "potential_per_capita",
+                at(self.potential_per_capita.as_ref()),
+            ),
+            ("reserve", at(self.reserve.as_ref())),
         ]
     }
 }

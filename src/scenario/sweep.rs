@@ -378,7 +378,7 @@ fn run_point(scenario: &Scenario, parameters: &[Parameter], values: &[Decimal]) 
         .map(|(p, &v)| p.with(v))
         .collect();
     let dataset = scenario.apply(&overrides)?;
-    let outcome = Plan::new(&dataset)?.run();
+    let outcome = Plan::new(&dataset)?.run()?;
     Ok(Point::of(values.to_vec(), &outcome))
 }
 

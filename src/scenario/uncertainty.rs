@@ -37,6 +37,8 @@ pub struct RawUncertainty {
     pub seed: Option<Spanned<i64>>,
     pub cost_factor: Option<Spanned<RawDistribution>>,
     pub cost_factor_by_family: Option<BTreeMap<Spanned<String>, Spanned<RawDistribution>>>,
+    pub overrun_factor: Option<Spanned<RawDistribution>>,
+    pub overrun_factor_by_family: Option<BTreeMap<Spanned<String>, Spanned<RawDistribution>>>,
     pub delay_years: Option<Spanned<RawDistribution>>,
     #[serde(default)]
     pub freeze: Vec<Spanned<RawFreezeEvent>>,
@@ -172,6 +174,9 @@ pub struct Uncertainty {
     pub seed: u64,
     pub cost_factor: Option<Distribution>,
     pub cost_factor_by_family: BTreeMap<Family, Distribution>,
+    /// Overruns after the decision: the works cost more, the grants stay.
+    pub overrun_factor: Option<Distribution>,
+    pub overrun_factor_by_family: BTreeMap<Family, Distribution>,
     pub delay_years: Option<Distribution>,
     pub freezes: Vec<FreezeEvent>,
 }
@@ -218,6 +223,19 @@ impl Uncertainty {
             cost_factor_by_family.insert(
                 family,
                 distribution(file, d, "cost_factor_by_family", Use::Factor)?,
+            );
+        }
+        let overrun_factor = u
+            .overrun_factor
+            .as_ref()
+            .map(|d| distribution(file, d, "overrun_factor", Use::Factor))
+            .transpose()?;
+        let mut overrun_factor_by_family = BTreeMap::new();
+        for (family, d) in u.overrun_factor_by_family.iter().flatten() {
+            let family = check::family(file, family, "overrun_factor_by_family")?;
+            overrun_factor_by_family.insert(
+                family,
+                distribution(file, d, "overrun_factor_by_family", Use::Factor)?,
             );
         }
         let delay_years = u
@@ -296,6 +314,8 @@ impl Uncertainty {
             seed,
             cost_factor,
             cost_factor_by_family,
+            overrun_factor,
+            overrun_factor_by_family,
             delay_years,
             freezes,
         })
@@ -305,6 +325,7 @@ impl Uncertainty {
     pub fn sample(&self, dataset: &Dataset, index: u64) -> Sample {
         let mut rng = ChaCha8Rng::from_seed(draw_seed(self.seed, index));
         let mut factors = Vec::with_capacity(dataset.operations.len());
+        let mut overruns = Vec::with_capacity(dataset.operations.len());
         let mut delays = Vec::with_capacity(dataset.operations.len());
         for operation in &dataset.operations {
             let factor = match self
@@ -318,6 +339,13 @@ impl Uncertainty {
                 None => Rate::ONE,
             };
             factors.push(factor);
+            // Drawn right after the cost factor; below 1 is no overrun.
+            let overrun = self
+                .overrun_factor_by_family
+                .get(&operation.family)
+                .or(self.overrun_factor.as_ref())
+                .map(|d| Rate::from_millionths((d.sample(&mut rng).max(1.0) * 1e6).round() as i64));
+            overruns.push(overrun);
             let delay = self
                 .delay_years
                 .as_ref()
@@ -335,6 +363,7 @@ impl Uncertainty {
             .collect();
         Sample {
             factors,
+            overruns,
             delays,
             freezes,
         }
@@ -356,6 +385,8 @@ fn draw_seed(seed: u64, index: u64) -> [u8; 32] {
 pub struct Sample {
     /// Per operation (by id): the cost factor, to six decimals.
     pub factors: Vec<Rate>,
+    /// Per operation: the overrun factor, to six decimals, when the file draws one.
+    pub overruns: Vec<Option<Rate>>,
     /// Per operation: years of delay.
     pub delays: Vec<u32>,
     /// Per freeze event: the share frozen, if it happens.
@@ -373,6 +404,12 @@ impl Sample {
                 .base
                 .map_or(cost, |base| base.times(self.factors[i]));
             inputs.start_year[i] = operation.start_year + self.delays[i] as Year;
+            inputs.overrun[i] = crate::engine::overrun_of(
+                &operation.overruns,
+                self.overruns[i].map(|factor| {
+                    crate::model::exact::Ratio::from_decimal(Decimal::new(factor.millionths(), 6))
+                }),
+            );
         }
         for (event, share) in uncertainty.freezes.iter().zip(&self.freezes) {
             let Some(share) = share else { continue };
@@ -665,11 +702,21 @@ fn distribution(
 /// The largest cost factor the distributions can give (at least 1), to check once that no
 /// draw can overflow.
 pub fn largest_factor(uncertainty: &Uncertainty) -> Rate {
-    let highest = uncertainty
-        .cost_factor
-        .iter()
-        .chain(uncertainty.cost_factor_by_family.values())
-        .map(|d| d.bounds().1)
-        .fold(1.0_f64, f64::max);
-    Rate::from_millionths((highest.min(1e6) * 1e6).ceil() as i64)
+    let highest = |distributions: &mut dyn Iterator<Item = &Distribution>| {
+        distributions.map(|d| d.bounds().1).fold(1.0_f64, f64::max)
+    };
+    let cost = highest(
+        &mut uncertainty
+            .cost_factor
+            .iter()
+            .chain(uncertainty.cost_factor_by_family.values()),
+    );
+    let overrun = highest(
+        &mut uncertainty
+            .overrun_factor
+            .iter()
+            .chain(uncertainty.overrun_factor_by_family.values()),
+    );
+    // A bound, not money: the product of the largest cost and overrun factors.
+    Rate::from_millionths(((cost * overrun).min(1e6) * 1e6).ceil() as i64)
 }

@@ -17,7 +17,7 @@ pub(crate) fn run_fixture(relative: &str) -> (Dataset, Outcome) {
     let Loaded { dataset, .. } =
         input::load_base(Files::Disk, &fixtures().join(relative).join("base.toml"))
             .unwrap_or_else(|e| panic!("{relative}: {e}"));
-    let outcome = Plan::new(&dataset).unwrap().run();
+    let outcome = Plan::new(&dataset).unwrap().run().unwrap();
     (dataset, outcome)
 }
 
@@ -102,7 +102,7 @@ pub(crate) fn run_source(relative: &str) -> (Dataset, Outcome) {
     let target = cofinance::scenario::read(Some(&path))
         .and_then(|source| source.target())
         .unwrap_or_else(|e| panic!("{relative}: {e}"));
-    let outcome = Plan::new(&target.dataset).unwrap().run();
+    let outcome = Plan::new(&target.dataset).unwrap().run().unwrap();
     (target.dataset, outcome)
 }
 

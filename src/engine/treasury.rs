@@ -1,0 +1,312 @@
+//! The treasury (docs/engine.md, "Treasury"): when each grant falls due (the funder's payment
+//! terms), what is actually paid each year (its payment credits, amounts overdue paid oldest
+//! first), and what a commune must borrow to carry its cash needs, loan by loan.
+
+use super::{BorrowingOutcome, BorrowingYear, Loan, OwnerYear, PaymentYear, PerFunder, split};
+use crate::error::{Error, Result};
+use crate::model::exact::{annuity, tenths};
+use crate::model::{Dataset, LoanTerms, Money, Owner, Profile, Year};
+use std::collections::VecDeque;
+
+/// A committed operation's grants, as the treasury pays them.
+#[derive(Debug, Clone)]
+pub(super) struct Granted {
+    pub(super) operation: usize,
+    pub(super) commit_year: Year,
+    pub(super) cost_ttc: Money,
+    pub(super) residual: Money,
+    pub(super) grants: PerFunder<Money>,
+}
+
+/// One amount paid: of one operation's grant by one funder, due in one year, paid in another.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PaidPart {
+    pub(super) operation: usize,
+    pub(super) funder: usize,
+    pub(super) due_year: Year,
+    pub(super) year: Year,
+    pub(super) amount: Money,
+}
+
+/// What the funders paid.
+#[derive(Debug)]
+pub(super) struct Paid {
+    /// Per funder, its payment years.
+    pub(super) funders: Vec<Vec<PaymentYear>>,
+    pub(super) payments: Vec<PaidPart>,
+    /// The last year offset (from `start_year`) in which anything is paid.
+    pub(super) last_offset: usize,
+}
+
+/// What falls due of a grant `g` committed in `c` over `d` years: the advance in `c`, the
+/// balance `balance_lag_years` after the last works year, the rest split over the works years.
+/// One amount per due year (`(offset from c, amount)`), positive amounts only.
+fn due_parts(grant: Money, duration: u32, terms: crate::model::PaymentTerms) -> Vec<(u32, Money)> {
+    let advance = grant.times(terms.advance);
+    let balance = grant.times(terms.balance).min(grant - advance);
+    let rest = grant - advance - balance;
+    let mut parts: Vec<(u32, Money)> = split(rest, duration)
+        .enumerate()
+        .map(|(i, part)| (i as u32, part))
+        .collect();
+    parts[0].1 += advance;
+    let balance_at = duration - 1 + terms.balance_lag_years;
+    match parts.iter_mut().find(|(at, _)| *at == balance_at) {
+        Some(part) => part.1 += balance,
+        None => parts.push((balance_at, balance)),
+    }
+    parts.retain(|(_, amount)| amount.is_positive());
+    parts
+}
+
+/// Pays every funder's grants, year by year, within its payment credits.
+pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
+    let start = dataset.start_year;
+    let horizon = dataset.horizon_len();
+    let mut paid = Paid {
+        funders: Vec::with_capacity(dataset.funders.len()),
+        payments: Vec::new(),
+        last_offset: horizon - 1,
+    };
+    for (f, funder) in dataset.funders.iter().enumerate() {
+        // What falls due, per year offset, in operation order.
+        let mut due: Vec<Vec<(usize, Money)>> = Vec::new();
+        for granted in committed {
+            let grant = granted.grants[f];
+            if !grant.is_positive() {
+                continue;
+            }
+            let operation = &dataset.operations[granted.operation];
+            let first = (granted.commit_year - start) as usize;
+            for (at, amount) in due_parts(grant, operation.duration_years, funder.payment) {
+                let offset = first + at as usize;
+                if due.len() <= offset {
+                    due.resize_with(offset + 1, Vec::new);
+                }
+                due[offset].push((granted.operation, amount));
+            }
+        }
+        let mut owed: VecDeque<(Year, usize, Money)> = VecDeque::new();
+        let mut overdue = Money::ZERO;
+        let mut years = Vec::with_capacity(horizon.max(due.len()));
+        let mut offset = 0;
+        while offset < horizon || offset < due.len() || !owed.is_empty() {
+            let year = start + offset as Year;
+            let mut due_now = Money::ZERO;
+            for &(operation, amount) in due.get(offset).into_iter().flatten() {
+                owed.push_back((year, operation, amount));
+                due_now += amount;
+            }
+            let mut credit = funder.payment_credits.get(offset).copied().flatten();
+            let mut paid_now = Money::ZERO;
+            while let Some(front) = owed.front_mut() {
+                let amount = credit.map_or(front.2, |c| c.min(front.2));
+                if !amount.is_positive() {
+                    break;
+                }
+                paid.payments.push(PaidPart {
+                    operation: front.1,
+                    funder: f,
+                    due_year: front.0,
+                    year,
+                    amount,
+                });
+                paid_now += amount;
+                front.2 -= amount;
+                if let Some(c) = credit.as_mut() {
+                    *c -= amount;
+                }
+                if front.2.is_positive() {
+                    break;
+                }
+                owed.pop_front();
+            }
+            overdue += due_now - paid_now;
+            years.push(PaymentYear {
+                year,
+                due: due_now,
+                paid: paid_now,
+                overdue,
+            });
+            offset += 1;
+        }
+        paid.last_offset = paid.last_offset.max(years.len() - 1);
+        paid.funders.push(years);
+    }
+    paid
+}
+
+/// What one loan asks each year: (interest, principal), from the year after it is taken.
+fn schedule(amount: Money, terms: LoanTerms) -> Vec<(Money, Money)> {
+    let years = terms.duration_years;
+    let yearly = match terms.profile {
+        Profile::Annuity => annuity(amount, terms.rate, years),
+        Profile::Linear => None,
+    };
+    let linear: Vec<Money> = split(amount, years).collect();
+    let mut outstanding = amount;
+    (0..years as usize)
+        .map(|i| {
+            let interest = outstanding.times(terms.rate);
+            let principal = match yearly {
+                Some(_) if i + 1 == years as usize => outstanding,
+                Some(payment) => (payment - interest).min(outstanding),
+                None => linear[i],
+            };
+            outstanding -= principal;
+            (interest, principal)
+        })
+        .collect()
+}
+
+/// A commune's borrowing over its years: each year it pays its cash need and its debt
+/// service from its capacity and reserve, and borrows what is missing.
+pub(super) fn borrow(
+    dataset: &Dataset,
+    owner: &Owner,
+    terms: LoanTerms,
+    years: &mut [OwnerYear],
+) -> Result<BorrowingOutcome> {
+    let mut reserve = owner.reserve;
+    let mut loans: Vec<Loan> = Vec::new();
+    let mut outstanding: Vec<Money> = Vec::new();
+    let (mut borrowed_total, mut debt, mut peak, mut peak_year) =
+        (Money::ZERO, Money::ZERO, Money::ZERO, None);
+    for row in years.iter_mut() {
+        let year = row.year;
+        let (mut debt_service, mut interest) = (Money::ZERO, Money::ZERO);
+        for (loan, left) in loans.iter().zip(outstanding.iter_mut()) {
+            let Some(&(loan_interest, principal)) = usize::try_from(year - loan.year - 1)
+                .ok()
+                .and_then(|i| loan.schedule.get(i))
+            else {
+                continue;
+            };
+            debt_service += loan_interest + principal;
+            interest += loan_interest;
+            *left -= principal;
+        }
+        let need = row.cash_need + debt_service - owner.capacity.at(year);
+        let left = reserve - need;
+        let borrowed = if left.is_positive() || left == Money::ZERO {
+            reserve = left;
+            Money::ZERO
+        } else {
+            reserve = Money::ZERO;
+            Money::ZERO - left
+        };
+        if borrowed.is_positive() {
+            let schedule = schedule(borrowed, terms);
+            let first = schedule.first().map_or(Money::ZERO, |&(i, p)| i + p);
+            loans.push(Loan {
+                year,
+                amount: borrowed,
+                first_payment: first,
+                last_year: year + terms.duration_years as Year,
+                schedule,
+            });
+            outstanding.push(borrowed);
+            borrowed_total += borrowed;
+        }
+        debt = outstanding.iter().copied().sum();
+        if debt > Money::MAX_INPUT {
+            return Err(Error::Limit {
+                message: format!(
+                    "dette insoutenable : la dette de la commune \"{}\" ({}) atteint 10^15 euros en {year} dans \"{}\" ; vérifiez sa capacité, ses conditions d'emprunt et ses opérations",
+                    owner.id, owner.name, dataset.name
+                ),
+            });
+        }
+        if debt > peak {
+            peak = debt;
+            peak_year = Some(year);
+        }
+        row.borrowing = Some(BorrowingYear {
+            borrowed,
+            debt_service,
+            interest,
+            reserve,
+            debt,
+        });
+    }
+    let interest_total: i128 = loans
+        .iter()
+        .flat_map(|loan| loan.schedule.iter())
+        .map(|&(interest, _)| i128::from(interest.cents()))
+        .sum();
+    let interest_total = i64::try_from(interest_total)
+        .ok()
+        .map(Money::from_cents)
+        .filter(|&m| m <= Money::MAX_INPUT)
+        .ok_or_else(|| Error::Limit {
+            message: format!(
+                "dette insoutenable : les intérêts des emprunts de la commune \"{}\" atteignent 10^15 euros",
+                owner.id
+            ),
+        })?;
+    let last_year = years.last().map_or(dataset.end_year, |row| row.year);
+    Ok(BorrowingOutcome {
+        borrowed_total,
+        interest_total,
+        debt_at_end: debt,
+        debt_peak: peak,
+        debt_peak_year: peak_year,
+        years_to_repay: tenths(debt, owner.capacity.at(last_year)),
+        loans,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PaymentTerms, Rate};
+
+    #[test]
+    fn due_parts_of_the_worked_example() {
+        let terms = PaymentTerms {
+            advance: Rate::from_millionths(200_000),
+            balance: Rate::from_millionths(200_000),
+            balance_lag_years: 1,
+        };
+        assert_eq!(
+            due_parts(Money::euros(150_000), 2, terms),
+            [
+                (0, Money::euros(75_000)),
+                (1, Money::euros(45_000)),
+                (2, Money::euros(30_000))
+            ]
+        );
+        assert_eq!(
+            due_parts(Money::euros(100_000), 1, terms),
+            [(0, Money::euros(80_000)), (1, Money::euros(20_000))]
+        );
+        // Without terms: split over the works years.
+        assert_eq!(
+            due_parts(Money::from_cents(100), 3, PaymentTerms::default()),
+            [
+                (0, Money::from_cents(33)),
+                (1, Money::from_cents(33)),
+                (2, Money::from_cents(34))
+            ]
+        );
+    }
+
+    #[test]
+    fn annuity_schedule_repays_the_whole_loan() {
+        let terms = LoanTerms {
+            rate: Rate::from_millionths(40_000),
+            duration_years: 10,
+            profile: Profile::Annuity,
+        };
+        let rows = schedule(Money::euros(177_500), terms);
+        assert_eq!(rows[0], (Money::euros(7_100), Money::from_cents(1_478_414)));
+        assert_eq!(
+            rows[9],
+            (Money::from_cents(84_170), Money::from_cents(2_104_246))
+        );
+        let principal: Money = rows.iter().map(|r| r.1).sum();
+        let interest: Money = rows.iter().map(|r| r.0).sum();
+        assert_eq!(principal, Money::euros(177_500));
+        assert_eq!(interest, Money::from_cents(4_134_142));
+    }
+}
