@@ -52,7 +52,7 @@ fn run_reproduces_the_worked_examples_byte_for_byte() {
 }
 
 #[test]
-fn run_writes_the_four_outputs_and_a_manifest() {
+fn run_writes_the_five_outputs_and_a_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let output = cofinance()
         .args(["run", "tests/fixtures/examples/public-cap-family", "--out"])
@@ -78,6 +78,7 @@ fn run_writes_the_four_outputs_and_a_manifest() {
         "allocations.csv",
         "funders.csv",
         "owners.csv",
+        "payments.csv",
     ] {
         assert!(dir.path().join(name).is_file(), "{name} missing");
     }
@@ -98,10 +99,15 @@ fn run_writes_the_four_outputs_and_a_manifest() {
     ));
     assert!(allocations.contains("AMN-1,62498,62498,amenities,2005,333333.33,398666.66,region,99999.99,public-cap,98666.67\n"), "{allocations}");
     let funders = std::fs::read_to_string(dir.path().join("funders.csv")).unwrap();
-    assert!(funders.contains("cdc,2004,10000000.00,0.00,0.00,10000000.00,90000.00,90000.00,0.00,9910000.00,9910000.00,0.00,\n"), "{funders}");
+    assert!(funders.contains("cdc,2004,10000000.00,0.00,0.00,10000000.00,90000.00,90000.00,0.00,9910000.00,9910000.00,0.00,,0.00,0.00\n"), "{funders}");
+    let payments = std::fs::read_to_string(dir.path().join("payments.csv")).unwrap();
+    assert!(
+        payments.starts_with("funder,year,due,paid,overdue\nanru,2004,"),
+        "{payments}"
+    );
     let owners = std::fs::read_to_string(dir.path().join("owners.csv")).unwrap();
     assert!(
-        owners.contains("62498,commune,2007,32888.89,20000.00,18666.67,98666.67,0.00,18666.67\n"),
+        owners.contains("62498,commune,2007,32888.89,20000.00,18666.67,98666.67,0.00,18666.67,132888.90,100000.01,0.00,32888.89,,,,,,,,,\n"),
         "{owners}"
     );
 }
@@ -193,6 +199,114 @@ fn usage_errors_and_missing_files_exit_with_2() {
 
 /// One bad input per kind of error: (fixture, message after `error: tests/fixtures/invalid/NAME/`).
 const INVALID: &[(&str, &str)] = &[
+    (
+        "base-per-unit-in-modulation",
+        r#"base.toml:43:17: field "base_per_unit": a modulation only has conditions and "add"; put this field on its rule"#,
+    ),
+    (
+        "base-per-unit-negative",
+        r#"base.toml:39:17: field "base_per_unit": -13000 is out of range: money must be at least 0 and below 10^15 euros"#,
+    ),
+    (
+        "borrowing-duration-too-long",
+        r#"base.toml:9:18: field "duration_years": 60 is out of range: give a whole number from 1 to 50"#,
+    ),
+    (
+        "borrowing-on-a-bailleur",
+        r#"base.toml:20:13: field "borrowing": only a commune has a borrowing; "bailleur" is of kind "bailleur""#,
+    ),
+    (
+        "borrowing-rate-above-one",
+        r#"base.toml:8:8: field "rate": 1.5 is out of range: a rate lies between 0 and 1 (0.35 for 35 %)"#,
+    ),
+    (
+        "borrowing-unknown-profile",
+        r#"base.toml:10:11: field "profile": loan profile "bullet" is not defined (known: "annuity", "linear")"#,
+    ),
+    (
+        "borrowing-without-duration",
+        r#"base.toml:14:6: missing field "duration_years": commune "62498" borrows but its terms have no duration_years; give it in [borrowing] or in its own borrowing"#,
+    ),
+    (
+        "capacity-on-a-bailleur",
+        r#"base.toml:20:21: field "capacity_per_year": only a commune has a capacity_per_year; "bailleur" is of kind "bailleur""#,
+    ),
+    (
+        "capacity-step-not-a-year",
+        r#"base.toml:14:23: field "capacity_per_year": "from" is not a year; the keys of a capacity table are years, e.g. { 2004 = "200000", 2008 = "150000" }"#,
+    ),
+    (
+        "capacity-step-year-out-of-range",
+        r#"base.toml:14:40: field "capacity_per_year": 2250 is out of range: give a whole number from 1900 to 2200"#,
+    ),
+    (
+        "capacity-steps-out-of-order",
+        r#"base.toml:14:40: field "capacity_per_year": year 2004 comes after 2008; write the steps of a capacity table in increasing years"#,
+    ),
+    (
+        "fctva-lag-negative",
+        r#"base.toml:10:30: field "lag_years_by_kind": -1 is out of range: give a whole number from 0 to 50"#,
+    ),
+    (
+        "fctva-lag-not-an-integer",
+        r#"base.toml:10:30: field "lag_years_by_kind": write a lag as a whole number of years, e.g. epci = 0"#,
+    ),
+    (
+        "fctva-lag-unknown-kind",
+        r#"base.toml:10:23: field "lag_years_by_kind": owner kind "epcii" is not defined (did you mean "epci"?)"#,
+    ),
+    (
+        "indexation-base-year-out-of-range",
+        r#"base.toml:9:13: field "base_year": 1850 is out of range: give a whole number from 1900 to 2200"#,
+    ),
+    (
+        "indexation-rate-above-one",
+        r#"base.toml:8:8: field "rate": 1.04 is out of range: a rate lies between 0 and 1 (0.35 for 35 %)"#,
+    ),
+    (
+        "indexation-without-rate",
+        r#"base.toml:7:1: missing field "rate": give the yearly rate of price indexation, e.g. rate = "0.04""#,
+    ),
+    (
+        "own-borrowing-without-rate",
+        r#"base.toml:15:13: missing field "rate": commune "62498" borrows but its terms have no rate; give it in [borrowing] or in its own borrowing"#,
+    ),
+    (
+        "payment-advance-and-balance-above-one",
+        r#"base.toml:25:40: field "balance": advance 0.6 and balance 0.5 add up to more than the whole grant; their sum must be at most 1"#,
+    ),
+    (
+        "payment-advance-seven-decimals",
+        r#"base.toml:25:23: field "advance": 0.1234567 has 7 decimals, but a rate has at most 6; round it to 6 decimals yourself"#,
+    ),
+    (
+        "payment-balance-lag-too-long",
+        r#"base.toml:25:50: field "balance_lag_years": 51 is out of range: give a whole number from 0 to 50"#,
+    ),
+    (
+        "payment-credits-before-start",
+        r#"base.toml:25:21: field "payment_credits": year 2003 is outside 2004-2056, the years payment credits may cover (from start_year to end_year + 50)"#,
+    ),
+    (
+        "payment-credits-year-too-late",
+        r#"base.toml:25:38: field "payment_credits": year 2057 is outside 2004-2056, the years payment credits may cover (from start_year to end_year + 50)"#,
+    ),
+    (
+        "payment-unknown-field",
+        r#"base.toml:25:13: unknown field "avance" (did you mean "advance"?); remove it or correct its name"#,
+    ),
+    (
+        "requires-unknown-funder",
+        r#"base.toml:44:13: field "requires": funder "anrru" is not defined (did you mean "anru"?)"#,
+    ),
+    (
+        "reserve-negative",
+        r#"base.toml:15:11: field "reserve": -1 is out of range: money must be at least 0 and below 10^15 euros"#,
+    ),
+    (
+        "reserve-on-a-bailleur",
+        r#"base.toml:20:11: field "reserve": only a commune has a reserve; "bailleur" is of kind "bailleur""#,
+    ),
     (
         "base-above-cost",
         r#"base.toml:54:8: field "base": the base 250000.00 is above the cost 200000.00; the eligible base is part of the cost"#,

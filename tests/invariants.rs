@@ -366,19 +366,46 @@ fn check_invariants(
         .enumerate()
     {
         let id = &operation.id;
-        let base = operation.base();
         prop_assert_eq!(
             result.total_granted() + result.residual,
             result.cost_ttc,
             "{}: grants + residual = cost_ttc",
             id
         );
+        prop_assert!(result.residual >= Money::ZERO, "{}: residual >= 0", id);
+        let Some(commit_year) = result.commit_year else {
+            prop_assert!(
+                result.grants.iter().all(|g| *g == Money::ZERO),
+                "{}: not financed or abandoned, no grant",
+                id
+            );
+            if result.abandoned.is_some() {
+                let refused: Vec<usize> = (0..funder_count)
+                    .filter(|&f| result.reasons[f] != Reason::Abandoned)
+                    .collect();
+                prop_assert_eq!(refused.len(), 1, "{}: one required funder refused", id);
+                prop_assert!(
+                    operation.requires.contains(&refused[0]),
+                    "{}: abandoned by a funder it requires",
+                    id
+                );
+            } else {
+                prop_assert!(
+                    result.reasons.iter().all(|r| *r == Reason::NotAsked),
+                    "{}: not-asked",
+                    id
+                );
+            }
+            prop_assert_eq!(result.residual, result.cost_ttc);
+            continue;
+        };
+        // With indexation, grants stay within the base indexed to the commitment year.
+        let base = plan.index().at(operation.base(), commit_year).unwrap();
         prop_assert!(
             result.total_granted() <= base,
             "{}: grants within the base",
             id
         );
-        prop_assert!(result.residual >= Money::ZERO, "{}: residual >= 0", id);
         let public: Money = (0..funder_count)
             .filter(|&f| dataset.funders[f].public)
             .map(|f| result.grants[f])
@@ -388,20 +415,13 @@ fn check_invariants(
             "{}: public cap",
             id
         );
-        let Some(commit_year) = result.commit_year else {
+        for &f in &operation.requires {
             prop_assert!(
-                result.grants.iter().all(|g| *g == Money::ZERO),
-                "{}: not financed, no grant",
+                result.grants[f].is_positive(),
+                "{}: carried out without a funder it requires",
                 id
             );
-            prop_assert!(
-                result.reasons.iter().all(|r| *r == Reason::NotAsked),
-                "{}: not-asked",
-                id
-            );
-            prop_assert_eq!(result.residual, result.cost_ttc);
-            continue;
-        };
+        }
         let asked = result.asked_year.expect("a committed operation asked");
         prop_assert!(
             commit_year >= asked,
@@ -416,7 +436,8 @@ fn check_invariants(
                 .max()
                 .copied();
             prop_assert!(
-                dep_decided.is_some_and(|d| d < asked),
+                outcome.operations[*dep].abandoned.is_none()
+                    && dep_decided.is_some_and(|d| d < asked),
                 "{}: asked after its dependencies were decided",
                 id
             );
@@ -432,7 +453,7 @@ fn check_invariants(
                 operation: index,
                 funder: f,
                 year: decided,
-                base,
+                base: plan.index().at(operation.base(), decided).unwrap(),
                 units: operation.units,
                 granted: Money::ZERO,
                 public_granted: Money::ZERO,
@@ -447,8 +468,14 @@ fn check_invariants(
             if result.reasons[f] == Reason::NoRule {
                 prop_assert_eq!(grant, Money::ZERO);
             }
-            let paid: Money = split(grant, operation.duration_years).sum();
+            let paid: Money = result
+                .payments
+                .iter()
+                .filter(|p| p.funder == f)
+                .map(|p| p.amount)
+                .sum();
             prop_assert_eq!(paid, grant, "{}: grants paid = grants committed", id);
+            prop_assert_eq!(split(grant, operation.duration_years).sum::<Money>(), grant);
         }
     }
     for (f, (funder, result)) in dataset.funders.iter().zip(&outcome.funders).enumerate() {
@@ -459,17 +486,25 @@ fn check_invariants(
             &funder.id
         );
         let yearly: Money = result.years.iter().map(|y| y.granted).sum();
-        prop_assert_eq!(yearly, result.total_granted);
-        prop_assert_eq!(
-            result.years.len(),
-            dataset.horizon_len() + funder.decision_lag_years as usize
+        let cancelled: Money = result.years.iter().map(|y| y.cancelled).sum();
+        prop_assert_eq!(yearly - cancelled, result.total_granted);
+        prop_assert!(
+            result.years.len() >= dataset.horizon_len() + funder.decision_lag_years as usize
         );
         let mut carried = Money::ZERO;
+        let mut cancelled_before = Money::ZERO;
         let mut first_short = None;
         for y in &result.years {
             prop_assert_eq!(
+                y.returned,
+                cancelled_before,
+                "{} {}: returned",
+                &funder.id,
+                y.year
+            );
+            prop_assert_eq!(
                 y.available,
-                y.envelope - y.frozen + y.released + carried,
+                y.envelope - y.frozen + y.released + y.returned + carried,
                 "{} {}: available",
                 &funder.id,
                 y.year
@@ -490,13 +525,41 @@ fn check_invariants(
                 first_short = Some(y.year);
             }
             carried = y.carried;
+            cancelled_before = y.cancelled;
         }
+        prop_assert_eq!(
+            cancelled_before,
+            Money::ZERO,
+            "{}: cancelled money comes back",
+            &funder.id
+        );
         prop_assert_eq!(
             result.exhaustion_year,
             first_short,
             "{}: exhaustion year",
             &funder.id
         );
+        // Payments: every grant is paid, within the credits.
+        let due: Money = result.payments.iter().map(|p| p.due).sum();
+        let paid: Money = result.payments.iter().map(|p| p.paid).sum();
+        prop_assert_eq!(due, result.total_granted, "{}: Σ due", &funder.id);
+        prop_assert_eq!(paid, result.total_granted, "{}: Σ paid", &funder.id);
+        let mut overdue = Money::ZERO;
+        for (offset, p) in result.payments.iter().enumerate() {
+            prop_assert_eq!(p.year, dataset.start_year + offset as Year);
+            if let Some(Some(credit)) = funder.payment_credits.get(offset) {
+                prop_assert!(
+                    p.paid <= *credit,
+                    "{} {}: paid within credit",
+                    &funder.id,
+                    p.year
+                );
+            }
+            overdue += p.due - p.paid;
+            prop_assert_eq!(p.overdue, overdue);
+            prop_assert!(p.overdue >= Money::ZERO);
+        }
+        prop_assert_eq!(overdue, Money::ZERO);
     }
     for (o, (owner, result)) in dataset.owners.iter().zip(&outcome.owners).enumerate() {
         let own: Money = dataset
@@ -512,8 +575,16 @@ fn check_invariants(
         let fctva: Money = result.years.iter().map(|y| y.fctva).sum();
         prop_assert_eq!(fctva, result.fctva_total);
         prop_assert!(result.years.len() >= dataset.horizon_len());
+        let cash: Money = result.years.iter().map(|y| y.cash_need).sum();
+        prop_assert_eq!(
+            cash,
+            result.residual_total - result.fctva_total,
+            "{}: Σ cash_need",
+            &owner.id
+        );
         for y in &result.years {
             prop_assert_eq!(y.residual_paid, y.residual - y.fctva);
+            prop_assert_eq!(y.cash_need, y.spent - y.received - y.fctva);
         }
         if owner.kind == OwnerKind::Commune {
             let gaps: Vec<Money> = result
@@ -528,6 +599,37 @@ fn check_invariants(
             prop_assert_eq!(result.peak_gap_year.is_some(), peak > Money::ZERO);
         } else {
             prop_assert!(result.capacity_total.is_none() && result.shortfall.is_none());
+        }
+        let borrows = dataset.loan_terms(owner).unwrap().is_some();
+        prop_assert_eq!(
+            result.borrowing.is_some(),
+            borrows,
+            "{}: borrows",
+            &owner.id
+        );
+        if let Some(borrowing) = &result.borrowing {
+            let mut reserve = owner.reserve;
+            let mut borrowed = Money::ZERO;
+            for y in &result.years {
+                let b = y.borrowing.expect("a commune that borrows has its years");
+                prop_assert!(b.reserve >= Money::ZERO && b.borrowed >= Money::ZERO);
+                prop_assert_eq!(
+                    b.reserve,
+                    reserve + owner.capacity.at(y.year) + b.borrowed - y.cash_need - b.debt_service,
+                    "{} {}: reserve",
+                    &owner.id,
+                    y.year
+                );
+                reserve = b.reserve;
+                borrowed += b.borrowed;
+            }
+            prop_assert_eq!(borrowed, borrowing.borrowed_total);
+            for loan in &borrowing.loans {
+                let principal: Money = loan.schedule.iter().map(|&(_, p)| p).sum();
+                prop_assert_eq!(principal, loan.amount, "{}: loan repaid", &owner.id);
+            }
+        } else {
+            prop_assert!(result.years.iter().all(|y| y.borrowing.is_none()));
         }
     }
     Ok(())

@@ -174,6 +174,62 @@ fn public_aid_cap() {
 /// Bad scenario files: (fixture, message after `error: tests/fixtures/invalid-scenarios/`).
 const INVALID: &[(&str, &str)] = &[
     (
+        "payment-advance-and-balance-above-one",
+        r#"payment-advance-and-balance-above-one.toml:12:11: field "balance": advance 0.5 and balance 0.6 add up to more than the whole grant; their sum must be at most 1"#,
+    ),
+    (
+        "payment-credits-factor-without-credits",
+        r#"payment-credits-factor-without-credits.toml:8:10: field "factor": the funder has no payment credits in 2005 to scale; set them with per_year"#,
+    ),
+    (
+        "payment-credits-factor-and-per-year",
+        r#"payment-credits-factor-and-per-year.toml:8:10: field "factor": give either per_year or factor, not both"#,
+    ),
+    (
+        "payment-credits-year-too-late",
+        r#"payment-credits-year-too-late.toml:7:9: field "years": year 2100 is outside 2004-2056, the years payment credits may cover (from start_year to end_year + 50)"#,
+    ),
+    (
+        "borrowing-owners-empty",
+        r#"borrowing-owners-empty.toml:6:10: field "owners": the list of communes is empty; name at least one, or leave owners out to change every commune's terms"#,
+    ),
+    (
+        "borrowing-unknown-commune",
+        r#"borrowing-unknown-commune.toml:6:11: field "owners": owner "C3" is not defined (did you mean "C1"?)"#,
+    ),
+    (
+        "borrowing-incomplete-terms",
+        r#"borrowing-incomplete-terms.toml:4:1: missing field "duration_years": commune "C1" borrows but its terms have no duration_years; give it in the borrowing change or in the base's [borrowing]"#,
+    ),
+    (
+        "borrowing-reserve",
+        r#"borrowing-reserve.toml:8:11: field "reserve": does not apply to a change of kind "borrowing", whose fields are: owners, rate, duration_years, profile"#,
+    ),
+    (
+        "overrun-below-one",
+        r#"overrun-below-one.toml:7:10: field "factor": 0.9 is below 1; an overrun makes the works cost more, so its factor is at least 1"#,
+    ),
+    (
+        "overrun-without-factor",
+        r#"overrun-without-factor.toml:4:1: missing field "factor": give the factor the works cost more by, e.g. factor = "1.10""#,
+    ),
+    (
+        "owner-owners-empty",
+        r#"owner-owners-empty.toml:6:10: field "owners": the list of owners is empty; name at least one"#,
+    ),
+    (
+        "owner-unknown-owner",
+        r#"owner-unknown-owner.toml:6:11: field "owners": owner "C9" is not defined (did you mean "C1"?)"#,
+    ),
+    (
+        "owner-capacity-on-a-bailleur",
+        r#"owner-capacity-on-a-bailleur.toml:7:21: field "capacity_per_year": only a commune has a capacity_per_year; "B" is of kind "bailleur""#,
+    ),
+    (
+        "owner-capacity-steps-out-of-order",
+        r#"owner-capacity-steps-out-of-order.toml:7:35: field "capacity_per_year": year 2005 comes after 2008; write the steps of a capacity table in increasing years"#,
+    ),
+    (
         "delay-with-year-list",
         r#"delay-with-year-list.toml:7:9: field "years": a delay is a number of years, e.g. years = 1"#,
     ),

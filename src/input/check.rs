@@ -492,15 +492,32 @@ pub fn yearly(
     let is_form_key = |key: &str| matches!(key, "per_year" | "from" | "to");
     let entries = map.get_ref();
     let mut amounts = Vec::new();
+    let within = |value: &Spanned<i64>, name: &str| -> Result<Year> {
+        if last == end {
+            return year_in(file, value, name, start, end);
+        }
+        let v = *value.get_ref();
+        if v < i64::from(start) || v > i64::from(last) {
+            return Err(bad(
+                file,
+                &value.span(),
+                name,
+                format!(
+                    "year {v} is outside {start}-{last}, the years {} may cover (from start_year to end_year + {})",
+                    field.replace('_', " "),
+                    last - end
+                ),
+            ));
+        }
+        Ok(v as Year)
+    };
     if entries.keys().any(|key| is_form_key(key.get_ref())) {
         let mut per_year = None;
         let (mut from, mut to) = (start, end);
         for (key, value) in entries {
             let year = |name: &str| -> Result<Year> {
                 match value.get_ref() {
-                    RawNum::Integer(y) => {
-                        year_in(file, &Spanned::new(value.span(), *y), name, start, last)
-                    }
+                    RawNum::Integer(y) => within(&Spanned::new(value.span(), *y), name),
                     _ => Err(bad(
                         file,
                         &value.span(),
@@ -560,7 +577,7 @@ pub fn yearly(
                     ),
                 ));
             };
-            let year = year_in(file, &Spanned::new(key.span(), year), field, start, last)?;
+            let year = within(&Spanned::new(key.span(), year), field)?;
             amounts.push((year, number::money(file, field, value)?));
         }
     }

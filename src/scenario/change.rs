@@ -176,6 +176,20 @@ fn years_up_to(
     })?;
     let at = years.span();
     let within = |year: i64| {
+        if last > dataset.end_year
+            && (year < i64::from(dataset.start_year) || year > i64::from(last))
+        {
+            return Err(bad(
+                file,
+                &at,
+                "years",
+                format!(
+                    "year {year} is outside {}-{last}, the years payment credits may cover (from start_year to end_year + {})",
+                    dataset.start_year,
+                    last - dataset.end_year
+                ),
+            ));
+        }
         check::year_in(
             file,
             &Spanned::new(at.clone(), year),
