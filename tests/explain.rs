@@ -22,7 +22,9 @@ fn check(e: &Explanation) {
     for step in &e.funders {
         let context = format!("{} / {}", e.id, step.funder);
         match step.reason {
-            "not-asked" | "queue-expired" => assert_eq!(step.grant, Money::ZERO, "{context}"),
+            "not-asked" | "queue-expired" | "abandoned" => {
+                assert_eq!(step.grant, Money::ZERO, "{context}");
+            }
             "no-rule" => {
                 assert!(step.rule.is_none(), "{context}");
                 assert_eq!(step.grant, Money::ZERO, "{context}");
@@ -41,6 +43,7 @@ fn check(e: &Explanation) {
                 );
                 let expected = [
                     ("rate", Some(step.amount_at_rate)),
+                    ("works-cap", Some(step.amount_at_rate)),
                     ("cap", step.cap),
                     ("unit-cap", step.unit_cap),
                     ("public-cap", step.public_room),
@@ -83,6 +86,8 @@ fn every_step_agrees_with_the_run_everywhere() {
     for fixture in [
         "examples/public-cap-family",
         "examples/queue",
+        "examples/treasury",
+        "examples/practice",
         "cases/first-come-lapse",
         "cases/pro-rata-floor",
         "cases/decision-lag",

@@ -169,6 +169,8 @@ pub struct OperationOutcome {
     pub residual: Money,
     /// Abandoned because a required funder refused it, in that year.
     pub abandoned: Option<Year>,
+    /// Per funder, the grant cancelled when it was abandoned.
+    pub cancelled: PerFunder<Money>,
     /// The cost before any overrun (indexed to the commitment year, or to `end_year`).
     pub estimate: Money,
     /// FCTVA received for it, per year (communes and EPCIs).

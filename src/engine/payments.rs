@@ -85,6 +85,7 @@ pub(super) fn settle(
                     smallvec::smallvec![None; funder_count]
                 },
                 residual: cost_ttc,
+                cancelled: decisions.cancelled(index_op).collect(),
                 abandoned,
                 estimate,
                 fctva: Vec::new(),
@@ -114,6 +115,7 @@ pub(super) fn settle(
                 reasons: decisions.reasons(index_op).collect(),
                 decided: decisions.decided(index_op).collect(),
                 residual,
+                cancelled: smallvec::smallvec![Money::ZERO; funder_count],
                 abandoned: None,
                 estimate,
                 fctva: Vec::new(),

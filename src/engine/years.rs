@@ -35,6 +35,13 @@ impl Decisions<'_> {
         self.book.states[operation].abandoned
     }
 
+    /// Per funder, the grant cancelled when the operation was abandoned.
+    pub(super) fn cancelled(&self, operation: usize) -> impl Iterator<Item = Money> + '_ {
+        self.book
+            .slots(operation)
+            .map(|slot| self.book.cancelled_grants[slot])
+    }
+
     /// Per funder, for one operation.
     pub(super) fn grants(&self, operation: usize) -> impl Iterator<Item = Money> + '_ {
         self.book
@@ -200,6 +207,7 @@ pub(super) fn run<'s>(
     book.start = start;
     book.year_count = year_count;
     reset(&mut book.cancelled, funder_count * year_count, Money::ZERO);
+    reset(&mut book.cancelled_grants, slots, Money::ZERO);
     reset(&mut book.states, operation_count, OperationState::default());
     reset(&mut book.grants, slots, Money::ZERO);
     reset(&mut book.reasons, slots, Reason::NotAsked);
@@ -532,6 +540,8 @@ pub(super) struct Book {
     year_count: usize,
     /// Per funder and year offset: grants cancelled because their operation was abandoned.
     cancelled: Vec<Money>,
+    /// Per (funder, operation): the grant that was cancelled.
+    cancelled_grants: Vec<Money>,
     states: Vec<OperationState>,
     grants: Vec<Money>,
     reasons: Vec<Reason>,
@@ -597,6 +607,7 @@ impl Book {
             let slot = funder * self.operation_count + operation;
             let grant = std::mem::replace(&mut self.grants[slot], Money::ZERO);
             self.cancelled[funder * self.year_count + offset] += grant;
+            self.cancelled_grants[slot] = grant;
             if funder != refused_by {
                 self.reasons[slot] = Reason::Abandoned;
             }

@@ -56,7 +56,11 @@ pub struct FunderStep {
     pub years_waited: u32,
     pub rules: Vec<RuleCheck>,
     pub rule: Option<String>,
+    /// The operation's base in the decision year (indexed, with indexation).
     pub base: Money,
+    /// The works ceiling per dwelling times the units, when it is below the base: the rate
+    /// applies to it instead.
+    pub works_ceiling: Option<Money>,
     pub rule_rate: Option<String>,
     pub modulations: Vec<ModulationStep>,
     pub rate_before_clamp: Option<String>,
@@ -78,6 +82,43 @@ pub struct FunderStep {
     pub grant: Money,
     pub reason: &'static str,
     pub reason_text: &'static str,
+    /// The grant cancelled when the operation was abandoned.
+    pub cancelled: Money,
+    /// How the grant is paid: due year, year paid, amount.
+    pub paid: Vec<GrantPayment>,
+}
+
+/// One payment of a grant, late when paid after the year it fell due.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct GrantPayment {
+    pub due_year: Year,
+    pub year: Year,
+    pub amount: Money,
+}
+
+/// Why an operation was not carried out: a funder it requires refused it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Abandonment {
+    pub year: Year,
+    /// The required funder that refused.
+    pub funder: String,
+    pub reason: &'static str,
+    /// The total of the grants cancelled (each funder's is in its step).
+    pub cancelled: Money,
+}
+
+/// The cost of the works: as written, indexed to the commitment year, then with overruns.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostStory {
+    pub written: Money,
+    /// The year the cost is indexed to, and the index's rate and base year.
+    pub indexed_to: Option<Year>,
+    pub index_rate: Option<String>,
+    pub index_base_year: Option<Year>,
+    /// The cost on which the grants were decided (indexed).
+    pub estimate: Money,
+    /// What the works really cost, overruns included.
+    pub actual: Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,6 +166,8 @@ pub struct Explanation {
     pub residual: Money,
     pub payments: Vec<PaymentYear>,
     pub fctva_total: Money,
+    pub abandoned: Option<Abandonment>,
+    pub cost_story: CostStory,
 }
 
 /// Finds an operation by id, or says which ids are close.
@@ -167,7 +210,7 @@ pub fn explain(
     let operation = &dataset.operations[index];
     let result = &outcome.operations[index];
     let owners = &dataset.owners;
-    let base = result.base;
+    let written_base = result.base;
     let funder_count = dataset.funders.len();
 
     // Grants already made when funder `f` decided in `year`.
@@ -215,6 +258,7 @@ pub fn explain(
                 }
             }
             let (granted_before, public_granted_before) = before(f, year);
+            let base = plan.index().at(written_base, year).unwrap_or(written_base);
             let request = plan.request(&Asking {
                 operation: index,
                 funder: f,
@@ -260,6 +304,7 @@ pub fn explain(
                 rules,
                 rule: matched.map(|r| r.id.clone()),
                 base,
+                works_ceiling: (request.rule_base < base).then_some(request.rule_base),
                 rule_rate: matched.map(|r| r.rate.to_string()),
                 modulations,
                 rate_before_clamp: matched.map(|_| request.raw_rate.to_string()),
@@ -274,7 +319,7 @@ pub fn explain(
                 base_room: request.base_room,
                 granted_before,
                 public_granted_before,
-                request: if result.commit_year.is_some() {
+                request: if result.commit_year.is_some() || decided.is_some() {
                     request.amount
                 } else {
                     Money::ZERO
@@ -283,6 +328,17 @@ pub fn explain(
                 grant: result.grants[f],
                 reason: reason.as_str(),
                 reason_text: reason_text(reason),
+                cancelled: result.cancelled[f],
+                paid: result
+                    .payments
+                    .iter()
+                    .filter(|p| p.funder == f)
+                    .map(|p| GrantPayment {
+                        due_year: p.due_year,
+                        year: p.year,
+                        amount: p.amount,
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -291,39 +347,63 @@ pub fn explain(
     let vat_year = commit.unwrap_or(dataset.end_year);
     let vat = dataset.vat_rate(operation, vat_year);
     let mut payments = Vec::new();
-    let mut fctva_total = Money::ZERO;
+    let fctva_total: Money = result.fctva.iter().map(|&(_, m)| m).sum();
     if let Some(c) = commit {
-        let d = operation.duration_years;
-        let owner_parts: Vec<Money> = split(result.residual, d).collect();
-        let funder_parts: Vec<Vec<Money>> = result
-            .grants
+        // What the owner pays, what each funder actually pays and the FCTVA, year by year.
+        let owner_parts: Vec<Money> = split(result.residual, operation.duration_years).collect();
+        let last = result
+            .payments
             .iter()
-            .map(|&g| split(g, d).collect())
-            .collect();
-        let fctva = dataset
-            .fctva
-            .as_ref()
-            .filter(|f| f.owner_kinds.contains(&owners[operation.owner].kind));
-        let lag = fctva.map_or(0, |f| f.lag_years);
-        let cost_parts: Vec<Money> = split(result.cost_ttc, d).collect();
-        for i in 0..(d + lag) as usize {
-            let year = c + i as Year;
-            let refund = match (fctva, i.checked_sub(lag as usize)) {
-                (Some(f), Some(j)) if j < d as usize => cost_parts[j].times(f.rate),
-                _ => Money::ZERO,
-            };
-            fctva_total += refund;
+            .map(|p| p.year)
+            .chain(result.fctva.iter().map(|&(y, _)| y))
+            .chain(std::iter::once(c + operation.duration_years as Year - 1))
+            .max()
+            .unwrap_or(c);
+        for year in c..=last {
             payments.push(PaymentYear {
                 year,
-                owner: owner_parts.get(i).copied().unwrap_or(Money::ZERO),
-                funders: funder_parts
-                    .iter()
-                    .map(|p| p.get(i).copied().unwrap_or(Money::ZERO))
+                owner: owner_parts
+                    .get((year - c) as usize)
+                    .copied()
+                    .unwrap_or(Money::ZERO),
+                funders: (0..funder_count)
+                    .map(|f| {
+                        result
+                            .payments
+                            .iter()
+                            .filter(|p| p.funder == f && p.year == year)
+                            .map(|p| p.amount)
+                            .sum()
+                    })
                     .collect(),
-                fctva: refund,
+                fctva: result
+                    .fctva
+                    .iter()
+                    .filter(|&&(y, _)| y == year)
+                    .map(|&(_, m)| m)
+                    .sum(),
             });
         }
     }
+    let abandoned = result.abandoned.map(|year| {
+        let refused = (0..funder_count)
+            .find(|&f| result.reasons[f] != Reason::Abandoned)
+            .unwrap_or(0);
+        Abandonment {
+            year,
+            funder: dataset.funders[refused].name.clone(),
+            reason: result.reasons[refused].as_str(),
+            cancelled: result.cancelled.iter().copied().sum(),
+        }
+    });
+    let cost_story = CostStory {
+        written: operation.cost,
+        indexed_to: dataset.indexation.map(|_| vat_year),
+        index_rate: dataset.indexation.map(|i| i.rate.to_string()),
+        index_base_year: dataset.indexation.map(|i| i.base_year),
+        estimate: result.estimate,
+        actual: result.cost,
+    };
     Explanation {
         dataset: dataset.name.clone(),
         scenario: scenario.map(str::to_owned),
@@ -336,7 +416,7 @@ pub fn explain(
         site: operation.site.clone(),
         mining_estate: operation.mining_estate,
         cost: result.cost,
-        base,
+        base: written_base,
         units: operation.units,
         start_year: operation.start_year,
         duration_years: operation.duration_years,
@@ -364,6 +444,8 @@ pub fn explain(
         residual: result.residual,
         payments,
         fctva_total,
+        abandoned,
+        cost_story,
     }
 }
 
@@ -449,6 +531,18 @@ pub fn text(e: &Explanation) -> String {
         );
     }
     match e.asked_year {
+        Some(asked) if e.abandoned.is_some() => {
+            let a = e.abandoned.as_ref().expect("matched above");
+            let _ = writeln!(
+                out,
+                "asked in {asked}; ABANDONED in {}: {} refused it ({}) and the operation requires it, so it is not carried out; {} of grants already made are cancelled and come back to their funders in {}",
+                a.year,
+                a.funder,
+                a.reason,
+                a.cancelled.fr(),
+                a.year + 1
+            );
+        }
         Some(asked) => {
             let _ = writeln!(
                 out,
@@ -532,13 +626,34 @@ pub fn text(e: &Explanation) -> String {
                     percent(after)
                 );
             }
-            let _ = writeln!(
-                out,
-                "base {} × {} = {}",
-                step.base.fr(),
-                percent(after),
-                step.amount_at_rate.fr()
-            );
+            match step.works_ceiling {
+                Some(ceiling) => {
+                    let _ = writeln!(
+                        out,
+                        "works ceiling {} units × {} = {}, below the base {}: the rate applies to it",
+                        e.units,
+                        (ceiling.floor_div(i64::from(e.units.max(1)))).fr(),
+                        ceiling.fr(),
+                        step.base.fr()
+                    );
+                    let _ = writeln!(
+                        out,
+                        "works ceiling {} × {} = {}",
+                        ceiling.fr(),
+                        percent(after),
+                        step.amount_at_rate.fr()
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "base {} × {} = {}",
+                        step.base.fr(),
+                        percent(after),
+                        step.amount_at_rate.fr()
+                    );
+                }
+            }
             if let Some(cap) = step.cap {
                 let _ = writeln!(out, "cap per operation {}", cap.fr());
             }
@@ -581,8 +696,57 @@ pub fn text(e: &Explanation) -> String {
             step.reason,
             step.reason_text
         );
+        if step.cancelled.is_positive() {
+            let _ = writeln!(
+                out,
+                "cancelled {}: the operation was abandoned; the money comes back to {} the next year",
+                step.cancelled.fr(),
+                step.name
+            );
+        }
+        if !step.paid.is_empty() {
+            let parts: Vec<String> = step
+                .paid
+                .iter()
+                .map(|p| {
+                    if p.year > p.due_year {
+                        format!(
+                            "{} due {} paid {} ({} year(s) overdue)",
+                            p.amount.fr(),
+                            p.due_year,
+                            p.year,
+                            p.year - p.due_year
+                        )
+                    } else {
+                        format!("{} in {}", p.amount.fr(), p.year)
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "paid: {}", parts.join("; "));
+        }
     }
     let _ = writeln!(out, "\n== Cost and residual");
+    let story = &e.cost_story;
+    if let (Some(to), Some(rate), Some(base_year)) =
+        (story.indexed_to, &story.index_rate, story.index_base_year)
+    {
+        let _ = writeln!(
+            out,
+            "cost written {} (in {base_year} euros), indexed at {} a year to {to}: {}",
+            story.written.fr(),
+            percent(rate),
+            story.estimate.fr()
+        );
+    }
+    if story.actual != story.estimate {
+        let _ = writeln!(
+            out,
+            "overrun: estimated {}, the works actually cost {} (+{}); the grants stay as decided, so the owner pays the difference",
+            story.estimate.fr(),
+            story.actual.fr(),
+            (story.actual - story.estimate).fr()
+        );
+    }
     let _ = writeln!(
         out,
         "VAT {} ({}) → cost including VAT {}",
