@@ -16,10 +16,12 @@ pub(crate) struct CompareArgs {
     /// Also draw the comparison's charts (PNG and SVG) into this folder.
     #[arg(long, value_name = "DIR")]
     charts: Option<PathBuf>,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
-    let sources = scenario::read_many(&args.paths)?;
+    let sources = scenario::read_many_with(&args.paths, args.input.options())?;
     let ran = super::Ran::new(&sources)?;
     let runs: Vec<Compared<'_>> = ran.compared();
     let files = [

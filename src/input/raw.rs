@@ -24,6 +24,8 @@ pub struct RawBase {
     pub public_aid_cap_by_family: Option<Spanned<RawMap>>,
     pub vat: Option<RawVat>,
     pub fctva: Option<Spanned<RawFctva>>,
+    /// How `operations.csv` writes numbers (docs/dataset.md, "CSV dialects").
+    pub csv_dialect: Option<Spanned<String>>,
     #[serde(default)]
     pub owner: Vec<Spanned<RawOwner>>,
     #[serde(default)]
