@@ -569,7 +569,11 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
 #[test]
 fn a_workbook_saved_by_libreoffice_reads_back_the_same() {
     let Ok(status) = Command::new("soffice").arg("--version").output() else {
-        // Visible in the test's output (`cargo test -- --nocapture`) and in CI's log.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice (.ci/run installs libreoffice-calc-nogui)"
+        );
+        // Visible in the test's output (`cargo test -- --nocapture`).
         println!("SKIPPED: soffice (LibreOffice) is not installed");
         return;
     };
@@ -602,4 +606,110 @@ fn a_workbook_saved_by_libreoffice_reads_back_the_same() {
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(summary(&back), summary(&loaded), "{file}");
     }
+}
+
+const DOC_START: &str = "<!-- workbook-columns:start -->";
+const DOC_END: &str = "<!-- workbook-columns:end -->";
+
+/// A column's kind in words, for the docs.
+fn kind_words(kind: cofinance::input::workbook::Kind) -> String {
+    use cofinance::input::workbook::Kind;
+    match kind {
+        Kind::Text => "text".into(),
+        Kind::Choice(choices) => format!("one of {}", choices.join(", ")),
+        Kind::Integer => "whole number".into(),
+        Kind::Money => "euros, ≤ 2 decimals".into(),
+        Kind::Rate => "rate, ≤ 6 decimals (or `35 %`)".into(),
+        Kind::SignedRate => "rate from −1 to 1, ≤ 6 decimals".into(),
+        Kind::Bool => "oui / non".into(),
+        Kind::List => "ids separated by `,`, `;` or a vertical bar".into(),
+    }
+}
+
+fn doc_table<I>(out: &mut String, title: &str, columns: &[cofinance::input::workbook::Column<I>]) {
+    use std::fmt::Write;
+    writeln!(out, "#### {title}\n").unwrap();
+    writeln!(out, "| column | field | holds | note in the template |").unwrap();
+    writeln!(out, "|---|---|---|---|").unwrap();
+    for c in columns {
+        writeln!(
+            out,
+            "| {} | `{}` | {} | {} |",
+            c.label,
+            c.key,
+            kind_words(c.kind),
+            c.note
+        )
+        .unwrap();
+    }
+}
+
+/// The tables of docs/dataset.md that list the workbook's sheets and columns, from the
+/// tables the reader and the template use.
+fn doc_tables() -> String {
+    use cofinance::input::workbook as w;
+    use std::fmt::Write;
+    let mut out = String::new();
+    doc_table(
+        &mut out,
+        &format!(
+            "{} (one row per parameter: `Paramètre`, `Valeur`)",
+            w::PARAMETERS
+        ),
+        &w::parameters(),
+    );
+    out.push('\n');
+    doc_table(
+        &mut out,
+        &format!("{} (exceptions by family)", w::FAMILIES),
+        &w::families(),
+    );
+    out.push('\n');
+    doc_table(&mut out, w::OWNERS, &w::owners());
+    out.push('\n');
+    doc_table(&mut out, w::FUNDERS, &w::funders());
+    for years in w::funder_years() {
+        writeln!(
+            out,
+            "| `{}2004`, `{}2005`, … (a column per year) | `{}` | {} | {} |",
+            years.prefix,
+            years.prefix,
+            years.key,
+            kind_words(years.kind),
+            years.note
+        )
+        .unwrap();
+    }
+    out.push('\n');
+    doc_table(&mut out, w::RULES, &w::rules());
+    out.push('\n');
+    doc_table(
+        &mut out,
+        &format!("{} (each names its funder and rule)", w::MODULATIONS),
+        &w::modulations(),
+    );
+    out.push('\n');
+    doc_table(&mut out, w::OPERATIONS, &w::operations());
+    out
+}
+
+#[test]
+fn the_dataset_doc_lists_every_sheet_and_column() {
+    let path = repo().join("docs/dataset.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let start = doc
+        .find(DOC_START)
+        .expect("docs/dataset.md has the workbook columns")
+        + DOC_START.len();
+    let end = doc.find(DOC_END).unwrap();
+    let expected = format!("\n{}", doc_tables());
+    if std::env::var_os("COFINANCE_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{expected}{}", &doc[..start], &doc[end..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        doc[start..end],
+        expected,
+        "docs/dataset.md differs from the workbook's columns; rewrite it with COFINANCE_UPDATE_DOCS=1 cargo test --test workbook"
+    );
 }
