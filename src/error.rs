@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// Where in an input file something is: 1-based line and column (in characters), or, in a
-/// workbook, the sheet and cell (`Opérations!F12 (Coût HT)`).
+/// workbook, the sheet and cell (`Opérations!F12 « Coût HT (€) »`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     pub file: String,

@@ -422,6 +422,12 @@ fn a_valid_workbook_reads_exactly() {
     let outcome = Plan::new(d).unwrap().run();
     // No ZUS for Lens: the modulation does not apply; 50 % of 1 234,56.
     assert_eq!(outcome.operations[0].grants[0].to_string(), "617.28");
+    // The parameters' header row may be left out.
+    let mut sheets = valid();
+    sheets[0].1.remove(0);
+    std::fs::write(&path, write_book(&sheets, None)).unwrap();
+    let again = input::load_base(Files::Disk, &path).unwrap();
+    assert_eq!(again.dataset.end_year, 2006);
 }
 
 #[test]
@@ -446,13 +452,13 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
             "text where a number is expected",
             |s| set(s, "Opérations", 1, 3, S("beaucoup")),
             None,
-            "Opérations!D2 (Coût HT (€)): field \"cost\": \"beaucoup\" is text where a number is expected; type a number such as 1234,56",
+            "Opérations!D2 « Coût HT (€) »: field \"cost\": \"beaucoup\" is text where a number is expected; type a number such as 1234,56",
         ),
         (
             "formula error",
             |s| set(s, "Opérations", 1, 3, F("=1/0", "#DIV/0!")),
             None,
-            "Opérations!D2 (Coût HT (€)): field \"cost\": the cell holds the error #DIV/0!; correct its formula, or type the value",
+            "Opérations!D2 « Coût HT (€) »: field \"cost\": the cell holds the error #DIV/0!; correct its formula, or type the value",
         ),
         (
             "merged header",
@@ -470,55 +476,55 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
             "unknown funder in a rule",
             |s| set(s, "Règles", 1, 0, S("anrru")),
             None,
-            "Règles!A2 (Financeur): field \"Financeur\": funder \"anrru\" is not defined (did you mean \"anru\"?)",
+            "Règles!A2 « Financeur »: field \"Financeur\": funder \"anrru\" is not defined (did you mean \"anru\"?)",
         ),
         (
             "unknown rule in a modulation",
             |s| set(s, "Modulations", 1, 1, S("anru-vrdd")),
             None,
-            "Modulations!B2 (Règle): field \"Règle\": rule \"anru-vrdd\" is not defined (did you mean \"anru-vrd\"?)",
+            "Modulations!B2 « Règle »: field \"Règle\": rule \"anru-vrdd\" is not defined (did you mean \"anru-vrd\"?)",
         ),
         (
             "money with three decimals",
             |s| set(s, "Opérations", 1, 3, N(1234.567)),
             None,
-            "Opérations!D2 (Coût HT (€)): field \"cost\": 1234.567 has 3 decimals, but money has at most 2; round it to 2 decimals yourself",
+            "Opérations!D2 « Coût HT (€) »: field \"cost\": 1234.567 has 3 decimals, but money has at most 2; round it to 2 decimals yourself",
         ),
         (
             "a computed amount that is not a whole number of cents",
             |s| set(s, "Opérations", 1, 3, F("=0.1+0.2", "0.30000000000000004")),
             None,
-            "Opérations!D2 (Coût HT (€)): field \"cost\": 0.30000000000000004 has 17 decimals, but money has at most 2; round it to 2 decimals yourself",
+            "Opérations!D2 « Coût HT (€) »: field \"cost\": 0.30000000000000004 has 17 decimals, but money has at most 2; round it to 2 decimals yourself",
         ),
         (
             "rate with seven decimals",
             |s| set(s, "Règles", 1, 3, N(0.123_456_7)),
             None,
-            "Règles!D2 (Taux): field \"rate\": 0.1234567 has 7 decimals, but a rate has at most 6; round it to 6 decimals yourself",
+            "Règles!D2 « Taux »: field \"rate\": 0.1234567 has 7 decimals, but a rate has at most 6; round it to 6 decimals yourself",
         ),
         (
             "a date where a number is expected",
             |s| set(s, "Opérations", 1, 4, Date),
             None,
-            "Opérations!E2 (Année de demande): field \"start_year\": the cell holds a date; the spreadsheet may have turned what was typed into a date: format the cell as text or as a number and type it again",
+            "Opérations!E2 « Année de demande »: field \"start_year\": the cell holds a date; the spreadsheet may have turned what was typed into a date: format the cell as text or as a number and type it again",
         ),
         (
             "not a boolean",
             |s| set(s, "Modulations", 1, 2, S("peut-être")),
             None,
-            "Modulations!C2 (ZUS): field \"zus\": \"peut-être\" is not yes or no; write oui or non",
+            "Modulations!C2 « ZUS »: field \"zus\": \"peut-être\" is not yes or no; write oui or non",
         ),
         (
             "unknown family",
             |s| set(s, "Opérations", 1, 2, S("voirie")),
             None,
-            "Opérations!C2 (Famille): field \"family\": \"voirie\" is not one of the choices; pick one of demolition, construction, rehabilitation, residentialisation, roads, amenities, development, engineering, land",
+            "Opérations!C2 « Famille »: field \"family\": \"voirie\" is not one of the choices; pick one of demolition, construction, rehabilitation, residentialisation, roads, amenities, development, engineering, land",
         ),
         (
             "unknown commune of an operation",
             |s| set(s, "Opérations", 1, 1, S("62499")),
             None,
-            "Opérations!B2 (Commune): field \"commune\": owner \"62499\" is not defined (did you mean \"62498\"?)",
+            "Opérations!B2 « Commune »: field \"commune\": owner \"62499\" is not defined (did you mean \"62498\"?)",
         ),
         (
             "envelope year outside the horizon",
@@ -527,7 +533,7 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
                 set(s, "Financeurs", 1, 3, N(5.0));
             },
             None,
-            "Financeurs!D2 (2010): field \"envelope\": year 2010 is outside the horizon 2004-2006; use a year within it or widen start_year/end_year",
+            "Financeurs!D2 « 2010 »: field \"envelope\": year 2010 is outside the horizon 2004-2006; use a year within it or widen start_year/end_year",
         ),
         (
             "unknown parameter",

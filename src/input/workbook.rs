@@ -2,7 +2,7 @@
 //! "A dataset as a workbook"), and the reader that turns a workbook into the text of the
 //! `base.toml` it stands for, so that the TOML reader and validation, and their messages,
 //! are the same for both. Every part of that text remembers the cell it came from, so an
-//! error names the sheet and cell (`Opérations!H12 (Coût HT)`) instead of a line.
+//! error names the sheet and cell (`Opérations!H12 « Coût HT (€) »`) instead of a line.
 //!
 //! The tables below are the one description of the workbook: the reader reads them, the
 //! template ([`super::template`]) writes them. A new dataset field is one [`Column`] here
@@ -1010,11 +1010,10 @@ impl Toml {
             return Ok(());
         };
         let (last_row, _) = range.end().unwrap_or((first_row, first_col));
-        let header_row = first_row;
         let label_col = first_col;
         let value_col = first_col + 1;
         let mut seen: Vec<&str> = Vec::new();
-        for row in header_row + 1..=last_row {
+        for row in first_row..=last_row {
             let label_cell = range.get_value((row, label_col)).unwrap_or(&Data::Empty);
             let value_cell = range.get_value((row, value_col)).unwrap_or(&Data::Empty);
             let label_place = format!("{}!{}", sheet.name, cell_name(row, label_col));
@@ -1023,6 +1022,10 @@ impl Toml {
                 Data::String(s) if s.trim().is_empty() => continue,
                 other => plain_text(other),
             };
+            // The header row (`Paramètre | Valeur | Explication`) may be there or not.
+            if row == first_row && same_name(&label, PARAMETER_HEADER[0]) {
+                continue;
+            }
             let Some(column) = columns
                 .iter()
                 .find(|c| same_name(c.label, &label) || same_name(c.key, &label))
@@ -1046,7 +1049,7 @@ impl Toml {
             }
             seen.push(column.key);
             let place = format!(
-                "{}!{} ({})",
+                "{}!{} « {} »",
                 sheet.name,
                 cell_name(row, value_col),
                 column.label
@@ -1413,7 +1416,7 @@ impl Sheet<'_> {
                     Target::Column(index) => {
                         let column = &columns[*index];
                         let place =
-                            format!("{}!{} ({})", self.name, cell_name(row, col), column.label);
+                            format!("{}!{} « {} »", self.name, cell_name(row, col), column.label);
                         if let Some(value) = out.cell(data, column.kind, column.key, &place)? {
                             read.cells.push(ReadCell {
                                 key: column.key.to_owned(),
@@ -1424,7 +1427,7 @@ impl Sheet<'_> {
                     }
                     Target::Year(index, year) => {
                         let group = &years[*index];
-                        let place = format!("{}!{} ({year})", self.name, cell_name(row, col));
+                        let place = format!("{}!{} « {year} »", self.name, cell_name(row, col));
                         if let Some(value) = out.cell(data, group.kind, group.key, &place)? {
                             read.years[*index].1.push((year.clone(), value, place));
                         }
