@@ -441,3 +441,18 @@ fn the_builtin_dataset_is_named_from_anywhere() {
     );
     assert!(!elsewhere.path().join("out").exists());
 }
+
+#[test]
+fn cells_saved_with_their_format_read_as_numbers() {
+    // French Excel saves what a formatted cell shows: euros and percentages.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.toml"), BASE).unwrap();
+    let (csv, _, _) = encoding_rs::WINDOWS_1252.encode(
+        "id;commune;family;cost;start_year;duration_years;vat_rate\r\nA;62498;roads;1\u{a0}234,56 €;2004;1;5,5 %\r\n",
+    );
+    std::fs::write(dir.path().join("operations.csv"), csv).unwrap();
+    let loaded = input::load_base(Files::Disk, &dir.path().join("base.toml")).unwrap();
+    let operation = &loaded.dataset.operations[0];
+    assert_eq!(operation.cost.to_string(), "1234.56");
+    assert_eq!(operation.vat_rate.unwrap().to_string(), "0.055");
+}

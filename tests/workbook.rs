@@ -571,6 +571,23 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Workbooks written by `LibreOffice` 7.4 (`soffice --headless --convert-to`) from the template
+/// of `cases/rule-matching`, committed so that they are read everywhere: the `.ods`, and the
+/// `.xlsx` `LibreOffice` wrote back from it.
+#[test]
+fn workbooks_written_by_libreoffice_read_to_the_same_results() {
+    let toml = input::load_base(
+        Files::Disk,
+        &common::fixtures().join("cases/rule-matching/base.toml"),
+    )
+    .unwrap();
+    for file in ["rule-matching.ods", "rule-matching-libreoffice.xlsx"] {
+        let path = common::fixtures().join("workbooks").join(file);
+        let loaded = input::load_base(Files::Disk, &path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summary(&loaded), summary(&toml), "{file}");
+    }
+}
+
 /// The template saved as `.ods` by `LibreOffice`, then as `.xlsx` again, reads back the same.
 #[test]
 fn a_workbook_saved_by_libreoffice_reads_back_the_same() {

@@ -164,7 +164,7 @@ fn set_field(
     let string = || Some(Spanned::new(span.clone(), text.to_owned()));
     let number = || -> Result<Option<Spanned<RawNum>>> {
         let value = if reading.decimal_comma {
-            dialect::decimal_comma(text).ok_or_else(|| {
+            dialect::spreadsheet_number(text, field == "vat_rate").ok_or_else(|| {
                 bad(format!(
                     "\"{text}\" is not a number; write a decimal such as 1234,56 (a comma for decimals, spaces allowed between thousands)"
                 ))

@@ -115,6 +115,25 @@ pub fn decimal_comma(text: &str) -> Option<String> {
     plain.then_some(out)
 }
 
+/// A number as a spreadsheet shows it, with a decimal comma: `1 234,56`, `1 234,56 €`, and
+/// when `percent`, `5,5 %` (0.055); `None` when it is not one.
+pub fn spreadsheet_number(text: &str, percent: bool) -> Option<String> {
+    let text = text.trim().trim_end_matches('€').trim();
+    let (text, is_percent) = match text.strip_suffix('%') {
+        Some(rest) if percent => (rest.trim(), true),
+        _ => (text, false),
+    };
+    let number = decimal_comma(text)?;
+    if !is_percent {
+        return Some(number);
+    }
+    let value: rust_decimal::Decimal = number.parse().ok()?;
+    let value = value
+        .checked_div(rust_decimal::Decimal::ONE_HUNDRED)?
+        .normalize();
+    Some(value.to_string())
+}
+
 /// Whether a cell reads as a number with a decimal comma (`1234,56`, `0,5`): how an ambiguous
 /// comma-separated file shows itself.
 pub fn looks_like_decimal_comma(text: &str) -> bool {
@@ -146,6 +165,12 @@ mod tests {
         assert_eq!(decimal_comma("12 ,5"), None);
         assert_eq!(decimal_comma("douze"), None);
         assert_eq!(decimal_comma(","), None);
+        assert_eq!(
+            spreadsheet_number("4 800 000,00 €", false).as_deref(),
+            Some("4800000.00")
+        );
+        assert_eq!(spreadsheet_number("5,50 %", true).as_deref(), Some("0.055"));
+        assert_eq!(spreadsheet_number("5,50 %", false), None);
         assert!(looks_like_decimal_comma("1234,5"));
         assert!(!looks_like_decimal_comma("1234.5"));
         assert!(!looks_like_decimal_comma("Rue A, Lens"));

@@ -12,7 +12,6 @@ use super::source::{Origin, SourceFile, sha256_hex};
 use crate::error::{Error, Hint, InputError, Location, Problem, Result};
 use crate::model::{Dataset, Family, Money, Rate, Shortage};
 use calamine::{Data, Reader};
-use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -1473,21 +1472,7 @@ fn number_text(data: &Data, percent: bool) -> Option<String> {
     match data {
         Data::Float(f) if f.is_finite() => Some(float_text(*f)),
         Data::Int(i) => Some(i.to_string()),
-        Data::String(s) => {
-            let s = s.trim().trim_end_matches('€').trim();
-            let (s, is_percent) = match s.strip_suffix('%') {
-                Some(rest) if percent => (rest.trim(), true),
-                _ => (s, false),
-            };
-            let text = super::dialect::decimal_comma(s)?;
-            if is_percent {
-                let value: Decimal = text.parse().ok()?;
-                let value = value.checked_div(Decimal::ONE_HUNDRED)?.normalize();
-                Some(value.to_string())
-            } else {
-                Some(text)
-            }
-        }
+        Data::String(s) => super::dialect::spreadsheet_number(s, percent),
         _ => None,
     }
 }
