@@ -79,7 +79,8 @@ pub(crate) struct InputArgs {
 pub(crate) enum CsvDialect {
     /// Detected from the file (and base.toml's `csv_dialect`).
     Auto,
-    /// French spreadsheets: decimal commas (`1 234,56`); CSV outputs with `;` and a BOM.
+    /// French spreadsheets: decimal commas (`1 234,56`); `run` writes its CSV outputs with `;`,
+    /// decimal commas and a BOM, for French Excel.
     Fr,
     /// Decimal points (`1234.56`).
     En,

@@ -824,7 +824,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
             .map(|(_, d)| *d)
             .collect(),
     };
-    let Some(_) = get(PARAMETERS) else {
+    if get(PARAMETERS).is_none() {
         return Err(out.error(
             PARAMETERS.to_owned(),
             Problem::Syntax {
@@ -833,7 +833,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
                 ),
             },
         ));
-    };
+    }
     out.parameters(&sheet(PARAMETERS))?;
     out.families(&sheet(FAMILIES))?;
     let owners = sheet(OWNERS).rows(&out, &owners(), &[])?;
