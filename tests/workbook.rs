@@ -736,3 +736,322 @@ fn the_dataset_doc_lists_every_sheet_and_column() {
         "docs/dataset.md differs from the workbook's columns; rewrite it with COFINANCE_UPDATE_DOCS=1 cargo test --test workbook"
     );
 }
+
+/// A random dataset as `base.toml` text, using every field the workbook carries: owners of
+/// every kind with their flags, funders with every shortage policy, envelopes by year, rules
+/// with every condition, caps and modulations, family exceptions, FCTVA, and operations with
+/// dependencies, sites, bases, units, priorities and their own VAT.
+fn random_base(seed: u64) -> String {
+    use std::fmt::Write;
+    let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n.max(1)
+    };
+    let families = [
+        "demolition",
+        "construction",
+        "rehabilitation",
+        "residentialisation",
+        "roads",
+        "amenities",
+        "development",
+        "engineering",
+        "land",
+    ];
+    let kinds = ["commune", "epci", "bailleur", "soginorpa", "other"];
+    let start = 2004 + next(3) as i64;
+    let end = start + next(5) as i64;
+    let mut t = String::new();
+    writeln!(
+        t,
+        "name = \"Aléatoire {seed}\"\nstart_year = {start}\nend_year = {end}"
+    )
+    .unwrap();
+    if next(2) == 0 {
+        writeln!(t, "public_aid_cap = \"0.{}\"", 5 + next(5)).unwrap();
+    }
+    let by_family = |next: &mut dyn FnMut(u64) -> u64| {
+        let mut entries = Vec::new();
+        for family in families {
+            if next(4) == 0 {
+                entries.push(format!("{family} = \"0.{:03}\"", next(1000)));
+            }
+        }
+        entries.join(", ")
+    };
+    let caps = by_family(&mut next);
+    if !caps.is_empty() {
+        writeln!(t, "public_aid_cap_by_family = {{ {caps} }}").unwrap();
+    }
+    if next(3) > 0 {
+        writeln!(
+            t,
+            "fctva = {{ rate = \"0.15482\", lag_years = {} }}",
+            next(3)
+        )
+        .unwrap();
+    }
+    let vat = by_family(&mut next);
+    writeln!(
+        t,
+        "vat = {{ default = \"0.196\", by_family = {{ {vat} }} }}"
+    )
+    .unwrap();
+    let owners = 2 + next(4) as usize;
+    let communes = 1 + next(owners as u64 - 1) as usize;
+    for i in 0..owners {
+        let kind = if i < communes {
+            "commune"
+        } else {
+            kinds[1 + next(4) as usize]
+        };
+        writeln!(
+            t,
+            "\n[[owner]]\nid = \"O{i}\"\nname = \"Maître {i}, «{kind}»\"\nkind = \"{kind}\""
+        )
+        .unwrap();
+        if next(2) == 0 {
+            writeln!(t, "department = \"{}\"", 59 + 3 * next(2)).unwrap();
+        }
+        if next(2) == 0 {
+            writeln!(t, "epci = \"E{}\"", next(2)).unwrap();
+        }
+        if next(2) == 0 {
+            writeln!(t, "population = {}", next(100_000)).unwrap();
+        }
+        if next(2) == 0 {
+            writeln!(
+                t,
+                "potential_per_capita = \"{}.{:02}\"",
+                400 + next(800),
+                next(100)
+            )
+            .unwrap();
+        }
+        for flag in ["zus", "priority_zus", "article6"] {
+            if next(3) == 0 {
+                writeln!(t, "{flag} = {}", next(2) == 0).unwrap();
+            }
+        }
+        if next(4) > 0 {
+            writeln!(
+                t,
+                "capacity_per_year = \"{}.{:02}\"",
+                next(2_000_000),
+                next(100)
+            )
+            .unwrap();
+        }
+    }
+    let funders = 1 + next(3) as usize;
+    for f in 0..funders {
+        writeln!(t, "\n[[funder]]\nid = \"F{f}\"\nname = \"Financeur {f}\"").unwrap();
+        writeln!(t, "public = {}\ncarry_over = {}", next(4) > 0, next(2) == 0).unwrap();
+        writeln!(
+            t,
+            "shortage = \"{}\"",
+            ["first-come", "pro-rata", "queue"][next(3) as usize]
+        )
+        .unwrap();
+        if next(3) == 0 {
+            writeln!(t, "max_wait_years = {}", next(4)).unwrap();
+        }
+        if next(3) == 0 {
+            writeln!(t, "decision_lag_years = {}", next(2)).unwrap();
+        }
+        let mut years = Vec::new();
+        for y in start..=end {
+            if next(4) > 0 {
+                years.push(format!("{y} = \"{}.{:02}\"", next(3_000_000), next(100)));
+            }
+        }
+        writeln!(t, "envelope = {{ {} }}", years.join(", ")).unwrap();
+        for r in 0..=next(3) {
+            writeln!(
+                t,
+                "\n[[funder.rule]]\nid = \"R{r}\"\nrate = \"0.{:02}\"",
+                next(100)
+            )
+            .unwrap();
+            let conditions = |t: &mut String, next: &mut dyn FnMut(u64) -> u64| {
+                if next(3) == 0 {
+                    writeln!(
+                        t,
+                        "families = [\"{}\", \"{}\"]",
+                        families[next(9) as usize],
+                        families[next(9) as usize]
+                    )
+                    .unwrap();
+                }
+                if next(4) == 0 {
+                    writeln!(t, "owner_kinds = [\"{}\"]", kinds[next(5) as usize]).unwrap();
+                }
+                if next(5) == 0 {
+                    writeln!(t, "owners = [\"O{}\"]", next(owners as u64)).unwrap();
+                }
+                if next(5) == 0 {
+                    writeln!(t, "communes = [\"O{}\"]", next(communes as u64)).unwrap();
+                }
+                if next(5) == 0 {
+                    writeln!(t, "departments = [\"62\"]").unwrap();
+                }
+                if next(6) == 0 {
+                    writeln!(t, "epcis = [\"E1\"]").unwrap();
+                }
+                for flag in ["zus", "priority_zus", "article6", "mining_estate"] {
+                    if next(5) == 0 {
+                        writeln!(t, "{flag} = {}", next(2) == 0).unwrap();
+                    }
+                }
+                if next(5) == 0 {
+                    writeln!(t, "potential_below = \"{}\"", 500 + next(500)).unwrap();
+                }
+                if next(6) == 0 {
+                    writeln!(t, "potential_at_least = \"{}.5\"", 300 + next(500)).unwrap();
+                }
+                if next(5) == 0 {
+                    writeln!(t, "from = {start}").unwrap();
+                }
+                if next(5) == 0 {
+                    writeln!(t, "to = {end}").unwrap();
+                }
+            };
+            conditions(&mut t, &mut next);
+            if next(3) == 0 {
+                writeln!(t, "max_rate = \"0.{:06}\"", 500_000 + next(500_000)).unwrap();
+            }
+            if next(3) == 0 {
+                writeln!(t, "cap = \"{}.{:02}\"", next(500_000), next(100)).unwrap();
+            }
+            if next(3) == 0 {
+                writeln!(t, "cap_per_unit = \"{}\"", next(20_000)).unwrap();
+            }
+            for _ in 0..next(3) {
+                writeln!(
+                    t,
+                    "\n[[funder.rule.modulation]]\nadd = \"{}0.{:02}\"",
+                    if next(3) == 0 { "-" } else { "" },
+                    next(20)
+                )
+                .unwrap();
+                conditions(&mut t, &mut next);
+            }
+        }
+    }
+    let funder_ids: Vec<String> = (0..funders).rev().map(|f| format!("\"F{f}\"")).collect();
+    let funder_order = format!("funder_order = [{}]\n", funder_ids.join(", "));
+    let operations = 1 + next(12) as usize;
+    for o in 0..operations {
+        let commune = next(communes as u64);
+        writeln!(
+            t,
+            "\n[[operation]]\nid = \"OP-{o:02}\"\ncommune = \"O{commune}\""
+        )
+        .unwrap();
+        writeln!(t, "family = \"{}\"", families[next(9) as usize]).unwrap();
+        let cost = 1 + next(5_000_000);
+        writeln!(t, "cost = \"{cost}.{:02}\"", next(100)).unwrap();
+        writeln!(
+            t,
+            "start_year = {}\nduration_years = {}",
+            start + next((end - start + 1) as u64) as i64,
+            1 + next(4)
+        )
+        .unwrap();
+        if next(2) == 0 {
+            writeln!(t, "name = \"Opération {o} — \\\"rue\\\" n°{o}\"").unwrap();
+        }
+        if next(3) == 0 {
+            writeln!(t, "owner = \"O{}\"", next(owners as u64)).unwrap();
+        }
+        if next(3) == 0 {
+            writeln!(t, "site = \"Cité {o}/{}\"", o + 2).unwrap();
+        }
+        if next(2) == 0 {
+            writeln!(t, "mining_estate = {}", next(2) == 0).unwrap();
+        }
+        if next(3) == 0 {
+            writeln!(t, "base = \"{}\"", next(cost)).unwrap();
+        }
+        if next(2) == 0 {
+            writeln!(t, "units = {}", next(80)).unwrap();
+        }
+        if next(3) == 0 {
+            writeln!(t, "priority = {}", next(200)).unwrap();
+        }
+        if o > 0 && next(3) == 0 {
+            writeln!(t, "depends_on = [\"OP-{:02}\"]", next(o as u64)).unwrap();
+        }
+        if next(4) == 0 {
+            writeln!(t, "vat_rate = \"0.055\"").unwrap();
+        }
+    }
+    format!("{funder_order}{t}")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #[test]
+    fn random_datasets_round_trip(seed in any::<u64>()) {
+        let text = random_base(seed);
+        let loaded = input::load_base_sources(SourceFile::new("base.toml", text.as_str()), None)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        prop_assert_eq!(summary(&round_trip(&loaded)), summary(&loaded), "{}", text);
+    }
+}
+
+#[test]
+fn the_random_datasets_use_every_field_the_workbook_carries() {
+    let texts: Vec<String> = (0..60).map(random_base).collect();
+    for key in [
+        "public_aid_cap_by_family",
+        "lag_years",
+        "by_family = { ",
+        "kind = \"epci\"",
+        "department",
+        "epci = ",
+        "population",
+        "potential_per_capita",
+        "priority_zus",
+        "article6",
+        "capacity_per_year",
+        "shortage = \"queue\"",
+        "max_wait_years",
+        "decision_lag_years",
+        "[[funder.rule.modulation]]",
+        "add = \"-",
+        "families = [",
+        "owner_kinds = [",
+        "owners = [",
+        "communes = [",
+        "departments = [",
+        "epcis = [",
+        "potential_below",
+        "potential_at_least",
+        "from = ",
+        "to = ",
+        "max_rate",
+        "cap = ",
+        "cap_per_unit",
+        "owner = ",
+        "site = ",
+        "mining_estate = true",
+        "base = ",
+        "units = ",
+        "priority = ",
+        "depends_on",
+        "vat_rate",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(key)),
+            "no random dataset has {key}"
+        );
+    }
+    for text in &texts {
+        input::load_base_sources(SourceFile::new("base.toml", text.as_str()), None)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    }
+}
