@@ -456,3 +456,22 @@ fn cells_saved_with_their_format_read_as_numbers() {
     assert_eq!(operation.cost.to_string(), "1234.56");
     assert_eq!(operation.vat_rate.unwrap().to_string(), "0.055");
 }
+
+#[test]
+fn a_csv_saved_from_the_templates_operations_sheet_reads_with_its_french_header() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.toml"), BASE).unwrap();
+    std::fs::write(
+        dir.path().join("operations.csv"),
+        "Identifiant;Commune;Famille;Coût HT (€);Année de demande;Durée (années)\r\nA;62498;roads;1 000,50;2004;1\r\n",
+    )
+    .unwrap();
+    let loaded = input::load_base(Files::Disk, &dir.path().join("base.toml")).unwrap();
+    assert_eq!(loaded.dataset.operations[0].cost.to_string(), "1000.50");
+    let (code, stderr) = run_in(BASE, "id;Identifiant\r\nA;B\r\n".as_bytes(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: operations.csv:1:4: column \"Identifiant\" appears twice in the header; keep one\n"
+    );
+}

@@ -60,25 +60,34 @@ pub(super) fn read_operations(
         return Ok(Vec::new());
     };
     let mut fields = Vec::with_capacity(header.len());
-    for (index, cell) in header.iter().enumerate() {
-        let name = cell.text.trim();
-        if !RawOperation::FIELDS.contains(&name) {
+    let labels = super::workbook::operations();
+    for cell in &header {
+        let written = cell.text.trim();
+        // A field name, or the column's French label in the workbook (`Coût HT (€)`), as a
+        // CSV saved from the template's Opérations sheet has.
+        let name = RawOperation::FIELDS
+            .iter()
+            .find(|field| **field == written)
+            .or_else(|| {
+                labels
+                    .iter()
+                    .find(|c| c.label.to_lowercase() == written.to_lowercase())
+                    .and_then(|c| RawOperation::FIELDS.iter().find(|f| **f == c.key))
+            });
+        let Some(&name) = name else {
             return Err(file.error(
                 &cell.span,
                 Problem::UnknownField {
-                    field: name.to_owned(),
-                    hint: Hint::closest(name, RawOperation::FIELDS),
+                    field: written.to_owned(),
+                    hint: Hint::closest(written, RawOperation::FIELDS),
                 },
             ));
-        }
-        if header[..index]
-            .iter()
-            .any(|other| other.text.trim() == name)
-        {
+        };
+        if fields.contains(&name) {
             return Err(file.error(
                 &cell.span,
                 Problem::Syntax {
-                    message: format!("column \"{name}\" appears twice in the header; keep one"),
+                    message: format!("column \"{written}\" appears twice in the header; keep one"),
                 },
             ));
         }
