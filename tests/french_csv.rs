@@ -380,6 +380,37 @@ fn run_writes_french_excel_csv_on_request_and_the_same_bytes_otherwise() {
 }
 
 #[test]
+fn compare_writes_french_excel_csv_on_request() {
+    let out = |args: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let status = cofinance(&repo())
+            .args([
+                "compare",
+                "tests/fixtures/scenarios/base.toml",
+                "tests/fixtures/scenarios/freeze-share.toml",
+                "--out",
+            ])
+            .arg(dir.path())
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        String::from_utf8(std::fs::read(dir.path().join("compare.csv")).unwrap()).unwrap()
+    };
+    let plain = out(&[]);
+    let french = out(&["--csv-dialect", "fr"]);
+    assert!(
+        french.starts_with("\u{feff}entity;id;name;scenario;metric;value;reference;difference\n")
+    );
+    assert!(french.contains(','), "decimal commas");
+    let back = french
+        .trim_start_matches('\u{feff}')
+        .replace(',', ".")
+        .replace(';', ",");
+    assert_eq!(back, plain);
+}
+
+#[test]
 fn the_builtin_dataset_is_named_from_anywhere() {
     let elsewhere = tempfile::tempdir().unwrap();
     let summary = |dir: &Path, args: &[&str]| {

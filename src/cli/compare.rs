@@ -26,7 +26,10 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     let runs: Vec<Compared<'_>> = ran.compared();
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),
-        OutputFile::new("compare.csv", compare::csv(&runs)),
+        OutputFile::new(
+            "compare.csv",
+            cofinance::report::csv::in_dialect(compare::csv(&runs), args.input.dialect()),
+        ),
     ];
     output::write_all(&args.out, &files)?;
     let mut text = compare::text_summary(&runs);

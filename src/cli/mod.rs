@@ -79,8 +79,8 @@ pub(crate) struct InputArgs {
 pub(crate) enum CsvDialect {
     /// Detected from the file (and base.toml's `csv_dialect`).
     Auto,
-    /// French spreadsheets: decimal commas (`1 234,56`); `run` writes its CSV outputs with `;`,
-    /// decimal commas and a BOM, for French Excel.
+    /// French spreadsheets: decimal commas (`1 234,56`); `run` and `compare` write their CSV
+    /// outputs with `;`, decimal commas and a BOM, for French Excel.
     Fr,
     /// Decimal points (`1234.56`).
     En,

@@ -9,8 +9,9 @@ use crate::input::Dialect;
 use crate::model::{Money, Year};
 use serde::Serialize;
 
-/// The columns of the exported files that hold money, the only ones a dialect rewrites.
-const MONEY_COLUMNS: [&str; 20] = [
+/// The columns of the exported files that hold money (or, in compare.csv, money and years),
+/// the only ones a dialect rewrites.
+const MONEY_COLUMNS: [&str; 23] = [
     "cost",
     "cost_ttc",
     "grant",
@@ -31,9 +32,12 @@ const MONEY_COLUMNS: [&str; 20] = [
     "residual_total",
     "fctva_total",
     "shortfall",
+    "value",
+    "reference",
+    "difference",
 ];
 
-/// One of the files above rewritten in a dialect: `Fr` puts `;` between cells, a decimal
+/// One of the files above, or compare.csv, rewritten in a dialect: `Fr` puts `;` between cells, a decimal
 /// comma in money and a UTF-8 BOM in front (French Excel reads a CSV without one as
 /// Windows-1252); the other dialects leave the bytes as they are.
 pub fn in_dialect(bytes: Vec<u8>, dialect: Dialect) -> Vec<u8> {
