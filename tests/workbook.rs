@@ -542,6 +542,18 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
             "Paramètres!A5: unknown field \"TVA\" (known: \"Nom du jeu de données\", \"Première année\", \"Dernière année\", \"Ordre des financeurs\", \"Plafond d'aides publiques\", \"Taux de TVA\", \"Taux de FCTVA\", \"Décalage du FCTVA (années)\", \"Bénéficiaires du FCTVA\"); remove it or correct its name",
         ),
         (
+            "a required parameter left out",
+            |s| set(s, "Paramètres", 2, 1, C::E),
+            None,
+            "Paramètres: missing field \"Première année\": add a row \"Première année\" with its value",
+        ),
+        (
+            "an empty parameters sheet",
+            |s| s[0].1.clear(),
+            None,
+            "Paramètres: missing field \"Nom du jeu de données\": add a row \"Nom du jeu de données\" with its value",
+        ),
+        (
             "no parameters sheet",
             |s| s.retain(|(name, _)| *name != "Paramètres"),
             None,

@@ -737,6 +737,9 @@ pub fn operations() -> Vec<Column<OperationRow>> {
     ]
 }
 
+/// The parameters a dataset cannot do without.
+const REQUIRED_PARAMETERS: [&str; 3] = ["name", "start_year", "end_year"];
+
 /// The header of the parameters sheet.
 pub const PARAMETER_HEADER: [&str; 3] = ["Paramètre", "Valeur", "Explication"];
 
@@ -1001,18 +1004,20 @@ impl Toml {
 
     /// The parameters sheet: one `Paramètre | Valeur` row per parameter.
     fn parameters(&mut self, sheet: &Sheet<'_>) -> Result<()> {
-        let Some(range) = sheet.range else {
-            return Ok(());
-        };
         let columns = parameters();
-        let Some((first_row, first_col)) = range.start() else {
-            return Ok(());
+        let empty = calamine::Range::<Data>::empty();
+        let range = sheet.range.unwrap_or(&empty);
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        // An empty sheet has no rows (and still needs the required parameters).
+        let rows = match range.end() {
+            Some((last_row, _)) if !range.is_empty() => first_row..=last_row,
+            _ => 1..=0,
         };
-        let (last_row, _) = range.end().unwrap_or((first_row, first_col));
         let label_col = first_col;
         let value_col = first_col + 1;
         let mut seen: Vec<&str> = Vec::new();
-        for row in first_row..=last_row {
+        let mut given: Vec<&str> = Vec::new();
+        for row in rows {
             let label_cell = range.get_value((row, label_col)).unwrap_or(&Data::Empty);
             let value_cell = range.get_value((row, value_col)).unwrap_or(&Data::Empty);
             let label_place = format!("{}!{}", sheet.name, cell_name(row, label_col));
@@ -1055,7 +1060,20 @@ impl Toml {
             );
             if let Some(value) = self.cell(value_cell, column.kind, column.key, &place)? {
                 self.line(column.key, &value, &place);
+                given.push(column.key);
             }
+        }
+        if let Some(column) = columns
+            .iter()
+            .find(|c| REQUIRED_PARAMETERS.contains(&c.key) && !given.contains(&c.key))
+        {
+            return Err(self.error(
+                sheet.name.to_owned(),
+                Problem::MissingField {
+                    field: column.label.to_owned(),
+                    what: format!("add a row \"{}\" with its value", column.label),
+                },
+            ));
         }
         Ok(())
     }
