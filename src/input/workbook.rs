@@ -1009,15 +1009,15 @@ impl Toml {
         let range = sheet.range.unwrap_or(&empty);
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
         // An empty sheet has no rows (and still needs the required parameters).
-        let rows = match range.end() {
-            Some((last_row, _)) if !range.is_empty() => first_row..=last_row,
-            _ => 1..=0,
-        };
+        let rows = range
+            .end()
+            .filter(|_| !range.is_empty())
+            .map(|(last_row, _)| first_row..=last_row);
         let label_col = first_col;
         let value_col = first_col + 1;
         let mut seen: Vec<&str> = Vec::new();
         let mut given: Vec<&str> = Vec::new();
-        for row in rows {
+        for row in rows.into_iter().flatten() {
             let label_cell = range.get_value((row, label_col)).unwrap_or(&Data::Empty);
             let value_cell = range.get_value((row, value_col)).unwrap_or(&Data::Empty);
             let label_place = format!("{}!{}", sheet.name, cell_name(row, label_col));
