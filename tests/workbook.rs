@@ -422,6 +422,25 @@ fn a_valid_workbook_reads_exactly() {
     let outcome = Plan::new(d).unwrap().run();
     // No ZUS for Lens: the modulation does not apply; 50 % of 1 234,56.
     assert_eq!(outcome.operations[0].grants[0].to_string(), "617.28");
+    // Families and owner kinds may be written as their French labels.
+    let mut sheets = valid();
+    set(
+        &mut sheets,
+        "Opérations",
+        1,
+        2,
+        C::S("Voirie et réseaux (VRD)"),
+    );
+    set(
+        &mut sheets,
+        "Règles",
+        1,
+        2,
+        C::S("voirie et réseaux (VRD), Démolition"),
+    );
+    std::fs::write(&path, write_book(&sheets, None)).unwrap();
+    let french = input::load_base(Files::Disk, &path).unwrap();
+    assert_eq!(summary(&french), summary(&loaded));
     // The parameters' header row may be left out.
     let mut sheets = valid();
     sheets[0].1.remove(0);

@@ -883,6 +883,22 @@ fn did_you_mean(unknown: &str, known: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// The id of a family or owner kind written as its French label (`Démolition`, `bailleur
+/// social`), in any case.
+fn french_label(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    Family::ALL
+        .iter()
+        .find(|f| same_name(f.french(), text))
+        .map(|f| f.id())
+        .or_else(|| {
+            crate::model::OwnerKind::ALL
+                .iter()
+                .find(|k| same_name(k.french(), text))
+                .map(|k| k.id())
+        })
+}
+
 /// Names compared as users see them: case and surrounding spaces aside.
 fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
@@ -1250,13 +1266,26 @@ impl Toml {
             _ => {}
         }
         let value = match kind {
-            Kind::Text | Kind::Choice(_) => Read::Text(plain_text(data)),
+            Kind::Text => Read::Text(plain_text(data)),
+            Kind::Choice(choices) => {
+                let text = plain_text(data);
+                Read::Text(match french_label(&text) {
+                    Some(id) if choices.contains(&id) => id.to_owned(),
+                    _ => text,
+                })
+            }
             Kind::List => Read::List(
                 plain_text(data)
                     .split([',', ';', '|', '\n'])
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
+                    .map(|item| {
+                        let vocabulary = ["families", "owner_kinds", "fctva.owner_kinds"];
+                        match french_label(item) {
+                            Some(id) if vocabulary.contains(&field) => id.to_owned(),
+                            _ => item.to_owned(),
+                        }
+                    })
                     .collect(),
             ),
             Kind::Bool => match data {
@@ -1570,6 +1599,10 @@ mod tests {
         assert_eq!(number_text(&Data::String("35 %".into()), false), None);
         assert_eq!(number_text(&Data::String("beaucoup".into()), false), None);
         assert_eq!(plain_text(&Data::Float(62498.0)), "62498");
+        assert_eq!(french_label("Démolition"), Some("demolition"));
+        assert_eq!(french_label(" voirie et réseaux (VRD) "), Some("roads"));
+        assert_eq!(french_label("Bailleur social"), Some("bailleur"));
+        assert_eq!(french_label("roads"), None);
     }
 
     #[test]
