@@ -3,17 +3,24 @@
 
 use std::fmt;
 
-/// Where in an input file something is: 1-based line and column (in characters).
+/// Where in an input file something is: 1-based line and column (in characters), or, in a
+/// workbook, the sheet and cell (`Opérations!F12 « Coût HT (€) »`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    /// The sheet and cell of a workbook's value; then line and column are those of the text
+    /// the workbook was turned into, and are not shown.
+    pub cell: Option<String>,
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        match &self.cell {
+            Some(cell) => write!(f, "{}:{cell}", self.file),
+            None => write!(f, "{}:{}:{}", self.file, self.line, self.column),
+        }
     }
 }
 

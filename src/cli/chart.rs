@@ -8,7 +8,6 @@
 
 use cofinance::chart::{self, ChartRun, ImageFormat};
 use cofinance::engine::Outcome;
-use cofinance::input::Files;
 use cofinance::output::{self, OutputFile};
 use cofinance::scenario::{self, Source, Target};
 use std::path::{Path, PathBuf};
@@ -45,15 +44,17 @@ pub(crate) struct ChartArgs {
     /// Picture format.
     #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
     format: ChartFormat,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
     let folder = match args.paths.as_slice() {
         [] => true,
-        [one] => Files::Disk.is_dir(one),
+        [one] => cofinance::input::is_folder(one),
         _ => false,
     };
-    let sources = scenario::read_many(&args.paths)?;
+    let sources = scenario::read_many_with(&args.paths, args.input.options())?;
     let ran = super::Ran::new(&sources)?;
     let runs = chart_runs(&ran.targets, &ran.outcomes);
     let formats = args.format.formats();

@@ -12,13 +12,15 @@ pub(crate) struct CommuneArgs {
     /// A base or scenario files of one base, one column each (the first is the reference); or a
     /// dataset folder (its base, then its scenarios). The default dataset's base when omitted.
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     let sources = if args.paths.is_empty() {
-        vec![scenario::read(None)?]
+        vec![scenario::read_with(None, args.input.options())?]
     } else {
-        scenario::read_many(&args.paths)?
+        scenario::read_many_with(&args.paths, args.input.options())?
     };
     let ran = super::Ran::new(&sources)?;
     let index = commune::find(&ran.targets[0].dataset, &args.commune)?;

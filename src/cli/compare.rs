@@ -16,15 +16,20 @@ pub(crate) struct CompareArgs {
     /// Also draw the comparison's charts (PNG and SVG) into this folder.
     #[arg(long, value_name = "DIR")]
     charts: Option<PathBuf>,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
-    let sources = scenario::read_many(&args.paths)?;
+    let sources = scenario::read_many_with(&args.paths, args.input.options())?;
     let ran = super::Ran::new(&sources)?;
     let runs: Vec<Compared<'_>> = ran.compared();
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),
-        OutputFile::new("compare.csv", compare::csv(&runs)),
+        OutputFile::new(
+            "compare.csv",
+            cofinance::report::csv::in_dialect(compare::csv(&runs), args.input.dialect()),
+        ),
     ];
     output::write_all(&args.out, &files)?;
     let mut text = compare::text_summary(&runs);

@@ -21,10 +21,12 @@ pub(crate) struct ExplainArgs {
     /// Text for reading, JSON for checking each step.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
-    let target = scenario::read(args.scenario.as_deref())?.target()?;
+    let target = scenario::read_with(args.scenario.as_deref(), args.input.options())?.target()?;
     let index = explain::find(&target.dataset, &args.operation)?;
     let plan = Plan::new(&target.dataset)?;
     let outcome = plan.run()?;

@@ -16,11 +16,13 @@ pub(crate) struct ExportArgs {
     /// owner (its folder is created; the file is replaced atomically).
     #[arg(long, value_name = "FILE")]
     xlsx: PathBuf,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
     let (dir, name) = split(&args.xlsx)?;
-    let target = scenario::read(args.path.as_deref())?.target()?;
+    let target = scenario::read_with(args.path.as_deref(), args.input.options())?.target()?;
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
     let run = Run {
@@ -47,7 +49,7 @@ pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
 }
 
 /// The folder and the file name of the workbook's path.
-fn split(path: &Path) -> cofinance::Result<(PathBuf, String)> {
+pub(crate) fn split(path: &Path) -> cofinance::Result<(PathBuf, String)> {
     let name = path
         .file_name()
         .and_then(|name| name.to_str())

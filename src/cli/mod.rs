@@ -13,6 +13,7 @@ mod montecarlo;
 mod report;
 mod run;
 mod sweep;
+mod template;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -59,6 +60,46 @@ enum Command {
     /// Write one self-contained HTML report, in French, that prints on A4: the funders, the
     /// communes ranked by shortfall, the scenarios compared, then a sheet and charts per commune.
     Report(report::ReportArgs),
+    /// Write a dataset as one input workbook, in French (parameters, maîtres d'ouvrage,
+    /// financeurs, règles, modulations, opérations), to fill in and run as it is.
+    Template(template::TemplateArgs),
+}
+
+/// How input files are read: the options every command that reads a dataset takes.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct InputArgs {
+    /// How operations.csv writes numbers: detected by default (a file separated by `;` has
+    /// decimal commas), or forced (overrides `csv_dialect` in base.toml).
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = CsvDialect::Auto)]
+    csv_dialect: CsvDialect,
+}
+
+/// The CSV dialects of the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CsvDialect {
+    /// Detected from the file (and base.toml's `csv_dialect`).
+    Auto,
+    /// French spreadsheets: decimal commas (`1 234,56`); `run` and `compare` write their CSV
+    /// outputs with `;`, decimal commas and a BOM, for French Excel.
+    Fr,
+    /// Decimal points (`1234.56`).
+    En,
+}
+
+impl InputArgs {
+    pub(crate) fn dialect(&self) -> cofinance::input::Dialect {
+        match self.csv_dialect {
+            CsvDialect::Auto => cofinance::input::Dialect::Auto,
+            CsvDialect::Fr => cofinance::input::Dialect::Fr,
+            CsvDialect::En => cofinance::input::Dialect::En,
+        }
+    }
+
+    pub(crate) fn options(&self) -> cofinance::input::Options {
+        cofinance::input::Options {
+            csv_dialect: self.dialect(),
+        }
+    }
 }
 
 /// Runs the command line; returns the process exit code.
@@ -87,6 +128,7 @@ pub(crate) fn main() -> i32 {
         Command::Export(args) => export::run(&args),
         Command::Commune(args) => commune::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Template(args) => template::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -39,13 +39,15 @@ pub(crate) struct MonteCarloArgs {
     /// Picture format of the charts (`--format` of `cofinance chart`).
     #[arg(long, value_enum, default_value_t = ChartFormat::Both, requires = "charts")]
     chart_format: ChartFormat,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
     let sources = if args.scenarios.is_empty() {
         vec![scenario::read_default_uncertainty()?]
     } else {
-        scenario::read_many(&args.scenarios)?
+        scenario::read_many_with(&args.scenarios, args.input.options())?
     };
     let targets: Vec<Target> = sources
         .iter()
@@ -54,7 +56,7 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
     let given = args
         .uncertainty
         .as_ref()
-        .map(|path| scenario::read(Some(path)))
+        .map(|path| scenario::read_with(Some(path), args.input.options()))
         .transpose()?;
     let with_uncertainty = given
         .iter()

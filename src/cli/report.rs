@@ -15,6 +15,8 @@ pub(crate) struct ReportArgs {
     /// The HTML file to write (replaced atomically).
     #[arg(long, default_value = "report.html")]
     out: PathBuf,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
@@ -30,7 +32,7 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
-    let sources = scenario::read_many(&args.paths)?;
+    let sources = scenario::read_many_with(&args.paths, args.input.options())?;
     let ran = super::Ran::new(&sources)?;
     let runs = ran.compared();
     let bytes = html::report(&runs)?;

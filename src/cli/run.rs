@@ -29,12 +29,15 @@ pub(crate) struct RunArgs {
     /// Also draw the run's charts (PNG and SVG) into this folder.
     #[arg(long, value_name = "DIR")]
     charts: Option<PathBuf>,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
-    let target = scenario::read(args.path.as_deref())?.target()?;
+    let target = scenario::read_with(args.path.as_deref(), args.input.options())?.target()?;
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
+    let csv = |bytes| report::csv::in_dialect(bytes, args.input.dialect());
     let run = Run {
         scenario: target.scenario.as_deref(),
         dataset: &target.dataset,
@@ -43,10 +46,10 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
     };
     let files = [
         OutputFile::new("summary.json", report::json::summary(&run)),
-        OutputFile::new("allocations.csv", report::csv::allocations(&run)),
-        OutputFile::new("funders.csv", report::csv::funders(&run)),
-        OutputFile::new("owners.csv", report::csv::owners(&run)),
-        OutputFile::new("payments.csv", report::csv::payments(&run)),
+        OutputFile::new("allocations.csv", csv(report::csv::allocations(&run))),
+        OutputFile::new("funders.csv", csv(report::csv::funders(&run))),
+        OutputFile::new("owners.csv", csv(report::csv::owners(&run))),
+        OutputFile::new("payments.csv", csv(report::csv::payments(&run))),
     ];
     output::write_all(&args.out, &files)?;
     let charts = match &args.charts {

@@ -18,6 +18,8 @@ pub(crate) struct SweepArgs {
     /// Folder to write sweep.json and sweep.csv into.
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    #[command(flatten)]
+    input: super::InputArgs,
 }
 
 pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
@@ -27,7 +29,9 @@ pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
             reason: "a sweep varies one or two parameters".into(),
         });
     }
-    let Source::Scenario(scenario) = scenario::read(Some(&args.scenario))? else {
+    let Source::Scenario(scenario) =
+        scenario::read_with(Some(&args.scenario), args.input.options())?
+    else {
         return Err(cofinance::Error::Usage {
             subject: args.scenario.display().to_string(),
             reason: "is a base, not a scenario: a sweep varies the changes of a scenario file"

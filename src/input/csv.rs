@@ -2,8 +2,10 @@
 //! separated by `|`, an empty cell for an absent field.
 //!
 //! A small RFC 4180 reader of our own, because errors must point at the cell: it keeps the
-//! byte span of every field (quotes, `""` escapes, CRLF and a UTF-8 BOM are handled).
+//! byte span of every field (quotes, `""` escapes, CRLF and a UTF-8 BOM are handled). The
+//! separator, `,` or `;`, is read from the header; numbers follow the [`Dialect`].
 
+use super::dialect::{self, Dialect};
 use super::number::RawNum;
 use super::raw::RawOperation;
 use super::source::SourceFile;
@@ -18,33 +20,74 @@ struct Cell {
     span: Range<usize>,
 }
 
+/// How the cells of one file are read.
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    separator: u8,
+    /// Numbers have decimal commas and may have spaces between thousands.
+    decimal_comma: bool,
+    /// A decimal comma is an ambiguity to report (a `,` file read without a forced dialect).
+    refuse_commas: bool,
+}
+
+impl Reading {
+    fn new(separator: u8, dialect: Dialect) -> Reading {
+        let decimal_comma = match dialect {
+            Dialect::Fr => true,
+            Dialect::En => false,
+            Dialect::Auto => separator == b';',
+        };
+        Reading {
+            separator,
+            decimal_comma,
+            refuse_commas: dialect == Dialect::Auto && !decimal_comma,
+        }
+    }
+}
+
+/// The fields whose cells are decimal numbers.
+const DECIMAL_FIELDS: [&str; 3] = ["cost", "base", "vat_rate"];
+
 /// Reads the operations of a CSV file; each keeps spans into `file`.
-pub(super) fn read_operations(file: &SourceFile) -> Result<Vec<Spanned<RawOperation>>> {
-    let rows = parse(file)?;
+pub(super) fn read_operations(
+    file: &SourceFile,
+    dialect: Dialect,
+) -> Result<Vec<Spanned<RawOperation>>> {
+    let reading = Reading::new(separator(&file.text), dialect);
+    let rows = parse(file, reading.separator)?;
     let mut rows = rows.into_iter();
     let Some((_, header)) = rows.next() else {
         return Ok(Vec::new());
     };
     let mut fields = Vec::with_capacity(header.len());
-    for (index, cell) in header.iter().enumerate() {
-        let name = cell.text.trim();
-        if !RawOperation::FIELDS.contains(&name) {
+    let labels = super::workbook::operations();
+    for cell in &header {
+        let written = cell.text.trim();
+        // A field name, or the column's French label in the workbook (`Coût HT (€)`), as a
+        // CSV saved from the template's Opérations sheet has.
+        let name = RawOperation::FIELDS
+            .iter()
+            .find(|field| **field == written)
+            .or_else(|| {
+                labels
+                    .iter()
+                    .find(|c| c.label.to_lowercase() == written.to_lowercase())
+                    .and_then(|c| RawOperation::FIELDS.iter().find(|f| **f == c.key))
+            });
+        let Some(&name) = name else {
             return Err(file.error(
                 &cell.span,
                 Problem::UnknownField {
-                    field: name.to_owned(),
-                    hint: Hint::closest(name, RawOperation::FIELDS),
+                    field: written.to_owned(),
+                    hint: Hint::closest(written, RawOperation::FIELDS),
                 },
             ));
-        }
-        if header[..index]
-            .iter()
-            .any(|other| other.text.trim() == name)
-        {
+        };
+        if fields.contains(&name) {
             return Err(file.error(
                 &cell.span,
                 Problem::Syntax {
-                    message: format!("column \"{name}\" appears twice in the header; keep one"),
+                    message: format!("column \"{written}\" appears twice in the header; keep one"),
                 },
             ));
         }
@@ -56,33 +99,102 @@ pub(super) fn read_operations(file: &SourceFile) -> Result<Vec<Spanned<RawOperat
             return Err(file.error(
                 &row_span,
                 Problem::Syntax {
-                    message: format!(
-                        "this line has {} cells but the header has {}; check for a missing or extra comma (quote cells that contain commas)",
-                        row.len(),
-                        fields.len()
-                    ),
+                    message: cell_count_message(reading, &fields, &row),
                 },
             ));
         }
         let mut operation = RawOperation::default();
         for (field, cell) in fields.iter().zip(&row) {
-            set_field(file, &mut operation, field, cell)?;
+            set_field(file, reading, &mut operation, field, cell)?;
         }
         operations.push(Spanned::new(row_span, operation));
     }
     Ok(operations)
 }
 
-fn set_field(file: &SourceFile, op: &mut RawOperation, field: &str, cell: &Cell) -> Result<()> {
+/// The separator of a file: `;` when its first line has one, else `,`.
+fn separator(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.contains(';') { b';' } else { b',' }
+}
+
+/// Why a line does not have as many cells as the header, and what to do.
+fn cell_count_message(reading: Reading, fields: &[&str], row: &[Cell]) -> String {
+    let (separator, name) = if reading.separator == b';' {
+        (';', "semicolon")
+    } else {
+        (',', "comma")
+    };
+    let mut message = format!(
+        "this line has {} cells but the header has {}; check for a missing or extra {name} (quote cells that contain {name}s)",
+        row.len(),
+        fields.len()
+    );
+    let digits = |cell: &Cell| {
+        let text = cell.text.trim();
+        !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+    };
+    let split_decimal = row.len() > fields.len()
+        && separator == ','
+        && (0..row.len() - 1).any(|i| {
+            fields.get(i).is_some_and(|f| DECIMAL_FIELDS.contains(f))
+                && digits(&row[i])
+                && digits(&row[i + 1])
+        });
+    if split_decimal {
+        message.push_str(
+            "; if numbers are written with decimal commas (1234,56), save the file with ; as separator (\"CSV point-virgule\")",
+        );
+    }
+    message
+}
+
+fn set_field(
+    file: &SourceFile,
+    reading: Reading,
+    op: &mut RawOperation,
+    field: &str,
+    cell: &Cell,
+) -> Result<()> {
     let text = cell.text.trim();
     if text.is_empty() {
         return Ok(());
     }
     let span = cell.span.clone();
+    let bad = |message: String| {
+        file.error(
+            &span,
+            Problem::BadValue {
+                field: field.to_owned(),
+                message,
+            },
+        )
+    };
     let string = || Some(Spanned::new(span.clone(), text.to_owned()));
-    let number = || Some(Spanned::new(span.clone(), RawNum::Text(text.to_owned())));
+    let number = || -> Result<Option<Spanned<RawNum>>> {
+        let value = if reading.decimal_comma {
+            dialect::spreadsheet_number(text, field == "vat_rate").ok_or_else(|| {
+                bad(format!(
+                    "\"{text}\" is not a number; write a decimal such as 1234,56 (a comma for decimals, spaces allowed between thousands)"
+                ))
+            })?
+        } else if reading.refuse_commas && dialect::looks_like_decimal_comma(text) {
+            return Err(bad(format!(
+                "\"{text}\" has a decimal comma in a file whose cells are separated by commas, which is ambiguous; save the file with ; as separator (\"CSV point-virgule\"), or write decimal points, or say how to read it with --csv-dialect fr (or csv_dialect = \"fr\" in base.toml)"
+            )));
+        } else {
+            text.to_owned()
+        };
+        Ok(Some(Spanned::new(span.clone(), RawNum::Text(value))))
+    };
     let integer = || -> Result<Option<Spanned<i64>>> {
-        text.parse::<i64>()
+        let digits = if reading.decimal_comma {
+            dialect::decimal_comma(text).unwrap_or_else(|| text.to_owned())
+        } else {
+            text.to_owned()
+        };
+        digits
+            .parse::<i64>()
             .map(|value| Some(Spanned::new(span.clone(), value)))
             .map_err(|_| {
                 file.error(
@@ -104,9 +216,9 @@ fn set_field(file: &SourceFile, op: &mut RawOperation, field: &str, cell: &Cell)
         "family" => op.family = string(),
         "site" => op.site = string(),
         "mining_estate" => {
-            let value = match text {
-                "true" => true,
-                "false" => false,
+            let value = match text.to_lowercase().as_str() {
+                "true" | "vrai" | "oui" => true,
+                "false" | "faux" | "non" => false,
                 _ => {
                     return Err(file.error(
                         &span,
@@ -119,8 +231,8 @@ fn set_field(file: &SourceFile, op: &mut RawOperation, field: &str, cell: &Cell)
             };
             op.mining_estate = Some(Spanned::new(span.clone(), value));
         }
-        "cost" => op.cost = number(),
-        "base" => op.base = number(),
+        "cost" => op.cost = number()?,
+        "base" => op.base = number()?,
         "units" => op.units = integer()?,
         "start_year" => op.start_year = integer()?,
         "duration_years" => op.duration_years = integer()?,
@@ -129,7 +241,7 @@ fn set_field(file: &SourceFile, op: &mut RawOperation, field: &str, cell: &Cell)
             let ids = split_list(text, span.start + leading_spaces(&cell.text));
             op.depends_on = Some(Spanned::new(span.clone(), ids));
         }
-        "vat_rate" => op.vat_rate = number(),
+        "vat_rate" => op.vat_rate = number()?,
         "requires" => {
             let ids = split_list(text, span.start + leading_spaces(&cell.text));
             op.requires = Some(Spanned::new(span.clone(), ids));
@@ -158,8 +270,9 @@ fn split_list(text: &str, start: usize) -> Vec<Spanned<String>> {
     ids
 }
 
-/// Splits the file into rows of cells; blank lines are skipped.
-fn parse(file: &SourceFile) -> Result<Vec<(Range<usize>, Vec<Cell>)>> {
+/// Splits the file into rows of cells; blank lines, and lines of empty cells only (what a
+/// spreadsheet writes for formatted but empty rows), are skipped.
+fn parse(file: &SourceFile, separator: u8) -> Result<Vec<(Range<usize>, Vec<Cell>)>> {
     let text = &file.text;
     let bytes = text.as_bytes();
     let mut position = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -168,11 +281,11 @@ fn parse(file: &SourceFile) -> Result<Vec<(Range<usize>, Vec<Cell>)>> {
         let row_start = position;
         let mut cells = Vec::new();
         loop {
-            let (cell, next) = parse_cell(file, position)?;
+            let (cell, next) = parse_cell(file, position, separator)?;
             cells.push(cell);
             position = next;
             match bytes.get(position) {
-                Some(b',') => position += 1,
+                Some(&b) if b == separator => position += 1,
                 Some(b'\r') if bytes.get(position + 1) == Some(&b'\n') => {
                     position += 2;
                     break;
@@ -185,7 +298,8 @@ fn parse(file: &SourceFile) -> Result<Vec<(Range<usize>, Vec<Cell>)>> {
                 Some(_) => unreachable!("parse_cell stops at a separator or the end"),
             }
         }
-        let blank = cells.len() == 1 && cells[0].text.trim().is_empty();
+        let blank = cells.iter().all(|cell| cell.text.trim().is_empty())
+            && (cells.len() == 1 || !rows.is_empty());
         if !blank {
             rows.push((row_start..position, cells));
         }
@@ -194,12 +308,12 @@ fn parse(file: &SourceFile) -> Result<Vec<(Range<usize>, Vec<Cell>)>> {
 }
 
 /// One cell starting at `start`; returns it and the offset of the separator after it.
-fn parse_cell(file: &SourceFile, start: usize) -> Result<(Cell, usize)> {
+fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell, usize)> {
     let text = &file.text;
     let bytes = text.as_bytes();
     let is_end = |i: usize| {
         i >= bytes.len()
-            || bytes[i] == b','
+            || bytes[i] == separator
             || bytes[i] == b'\n'
             || (bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n'))
     };
@@ -277,7 +391,7 @@ mod tests {
             "ops.csv",
             "id,name,depends_on\r\nA,\"Rue \"\"X\"\", 2\",\n\nB,plain, A | C \n",
         );
-        let operations = read_operations(&file).unwrap();
+        let operations = read_operations(&file, Dialect::Auto).unwrap();
         assert_eq!(operations.len(), 2);
         let a = operations[0].get_ref();
         assert_eq!(a.name.as_ref().unwrap().get_ref(), "Rue \"X\", 2");
@@ -295,19 +409,25 @@ mod tests {
     #[test]
     fn points_at_bad_rows_and_cells() {
         let file = SourceFile::new("ops.csv", "id,cost\nA,1,2\n");
-        let error = read_operations(&file).unwrap_err().to_string();
+        let error = read_operations(&file, Dialect::Auto)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.starts_with("ops.csv:2:1: this line has 3 cells"),
             "{error}"
         );
         let file = SourceFile::new("ops.csv", "id,cots\n");
-        let error = read_operations(&file).unwrap_err().to_string();
+        let error = read_operations(&file, Dialect::Auto)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("unknown field \"cots\" (did you mean \"cost\"?)"),
             "{error}"
         );
         let file = SourceFile::new("ops.csv", "id,name\nA,\"open\n");
-        let error = read_operations(&file).unwrap_err().to_string();
+        let error = read_operations(&file, Dialect::Auto)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.starts_with("ops.csv:2:3: this quoted cell is never closed"),
             "{error}"

@@ -8,15 +8,29 @@
 
 pub mod check;
 mod csv;
+pub mod dialect;
 pub mod number;
 pub mod raw;
 pub mod source;
+pub mod template;
 mod validate;
+pub mod workbook;
 
 use crate::error::{Error, Hint, Problem, Result};
 use crate::model::Dataset;
+pub use dialect::Dialect;
 pub use source::{DEFAULT_DATASET_PATH, Files, SourceFile, display_path};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+pub use workbook::is_workbook;
+
+/// How input files are read, where a command line may say it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// How `operations.csv` writes numbers; `Auto` lets base.toml's `csv_dialect`, then the
+    /// file itself, say.
+    pub csv_dialect: Dialect,
+}
 
 /// A dataset with the files it was read from (for the manifest).
 #[derive(Clone, Debug)]
@@ -33,21 +47,64 @@ pub const BASE_TOML: &str = "base.toml";
 
 /// Reads `base.toml` at `path` and the `operations.csv` beside it, if any.
 pub fn load_base(files: Files, path: &Path) -> Result<Loaded> {
+    load_base_with(files, path, Options::default())
+}
+
+/// Reads `base.toml` at `path` and the `operations.csv` beside it, if any, as `options` say.
+/// A workbook (`.xlsx`, `.ods`) holds the whole dataset.
+pub fn load_base_with(files: Files, path: &Path, options: Options) -> Result<Loaded> {
+    if is_workbook(path) {
+        let bytes = files
+            .read_bytes_optional(path)?
+            .ok_or_else(|| Error::Read {
+                path: display_path(path),
+                reason: "no such file; check the path".into(),
+            })?;
+        let file = workbook::read(&display_path(path), bytes)?;
+        return load_base_sources_with(file, None, options);
+    }
     let base_file = files.read(path)?;
     let csv_path = path.parent().map_or_else(
         || PathBuf::from(OPERATIONS_CSV),
         |dir| dir.join(OPERATIONS_CSV),
     );
-    let csv_file = files.read_optional(&csv_path)?;
-    load_base_sources(base_file, csv_file)
+    let csv_file = match files.read_bytes_optional(&csv_path)? {
+        Some(bytes) => Some(csv_source(&display_path(&csv_path), bytes)?),
+        None => None,
+    };
+    load_base_sources_with(base_file, csv_file, options)
+}
+
+/// A CSV file's text, decoded from UTF-8 or Windows-1252; a decoded file keeps the digest
+/// of its bytes for the manifest.
+pub fn csv_source(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
+    let sha256 = source::sha256_hex(&bytes);
+    let (text, decoded) = dialect::decode(path, bytes)?;
+    let mut file = SourceFile::new(path, text);
+    if decoded {
+        file.origin = Some(Arc::new(source::Origin {
+            sha256,
+            cells: Vec::new(),
+        }));
+    }
+    Ok(file)
 }
 
 /// Builds a dataset from the text of a `base.toml` and, optionally, of an `operations.csv`.
 pub fn load_base_sources(base_file: SourceFile, csv_file: Option<SourceFile>) -> Result<Loaded> {
+    load_base_sources_with(base_file, csv_file, Options::default())
+}
+
+/// [`load_base_sources`], reading the CSV as `options` say.
+pub fn load_base_sources_with(
+    base_file: SourceFile,
+    csv_file: Option<SourceFile>,
+    options: Options,
+) -> Result<Loaded> {
     let mut raw: raw::RawBase = parse_toml(&base_file)?;
     let toml_operations = std::mem::take(&mut raw.operation);
     let csv_operations = match &csv_file {
-        Some(file) => csv::read_operations(file)?,
+        Some(file) => csv::read_operations(file, csv_dialect(&base_file, &raw, options)?)?,
         None => Vec::new(),
     };
     let mut operations: Vec<(&SourceFile, _)> = toml_operations
@@ -64,17 +121,88 @@ pub fn load_base_sources(base_file: SourceFile, csv_file: Option<SourceFile>) ->
     Ok(Loaded { dataset, inputs })
 }
 
-/// Where a path given on the command line leads: `None` is the embedded default dataset's
-/// base, a folder is its `base.toml`, a file is itself.
-pub fn resolve(path: Option<&Path>) -> (Files, PathBuf) {
-    match path {
-        None => (
-            Files::Embedded,
-            Path::new(DEFAULT_DATASET_PATH).join(BASE_TOML),
-        ),
-        Some(path) if Files::Disk.is_dir(path) => (Files::Disk, path.join(BASE_TOML)),
-        Some(path) => (Files::Disk, path.to_path_buf()),
+/// The dialect `operations.csv` is read in: the command line's, else base.toml's, else
+/// detected.
+fn csv_dialect(base_file: &SourceFile, raw: &raw::RawBase, options: Options) -> Result<Dialect> {
+    if options.csv_dialect != Dialect::Auto {
+        return Ok(options.csv_dialect);
     }
+    let Some(name) = &raw.csv_dialect else {
+        return Ok(Dialect::Auto);
+    };
+    Dialect::from_name(name.get_ref()).ok_or_else(|| {
+        base_file.error(
+            &name.span(),
+            Problem::BadValue {
+                field: "csv_dialect".into(),
+                message: format!(
+                    "unknown CSV dialect \"{}\"; write \"fr\" (decimal commas), \"en\" (decimal points) or \"auto\"",
+                    name.get_ref(),
+                ),
+            },
+        )
+    })
+}
+
+/// The prefix of a built-in dataset's name: `builtin:bassin-minier`, or a file of it,
+/// `builtin:bassin-minier/gel-anru-2005-2006.toml`.
+pub const BUILTIN_PREFIX: &str = "builtin:";
+
+/// The built-in datasets (embedded in the binary) by name.
+pub const BUILTIN_NAMES: [&str; 1] = ["bassin-minier"];
+
+/// A built-in name's dataset folder and the file named in it (`""` for the folder itself);
+/// `None` when `path` is not a `builtin:` name.
+fn builtin(path: &Path) -> Option<(&str, &str)> {
+    let rest = path.to_str()?.strip_prefix(BUILTIN_PREFIX)?;
+    Some(rest.split_once('/').unwrap_or((rest, "")))
+}
+
+/// Where a path given on the command line (or as a scenario's `base`) leads: `None` is the
+/// embedded default dataset's base, `builtin:bassin-minier` too (and
+/// `builtin:bassin-minier/FILE` a file of it), a folder is its `base.toml`, a file is itself.
+pub fn resolve(path: Option<&Path>) -> Result<(Files, PathBuf)> {
+    let default_base = || Path::new(DEFAULT_DATASET_PATH).join(BASE_TOML);
+    match path {
+        None => Ok((Files::Embedded, default_base())),
+        Some(path) => match builtin(path) {
+            Some((name, file)) if BUILTIN_NAMES.contains(&name) => {
+                if file.trim_matches('/').is_empty() {
+                    Ok((Files::Embedded, default_base()))
+                } else {
+                    Ok((Files::Embedded, Path::new(DEFAULT_DATASET_PATH).join(file)))
+                }
+            }
+            Some((name, _)) => Err(Error::Read {
+                path: display_path(path),
+                reason: format!(
+                    "no built-in dataset is named \"{name}\"{}; the built-in datasets are {}",
+                    Hint::closest(name, BUILTIN_NAMES),
+                    BUILTIN_NAMES
+                        .iter()
+                        .map(|n| format!("{BUILTIN_PREFIX}{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+            None if Files::Disk.is_dir(path) => Ok((Files::Disk, path.join(BASE_TOML))),
+            None => Ok((Files::Disk, path.to_path_buf())),
+        },
+    }
+}
+
+/// Whether a command-line path names a dataset folder (on disk, or a built-in one) rather
+/// than one file.
+pub fn is_folder(path: &Path) -> bool {
+    match builtin(path) {
+        Some((_, file)) => file.trim_matches('/').is_empty(),
+        None => Files::Disk.is_dir(path),
+    }
+}
+
+/// Whether a path is a `builtin:` name.
+pub fn is_builtin(path: &Path) -> bool {
+    builtin(path).is_some()
 }
 
 /// Parses a TOML file into a raw type; syntax and type errors get their place and field.

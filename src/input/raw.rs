@@ -26,6 +26,8 @@ pub struct RawBase {
     pub fctva: Option<Spanned<RawFctva>>,
     pub indexation: Option<Spanned<RawIndexation>>,
     pub borrowing: Option<Spanned<RawBorrowing>>,
+    /// How `operations.csv` writes numbers (docs/dataset.md, "CSV dialects").
+    pub csv_dialect: Option<Spanned<String>>,
     #[serde(default)]
     pub owner: Vec<Spanned<RawOwner>>,
     #[serde(default)]

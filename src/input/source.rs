@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// The default dataset, embedded so that `cofinance run` works from any directory.
 static DEFAULT_DATASET: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/scenarios/bassin-minier");
@@ -20,6 +21,18 @@ pub struct SourceFile {
     /// The path as shown to users.
     pub path: String,
     pub text: String,
+    /// Set when `text` is not the file's bytes (a decoded Windows-1252 file, a workbook).
+    pub origin: Option<Arc<Origin>>,
+}
+
+/// What a file was before it became text: its digest, and for a workbook where each part of
+/// the text came from.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    /// The SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Offsets into the text, ascending, each with the sheet and cell its text came from.
+    pub cells: Vec<(usize, String)>,
 }
 
 impl SourceFile {
@@ -27,6 +40,7 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+            origin: None,
         }
     }
 
@@ -41,10 +55,18 @@ impl SourceFile {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
+        let cell = self.origin.as_ref().and_then(|origin| {
+            let index = origin.cells.partition_point(|&(start, _)| start <= offset);
+            origin
+                .cells
+                .get(index.checked_sub(1)?)
+                .map(|(_, cell)| cell.clone())
+        });
         Location {
             file: self.path.clone(),
             line,
             column,
+            cell,
         }
     }
 
@@ -61,15 +83,23 @@ impl SourceFile {
         self.text.get(span.clone()).unwrap_or("")
     }
 
+    /// The SHA-256 of the file's bytes.
     pub fn sha256(&self) -> String {
-        let digest = Sha256::digest(self.text.as_bytes());
-        digest
-            .iter()
-            .fold(String::with_capacity(64), |mut hex, byte| {
-                let _ = write!(hex, "{byte:02x}");
-                hex
-            })
+        match &self.origin {
+            Some(origin) => origin.sha256.clone(),
+            None => sha256_hex(self.text.as_bytes()),
+        }
     }
+}
+
+/// The SHA-256 of bytes, in lowercase hexadecimal.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// Where files are read from: the disk, or the embedded default dataset.
@@ -106,6 +136,29 @@ impl Files {
                     .get_file(&inner)
                     .and_then(|file| file.contents_utf8())
                     .map(|text| SourceFile::new(shown, text)))
+            }
+        }
+    }
+
+    /// Reads a file's bytes (a CSV in any encoding, a workbook); `Ok(None)` when it does not
+    /// exist.
+    pub fn read_bytes_optional(self, path: &Path) -> Result<Option<Vec<u8>>> {
+        match self {
+            Files::Disk => match std::fs::read(path) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(Error::Read {
+                    path: display_path(path),
+                    reason: format!("cannot be read ({error})"),
+                }),
+            },
+            Files::Embedded => {
+                let inner = path
+                    .strip_prefix(DEFAULT_DATASET_PATH)
+                    .map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
+                Ok(DEFAULT_DATASET
+                    .get_file(&inner)
+                    .map(|file| file.contents().to_vec()))
             }
         }
     }

@@ -1,10 +1,81 @@
 //! `allocations.csv`, `funders.csv`, `owners.csv`: the facts of `summary.json` as flat tables,
-//! one header line, money with two decimals and a dot, as spreadsheets import it.
+//! one header line, money with two decimals and a dot, as spreadsheets import it; or, in the
+//! `fr` dialect ([`in_dialect`]), as French Excel opens it: `;` between cells, decimal commas,
+//! a UTF-8 BOM.
 
 use super::Run;
 use super::rows;
+use crate::input::Dialect;
 use crate::model::{Money, Year};
 use serde::Serialize;
+
+/// The columns of the exported files that hold money (or, in compare.csv, money and years),
+/// the only ones a dialect rewrites.
+const MONEY_COLUMNS: [&str; 23] = [
+    "cost",
+    "cost_ttc",
+    "grant",
+    "residual",
+    "envelope",
+    "frozen",
+    "released",
+    "available",
+    "requested",
+    "granted",
+    "waiting",
+    "unused",
+    "carried",
+    "lapsed",
+    "residual_paid",
+    "capacity",
+    "gap",
+    "residual_total",
+    "fctva_total",
+    "shortfall",
+    "value",
+    "reference",
+    "difference",
+];
+
+/// One of the files above, or compare.csv, rewritten in a dialect: `Fr` puts `;` between cells, a decimal
+/// comma in money and a UTF-8 BOM in front (French Excel reads a CSV without one as
+/// Windows-1252); the other dialects leave the bytes as they are.
+pub fn in_dialect(bytes: Vec<u8>, dialect: Dialect) -> Vec<u8> {
+    if dialect != Dialect::Fr {
+        return bytes;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(b"\xef\xbb\xbf".to_vec());
+    let mut money = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.expect("our own CSV reads back");
+        if index == 0 {
+            money = record
+                .iter()
+                .map(|name| MONEY_COLUMNS.contains(&name))
+                .collect();
+            writer
+                .write_record(&record)
+                .expect("writing to memory cannot fail");
+            continue;
+        }
+        let fields = record.iter().zip(&money).map(|(field, &is_money)| {
+            if is_money {
+                field.replace('.', ",")
+            } else {
+                field.to_owned()
+            }
+        });
+        writer
+            .write_record(fields)
+            .expect("writing to memory cannot fail");
+    }
+    writer.into_inner().expect("writing to memory cannot fail")
+}
 
 /// One grant: an operation and one funder.
 #[derive(Debug, Serialize)]
@@ -171,4 +242,22 @@ pub fn owners(run: &Run<'_>) -> Vec<u8> {
             years_to_repay: o.years_to_repay,
         })
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_money_for_french_excel() {
+        let plain =
+            b"operation,commune,cost,commit_year\nA.1,\"Lens, centre\",1234.50,2004\n".to_vec();
+        assert_eq!(in_dialect(plain.clone(), Dialect::Auto), plain);
+        assert_eq!(in_dialect(plain.clone(), Dialect::En), plain);
+        let french = String::from_utf8(in_dialect(plain, Dialect::Fr)).unwrap();
+        assert_eq!(
+            french,
+            "\u{feff}operation;commune;cost;commit_year\nA.1;Lens, centre;1234,50;2004\n"
+        );
+    }
 }

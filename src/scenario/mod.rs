@@ -10,7 +10,7 @@ pub mod sweep;
 pub mod uncertainty;
 
 use crate::error::{Error, Result};
-use crate::input::{self, Files, Loaded, SourceFile, display_path};
+use crate::input::{self, Files, Loaded, Options, SourceFile, display_path};
 use crate::model::Dataset;
 use raw::RawScenario;
 use std::path::{Path, PathBuf};
@@ -56,18 +56,34 @@ impl Scenario {
     /// Reads a scenario file and its base.
     pub fn read(files: Files, path: &Path) -> Result<Scenario> {
         let file = files.read(path)?;
-        Scenario::from_file(files, path, file)
+        Scenario::from_file(files, path, file, Options::default())
     }
 
-    fn from_file(files: Files, path: &Path, file: SourceFile) -> Result<Scenario> {
+    fn from_file(
+        files: Files,
+        path: &Path,
+        file: SourceFile,
+        options: Options,
+    ) -> Result<Scenario> {
         let raw: RawScenario = input::parse_toml(&file)?;
-        let base_path = path
-            .parent()
-            .unwrap_or_else(|| Path::new(""))
-            .join(raw.base.get_ref());
-        let base_path = input::source::normalize(&base_path);
-        let base = match files.read_optional(&base_path)? {
-            Some(_) => input::load_base(files, &base_path)?,
+        let named = Path::new(raw.base.get_ref());
+        // `base = "builtin:bassin-minier"` names the embedded dataset from anywhere.
+        let (base_files, base_path) = if input::is_builtin(named) {
+            input::resolve(Some(named)).map_err(|error| {
+                file.error(
+                    &raw.base.span(),
+                    crate::error::Problem::BadValue {
+                        field: "base".into(),
+                        message: error.to_string(),
+                    },
+                )
+            })?
+        } else {
+            let path = path.parent().unwrap_or_else(|| Path::new("")).join(named);
+            (files, input::source::normalize(&path))
+        };
+        let base = match base_files.read_bytes_optional(&base_path)? {
+            Some(_) => input::load_base_with(base_files, &base_path, options)?,
             None => {
                 return Err(file.error(
                     &raw.base.span(),
@@ -163,14 +179,25 @@ pub enum Source {
 impl Source {
     /// Reads a base or a scenario: a scenario file names its `base`.
     pub fn read(files: Files, path: &Path) -> Result<Source> {
+        Source::read_with(files, path, Options::default())
+    }
+
+    /// [`Source::read`], reading input files as `options` say.
+    pub fn read_with(files: Files, path: &Path, options: Options) -> Result<Source> {
+        if input::is_workbook(path) {
+            return Ok(Source::Base(
+                Box::new(input::load_base_with(files, path, options)?),
+                path.to_path_buf(),
+            ));
+        }
         let file = files.read(path)?;
         if is_scenario(&file) {
             Ok(Source::Scenario(Box::new(Scenario::from_file(
-                files, path, file,
+                files, path, file, options,
             )?)))
         } else {
             Ok(Source::Base(
-                Box::new(input::load_base(files, path)?),
+                Box::new(input::load_base_with(files, path, options)?),
                 path.to_path_buf(),
             ))
         }
@@ -216,21 +243,31 @@ pub fn is_scenario(file: &SourceFile) -> bool {
 }
 
 /// Reads what a command-line path leads to: `None` is the embedded default dataset's base, a
-/// folder its `base.toml`, a file itself (a base or a scenario).
+/// folder its `base.toml`, a file itself (a base, a workbook or a scenario).
 pub fn read(path: Option<&Path>) -> Result<Source> {
-    let (files, path) = input::resolve(path);
-    Source::read(files, &path)
+    read_with(path, Options::default())
+}
+
+/// [`read`], reading input files as `options` say.
+pub fn read_with(path: Option<&Path>, options: Options) -> Result<Source> {
+    let (files, path) = input::resolve(path)?;
+    Source::read_with(files, &path, options)
 }
 
 /// The runs of a dataset folder: its base first, then every scenario file with changes, by
 /// file name. `None` is the embedded default dataset.
 pub fn read_folder(dir: Option<&Path>) -> Result<Vec<Source>> {
-    let (files, base_path) = input::resolve(dir);
+    read_folder_with(dir, Options::default())
+}
+
+/// [`read_folder`], reading input files as `options` say.
+pub fn read_folder_with(dir: Option<&Path>, options: Options) -> Result<Vec<Source>> {
+    let (files, base_path) = input::resolve(dir)?;
     let folder = base_path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let mut sources = vec![Source::read(files, &base_path)?];
+    let mut sources = vec![Source::read_with(files, &base_path, options)?];
     for path in files.toml_files(&folder)? {
         if path == base_path {
             continue;
@@ -239,7 +276,7 @@ pub fn read_folder(dir: Option<&Path>) -> Result<Vec<Source>> {
         if !is_scenario(&file) {
             continue;
         }
-        let scenario = Scenario::from_file(files, &path, file)?;
+        let scenario = Scenario::from_file(files, &path, file, options)?;
         if scenario.raw.change.is_empty() {
             continue;
         }
@@ -251,12 +288,17 @@ pub fn read_folder(dir: Option<&Path>) -> Result<Vec<Source>> {
 /// Reads several command-line paths for a comparison: one folder gives all its runs; several
 /// files are read in order. All must run on the same base.
 pub fn read_many(paths: &[PathBuf]) -> Result<Vec<Source>> {
+    read_many_with(paths, Options::default())
+}
+
+/// [`read_many`], reading input files as `options` say.
+pub fn read_many_with(paths: &[PathBuf], options: Options) -> Result<Vec<Source>> {
     let sources = match paths {
-        [] => read_folder(None)?,
-        [one] if Files::Disk.is_dir(one) => read_folder(Some(one))?,
+        [] => read_folder_with(None, options)?,
+        [one] if input::is_folder(one) => read_folder_with(Some(one), options)?,
         many => many
             .iter()
-            .map(|p| read(Some(p)))
+            .map(|p| read_with(Some(p), options))
             .collect::<Result<Vec<_>>>()?,
     };
     if let Some(first) = sources.first() {
