@@ -234,6 +234,8 @@ pub enum BlockKind {
     Operations,
     /// Year by year against the capacity.
     Years,
+    /// When the money moves: cash needs, loans and debt.
+    Treasury,
 }
 
 /// A titled table, with notes under it.
@@ -489,6 +491,7 @@ pub fn sheet(runs: &[Compared<'_>], commune: usize) -> Sheet {
     } else {
         blocks.push(years_alone(&facts[0]));
     }
+    blocks.extend(treasury(runs, &owner.id, &owner.name, &tags));
 
     Sheet {
         commune_id: owner.id.clone(),
@@ -1082,4 +1085,124 @@ mod tests {
         assert_eq!(share(m(10_000), m(10_000)), "100,0 %");
         assert_eq!(share(m(1), Money::ZERO), "");
     }
+}
+
+/// "Trésorerie et emprunt": when the subsidies arrive against when the commune pays, what it
+/// borrows each year, its debt and interest, and its capacité de désendettement — for the
+/// reference run year by year, and for each run in brief when several are compared.
+fn treasury(runs: &[Compared<'_>], commune_id: &str, name: &str, tags: &[String]) -> Option<Block> {
+    let reference = &runs[0];
+    let index = reference
+        .dataset
+        .owners
+        .iter()
+        .position(|o| o.id == commune_id)?;
+    let outcome = &reference.outcome.owners[index];
+    let borrowing = outcome.borrowing.as_ref();
+    let mut headers: Vec<String> = [
+        "Année",
+        "Dépenses",
+        "Subventions reçues",
+        "FCTVA reçu",
+        "Besoin de trésorerie",
+    ]
+    .iter()
+    .map(|&h| h.to_owned())
+    .collect();
+    if borrowing.is_some() {
+        headers.extend(
+            [
+                "Emprunté",
+                "Annuité",
+                "dont intérêts",
+                "Trésorerie",
+                "Dette",
+            ]
+            .iter()
+            .map(|&h| h.to_owned()),
+        );
+    }
+    let mut grid = Grid::new(headers, 1);
+    for year in &outcome.years {
+        let mut cells = vec![
+            year.year.to_string(),
+            year.spent.fr(),
+            year.received.fr(),
+            year.fctva.fr(),
+            year.cash_need.fr(),
+        ];
+        if let Some(b) = year.borrowing {
+            cells.extend([
+                b.borrowed.fr(),
+                b.debt_service.fr(),
+                b.interest.fr(),
+                b.reserve.fr(),
+                b.debt.fr(),
+            ]);
+        }
+        grid.row(cells);
+    }
+    let mut notes = vec![match borrowing {
+        None => format!(
+            "{name} n'emprunte pas dans ce jeu de données : aucune condition d'emprunt ne s'applique à elle."
+        ),
+        Some(b) if !b.borrowed_total.is_positive() => format!(
+            "{name} n'a besoin d'aucun emprunt : sa capacité et sa trésorerie couvrent chaque année ses dépenses, subventions et FCTVA reçus."
+        ),
+        Some(b) => {
+            let peak = b.debt_peak_year.map_or_else(String::new, |year| {
+                format!(" (au plus haut en {year} : {})", b.debt_peak.fr())
+            });
+            let years = b.years_to_repay.as_deref().map_or_else(
+                || " ; sans capacité d'autofinancement, elle ne peut pas la rembourser".to_owned(),
+                |years| {
+                    format!(
+                        ", soit {} années de capacité d'autofinancement (capacité de désendettement)",
+                        years.replace('.', ",")
+                    )
+                },
+            );
+            format!(
+                "{name} doit emprunter {} en tout, qui lui coûtent {} d'intérêts ; sa dette est de {} en fin de période{peak}{years}.",
+                b.borrowed_total.fr(),
+                b.interest_total.fr(),
+                b.debt_at_end.fr()
+            )
+        }
+    }];
+    notes.push(
+        "Besoin de trésorerie : dépenses de l'année (TTC) moins les subventions effectivement versées et le FCTVA reçu ; \
+         la commune le couvre par sa capacité, sa trésorerie puis l'emprunt. Les subventions arrivent selon les \
+         conditions de paiement de chaque financeur (avance, acomptes, solde) et ses crédits de paiement."
+            .to_owned(),
+    );
+    if runs.len() > 1 {
+        let brief: Vec<String> = runs
+            .iter()
+            .zip(tags)
+            .filter_map(|(run, tag)| {
+                let i = run.dataset.owners.iter().position(|o| o.id == commune_id)?;
+                let b = run.outcome.owners[i].borrowing.as_ref()?;
+                Some(format!(
+                    "{tag} : emprunté {}, intérêts {}, dette finale {}",
+                    b.borrowed_total.fr(),
+                    b.interest_total.fr(),
+                    b.debt_at_end.fr()
+                ))
+            })
+            .collect();
+        if !brief.is_empty() {
+            notes.push(format!("Par scénario — {}.", brief.join(" ; ")));
+        }
+    }
+    Some(Block {
+        kind: BlockKind::Treasury,
+        title: if runs.len() > 1 {
+            format!("Trésorerie et emprunt ({})", tags[0])
+        } else {
+            "Trésorerie et emprunt".to_owned()
+        },
+        grid,
+        notes,
+    })
 }
