@@ -34,8 +34,12 @@ pub enum Error {
     #[error("{message}")]
     Limit { message: String },
     /// Output that cannot be written.
-    #[error("cannot write {path}: {reason}")]
+    #[error("impossible d'écrire {path} : {reason}")]
     Write { path: String, reason: String },
+    /// An output folder or file that cannot be written as it stands: a symbolic link or a
+    /// folder in the way, a folder another run is writing into (docs/robustness.md).
+    #[error("{path}: {reason}")]
+    Output { path: String, reason: String },
     /// A chart that cannot be drawn: a bug, never the data.
     #[error(
         "cannot draw {chart}: {reason}; this is a bug in cofinance: please report it with the dataset"
@@ -53,12 +57,22 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Read { .. } | Error::Usage { .. } | Error::Limit { .. } => 2,
-            Error::Write { .. } | Error::Chart { .. } | Error::Workbook { .. } => 1,
+            Error::Write { .. }
+            | Error::Output { .. }
+            | Error::Chart { .. }
+            | Error::Workbook { .. } => 1,
         }
     }
 
     pub fn write(path: impl fmt::Display, reason: impl fmt::Display) -> Error {
         Error::Write {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    pub fn output(path: impl fmt::Display, reason: impl fmt::Display) -> Error {
+        Error::Output {
             path: path.to_string(),
             reason: reason.to_string(),
         }

@@ -382,6 +382,9 @@ fn an_output_folder_that_cannot_be_written_is_exit_1() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+    assert!(
+        stderr.starts_with("error: impossible d'écrire "),
+        "{stderr}"
+    );
     assert_eq!(stderr.lines().count(), 1, "one message: {stderr}");
 }
