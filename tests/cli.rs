@@ -276,6 +276,22 @@ const INVALID: &[(&str, &str)] = &[
         r#"base.toml:42:8: field "rate": a modulation only has conditions and "add"; put this field on its rule"#,
     ),
     (
+        "money-exponent",
+        r#"base.toml:44:8: field "cost": "8e5" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
+    ),
+    (
+        "money-leading-space",
+        r#"base.toml:44:8: field "cost": " 800000" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
+    ),
+    (
+        "money-plus-sign",
+        r#"base.toml:44:8: field "cost": "+800000" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
+    ),
+    (
+        "money-too-large",
+        r#"base.toml:44:8: field "cost": 1e300 is too large: no amount, rate or factor comes near it (money is below 10^15 euros); check the value"#,
+    ),
+    (
         "money-three-decimals",
         r#"base.toml:44:8: field "cost": 100000.005 has 3 decimals, but money has at most 2; round it to 2 decimals yourself"#,
     ),
@@ -289,7 +305,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "not-a-number",
-        r#"base.toml:44:8: field "cost": "100 000" is not a number; write a plain decimal such as "1250000.50" (a dot for decimals, no spaces)"#,
+        r#"base.toml:44:8: field "cost": "100 000" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
     ),
     (
         "rate-above-one",

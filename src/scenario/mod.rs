@@ -67,6 +67,24 @@ impl Scenario {
             .join(raw.base.get_ref());
         let base_path = input::source::normalize(&base_path);
         let base = match files.read_optional(&base_path)? {
+            Some(base_file) if is_scenario(&base_file) => {
+                let message = if base_path == input::source::normalize(path) {
+                    "the base is this scenario itself; give the path of the base.toml it changes"
+                        .to_owned()
+                } else {
+                    format!(
+                        "\"{}\" is a scenario, not a base; a scenario changes a base.toml: give the base that scenario names",
+                        raw.base.get_ref()
+                    )
+                };
+                return Err(file.error(
+                    &raw.base.span(),
+                    crate::error::Problem::BadValue {
+                        field: "base".into(),
+                        message,
+                    },
+                ));
+            }
             Some(_) => input::load_base(files, &base_path)?,
             None => {
                 return Err(file.error(
@@ -90,8 +108,15 @@ impl Scenario {
         })
     }
 
+    /// The scenario's `name`, or its file's stem (docs/scenarios.md).
     pub fn name(&self) -> &str {
-        self.raw.name.get_ref()
+        match &self.raw.name {
+            Some(name) => name.get_ref(),
+            None => Path::new(&self.file.path)
+                .file_stem()
+                .and_then(|stem| stem.to_str())
+                .unwrap_or("scenario"),
+        }
     }
 
     /// Applies the changes, in file order, to a copy of the base.
