@@ -28,6 +28,14 @@ pub(super) fn read_operations(file: &SourceFile) -> Result<Vec<Spanned<RawOperat
     let mut fields = Vec::with_capacity(header.len());
     for (index, cell) in header.iter().enumerate() {
         let name = cell.text.trim();
+        if header.len() == 1 && name.contains(';') {
+            return Err(file.error(
+                &cell.span,
+                Problem::Syntax {
+                    message: "this file is separated by \";\" (as a French spreadsheet saves it), but cofinance reads columns separated by commas; save it as CSV with commas (\",\") as separators".into(),
+                },
+            ));
+        }
         if !RawOperation::FIELDS.contains(&name) {
             return Err(file.error(
                 &cell.span,
