@@ -41,8 +41,12 @@ pub enum Error {
     #[error("{message}")]
     Limit { message: String },
     /// Output that cannot be written.
-    #[error("cannot write {path}: {reason}")]
+    #[error("impossible d'écrire {path} : {reason}")]
     Write { path: String, reason: String },
+    /// An output folder or file that cannot be written as it stands: a symbolic link or a
+    /// folder in the way, a folder another run is writing into (docs/robustness.md).
+    #[error("{path}: {reason}")]
+    Output { path: String, reason: String },
     /// A chart that cannot be drawn: a bug, never the data.
     #[error(
         "cannot draw {chart}: {reason}; this is a bug in cofinance: please report it with the dataset"
@@ -60,12 +64,22 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Read { .. } | Error::Usage { .. } | Error::Limit { .. } => 2,
-            Error::Write { .. } | Error::Chart { .. } | Error::Workbook { .. } => 1,
+            Error::Write { .. }
+            | Error::Output { .. }
+            | Error::Chart { .. }
+            | Error::Workbook { .. } => 1,
         }
     }
 
     pub fn write(path: impl fmt::Display, reason: impl fmt::Display) -> Error {
         Error::Write {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    pub fn output(path: impl fmt::Display, reason: impl fmt::Display) -> Error {
+        Error::Output {
             path: path.to_string(),
             reason: reason.to_string(),
         }
@@ -108,8 +122,25 @@ pub enum Problem {
         id: String,
         first: String,
     },
-    #[error("operations depend on each other in a cycle: {}; remove one of these dependencies", .cycle.join(" -> "))]
+    /// A dependency cycle: its operations in order, the first repeated at the end.
+    #[error("operations depend on each other in a cycle{}; remove one of these dependencies", cycle_text(.cycle))]
     Cycle { cycle: Vec<String> },
+}
+
+/// A cycle as written in its message: the whole of a short one (`: A -> B -> A`); the first
+/// few operations and the count of a long one, so that the message stays one readable line.
+fn cycle_text(cycle: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let operations = cycle.len().saturating_sub(1);
+    if operations <= 2 * SHOWN {
+        return format!(": {}", cycle.join(" -> "));
+    }
+    format!(
+        " of {operations} operations: {} -> … (and {} more) -> {}",
+        cycle[..SHOWN].join(" -> "),
+        operations - SHOWN,
+        cycle[0]
+    )
 }
 
 /// The end of an "unknown …" message: the closest known name, or the known names.
@@ -176,6 +207,16 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_cycle_names_its_first_operations_and_its_length() {
+        let mut cycle: Vec<String> = (0..10_000).map(|i| format!("OP-{i}")).collect();
+        cycle.push("OP-0".into());
+        assert_eq!(
+            Problem::Cycle { cycle }.to_string(),
+            "operations depend on each other in a cycle of 10000 operations: OP-0 -> OP-1 -> OP-2 -> OP-3 -> OP-4 -> … (and 9995 more) -> OP-0; remove one of these dependencies"
+        );
+    }
 
     #[test]
     fn suggests_the_closest_name() {

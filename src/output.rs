@@ -1,11 +1,21 @@
-//! Where outputs go: a folder, written atomically. Every file is first written beside its
-//! final name, and only when all are written are they renamed into place, so that a failed
-//! run leaves earlier outputs untouched.
+//! Where outputs go: folders written all or nothing, by one run at a time, never through a
+//! symbolic link (docs/robustness.md).
+//!
+//! For each output folder: every target is checked first (a file where the folder should be,
+//! a folder or a symbolic link in the way), before anything is written anywhere. Then the
+//! folder is locked (`.cofinance.lock`, so that a second run into it waits), and the run's
+//! files are written into a fresh staging folder inside it, whose name is unpredictable and
+//! whose files are created new (`tempfile`). Only when every file of every folder is written
+//! are they moved into place, each by one rename; an earlier file is first kept aside (a hard
+//! link in the staging folder), so that when one move fails every move already made is undone
+//! and the folders are exactly as they were. The staging folder and the lock file are then
+//! removed; a staging folder left by a killed run is removed by the next run into the folder.
 
 use crate::error::{Error, Result};
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// One output file: its name in the folder and its bytes.
 #[derive(Debug, Clone)]
@@ -23,48 +33,441 @@ impl OutputFile {
     }
 }
 
-/// Writes the files into `dir` (created if needed), all or nothing.
+/// The files of one output folder, and the option that named it (for messages).
+#[derive(Debug, Clone, Copy)]
+pub struct Folder<'a> {
+    pub option: &'a str,
+    pub dir: &'a Path,
+    pub files: &'a [OutputFile],
+}
+
+/// The name of the lock file of an output folder.
+pub const LOCK_FILE: &str = ".cofinance.lock";
+
+/// How staging folders' names begin.
+pub const STAGING_PREFIX: &str = ".cofinance-";
+
+/// The environment variable that sets how long to wait for another run's lock, in seconds.
+pub const LOCK_TIMEOUT_VARIABLE: &str = "COFINANCE_LOCK_TIMEOUT";
+
+/// How long a run waits for another run into the same folder, unless the variable says.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Writes the files into `dir` (named by `--out`; created if needed), all or nothing.
 pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    fs::create_dir_all(dir).map_err(|e| Error::write(dir.display(), e))?;
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
-    for file in files {
-        let target = dir.join(&file.name);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::write(parent.display(), e))?;
-        }
-        let temporary = dir.join(format!(
-            ".{}.tmp-{}",
-            file.name.replace('/', "_"),
-            std::process::id()
-        ));
-        let written = if target.is_dir() {
-            Err(std::io::Error::other(
-                "a folder has that name; move it away",
-            ))
-        } else {
-            fs::File::create(&temporary).and_then(|mut out| {
-                out.write_all(&file.bytes)?;
-                out.flush()
-            })
-        };
-        if let Err(error) = written {
-            let _ = fs::remove_file(&temporary);
-            for (temporary, _) in &staged {
-                let _ = fs::remove_file(temporary);
-            }
-            return Err(Error::write(target.display(), error));
-        }
-        staged.push((temporary, target));
+    write_folders(&[Folder {
+        option: "--out",
+        dir,
+        files,
+    }])
+}
+
+/// Writes the files of several folders (a run's outputs and its charts), all or nothing: when
+/// any file of any folder cannot be written, none is changed.
+pub fn write_folders(folders: &[Folder<'_>]) -> Result<()> {
+    for folder in folders {
+        check(folder)?;
     }
-    for (temporary, target) in &staged {
-        fs::rename(temporary, target).map_err(|e| Error::write(target.display(), e))?;
+    let timeout = lock_timeout()?;
+    let mut groups: Vec<(PathBuf, Vec<&Folder<'_>>)> = Vec::new();
+    for folder in folders {
+        fs::create_dir_all(folder.dir).map_err(|e| Error::write(folder.dir.display(), e))?;
+        let real =
+            fs::canonicalize(folder.dir).map_err(|e| Error::write(folder.dir.display(), e))?;
+        match groups.iter_mut().find(|(dir, _)| *dir == real) {
+            Some((_, group)) => group.push(folder),
+            None => groups.push((real, vec![folder])),
+        }
+    }
+    // Always in the same order, so that two runs locking the same folders never wait on each
+    // other for ever.
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut staged = Vec::with_capacity(groups.len());
+    for (_, group) in &groups {
+        staged.push(Staged::new(group, timeout)?);
+    }
+    let mut journal = Journal::default();
+    for folder in &staged {
+        if let Err(error) = folder.commit(&mut journal) {
+            journal.undo();
+            return Err(error);
+        }
     }
     Ok(())
+}
+
+/// Everything that would stop the files from being written, found before writing any.
+fn check(folder: &Folder<'_>) -> Result<()> {
+    let dir = folder.dir;
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage {
+            subject: folder.option.to_owned(),
+            reason: format!(
+                "{} est un fichier, pas un dossier ; donnez un dossier (il sera créé) ou déplacez ce fichier",
+                dir.display()
+            ),
+        });
+    }
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) && !dir.exists() {
+        return Err(Error::Usage {
+            subject: folder.option.to_owned(),
+            reason: format!(
+                "{} est un lien symbolique qui ne mène nulle part ; donnez un dossier",
+                dir.display()
+            ),
+        });
+    }
+    for file in folder.files {
+        let components = relative_components(&file.name);
+        if components.is_empty() {
+            return Err(Error::output(
+                dir.join(&file.name).display(),
+                "n'est pas un nom de fichier dans le dossier de sortie ; c'est une erreur de cofinance : signalez-la",
+            ));
+        }
+        let mut path = dir.to_path_buf();
+        for (i, component) in components.iter().enumerate() {
+            path.push(component);
+            let last = i + 1 == components.len();
+            if let Err(error) = check_entry(&path, last) {
+                return Err(Error::output(path.display(), error));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What stands in the way at `path`: a symbolic link where a folder is needed, a file where a
+/// folder is needed, a folder where a file goes.
+fn check_entry(path: &Path, is_file: bool) -> Result<(), String> {
+    let Ok(metadata) = fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let kind = metadata.file_type();
+    if is_file {
+        if kind.is_dir() {
+            return Err("un dossier porte ce nom ; déplacez-le ou renommez-le".to_owned());
+        }
+        // A symbolic link (or any other file) in place of an output is replaced itself: what it
+        // points to is never written.
+        Ok(())
+    } else if kind.is_symlink() {
+        Err("est un lien symbolique : cofinance n'écrit jamais à travers un lien ; supprimez-le ou choisissez un autre dossier".to_owned())
+    } else if !kind.is_dir() {
+        Err("est un fichier, pas un dossier ; déplacez-le ou renommez-le".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+/// The plain components of a file's name in its folder; empty when it is not one (absolute,
+/// `..`, empty).
+fn relative_components(name: &str) -> Vec<&std::ffi::OsStr> {
+    let mut out = Vec::new();
+    for component in Path::new(name).components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            _ => return Vec::new(),
+        }
+    }
+    out
+}
+
+fn lock_timeout() -> Result<Duration> {
+    match std::env::var(LOCK_TIMEOUT_VARIABLE) {
+        Err(_) => Ok(DEFAULT_LOCK_TIMEOUT),
+        Ok(text) => text
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| Error::Usage {
+                subject: LOCK_TIMEOUT_VARIABLE.to_owned(),
+                reason: format!(
+                    "« {text} » n'est pas un nombre de secondes ; écrivez par exemple {LOCK_TIMEOUT_VARIABLE}=60"
+                ),
+            }),
+    }
+}
+
+/// An output folder, locked, with its files written into a staging folder inside it.
+#[derive(Debug)]
+struct Staged {
+    dir: PathBuf,
+    /// The files' names, in order.
+    names: Vec<String>,
+    /// Declared before the lock so that it is removed while the lock is still held.
+    staging: tempfile::TempDir,
+    _lock: Lock,
+}
+
+impl Staged {
+    fn new(folders: &[&Folder<'_>], timeout: Duration) -> Result<Staged> {
+        let first = folders[0];
+        let dir = first.dir.to_path_buf();
+        let lock = Lock::acquire(first, timeout)?;
+        remove_stale_staging(&dir);
+        let staging = tempfile::Builder::new()
+            .prefix(STAGING_PREFIX)
+            .tempdir_in(&dir)
+            .map_err(|e| Error::write(dir.display(), e))?;
+        fs::create_dir(staging.path().join("new"))
+            .and_then(|()| fs::create_dir(staging.path().join("old")))
+            .map_err(|e| Error::write(dir.display(), e))?;
+        let mut names = Vec::new();
+        for file in folders.iter().flat_map(|f| f.files) {
+            let path = staging.path().join("new").join(&file.name);
+            let written = path
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| {
+                    let mut out = OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)?;
+                    out.write_all(&file.bytes)?;
+                    out.flush()
+                });
+            if let Err(error) = written {
+                return Err(Error::write(dir.join(&file.name).display(), error));
+            }
+            names.push(file.name.clone());
+        }
+        Ok(Staged {
+            dir,
+            names,
+            staging,
+            _lock: lock,
+        })
+    }
+
+    /// Moves the staged files into place, noting each move in the journal.
+    fn commit(&self, journal: &mut Journal) -> Result<()> {
+        for (index, name) in self.names.iter().enumerate() {
+            let target = self.dir.join(name);
+            let staged = self.staging.path().join("new").join(name);
+            let fail = |error: io::Error| {
+                Error::output(
+                    target.display(),
+                    format!(
+                        "ne peut pas être remplacé ({error}) ; aucun fichier de sortie n'a été changé"
+                    ),
+                )
+            };
+            // Folders inside the output folder (a chart's subfolder): made, never followed.
+            let mut folder = self.dir.clone();
+            let components = relative_components(name);
+            for component in &components[..components.len().saturating_sub(1)] {
+                folder.push(component);
+                match fs::symlink_metadata(&folder) {
+                    Ok(metadata) if metadata.is_dir() => {}
+                    Ok(_) => {
+                        return Err(Error::output(
+                            folder.display(),
+                            check_entry(&folder, false).err().unwrap_or_default(),
+                        ));
+                    }
+                    Err(_) => {
+                        fs::create_dir(&folder).map_err(fail)?;
+                        journal.steps.push(Step::Made(folder.clone()));
+                    }
+                }
+            }
+            match fs::symlink_metadata(&target) {
+                Ok(metadata) if metadata.is_dir() => {
+                    return Err(Error::output(
+                        target.display(),
+                        check_entry(&target, true).err().unwrap_or_default(),
+                    ));
+                }
+                Ok(_) => {
+                    let kept = self.staging.path().join("old").join(index.to_string());
+                    // A hard link keeps the earlier file without a moment where it is missing;
+                    // where links are not possible, it is moved aside.
+                    if fs::hard_link(&target, &kept).is_ok() {
+                        journal.steps.push(Step::Linked {
+                            kept,
+                            target: target.clone(),
+                        });
+                    } else {
+                        fs::rename(&target, &kept).map_err(fail)?;
+                        journal.steps.push(Step::Moved {
+                            kept,
+                            target: target.clone(),
+                        });
+                    }
+                }
+                Err(_) => {}
+            }
+            fs::rename(&staged, &target).map_err(fail)?;
+            journal.steps.push(Step::Placed { staged, target });
+        }
+        Ok(())
+    }
+}
+
+/// Removes the staging folders that a killed run left (the lock is held: no run is writing).
+fn remove_stale_staging(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // Ours only: the prefix, then the six random characters `tempfile` adds.
+        let stale = name.starts_with(STAGING_PREFIX)
+            && name.len() == STAGING_PREFIX.len() + 6
+            && entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if stale {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// What was done to the output folders, to be undone if a later step fails.
+#[derive(Debug, Default)]
+struct Journal {
+    steps: Vec<Step>,
+}
+
+#[derive(Debug)]
+enum Step {
+    /// A folder made inside an output folder.
+    Made(PathBuf),
+    /// The earlier file at `target`, also linked as `kept`.
+    Linked { kept: PathBuf, target: PathBuf },
+    /// The earlier file at `target`, moved to `kept`.
+    Moved { kept: PathBuf, target: PathBuf },
+    /// A new file moved from `staged` to `target`.
+    Placed { staged: PathBuf, target: PathBuf },
+}
+
+impl Journal {
+    /// Undoes every step, last first (best effort: each step is undone even if one fails).
+    fn undo(self) {
+        for step in self.steps.into_iter().rev() {
+            let _ = match step {
+                Step::Made(folder) => fs::remove_dir(folder),
+                Step::Linked { kept, target } | Step::Moved { kept, target } => {
+                    fs::rename(kept, target)
+                }
+                Step::Placed { staged, target } => fs::rename(target, staged),
+            };
+        }
+    }
+}
+
+/// The lock of an output folder: a file in it, locked (`flock`) while a run writes there, and
+/// removed when it is done.
+#[derive(Debug)]
+struct Lock {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl Lock {
+    fn acquire(folder: &Folder<'_>, timeout: Duration) -> Result<Lock> {
+        let path = folder.dir.join(LOCK_FILE);
+        let start = Instant::now();
+        loop {
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::output(
+                    path.display(),
+                    check_entry(&path, false).err().unwrap_or_default(),
+                ));
+            }
+            let file = open_no_follow(&path).map_err(|e| Error::write(path.display(), e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    if start.elapsed() >= timeout {
+                        return Err(Error::output(
+                            folder.dir.display(),
+                            format!(
+                                "ce dossier est occupé depuis {} s par un autre calcul de cofinance (verrou {}) ; attendez qu'il finisse ou donnez un autre dossier à {} (délai réglable par {LOCK_TIMEOUT_VARIABLE}, en secondes)",
+                                timeout.as_secs(),
+                                path.display(),
+                                folder.option
+                            ),
+                        ));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                }
+                // A file system without locks (some network shares): write unlocked, as before.
+                Err(fs::TryLockError::Error(_)) => {
+                    return Ok(Lock { path, file: None });
+                }
+            }
+            // The run that held the lock removes the file before releasing it: the lock is ours
+            // only if the file locked is still the one at that path.
+            if same_file(&file, &path) {
+                return Ok(Lock {
+                    path,
+                    file: Some(file),
+                });
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = fs::remove_file(&self.path);
+        }
+        self.file = None;
+    }
+}
+
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
 
     #[test]
     fn writes_every_file_or_none() {
@@ -73,7 +476,7 @@ mod tests {
         write_all(&out, &[OutputFile::new("a.txt", b"one".to_vec())]).unwrap();
         assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"one");
         // A file whose name is an existing folder cannot be written: nothing is replaced and
-        // the staged copies are cleaned up.
+        // no staging file is left.
         fs::create_dir(out.join("b")).unwrap();
         let failed = write_all(
             &out,
@@ -84,13 +487,80 @@ mod tests {
         );
         assert!(failed.is_err());
         assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"one");
-        let names: Vec<_> = fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert!(
-            names.iter().all(|n| !n.to_string_lossy().contains(".tmp-")),
-            "{names:?}"
-        );
+        assert_eq!(names(&out), ["a.txt", "b"]);
+    }
+
+    #[test]
+    fn a_move_that_fails_undoes_the_moves_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(
+            &out,
+            &[
+                OutputFile::new("a.txt", b"one".to_vec()),
+                OutputFile::new("sub/b.txt", b"one".to_vec()),
+            ],
+        )
+        .unwrap();
+        // A folder appears where the second file goes after the checks: its move fails.
+        let staged = Staged::new(
+            &[&Folder {
+                option: "--out",
+                dir: &out,
+                files: &[
+                    OutputFile::new("a.txt", b"two".to_vec()),
+                    OutputFile::new("new/c.txt", b"two".to_vec()),
+                    OutputFile::new("sub/b.txt", b"two".to_vec()),
+                ],
+            }],
+            DEFAULT_LOCK_TIMEOUT,
+        )
+        .unwrap();
+        fs::remove_file(out.join("sub/b.txt")).unwrap();
+        fs::create_dir(out.join("sub/b.txt")).unwrap();
+        let mut journal = Journal::default();
+        assert!(staged.commit(&mut journal).is_err());
+        journal.undo();
+        drop(staged);
+        assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"one");
+        assert_eq!(names(&out), ["a.txt", "sub"]);
+    }
+
+    #[test]
+    fn leaves_no_lock_or_staging_behind_and_removes_stale_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir_all(out.join(".cofinance-killed/new")).unwrap();
+        fs::create_dir_all(out.join(".cofinance-settings")).unwrap();
+        write_all(&out, &[OutputFile::new("a.txt", b"one".to_vec())]).unwrap();
+        assert_eq!(names(&out), [".cofinance-settings", "a.txt"]);
+    }
+
+    #[test]
+    fn a_folder_given_twice_is_written_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let same = dir.path().join("./out");
+        write_folders(&[
+            Folder {
+                option: "--out",
+                dir: &out,
+                files: &[OutputFile::new("a.txt", b"a".to_vec())],
+            },
+            Folder {
+                option: "--charts",
+                dir: &same,
+                files: &[OutputFile::new("b.png", b"b".to_vec())],
+            },
+        ])
+        .unwrap();
+        assert_eq!(names(&out), ["a.txt", "b.png"]);
+    }
+
+    #[test]
+    fn refuses_names_outside_the_folder() {
+        assert!(relative_components("../x").is_empty());
+        assert!(relative_components("/etc/x").is_empty());
+        assert_eq!(relative_components("a/b.png").len(), 2);
     }
 }

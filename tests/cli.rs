@@ -328,6 +328,10 @@ const INVALID: &[(&str, &str)] = &[
         r#"operations.csv:2:1: this line has 10 cells but the header has 9; check for a missing or extra comma (quote cells that contain commas)"#,
     ),
     (
+        "csv-semicolons",
+        r#"operations.csv:1:1: this file is separated by ";" (as a French spreadsheet saves it), but cofinance reads columns separated by commas; save it as CSV with commas (",") as separators"#,
+    ),
+    (
         "csv-unknown-column",
         r#"operations.csv:1:46: unknown field "duraton_years" (did you mean "duration_years"?); remove it or correct its name"#,
     ),
@@ -400,6 +404,22 @@ const INVALID: &[(&str, &str)] = &[
         r#"base.toml:42:8: field "rate": a modulation only has conditions and "add"; put this field on its rule"#,
     ),
     (
+        "money-exponent",
+        r#"base.toml:44:8: field "cost": "8e5" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
+    ),
+    (
+        "money-leading-space",
+        r#"base.toml:44:8: field "cost": " 800000" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
+    ),
+    (
+        "money-plus-sign",
+        r#"base.toml:44:8: field "cost": "+800000" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
+    ),
+    (
+        "money-too-large",
+        r#"base.toml:44:8: field "cost": 1e300 is too large: no amount, rate or factor comes near it (money is below 10^15 euros); check the value"#,
+    ),
+    (
         "money-three-decimals",
         r#"base.toml:44:8: field "cost": 100000.005 has 3 decimals, but money has at most 2; round it to 2 decimals yourself"#,
     ),
@@ -413,7 +433,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "not-a-number",
-        r#"base.toml:44:8: field "cost": "100 000" is not a number; write a plain decimal such as "1250000.50" (a dot for decimals, no spaces)"#,
+        r#"base.toml:44:8: field "cost": "100 000" is not a number; write a plain decimal such as "1250000.50" (digits and a dot for decimals: no spaces, sign or exponent)"#,
     ),
     (
         "rate-above-one",
@@ -506,6 +526,9 @@ fn an_output_folder_that_cannot_be_written_is_exit_1() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+    assert!(
+        stderr.starts_with("error: impossible d'écrire "),
+        "{stderr}"
+    );
     assert_eq!(stderr.lines().count(), 1, "one message: {stderr}");
 }

@@ -311,5 +311,5 @@ fn a_report_that_cannot_be_written_fails_with_exit_1() {
         .arg(dir.path().join("taken"))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("a folder has that name"));
+        .stderr(predicate::str::contains("un dossier porte ce nom"));
 }

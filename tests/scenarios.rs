@@ -171,6 +171,27 @@ fn public_aid_cap() {
     );
 }
 
+/// public-aid-cap with `by_family` only: the default cap stays; a scenario without `name` is
+/// named after its file.
+#[test]
+fn public_aid_cap_by_family_only() {
+    check(
+        "public-aid-cap-by-family",
+        &[
+            "op A2 commit=2004 ttc=660000.00 anru=180000.00/rate region=120000.00/rate residual=360000.00",
+            "op D1 commit=2004 ttc=1100000.00 anru=500000.00/rate region=100000.00/public-cap residual=500000.00",
+        ],
+    );
+    let source = cofinance::scenario::read(Some(
+        &common::fixtures().join("scenarios/public-aid-cap-by-family.toml"),
+    ))
+    .unwrap();
+    assert_eq!(
+        source.target().unwrap().scenario.as_deref(),
+        Some("public-aid-cap-by-family")
+    );
+}
+
 /// Bad scenario files: (fixture, message after `error: tests/fixtures/invalid-scenarios/`).
 const INVALID: &[(&str, &str)] = &[
     (
@@ -258,8 +279,16 @@ const INVALID: &[(&str, &str)] = &[
         r#"missing-kind.toml:4:1: missing field "kind": say what the change does, e.g. kind = "freeze""#,
     ),
     (
-        "missing-name",
-        r#"missing-name.toml:1:1: missing field "name": this table needs "name"; add it"#,
+        "base-is-itself",
+        r#"base-is-itself.toml:2:8: field "base": the base is this scenario itself; give the path of the base.toml it changes"#,
+    ),
+    (
+        "base-is-a-scenario",
+        r#"base-is-a-scenario.toml:2:8: field "base": "../scenarios/cost.toml" is a scenario, not a base; a scenario changes a base.toml: give the base that scenario names"#,
+    ),
+    (
+        "freeze-year-outside-horizon",
+        r#"freeze-year-outside-horizon.toml:7:9: field "years": year 2030 is outside the horizon 2004-2006; use a year within it or widen start_year/end_year"#,
     ),
     (
         "negative-factor",

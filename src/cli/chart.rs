@@ -75,7 +75,7 @@ pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
         _ => chart::render_all(&runs, formats)?,
     };
     output::write_all(&args.out, &files)?;
-    super::print(&written(&args.out, &files));
+    super::print(&written(&args.out, &files))?;
     Ok(())
 }
 
@@ -107,11 +107,26 @@ fn stem(path: &Path) -> String {
     )
 }
 
-/// Draws the charts of `runs` into `out`; returns the line to print.
-pub(crate) fn write(runs: &[ChartRun<'_>], out: &Path) -> cofinance::Result<String> {
-    let files = chart::render_all(runs, &ImageFormat::BOTH)?;
-    output::write_all(out, &files)?;
-    Ok(written(out, &files))
+/// Writes a command's outputs into `out` and, if asked, its charts into their folder: all or
+/// nothing, every target checked before any is written.
+pub(crate) fn write_with(
+    out: &Path,
+    files: &[OutputFile],
+    charts: Option<&(&PathBuf, Vec<OutputFile>)>,
+) -> cofinance::Result<()> {
+    let mut folders = vec![output::Folder {
+        option: "--out",
+        dir: out,
+        files,
+    }];
+    if let Some((dir, charts)) = charts {
+        folders.push(output::Folder {
+            option: "--charts",
+            dir,
+            files: charts,
+        });
+    }
+    output::write_folders(&folders)
 }
 
 pub(crate) fn written(out: &Path, files: &[OutputFile]) -> String {

@@ -1,6 +1,7 @@
 //! `cofinance compare [SCENARIO…|FOLDER] [--out DIR]`.
 
-use cofinance::output::{self, OutputFile};
+use cofinance::chart::{self, ImageFormat};
+use cofinance::output::OutputFile;
 use cofinance::report::compare::{self, Compared};
 use cofinance::scenario;
 use std::path::PathBuf;
@@ -31,13 +32,19 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
             cofinance::report::csv::in_dialect(compare::csv(&runs), args.input.dialect()),
         ),
     ];
-    output::write_all(&args.out, &files)?;
+    let charts = match &args.charts {
+        Some(dir) => {
+            let runs = super::chart::chart_runs(&ran.targets, &ran.outcomes);
+            Some((dir, chart::render_all(&runs, &ImageFormat::BOTH)?))
+        }
+        None => None,
+    };
+    super::chart::write_with(&args.out, &files, charts.as_ref())?;
     let mut text = compare::text_summary(&runs);
     text.push_str(&super::written(&args.out, &files));
-    if let Some(dir) = &args.charts {
-        let runs = super::chart::chart_runs(&ran.targets, &ran.outcomes);
-        text.push_str(&super::chart::write(&runs, dir)?);
+    if let Some((dir, charts)) = &charts {
+        text.push_str(&super::chart::written(dir, charts));
     }
-    super::print(&text);
+    super::print(&text)?;
     Ok(())
 }

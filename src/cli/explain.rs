@@ -35,5 +35,4 @@ pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
         Format::Text => super::print(&explain::text(&explanation)),
         Format::Json => super::print(&String::from_utf8_lossy(&explain::json(&explanation))),
     }
-    Ok(())
 }

@@ -32,7 +32,11 @@ pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
         manifest: &manifest,
     };
     let bytes = report::xlsx::workbook(&run)?;
-    output::write_all(&dir, &[OutputFile::new(name, bytes)])?;
+    output::write_folders(&[output::Folder {
+        option: "--xlsx",
+        dir: &dir,
+        files: &[OutputFile::new(name, bytes)],
+    }])?;
     let not_financed = outcome
         .operations
         .iter()
@@ -44,8 +48,7 @@ pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
         outcome.operations.len(),
         outcome.funders.len(),
         outcome.owners.len(),
-    ));
-    Ok(())
+    ))
 }
 
 /// The folder and the file name of the workbook's path.

@@ -33,6 +33,5 @@ pub(crate) fn run(args: &GenerateArgs) -> cofinance::Result<()> {
         args.owners,
         args.seed,
         super::written(&args.out, &files)
-    ));
-    Ok(())
+    ))
 }

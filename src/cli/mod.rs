@@ -197,10 +197,20 @@ fn written(dir: &std::path::Path, files: &[cofinance::output::OutputFile]) -> St
     format!("\nWritten to {}/: {}\n", dir.display(), names.join(", "))
 }
 
-/// Prints to stdout; a closed pipe (`cofinance run | head`) is not an error.
-fn print(text: &str) {
+/// Prints to stdout; a closed pipe (`cofinance run | head`) is not an error, any other failure
+/// (a full disk under `> file`) is.
+fn print(text: &str) -> cofinance::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
+    match stdout
         .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(cofinance::Error::write(
+                "la sortie standard",
+                format!("{error} ; la sortie est incomplète"),
+            ))
+        }
+        _ => Ok(()),
+    }
 }

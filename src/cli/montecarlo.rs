@@ -4,7 +4,7 @@
 use super::chart::{ChartFormat, subfolder};
 use cofinance::Error;
 use cofinance::chart::{self, Simulation};
-use cofinance::output::{self, OutputFile};
+use cofinance::output::OutputFile;
 use cofinance::report::Manifest;
 use cofinance::report::montecarlo::{self, Simulated};
 use cofinance::scenario::uncertainty::{MAX_DRAWS, Uncertainty};
@@ -124,7 +124,6 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         OutputFile::new("montecarlo.csv", montecarlo::csv(&runs, &results)),
         OutputFile::new("draws.csv", montecarlo::draws(&runs, &results)),
     ];
-    output::write_all(&args.out, &files)?;
     let charts = match &args.charts {
         Some(dir) => {
             let folders: Vec<String> = sources
@@ -149,14 +148,16 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
                 .collect();
             let files =
                 chart::render_montecarlo(&simulations, &results, args.chart_format.formats())?;
-            output::write_all(dir, &files)?;
-            Some(super::chart::written(dir, &files))
+            Some((dir, files))
         }
         None => None,
     };
+    super::chart::write_with(&args.out, &files, charts.as_ref())?;
     let mut text = montecarlo::text_summary(&runs, &results, &uncertainty.source);
     text.push_str(&super::written(&args.out, &files));
-    text.push_str(charts.as_deref().unwrap_or_default());
-    super::print(&text);
+    if let Some((dir, charts)) = &charts {
+        text.push_str(&super::chart::written(dir, charts));
+    }
+    super::print(&text)?;
     Ok(())
 }

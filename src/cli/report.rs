@@ -49,6 +49,5 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
         if runs.len() == 1 { "" } else { "s" },
         if communes == 1 { "" } else { "s" },
         args.out.display(),
-    ));
-    Ok(())
+    ))
 }

@@ -1,8 +1,8 @@
 //! `cofinance run [PATH] [--out DIR] [--format table|json]`.
 
-use cofinance::chart::ChartRun;
+use cofinance::chart::{self, ChartRun, ImageFormat};
 use cofinance::engine::Plan;
-use cofinance::output::{self, OutputFile};
+use cofinance::output::OutputFile;
 use cofinance::report::{self, Manifest, Run};
 use cofinance::scenario;
 use std::path::PathBuf;
@@ -51,7 +51,6 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         OutputFile::new("owners.csv", csv(report::csv::owners(&run))),
         OutputFile::new("payments.csv", csv(report::csv::payments(&run))),
     ];
-    output::write_all(&args.out, &files)?;
     let charts = match &args.charts {
         Some(dir) => {
             let runs = [ChartRun {
@@ -59,18 +58,20 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
                 dataset: &target.dataset,
                 outcome: &outcome,
             }];
-            Some(super::chart::write(&runs, dir)?)
+            Some((dir, chart::render_all(&runs, &ImageFormat::BOTH)?))
         }
         None => None,
     };
+    super::chart::write_with(&args.out, &files, charts.as_ref())?;
     match args.format {
         Format::Json => super::print(&String::from_utf8_lossy(&files[0].bytes)),
         Format::Table => {
             let mut text = report::table::summary(&run);
             text.push_str(&super::written(&args.out, &files));
-            text.push_str(charts.as_deref().unwrap_or_default());
-            super::print(&text);
+            if let Some((dir, charts)) = &charts {
+                text.push_str(&super::chart::written(dir, charts));
+            }
+            super::print(&text)
         }
     }
-    Ok(())
 }

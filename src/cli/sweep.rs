@@ -51,6 +51,6 @@ pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
     output::write_all(&args.out, &files)?;
     let mut text = report::sweep::text_summary(&result);
     text.push_str(&super::written(&args.out, &files));
-    super::print(&text);
+    super::print(&text)?;
     Ok(())
 }

@@ -48,6 +48,5 @@ pub(crate) fn run(args: &TemplateArgs) -> cofinance::Result<()> {
         dataset.funders.len(),
         dataset.funders.iter().map(|f| f.rules.len()).sum::<usize>(),
         dataset.operations.len(),
-    ));
-    Ok(())
+    ))
 }

@@ -228,7 +228,9 @@ fn toml_error(file: &SourceFile, error: &toml::de::Error) -> Error {
             field,
         }
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        let field = key_before(&file.text, span.start).unwrap_or_else(|| "value".to_owned());
+        let field = header_key(&file.text, span.start)
+            .or_else(|| key_before(&file.text, span.start))
+            .unwrap_or_else(|| "value".to_owned());
         let message = message
             .replace(
                 "expected a sequence",
@@ -252,6 +254,15 @@ fn toml_error(file: &SourceFile, error: &toml::de::Error) -> Error {
         }
     };
     file.error(&span, problem)
+}
+
+/// The last key of the table header (`[fctva.owner_kinds]`, `[[funder.rule]]`) that starts at
+/// `offset`, if one does: a value given as a table is named by its header.
+fn header_key(text: &str, offset: usize) -> Option<String> {
+    let rest = text.get(offset..)?.strip_prefix('[')?;
+    let header = rest.trim_start_matches('[').split(']').next()?;
+    let key = header.rsplit('.').next()?.trim().trim_matches(['"', '\'']);
+    (!key.is_empty()).then(|| key.to_owned())
 }
 
 /// The key of the `key = value` whose value starts at `offset`, read back from the text.
@@ -299,6 +310,20 @@ mod tests {
             syntax.starts_with("base.toml:1:8: invalid TOML"),
             "{syntax}"
         );
+    }
+
+    #[test]
+    fn names_a_table_header_by_its_last_key() {
+        let base = "name = \"x\"\nstart_year = 2004\nend_year = 2005\n";
+        let error = error_of(&format!(
+            "{base}[fctva]\nrate = \"0.1\"\n[fctva.owner_kinds]\n"
+        ));
+        assert!(
+            error.starts_with("base.toml:6:1: field \"owner_kinds\": invalid type: map"),
+            "{error}"
+        );
+        assert_eq!(header_key("[[funder.rule]]\n", 0), Some("rule".into()));
+        assert_eq!(header_key("a = 1", 0), None);
     }
 
     #[test]

@@ -75,9 +75,9 @@ pub fn decimal(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<
     };
     match num.get_ref() {
         RawNum::Integer(value) => Ok(Decimal::from(*value)),
-        RawNum::Text(text) => parse_decimal(text.trim()).ok_or_else(|| {
+        RawNum::Text(text) => parse_plain(text).ok_or_else(|| {
             bad(format!(
-                "\"{text}\" is not a number; write a plain decimal such as \"1250000.50\" (a dot for decimals, no spaces)"
+                "\"{text}\" is not a number; write a plain decimal such as \"1250000.50\" (digits and a dot for decimals: no spaces, sign or exponent)"
             ))
         }),
         RawNum::Float => {
@@ -88,9 +88,15 @@ pub fn decimal(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<
                 )));
             }
             parse_decimal(&literal).ok_or_else(|| {
-                bad(format!(
-                    "{literal} is not a finite number; write a decimal in quotes such as \"0.35\""
-                ))
+                if literal.parse::<f64>().is_ok_and(f64::is_finite) {
+                    bad(format!(
+                        "{literal} is too large: no amount, rate or factor comes near it (money is below 10^15 euros); check the value"
+                    ))
+                } else {
+                    bad(format!(
+                        "{literal} is not a finite number; write a decimal in quotes such as \"0.35\""
+                    ))
+                }
             })
         }
     }
@@ -176,6 +182,18 @@ pub fn signed_rate(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Res
 
 pub fn factor(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Decimal> {
     read(file, field, num, NumKind::Factor)
+}
+
+/// A quoted decimal, read as strictly as docs/dataset.md says: an optional `-`, digits, and
+/// optionally a dot followed by digits; `None` for anything else (spaces, `+`, exponents).
+fn parse_plain(text: &str) -> Option<Decimal> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    Decimal::from_str_exact(text).ok()
 }
 
 /// A decimal in plain or scientific notation; `None` for anything else (`inf`, `nan`, text).
@@ -265,7 +283,27 @@ mod tests {
                 .unwrap_err()
                 .contains("not a finite number")
         );
-        assert!(read_as("\"1e3\"", NumKind::Money).is_ok());
+        for loose in [
+            "\" 800000\"",
+            "\"800000 \"",
+            "\"+800000\"",
+            "\"8e5\"",
+            "\"1_000\"",
+            "\".5\"",
+            "\"5.\"",
+        ] {
+            assert!(
+                read_as(loose, NumKind::Money)
+                    .unwrap_err()
+                    .contains("is not a number"),
+                "{loose}"
+            );
+        }
+        assert!(
+            read_as("1e300", NumKind::Money)
+                .unwrap_err()
+                .contains("1e300 is too large")
+        );
         assert_eq!(read_as("-0.5", NumKind::SignedRate).unwrap(), "-0.5");
     }
 }

@@ -15,7 +15,7 @@ pub type RawMap = BTreeMap<Spanned<String>, Spanned<RawNum>>;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBase {
-    pub name: Spanned<String>,
+    pub name: Option<Spanned<String>>,
     pub description: Option<String>,
     pub start_year: Spanned<i64>,
     pub end_year: Spanned<i64>,
@@ -121,7 +121,7 @@ impl<'de> Deserialize<'de> for RawCapacity {
 #[serde(deny_unknown_fields)]
 pub struct RawOwner {
     pub id: Spanned<String>,
-    pub name: Spanned<String>,
+    pub name: Option<Spanned<String>>,
     pub kind: Spanned<String>,
     pub department: Option<Spanned<String>>,
     pub epci: Option<Spanned<String>>,
@@ -139,7 +139,7 @@ pub struct RawOwner {
 #[serde(deny_unknown_fields)]
 pub struct RawFunder {
     pub id: Spanned<String>,
-    pub name: Spanned<String>,
+    pub name: Option<Spanned<String>>,
     pub public: Option<bool>,
     pub carry_over: Option<bool>,
     pub shortage: Option<Spanned<String>>,

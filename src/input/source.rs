@@ -114,19 +114,15 @@ impl Files {
     pub fn read_optional(self, path: &Path) -> Result<Option<SourceFile>> {
         let shown = display_path(path);
         match self {
-            Files::Disk => match std::fs::read(path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
+            Files::Disk => match read_regular(path, &shown)? {
+                Some(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => Ok(Some(SourceFile::new(shown, text))),
                     Err(_) => Err(Error::Read {
                         path: shown,
                         reason: "is not UTF-8 text; save it as UTF-8".into(),
                     }),
                 },
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(error) => Err(Error::Read {
-                    path: shown,
-                    reason: format!("cannot be read ({error})"),
-                }),
+                None => Ok(None),
             },
             Files::Embedded => {
                 let inner = path
@@ -144,14 +140,8 @@ impl Files {
     /// exist.
     pub fn read_bytes_optional(self, path: &Path) -> Result<Option<Vec<u8>>> {
         match self {
-            Files::Disk => match std::fs::read(path) {
-                Ok(bytes) => Ok(Some(bytes)),
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(error) => Err(Error::Read {
-                    path: display_path(path),
-                    reason: format!("cannot be read ({error})"),
-                }),
-            },
+            // Regular files only, within the size limit (docs/robustness.md).
+            Files::Disk => read_regular(path, &display_path(path)),
             Files::Embedded => {
                 let inner = path
                     .strip_prefix(DEFAULT_DATASET_PATH)
@@ -199,6 +189,119 @@ impl Files {
         files.sort();
         Ok(files)
     }
+}
+
+/// The environment variable that sets the largest input file cofinance reads, in megabytes.
+pub const MAX_INPUT_VARIABLE: &str = "COFINANCE_MAX_INPUT_MB";
+
+/// The largest input file read unless [`MAX_INPUT_VARIABLE`] says otherwise: 1 Go.
+pub const DEFAULT_MAX_INPUT_MB: u64 = 1000;
+
+/// The largest input file read, in bytes.
+pub fn max_input_bytes() -> Result<u64> {
+    match std::env::var(MAX_INPUT_VARIABLE) {
+        Err(_) => Ok(DEFAULT_MAX_INPUT_MB * 1_000_000),
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(megabytes) if megabytes > 0 => Ok(megabytes.saturating_mul(1_000_000)),
+            _ => Err(Error::Usage {
+                subject: MAX_INPUT_VARIABLE.to_owned(),
+                reason: format!(
+                    "« {text} » n'est pas un nombre de mégaoctets ; écrivez par exemple {MAX_INPUT_VARIABLE}=2000 pour 2 Go"
+                ),
+            }),
+        },
+    }
+}
+
+/// The bytes of a regular file no larger than the limit; `Ok(None)` when it does not exist.
+/// A named pipe, a device or a folder is refused at once, before it is opened, so that it can
+/// never block the run or fill the memory (docs/robustness.md).
+fn read_regular(path: &Path, shown: &str) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let refuse = |reason: String| Error::Read {
+        path: shown.to_owned(),
+        reason,
+    };
+    let cannot = |error: std::io::Error| refuse(format!("cannot be read ({error})"));
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(cannot(error)),
+    };
+    if !metadata.is_file() {
+        return Err(refuse(not_regular(&metadata)));
+    }
+    let limit = max_input_bytes()?;
+    let too_large = |size: u64| {
+        refuse(format!(
+            "fait {size} octets, plus que la taille maximale d'un fichier d'entrée ({} Mo) ; découpez les données, ou relevez la limite avec {MAX_INPUT_VARIABLE} (en mégaoctets)",
+            limit / 1_000_000
+        ))
+    };
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let file = open_without_blocking(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(refuse(not_regular(&metadata)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(Some(bytes))
+}
+
+/// Opens a file for reading; on Unix, a named pipe put in its place after the check does not
+/// make the open wait for a writer.
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// Why something that is not a regular file cannot be read.
+fn not_regular(metadata: &std::fs::Metadata) -> String {
+    let kind = metadata.file_type();
+    let what = if kind.is_dir() {
+        "un dossier"
+    } else {
+        special_kind(kind)
+    };
+    format!(
+        "est {what}, pas un fichier ordinaire : cofinance ne lit que des fichiers ; enregistrez les données dans un fichier et donnez son chemin"
+    )
+}
+
+#[cfg(unix)]
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "un tube nommé (FIFO)"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "un périphérique"
+    } else if kind.is_socket() {
+        "une socket"
+    } else {
+        "un fichier spécial"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: std::fs::FileType) -> &'static str {
+    "un fichier spécial"
 }
 
 /// A path as shown to users: `/` separators, `.` components dropped, `..` resolved where it

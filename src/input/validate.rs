@@ -158,7 +158,11 @@ pub(super) fn dataset(
         .transpose()?;
 
     let dataset = Dataset {
-        name: raw.name.get_ref().clone(),
+        // Names are optional (docs/dataset.md): the dataset's defaults to its folder's name.
+        name: raw
+            .name
+            .as_ref()
+            .map_or_else(|| folder_name(&file.path), |name| name.get_ref().clone()),
         start_year,
         end_year,
         public_aid_cap: check::rate_opt(file, "public_aid_cap", raw.public_aid_cap.as_ref())?
@@ -244,7 +248,10 @@ fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
         }
         owners.push(Owner {
             id: id.clone(),
-            name: o.name.get_ref().clone(),
+            name: o
+                .name
+                .as_ref()
+                .map_or_else(|| id.clone(), |n| n.get_ref().clone()),
             kind,
             department: o.department.as_ref().map(|d| d.get_ref().clone()),
             epci: o.epci.as_ref().map(|e| e.get_ref().clone()),
@@ -436,7 +443,10 @@ fn funder(
     }
     Ok(Funder {
         id: f.id.get_ref().clone(),
-        name: f.name.get_ref().clone(),
+        name: f
+            .name
+            .as_ref()
+            .map_or_else(|| f.id.get_ref().clone(), |n| n.get_ref().clone()),
         public: f.public.unwrap_or(true),
         carry_over: f.carry_over.unwrap_or(true),
         shortage,
@@ -706,4 +716,16 @@ fn find_cycle(operations: &[Operation]) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+/// The name of the folder holding a file (a dataset's default name), or the file's stem.
+fn folder_name(path: &str) -> String {
+    let path = std::path::Path::new(path);
+    path.parent()
+        .and_then(std::path::Path::file_name)
+        .or_else(|| path.file_stem())
+        .map_or_else(
+            || "dataset".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        )
 }

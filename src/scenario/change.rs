@@ -616,11 +616,18 @@ fn public_aid_cap(
     c: &RawChange,
     dataset: &mut Dataset,
 ) -> Result<()> {
-    let cap = c
-        .cap
-        .as_ref()
-        .ok_or_else(|| missing(file, span, "cap", "give the new cap, e.g. cap = \"0.70\""))?;
-    dataset.public_aid_cap = number::rate(file, "cap", cap)?;
+    // `cap`, `by_family` or both (docs/scenarios.md).
+    if c.cap.is_none() && c.by_family.is_none() {
+        return Err(missing(
+            file,
+            span,
+            "cap",
+            "give the new cap, e.g. cap = \"0.70\", or the family exceptions in by_family",
+        ));
+    }
+    if let Some(cap) = &c.cap {
+        dataset.public_aid_cap = number::rate(file, "cap", cap)?;
+    }
     if let Some(map) = &c.by_family {
         let mut by_family = FamilyMap::default();
         for (family, rate) in check::family_rates(file, map.get_ref(), "by_family")? {

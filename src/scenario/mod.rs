@@ -83,6 +83,24 @@ impl Scenario {
             (files, input::source::normalize(&path))
         };
         let base = match base_files.read_bytes_optional(&base_path)? {
+            Some(bytes) if is_scenario_bytes(&bytes) => {
+                let message = if base_path == input::source::normalize(path) {
+                    "the base is this scenario itself; give the path of the base.toml it changes"
+                        .to_owned()
+                } else {
+                    format!(
+                        "\"{}\" is a scenario, not a base; a scenario changes a base.toml: give the base that scenario names",
+                        raw.base.get_ref()
+                    )
+                };
+                return Err(file.error(
+                    &raw.base.span(),
+                    crate::error::Problem::BadValue {
+                        field: "base".into(),
+                        message,
+                    },
+                ));
+            }
             Some(_) => input::load_base_with(base_files, &base_path, options)?,
             None => {
                 return Err(file.error(
@@ -106,8 +124,15 @@ impl Scenario {
         })
     }
 
+    /// The scenario's `name`, or its file's stem (docs/scenarios.md).
     pub fn name(&self) -> &str {
-        self.raw.name.get_ref()
+        match &self.raw.name {
+            Some(name) => name.get_ref(),
+            None => Path::new(&self.file.path)
+                .file_stem()
+                .and_then(|stem| stem.to_str())
+                .unwrap_or("scenario"),
+        }
     }
 
     /// Applies the changes, in file order, to a copy of the base.
@@ -237,9 +262,15 @@ pub fn read_default_uncertainty() -> Result<Source> {
 
 /// Whether a TOML file is a scenario (it names a `base`) rather than a base.
 pub fn is_scenario(file: &SourceFile) -> bool {
-    file.text
-        .parse::<toml::Table>()
-        .is_ok_and(|table| table.contains_key("base"))
+    is_scenario_bytes(file.text.as_bytes())
+}
+
+/// Whether the bytes of a file are a scenario (a TOML table that names its base).
+fn is_scenario_bytes(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| {
+        text.parse::<toml::Table>()
+            .is_ok_and(|table| table.contains_key("base"))
+    })
 }
 
 /// Reads what a command-line path leads to: `None` is the embedded default dataset's base, a

@@ -9,7 +9,8 @@ use toml::Spanned;
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
-    pub name: Spanned<String>,
+    /// Optional: the file's stem when omitted.
+    pub name: Option<Spanned<String>>,
     pub description: Option<String>,
     /// The base it modifies, relative to the scenario file.
     pub base: Spanned<String>,
