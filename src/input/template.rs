@@ -130,29 +130,25 @@ pub fn workbook(dataset: &Dataset) -> Result<Vec<u8>> {
 
 /// The first part of a dataset the workbook has no place for, said in words.
 fn unsupported(d: &Dataset) -> Option<&'static str> {
-    if d.indexation.is_some() {
-        return Some("price indexation ([indexation])");
-    }
-    if d.borrowing.is_some() || d.owners.iter().any(|o| o.borrowing.is_some()) {
-        return Some("borrowing terms ([borrowing] or a commune's borrowing)");
-    }
     if d.owners
         .iter()
         .any(|o| matches!(o.capacity, crate::model::Capacity::Steps(_)))
     {
         return Some("a capacity that changes over time (a table of steps)");
     }
-    if d.funders.iter().any(|f| {
-        f.payment != crate::model::PaymentTerms::default()
-            || f.payment_credits.iter().any(Option::is_some)
-    }) {
-        return Some("payment terms or payment credits");
-    }
-    if d.fctva
-        .as_ref()
-        .is_some_and(|f| !f.lag_years_by_kind.is_empty())
+    let horizon = d.horizon_len();
+    if d.funders
+        .iter()
+        .any(|f| f.payment_credits[horizon..].iter().any(Option::is_some))
     {
-        return Some("FCTVA lags by owner kind (lag_years_by_kind)");
+        return Some("payment credits after end_year");
+    }
+    if d.fctva.as_ref().is_some_and(|f| {
+        f.lag_years_by_kind
+            .iter()
+            .any(|(kind, _)| *kind != crate::model::OwnerKind::Epci)
+    }) {
+        return Some("FCTVA lags for owner kinds other than EPCIs");
     }
     None
 }

@@ -10,7 +10,7 @@
 
 use super::source::{Origin, SourceFile, sha256_hex};
 use crate::error::{Error, Hint, InputError, Location, Problem, Result};
-use crate::model::{Capacity, Dataset, Family, Money, Rate, Shortage};
+use crate::model::{Capacity, Dataset, Family, Money, OwnerKind, Profile, Rate, Shortage};
 use calamine::{Data, Reader};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -58,6 +58,10 @@ impl Value {
 
     fn opt_bool(value: Option<bool>) -> Value {
         value.map_or(Value::Empty, Value::Bool)
+    }
+
+    fn opt_rate(rate: Option<Rate>) -> Value {
+        rate.map_or(Value::Empty, Value::Rate)
     }
 
     fn opt_int(value: Option<impl Into<i64>>) -> Value {
@@ -206,6 +210,64 @@ pub fn parameters() -> Vec<Column<()>> {
                 })
             },
         },
+        Column {
+            key: "fctva.lag_years_by_kind.epci",
+            label: "Décalage du FCTVA des EPCI (années)",
+            kind: Kind::Integer,
+            note: "Pour les intercommunalités, s'il diffère (0 : l'année de la dépense, CGCT L1615-6) ; vide : le décalage général.",
+            get: |d, ()| {
+                d.fctva.as_ref().map_or(Value::Empty, |f| {
+                    Value::opt_int(
+                        f.lag_years_by_kind
+                            .iter()
+                            .find(|(k, _)| *k == OwnerKind::Epci)
+                            .map(|&(_, lag)| lag),
+                    )
+                })
+            },
+        },
+        Column {
+            key: "indexation.rate",
+            label: "Indexation des coûts (taux annuel)",
+            kind: Kind::Rate,
+            note: "La hausse annuelle des prix des travaux (BT01 : 0,04) ; vide : pas d'indexation.",
+            get: |d, ()| d.indexation.map_or(Value::Empty, |i| Value::Rate(i.rate)),
+        },
+        Column {
+            key: "indexation.base_year",
+            label: "Année des coûts",
+            kind: Kind::Integer,
+            note: "L'année dont les coûts sont exprimés en euros ; vide : la première année.",
+            get: |d, ()| {
+                d.indexation
+                    .map_or(Value::Empty, |i| Value::Integer(i.base_year.into()))
+            },
+        },
+        Column {
+            key: "borrowing.rate",
+            label: "Taux d'emprunt des communes",
+            kind: Kind::Rate,
+            note: "Le taux annuel des emprunts des communes (0,04) ; vide : les communes n'empruntent pas, sauf conditions propres.",
+            get: |d, ()| Value::opt_rate(d.borrowing.and_then(|b| b.rate)),
+        },
+        Column {
+            key: "borrowing.duration_years",
+            label: "Durée des emprunts (années)",
+            kind: Kind::Integer,
+            note: "La durée des emprunts, de 1 à 50 ans.",
+            get: |d, ()| Value::opt_int(d.borrowing.and_then(|b| b.duration_years)),
+        },
+        Column {
+            key: "borrowing.profile",
+            label: "Profil des emprunts",
+            kind: Kind::Choice(&Profile::NAMES),
+            note: "annuity (échéances constantes, par défaut) ou linear (amortissement constant).",
+            get: |d, ()| {
+                d.borrowing
+                    .and_then(|b| b.profile)
+                    .map_or(Value::Empty, |p| Value::text(p.as_str()))
+            },
+        },
     ]
 }
 
@@ -335,6 +397,32 @@ pub fn owners() -> Vec<Column<OwnerRow>> {
             },
         },
         Column {
+            key: "borrowing.rate",
+            label: "Taux d'emprunt propre",
+            kind: Kind::Rate,
+            note: "Le taux d'emprunt de cette commune s'il diffère de celui des Paramètres ; vide : celui des Paramètres.",
+            get: |d, o| Value::opt_rate(d.owners[o].borrowing.and_then(|b| b.rate)),
+        },
+        Column {
+            key: "borrowing.duration_years",
+            label: "Durée d'emprunt propre (années)",
+            kind: Kind::Integer,
+            note: "La durée de ses emprunts si elle diffère ; vide : celle des Paramètres.",
+            get: |d, o| Value::opt_int(d.owners[o].borrowing.and_then(|b| b.duration_years)),
+        },
+        Column {
+            key: "borrowing.profile",
+            label: "Profil d'emprunt propre",
+            kind: Kind::Choice(&Profile::NAMES),
+            note: "annuity ou linear si elle diffère ; vide : celui des Paramètres.",
+            get: |d, o| {
+                d.owners[o]
+                    .borrowing
+                    .and_then(|b| b.profile)
+                    .map_or(Value::Empty, |p| Value::text(p.as_str()))
+            },
+        },
+        Column {
             key: "reserve",
             label: "Trésorerie de départ (€)",
             kind: Kind::Money,
@@ -404,7 +492,44 @@ pub fn funders() -> Vec<Column<FunderRow>> {
             note: "Les années entre la demande et la décision (par défaut 0).",
             get: |d, f| Value::Integer(d.funders[f].decision_lag_years.into()),
         },
+        Column {
+            key: "payment.advance",
+            label: "Avance à l'engagement",
+            kind: Kind::Rate,
+            note: "La part de la subvention versée l'année de l'engagement (0,15) ; vide : 0.",
+            get: |d, f| nonzero_rate(d.funders[f].payment.advance),
+        },
+        Column {
+            key: "payment.balance",
+            label: "Solde après achèvement",
+            kind: Kind::Rate,
+            note: "La part versée après la fin des travaux (0,20) ; vide : 0, tout est versé au fil des travaux.",
+            get: |d, f| nonzero_rate(d.funders[f].payment.balance),
+        },
+        Column {
+            key: "payment.balance_lag_years",
+            label: "Délai du solde (années)",
+            kind: Kind::Integer,
+            note: "Les années entre la dernière année de travaux et le solde ; vide : 0.",
+            get: |d, f| {
+                let lag = d.funders[f].payment.balance_lag_years;
+                if lag == 0 {
+                    Value::Empty
+                } else {
+                    Value::Integer(lag.into())
+                }
+            },
+        },
     ]
+}
+
+/// A rate, blank when it is 0 (a default).
+fn nonzero_rate(rate: Rate) -> Value {
+    if rate == Rate::ZERO {
+        Value::Empty
+    } else {
+        Value::Rate(rate)
+    }
 }
 
 /// Year columns of a sheet: a header that is a year (after a prefix) fills one entry of a
@@ -423,20 +548,29 @@ pub struct YearColumns {
 
 /// The year columns of the funders sheet.
 pub fn funder_years() -> Vec<YearColumns> {
-    vec![YearColumns {
-        key: "envelope",
-        prefix: "",
-        kind: Kind::Money,
-        note: "L'enveloppe de cette année, en euros ; vide : rien.",
-        get: |d, f, y| {
-            let amount = d.funders[f].envelope[y];
-            if amount == Money::ZERO {
-                Value::Empty
-            } else {
-                Value::Money(amount)
-            }
+    vec![
+        YearColumns {
+            key: "envelope",
+            prefix: "",
+            kind: Kind::Money,
+            note: "L'enveloppe de cette année, en euros ; vide : rien.",
+            get: |d, f, y| {
+                let amount = d.funders[f].envelope[y];
+                if amount == Money::ZERO {
+                    Value::Empty
+                } else {
+                    Value::Money(amount)
+                }
+            },
         },
-    }]
+        YearColumns {
+            key: "payment_credits",
+            prefix: "CP ",
+            kind: Kind::Money,
+            note: "Les crédits de paiement de cette année, en euros : ce que le financeur peut verser ; vide : sans limite.",
+            get: |d, f, y| Value::opt_money(d.funders[f].payment_credits[y]),
+        },
+    ]
 }
 
 /// The conditions of rules and modulations (docs/dataset.md, rules).
