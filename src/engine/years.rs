@@ -337,10 +337,10 @@ pub(super) fn run<'s>(
                     });
                 } else {
                     book.decide(Decision {
-                        operation: operation,
+                        operation,
                         funder: funder_index,
                         public: funder.public,
-                        required: facts.required[funder_index * operation_count + (operation)],
+                        required: facts.required[funder_index * operation_count + operation],
                         year,
                         grant: Money::ZERO,
                         reason: computed.reason,
@@ -385,14 +385,14 @@ pub(super) fn run<'s>(
                                 c.reason
                             };
                             book.decide(Decision {
-                                operation: operation,
+                                operation,
                                 funder: funder_index,
                                 public: funder.public,
                                 required: facts.required
-                                    [funder_index * operation_count + (operation)],
+                                    [funder_index * operation_count + operation],
                                 year,
-                                grant: grant,
-                                reason: reason,
+                                grant,
+                                reason,
                             });
                             left -= grant;
                             granted += grant;
@@ -400,13 +400,13 @@ pub(super) fn run<'s>(
                         Shortage::ProRata => {
                             let grant = c.amount.floor_share(available, requested);
                             book.decide(Decision {
-                                operation: operation,
+                                operation,
                                 funder: funder_index,
                                 public: funder.public,
                                 required: facts.required
-                                    [funder_index * operation_count + (operation)],
+                                    [funder_index * operation_count + operation],
                                 year,
-                                grant: grant,
+                                grant,
                                 reason: Reason::Envelope,
                             });
                             granted += grant;
@@ -414,11 +414,11 @@ pub(super) fn run<'s>(
                         Shortage::Queue => {
                             if c.amount <= left {
                                 book.decide(Decision {
-                                    operation: operation,
+                                    operation,
                                     funder: funder_index,
                                     public: funder.public,
                                     required: facts.required
-                                        [funder_index * operation_count + (operation)],
+                                        [funder_index * operation_count + operation],
                                     year,
                                     grant: c.amount,
                                     reason: c.reason,
@@ -431,11 +431,11 @@ pub(super) fn run<'s>(
                                     .is_some_and(|max| c.pending.waited >= max)
                             {
                                 book.decide(Decision {
-                                    operation: operation,
+                                    operation,
                                     funder: funder_index,
                                     public: funder.public,
                                     required: facts.required
-                                        [funder_index * operation_count + (operation)],
+                                        [funder_index * operation_count + operation],
                                     year,
                                     grant: Money::ZERO,
                                     reason: Reason::QueueExpired,

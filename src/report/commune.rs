@@ -1051,42 +1051,6 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
     ]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folds_case_accents_and_punctuation() {
-        assert_eq!(fold("Condé-sur-l'Escaut"), "conde sur l escaut");
-        assert_eq!(fold("  LIÉVIN "), "lievin");
-        assert_eq!(fold("Cœur d'Ostrevent"), "coeur d ostrevent");
-        assert_eq!(fold("--"), "");
-    }
-
-    #[test]
-    fn wraps_prose_between_words() {
-        assert_eq!(wrap("un deux trois", 7), "un deux\ntrois\n");
-        assert_eq!(
-            wrap("anticonstitutionnellement x", 5),
-            "anticonstitutionnellement\nx\n"
-        );
-        assert_eq!(wrap("", 10), "\n");
-        assert_eq!(
-            wrap("un pic de 2 847 462,57 € en 2014 ; fin", 12),
-            "un pic\nde 2 847 462,57 €\nen 2014 ;\nfin\n"
-        );
-    }
-
-    #[test]
-    fn shares_round_half_away_from_zero() {
-        let m = Money::from_cents;
-        assert_eq!(share(m(3_525), m(10_000)), "35,3 %");
-        assert_eq!(share(m(-3_525), m(10_000)), "-35,3 %");
-        assert_eq!(share(m(10_000), m(10_000)), "100,0 %");
-        assert_eq!(share(m(1), Money::ZERO), "");
-    }
-}
-
 /// "Trésorerie et emprunt": when the subsidies arrive against when the commune pays, what it
 /// borrows each year, its debt and interest, and its capacité de désendettement — for the
 /// reference run year by year, and for each run in brief when several are compared.
@@ -1205,4 +1169,40 @@ fn treasury(runs: &[Compared<'_>], commune_id: &str, name: &str, tags: &[String]
         grid,
         notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_punctuation() {
+        assert_eq!(fold("Condé-sur-l'Escaut"), "conde sur l escaut");
+        assert_eq!(fold("  LIÉVIN "), "lievin");
+        assert_eq!(fold("Cœur d'Ostrevent"), "coeur d ostrevent");
+        assert_eq!(fold("--"), "");
+    }
+
+    #[test]
+    fn wraps_prose_between_words() {
+        assert_eq!(wrap("un deux trois", 7), "un deux\ntrois\n");
+        assert_eq!(
+            wrap("anticonstitutionnellement x", 5),
+            "anticonstitutionnellement\nx\n"
+        );
+        assert_eq!(wrap("", 10), "\n");
+        assert_eq!(
+            wrap("un pic de 2 847 462,57 € en 2014 ; fin", 12),
+            "un pic\nde 2 847 462,57 €\nen 2014 ;\nfin\n"
+        );
+    }
+
+    #[test]
+    fn shares_round_half_away_from_zero() {
+        let m = Money::from_cents;
+        assert_eq!(share(m(3_525), m(10_000)), "35,3 %");
+        assert_eq!(share(m(-3_525), m(10_000)), "-35,3 %");
+        assert_eq!(share(m(10_000), m(10_000)), "100,0 %");
+        assert_eq!(share(m(1), Money::ZERO), "");
+    }
 }
