@@ -72,6 +72,10 @@ pub struct DrawValues {
     pub unspent: Vec<Money>,
     /// Per funder, per year of its ledger: cumulative granted.
     pub cumulative: Vec<Vec<Money>>,
+    /// Per owner: what a commune that borrows borrows in all, and still owes at the end
+    /// (`None` for owners that do not borrow).
+    pub borrowed: Vec<Option<Money>>,
+    pub debt_at_end: Vec<Option<Money>>,
 }
 
 impl DrawValues {
@@ -84,6 +88,16 @@ impl DrawValues {
                 .map(|o| o.shortfall.unwrap_or(Money::ZERO))
                 .collect(),
             exhaustion: outcome.funders.iter().map(|f| f.exhaustion_year).collect(),
+            borrowed: outcome
+                .owners
+                .iter()
+                .map(|o| o.borrowing.as_ref().map(|b| b.borrowed_total))
+                .collect(),
+            debt_at_end: outcome
+                .owners
+                .iter()
+                .map(|o| o.borrowing.as_ref().map(|b| b.debt_at_end))
+                .collect(),
             unspent: outcome
                 .funders
                 .iter()
@@ -119,6 +133,9 @@ pub struct OwnerStats {
     pub shortfall: Option<Stats>,
     /// Draws with a positive shortfall.
     pub shortfall_draws: u64,
+    /// For a commune that borrows: what it borrows in all, and its debt at the end.
+    pub borrowed_total: Option<Stats>,
+    pub debt_at_end: Option<Stats>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,10 +262,18 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
         .map(|(o, owner)| {
             let mut shortfall = column(&|v| v.shortfall[o]);
             let shortfall_draws = shortfall.iter().filter(|m| m.is_positive()).count() as u64;
+            let borrows = values
+                .first()
+                .is_some_and(|row| row[s].borrowed[o].is_some());
+            let optional = |f: &dyn Fn(&DrawValues) -> Option<Money>| {
+                borrows.then(|| Stats::of(&mut column(&|v| f(v).unwrap_or(Money::ZERO))))
+            };
             OwnerStats {
                 residual_total: Stats::of(&mut column(&|v| v.residual[o])),
                 shortfall: (owner.kind == OwnerKind::Commune).then(|| Stats::of(&mut shortfall)),
                 shortfall_draws,
+                borrowed_total: optional(&|v| v.borrowed[o]),
+                debt_at_end: optional(&|v| v.debt_at_end[o]),
             }
         })
         .collect();

@@ -32,6 +32,8 @@ struct OwnerRecord<'a> {
     kind: &'static str,
     residual_total: Stats,
     shortfall: Option<ShortfallRecord>,
+    borrowed_total: Option<Stats>,
+    debt_at_end: Option<Stats>,
 }
 
 #[derive(Debug, Serialize)]
@@ -128,6 +130,8 @@ fn build<'a>(
                                 draws_positive: s.shortfall_draws,
                                 probability_positive: probability(s.shortfall_draws, draws),
                             }),
+                            borrowed_total: s.borrowed_total,
+                            debt_at_end: s.debt_at_end,
                         }
                     })
                     .collect(),
@@ -260,6 +264,22 @@ pub fn csv(runs: &[Simulated<'_>], results: &Results) -> Vec<u8> {
                     "probability_positive",
                     &p,
                 ]);
+            }
+            for (measure, stats) in [
+                ("borrowed_total", &s.borrowed_total),
+                ("debt_at_end", &s.debt_at_end),
+            ] {
+                for (name, value) in stats.iter().flat_map(stats_rows) {
+                    row([
+                        run.label,
+                        "owner",
+                        id,
+                        "",
+                        measure,
+                        name,
+                        &value.to_string(),
+                    ]);
+                }
             }
             if let Some(differences) = &stats.differences {
                 for (name, value) in stats_rows(&differences[o].residual_total) {
