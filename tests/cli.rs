@@ -328,10 +328,6 @@ const INVALID: &[(&str, &str)] = &[
         r#"operations.csv:2:1: this line has 10 cells but the header has 9; check for a missing or extra comma (quote cells that contain commas)"#,
     ),
     (
-        "csv-semicolons",
-        r#"operations.csv:1:1: this file is separated by ";" (as a French spreadsheet saves it), but cofinance reads columns separated by commas; save it as CSV with commas (",") as separators"#,
-    ),
-    (
         "csv-unknown-column",
         r#"operations.csv:1:46: unknown field "duraton_years" (did you mean "duration_years"?); remove it or correct its name"#,
     ),

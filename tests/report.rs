@@ -172,13 +172,13 @@ fn the_report_is_well_formed_in_french_with_a_section_per_commune() {
         "<h2>Scénarios comparés</h2>",
         "<h2>Qui paie quoi, commune par commune</h2>",
         "<h2>Annexe : l'épuisement de chaque enveloppe</h2>",
-        "<strong>8 communes sur 20 dépassent leur capacité d'autofinancement en fin de période dans le scénario de référence</strong>, pour un total de 7 088 099,96 €.",
+        "<strong>5 communes sur 20 dépassent leur capacité d'autofinancement en fin de période dans le scénario de référence</strong>, pour un total de 5 638 142,36 €.",
     ] {
         assert!(html.contains(title), "no {title}");
     }
-    // Without arguments: the default dataset's base and its ten scenarios, like `compare`.
+    // Without arguments: the default dataset's base and its fourteen scenarios, like `compare`.
     assert!(html.contains("<dt>A</dt><dd>Bassin minier Nord-Pas-de-Calais (référence)"));
-    assert!(html.contains("<dt>K</dt><dd>TVA à 19,6 % sur les travaux de logement dès 2006"));
+    assert!(html.contains("<dt>O</dt><dd>TVA à 19,6 % sur les travaux de logement dès 2006"));
     // The input files and their digests.
     assert!(html.contains("<td class=\"word\">scenarios/bassin-minier/base.toml</td>"));
     assert!(html.contains("<td class=\"word\">scenarios/bassin-minier/operations.csv</td>"));
