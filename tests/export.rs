@@ -498,9 +498,10 @@ fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
 fn check_sheet_names(exported: &Exported, book: &Xlsx<Cursor<Vec<u8>>>) {
     let names = book.sheet_names();
     assert_eq!(names, xlsx::sheet_names(&exported.dataset));
-    assert_eq!(names.len(), 2 + exported.dataset.owners.len());
+    assert_eq!(names.len(), 3 + exported.dataset.owners.len());
     assert_eq!(names[0], "Maquette financière");
     assert_eq!(names[1], "Financeurs");
+    assert_eq!(names[2], "Paiements");
     let mut seen = BTreeSet::new();
     for name in &names {
         assert!(name.encode_utf16().count() <= 31, "{name}");
@@ -578,7 +579,50 @@ fn check_all(exported: &Exported) {
     check_layout(exported, &mut book);
     check_operations_sheet(exported, &mut book);
     check_funders_sheet(exported, &mut book);
+    check_payments_sheet(exported, &mut book);
     check_owner_sheets(exported, &mut book);
+}
+
+/// Every funder's payments, year by year, as `summary.json` has them.
+fn check_payments_sheet(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
+    let grid = Grid::read(book, "Paiements");
+    let header = grid.first_row_where(0, |t| t == "Financeur");
+    let [year, due, paid, overdue] =
+        ["Année", "Dû", "Versé", "Restes à payer"].map(|label| grid.col(header, label));
+    let mut row = header + 1;
+    for (funder, dataset_funder) in exported.summary["funders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(&exported.dataset.funders)
+    {
+        for payment in funder["payments"].as_array().unwrap() {
+            assert_eq!(grid.text(row, 0), dataset_funder.name);
+            assert_eq!(grid.number(row, year), payment["year"].as_f64());
+            assert_eq!(grid.cents(row, due), cents(&payment["due"]));
+            assert_eq!(grid.cents(row, paid), cents(&payment["paid"]));
+            assert_eq!(grid.cents(row, overdue), cents(&payment["overdue"]));
+            row += 1;
+        }
+    }
+}
+
+#[test]
+fn the_treasury_example_shows_each_commune_s_loans() {
+    let exported = export(Some("tests/fixtures/examples/treasury"));
+    check_all(&exported);
+    let mut book = open(&exported.bytes);
+    let grid = Grid::read(&mut book, "Lens");
+    let debt = grid
+        .cells
+        .iter()
+        .find(|(_, data)| matches!(data, Data::String(t) if t == "Dette en fin d'année"))
+        .map(|((r, c), _)| (*r, *c))
+        .expect("Lens borrows: a debt column");
+    // 2004, 2005, 2006: the debt after each year, as the hand computation has it.
+    assert_eq!(grid.cents(debt.0 + 1, debt.1), 0);
+    assert_eq!(grid.cents(debt.0 + 2, debt.1), 17_750_000);
+    assert_eq!(grid.cents(debt.0 + 3, debt.1), 16_271_586);
 }
 
 #[test]

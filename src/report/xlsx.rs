@@ -31,6 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The name of the sheet with a row per operation.
 pub const OPERATIONS_SHEET: &str = "Maquette financière";
 /// The name of the sheet with the funders' ledgers.
+pub const PAYMENTS_SHEET: &str = "Paiements";
 pub const FUNDERS_SHEET: &str = "Financeurs";
 /// What the commitment-year cell of an operation that was not financed says.
 pub const NOT_FINANCED: &str = "non financée";
@@ -60,7 +61,11 @@ pub fn workbook(run: &Run<'_>) -> Result<Vec<u8>> {
 /// owner (communes first, then intercommunalities, landlords, others, each in file order).
 pub fn sheet_names(dataset: &Dataset) -> Vec<String> {
     let names = owner_sheet_names(dataset);
-    let mut all = vec![OPERATIONS_SHEET.to_owned(), FUNDERS_SHEET.to_owned()];
+    let mut all = vec![
+        OPERATIONS_SHEET.to_owned(),
+        FUNDERS_SHEET.to_owned(),
+        PAYMENTS_SHEET.to_owned(),
+    ];
     all.extend(owner_order(dataset).into_iter().map(|o| names[o].clone()));
     all
 }
@@ -68,7 +73,7 @@ pub fn sheet_names(dataset: &Dataset) -> Vec<String> {
 /// Per owner (dataset index), the name of its sheet: its name, abbreviated or cut to 31
 /// characters, without the characters Excel forbids, unique (ignoring case).
 pub fn owner_sheet_names(dataset: &Dataset) -> Vec<String> {
-    let mut used: BTreeSet<String> = [OPERATIONS_SHEET, FUNDERS_SHEET, "History"]
+    let mut used: BTreeSet<String> = [OPERATIONS_SHEET, FUNDERS_SHEET, PAYMENTS_SHEET, "History"]
         .iter()
         .map(|name| name.to_lowercase())
         .collect();
@@ -654,6 +659,7 @@ fn build(run: &Run<'_>) -> Result<Vec<u8>, XlsxError> {
     workbook.set_properties(&properties(run)?);
     workbook.push_worksheet(book.operations_sheet()?);
     workbook.push_worksheet(book.funders_sheet()?);
+    workbook.push_worksheet(book.payments_sheet()?);
     for &owner in &book.order {
         workbook.push_worksheet(book.owner_sheet(owner, &names[owner])?);
     }
@@ -1149,7 +1155,193 @@ impl Book<'_, '_> {
             &styles.heading,
         )?;
         row += 1;
-        self.owner_years(&mut sheet, row, is_commune, record, &outcome.years)?;
+        row = self.owner_years(&mut sheet, row, is_commune, record, &outcome.years)? + 2;
+
+        sheet.note(
+            row,
+            "Trésorerie et emprunt (quand l'argent arrive : subventions versées selon les conditions de paiement et les crédits de paiement)",
+            &styles.heading,
+        )?;
+        self.treasury(&mut sheet, row + 1, info, outcome)?;
+        sheet.finish()
+    }
+
+    /// Per year: spent, received, FCTVA and the cash need (a formula); for a commune that
+    /// borrows, its capacity, borrowing, debt service, interest, treasury (a formula that
+    /// re-adds) and debt.
+    fn treasury(
+        &self,
+        sheet: &mut Sheet,
+        row: u32,
+        info: &crate::model::Owner,
+        outcome: &crate::engine::OwnerOutcome,
+    ) -> Result<(), XlsxError> {
+        let styles = &self.styles;
+        let borrows = outcome.borrowing.is_some();
+        let mut labels = vec![
+            "Année",
+            "Dépenses (TTC)",
+            "Subventions reçues",
+            "FCTVA perçu",
+            "Besoin de trésorerie",
+        ];
+        if borrows {
+            labels.extend([
+                "Capacité d'autofinancement",
+                "Emprunté",
+                "Annuité",
+                "dont intérêts",
+                "Trésorerie en fin d'année",
+                "Dette en fin d'année",
+            ]);
+        }
+        sheet.headers(row, 0, &labels, &styles.header)?;
+        let first = row + 1;
+        let cells = &styles.plain;
+        let mut r = first;
+        for year in &outcome.years {
+            let excel = r + 1;
+            sheet.year(r, 0, year.year, &cells.year)?;
+            sheet.money(r, 1, year.spent, &cells.money)?;
+            sheet.money(r, 2, year.received, &cells.money)?;
+            sheet.money(r, 3, year.fctva, &cells.money)?;
+            sheet.money_formula(
+                r,
+                4,
+                &format!("=B{excel}-C{excel}-D{excel}"),
+                year.cash_need,
+                &cells.money,
+            )?;
+            if let Some(b) = year.borrowing {
+                sheet.money(r, 5, info.capacity.at(year.year), &cells.money)?;
+                sheet.money(r, 6, b.borrowed, &cells.money)?;
+                sheet.money(r, 7, b.debt_service, &cells.money)?;
+                sheet.money(r, 8, b.interest, &cells.money)?;
+                let before = if r == first {
+                    info.reserve.to_string()
+                } else {
+                    format!("J{}", excel - 1)
+                };
+                sheet.money_formula(
+                    r,
+                    9,
+                    &format!("={before}+F{excel}+G{excel}-E{excel}-H{excel}"),
+                    b.reserve,
+                    &cells.money,
+                )?;
+                sheet.money(r, 10, b.debt, &cells.money)?;
+            }
+            r += 1;
+        }
+        let last = r - 1;
+        let totals = &styles.total;
+        for col in 0..labels.len() as u16 {
+            sheet.blank(r, col, &totals.text)?;
+        }
+        sheet.text(r, 0, "Total", &totals.text)?;
+        let mut summed: Vec<(u16, Money)> = vec![
+            (1, outcome.years.iter().map(|y| y.spent).sum()),
+            (2, outcome.years.iter().map(|y| y.received).sum()),
+            (3, outcome.years.iter().map(|y| y.fctva).sum()),
+            (4, outcome.years.iter().map(|y| y.cash_need).sum()),
+        ];
+        if borrows {
+            let part = |f: fn(&crate::engine::BorrowingYear) -> Money| -> Money {
+                outcome
+                    .years
+                    .iter()
+                    .filter_map(|y| y.borrowing.as_ref().map(f))
+                    .sum()
+            };
+            summed.extend([
+                (6, part(|b| b.borrowed)),
+                (7, part(|b| b.debt_service)),
+                (8, part(|b| b.interest)),
+            ]);
+        }
+        for (col, total) in summed {
+            let name = column_number_to_name(col);
+            let formula = format!("=SUM({name}{}:{name}{})", first + 1, last + 1);
+            sheet.money_formula(r, col, &formula, total, &totals.money)?;
+        }
+        if let Some(b) = &outcome.borrowing {
+            let mut row = r + 2;
+            let figures = [
+                ("Emprunté en tout", b.borrowed_total),
+                (
+                    "Intérêts de tous les emprunts (échéanciers entiers)",
+                    b.interest_total,
+                ),
+                ("Dette en fin de période", b.debt_at_end),
+                ("Dette maximale", b.debt_peak),
+            ];
+            for (label, amount) in figures {
+                sheet.text(row, KEY_FIGURES_COL, label, &cells.text)?;
+                sheet.money(row, KEY_FIGURES_COL + 1, amount, &cells.money)?;
+                row += 1;
+            }
+            sheet.text(
+                row,
+                KEY_FIGURES_COL,
+                "Capacité de désendettement (années)",
+                &cells.text,
+            )?;
+            let years = b
+                .years_to_repay
+                .as_deref()
+                .map_or_else(|| "sans capacité".to_owned(), |y| y.replace('.', ","));
+            sheet.text(row, KEY_FIGURES_COL + 1, &years, &cells.text_right)?;
+        }
+        Ok(())
+    }
+
+    /// Each funder's payments: what falls due, what is paid within its payment credits, and
+    /// what is still owed (restes à payer), year by year.
+    fn payments_sheet(&self) -> Result<Worksheet, XlsxError> {
+        let dataset = self.run.dataset;
+        let styles = &self.styles;
+        let mut sheet = Sheet::new(PAYMENTS_SHEET)?;
+        sheet.worksheet.set_print_fit_to_pages(1, 0);
+        sheet.note(
+            0,
+            "Paiements des financeurs : autorisations d'engagement et crédits de paiement",
+            &styles.title,
+        )?;
+        sheet.note(
+            1,
+            "Dû : ce qui arrive à échéance dans l'année (avance, acomptes, solde) ; versé : dans la limite des crédits de paiement, le plus ancien d'abord ; restes à payer : ce qui est dû et pas encore versé en fin d'année.",
+            &styles.note,
+        )?;
+        let mut row = 3;
+        sheet.headers(
+            row,
+            0,
+            &[
+                "Financeur",
+                "Année",
+                "Crédits de paiement",
+                "Dû",
+                "Versé",
+                "Restes à payer",
+            ],
+            &styles.header,
+        )?;
+        row += 1;
+        let cells = &styles.plain;
+        for (funder, outcome) in dataset.funders.iter().zip(&self.run.outcome.funders) {
+            for (offset, payment) in outcome.payments.iter().enumerate() {
+                sheet.text(row, 0, &funder.name, &cells.text)?;
+                sheet.year(row, 1, payment.year, &cells.year)?;
+                match funder.payment_credits.get(offset).copied().flatten() {
+                    Some(credit) => sheet.money(row, 2, credit, &cells.money)?,
+                    None => sheet.blank(row, 2, &cells.money)?,
+                }
+                sheet.money(row, 3, payment.due, &cells.money)?;
+                sheet.money(row, 4, payment.paid, &cells.money)?;
+                sheet.money(row, 5, payment.overdue, &cells.money)?;
+                row += 1;
+            }
+        }
         sheet.finish()
     }
 
@@ -1260,7 +1452,7 @@ impl Book<'_, '_> {
         is_commune: bool,
         record: &OwnerRecord<'_>,
         years: &[crate::engine::OwnerYear],
-    ) -> Result<(), XlsxError> {
+    ) -> Result<u32, XlsxError> {
         let styles = &self.styles;
         let mut labels = vec![
             "Année",
@@ -1308,7 +1500,7 @@ impl Book<'_, '_> {
             let formula = format!("=SUM({name}{}:{name}{})", first + 1, last + 1);
             sheet.money_formula(row, col, &formula, total, &cells.money)?;
         }
-        Ok(())
+        Ok(row)
     }
 }
 
