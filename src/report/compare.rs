@@ -47,6 +47,10 @@ struct OwnerRun<'a> {
     peak_gap_year: Option<Year>,
     residual_difference: Money,
     shortfall_difference: Option<Money>,
+    /// For a commune that borrows: what it borrows in all, the interest, its debt at the end.
+    borrowed_total: Option<Money>,
+    interest_total: Option<Money>,
+    debt_at_end: Option<Money>,
 }
 
 #[derive(Debug, Serialize)]
@@ -115,6 +119,9 @@ fn build<'a>(runs: &[Compared<'a>]) -> Comparison<'a> {
                             peak_gap_year: r.peak_gap_year,
                             residual_difference: r.residual_total - base.residual_total,
                             shortfall_difference: difference(r.shortfall, base.shortfall),
+                            borrowed_total: r.borrowing.as_ref().map(|b| b.borrowed_total),
+                            interest_total: r.borrowing.as_ref().map(|b| b.interest_total),
+                            debt_at_end: r.borrowing.as_ref().map(|b| b.debt_at_end),
                         }
                     })
                     .collect(),
@@ -190,7 +197,7 @@ pub fn csv(runs: &[Compared<'_>]) -> Vec<u8> {
     for owner in &comparison.owners {
         let reference = owner.runs[0];
         for run in &owner.runs {
-            let metrics: [(&'static str, Option<Money>, Option<Money>); 4] = [
+            let metrics: [(&'static str, Option<Money>, Option<Money>); 7] = [
                 (
                     "residual_total",
                     Some(run.residual_total),
@@ -203,6 +210,17 @@ pub fn csv(runs: &[Compared<'_>]) -> Vec<u8> {
                 ),
                 ("shortfall", run.shortfall, reference.shortfall),
                 ("peak_gap", run.peak_gap, reference.peak_gap),
+                (
+                    "borrowed_total",
+                    run.borrowed_total,
+                    reference.borrowed_total,
+                ),
+                (
+                    "interest_total",
+                    run.interest_total,
+                    reference.interest_total,
+                ),
+                ("debt_at_end", run.debt_at_end, reference.debt_at_end),
             ];
             for (metric, value, base) in metrics {
                 write(CsvRow {
