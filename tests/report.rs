@@ -172,7 +172,7 @@ fn the_report_is_well_formed_in_french_with_a_section_per_commune() {
         "<h2>Scénarios comparés</h2>",
         "<h2>Qui paie quoi, commune par commune</h2>",
         "<h2>Annexe : l'épuisement de chaque enveloppe</h2>",
-        "<strong>5 communes sur 20 dépassent leur capacité d'autofinancement en fin de période dans le scénario de référence</strong>, pour un total de 5 638 142,36 €.",
+        "<strong>5 communes sur 20 dépassent leur capacité d'autofinancement en fin de période dans le scénario de référence</strong>, pour un total de 5 788 142,36 €.",
     ] {
         assert!(html.contains(title), "no {title}");
     }
