@@ -180,3 +180,81 @@ owner sogi residual=124750.00 fctva=0.00 capacity=null shortfall=null peak=null@
 ",
     );
 }
+
+fn check_treasury(case: &str, expected: &str) {
+    let (dataset, outcome) = common::run_fixture(&format!("cases/{case}"));
+    let actual = common::treasury_digest(&dataset, &outcome);
+    assert_eq!(
+        actual, expected,
+        "{case}: the treasury differs from the hand computation"
+    );
+}
+
+/// Payment credits short three years running: overdue amounts paid oldest first, one in part.
+#[test]
+fn credits_short_over_several_years() {
+    check_treasury(
+        "credits-short-several-years",
+        r"pay F 2004 due=25000.00 paid=10000.00 overdue=15000.00
+pay F 2005 due=25000.00 paid=10000.00 overdue=30000.00
+pay F 2006 due=0.00 paid=10000.00 overdue=20000.00
+pay F 2007 due=0.00 paid=20000.00 overdue=0.00
+cash C 2004 spent=50000.00 received=10000.00 fctva=0.00 need=40000.00
+cash C 2005 spent=50000.00 received=10000.00 fctva=0.00 need=40000.00
+cash C 2006 spent=0.00 received=10000.00 fctva=0.00 need=-10000.00
+cash C 2007 spent=0.00 received=20000.00 fctva=0.00 need=-20000.00
+",
+    );
+    // The accrual view keeps its capacity to the works years: no gap in the years gained.
+    let (_, outcome) = common::run_fixture("cases/credits-short-several-years");
+    let capacities: Vec<String> = outcome.owners[0]
+        .years
+        .iter()
+        .map(|y| y.capacity.unwrap().to_string())
+        .collect();
+    assert_eq!(capacities, ["30000.00", "30000.00", "0.00", "0.00"]);
+}
+
+/// A loan taken in the last simulated year: its whole schedule counts in the totals.
+#[test]
+fn loan_in_the_last_year() {
+    check_treasury(
+        "loan-in-the-last-year",
+        r"pay F 2004 due=0.00 paid=0.00 overdue=0.00
+cash C 2004 spent=30000.00 received=0.00 fctva=0.00 need=30000.00 borrowed=20000.00 service=0.00 interest=0.00 reserve=0.00 debt=20000.00
+loans C borrowed=20000.00 interest=1512.20 debt_at_end=20000.00 peak=20000.00@2004 years_to_repay=2.0
+  loan 2004 20000.00 first=10756.10 last=2006 [1000.00+9756.10 512.20+10243.90]
+",
+    );
+}
+
+/// A year that receives more than it spends: the reserve grows, the loan is still repaid.
+#[test]
+fn negative_cash_need() {
+    check_treasury(
+        "negative-cash-need",
+        r"pay F 2004 due=0.00 paid=0.00 overdue=0.00
+pay F 2005 due=20000.00 paid=20000.00 overdue=0.00
+cash C 2004 spent=40000.00 received=0.00 fctva=0.00 need=40000.00 borrowed=25000.00 service=0.00 interest=0.00 reserve=0.00 debt=25000.00
+cash C 2005 spent=0.00 received=20000.00 fctva=0.00 need=-20000.00 borrowed=0.00 service=15000.00 interest=2500.00 reserve=10000.00 debt=12500.00
+loans C borrowed=25000.00 interest=3750.00 debt_at_end=12500.00 peak=25000.00@2004 years_to_repay=2.5
+  loan 2004 25000.00 first=15000.00 last=2006 [2500.00+12500.00 1250.00+12500.00]
+",
+    );
+}
+
+/// The same loan on annuity and linear terms.
+#[test]
+fn linear_against_annuity() {
+    check_treasury(
+        "linear-vs-annuity",
+        r"pay F 2004 due=0.00 paid=0.00 overdue=0.00
+cash C1 2004 spent=20000.00 received=0.00 fctva=0.00 need=20000.00 borrowed=20000.00 service=0.00 interest=0.00 reserve=0.00 debt=20000.00
+loans C1 borrowed=20000.00 interest=3047.62 debt_at_end=20000.00 peak=20000.00@2004 years_to_repay=null
+  loan 2004 20000.00 first=11523.81 last=2006 [2000.00+9523.81 1047.62+10476.19]
+cash C2 2004 spent=20000.00 received=0.00 fctva=0.00 need=20000.00 borrowed=20000.00 service=0.00 interest=0.00 reserve=0.00 debt=20000.00
+loans C2 borrowed=20000.00 interest=3000.00 debt_at_end=20000.00 peak=20000.00@2004 years_to_repay=null
+  loan 2004 20000.00 first=12000.00 last=2006 [2000.00+10000.00 1000.00+10000.00]
+",
+    );
+}

@@ -165,3 +165,68 @@ pub(crate) fn assert_bad_inputs(
         assert!(!target.exists(), "{name}: no output written");
     }
 }
+
+/// A line-per-fact text of a run's treasury: each funder's payments, each owner's cash and
+/// borrowing year by year, its loans and their totals, to compare with hand computations.
+pub(crate) fn treasury_digest(dataset: &Dataset, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for (funder, result) in dataset.funders.iter().zip(&outcome.funders) {
+        for p in &result.payments {
+            writeln!(
+                out,
+                "pay {} {} due={} paid={} overdue={}",
+                funder.id, p.year, p.due, p.paid, p.overdue
+            )
+            .unwrap();
+        }
+    }
+    for (owner, result) in dataset.owners.iter().zip(&outcome.owners) {
+        for y in &result.years {
+            let mut line = format!(
+                "cash {} {} spent={} received={} fctva={} need={}",
+                owner.id, y.year, y.spent, y.received, y.fctva, y.cash_need
+            );
+            if let Some(b) = y.borrowing {
+                write!(
+                    line,
+                    " borrowed={} service={} interest={} reserve={} debt={}",
+                    b.borrowed, b.debt_service, b.interest, b.reserve, b.debt
+                )
+                .unwrap();
+            }
+            writeln!(out, "{line}").unwrap();
+        }
+        if let Some(b) = &result.borrowing {
+            writeln!(
+                out,
+                "loans {} borrowed={} interest={} debt_at_end={} peak={}@{} years_to_repay={}",
+                owner.id,
+                b.borrowed_total,
+                b.interest_total,
+                b.debt_at_end,
+                b.debt_peak,
+                year(b.debt_peak_year),
+                b.years_to_repay.as_deref().unwrap_or("null")
+            )
+            .unwrap();
+            for loan in &b.loans {
+                let schedule: Vec<String> = loan
+                    .schedule
+                    .iter()
+                    .map(|(interest, principal)| format!("{interest}+{principal}"))
+                    .collect();
+                writeln!(
+                    out,
+                    "  loan {} {} first={} last={} [{}]",
+                    loan.year,
+                    loan.amount,
+                    loan.first_payment,
+                    loan.last_year,
+                    schedule.join(" ")
+                )
+                .unwrap();
+            }
+        }
+    }
+    out
+}
