@@ -53,6 +53,9 @@ fn bases() -> Vec<PathBuf> {
         let mut found: Vec<PathBuf> = std::fs::read_dir(common::fixtures().join(folder))
             .unwrap()
             .map(|entry| entry.unwrap().path())
+            // Its payment credits run past end_year, which the workbook's year columns (the
+            // horizon) do not reach: the template refuses it with a message.
+            .filter(|path| !path.ends_with("credits-short-several-years"))
             .map(|path| path.join("base.toml"))
             .collect();
         found.sort();
@@ -64,13 +67,13 @@ fn bases() -> Vec<PathBuf> {
 
 #[test]
 fn the_template_refuses_what_the_workbook_cannot_carry() {
-    // A capacity given as steps over time has no place in the owners sheet yet.
+    // A capacity step before the horizon has no year column.
     let dir = tempfile::tempdir().unwrap();
     let base = std::fs::read_to_string(common::fixtures().join("examples/treasury/base.toml"))
         .unwrap()
         .replace(
             "capacity_per_year = \"100000\"",
-            "capacity_per_year = { 2004 = \"100000\", 2006 = \"50000\" }",
+            "capacity_per_year = { 2000 = \"100000\", 2006 = \"50000\" }",
         );
     std::fs::write(dir.path().join("base.toml"), base).unwrap();
     let path = dir.path().join("book.xlsx");
@@ -83,7 +86,7 @@ fn the_template_refuses_what_the_workbook_cannot_carry() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("a capacity that changes over time"),
+        stderr.contains("a capacity step outside the horizon"),
         "{stderr}"
     );
     assert!(!path.exists(), "nothing written");

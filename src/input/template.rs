@@ -130,11 +130,13 @@ pub fn workbook(dataset: &Dataset) -> Result<Vec<u8>> {
 
 /// The first part of a dataset the workbook has no place for, said in words.
 fn unsupported(d: &Dataset) -> Option<&'static str> {
-    if d.owners
-        .iter()
-        .any(|o| matches!(o.capacity, crate::model::Capacity::Steps(_)))
-    {
-        return Some("a capacity that changes over time (a table of steps)");
+    if d.owners.iter().any(|o| match &o.capacity {
+        crate::model::Capacity::Steps(steps) => steps
+            .iter()
+            .any(|&(year, _)| year < d.start_year || year > d.end_year),
+        crate::model::Capacity::PerYear(_) => false,
+    }) {
+        return Some("a capacity step outside the horizon");
     }
     let horizon = d.horizon_len();
     if d.funders
@@ -166,7 +168,14 @@ fn build(d: &Dataset) -> Result<Vec<u8>, XlsxError> {
 
     let sheet = book.add_worksheet().set_name(OWNERS)?;
     let rows: Vec<usize> = (0..d.owners.len()).collect();
-    table(sheet, d, &formats, &workbook::owners(), &rows, &[])?;
+    table(
+        sheet,
+        d,
+        &formats,
+        &workbook::owners(),
+        &rows,
+        &workbook::owner_years(),
+    )?;
 
     let sheet = book.add_worksheet().set_name(FUNDERS)?;
     let rows: Vec<usize> = (0..d.funders.len()).collect();

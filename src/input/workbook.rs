@@ -392,7 +392,7 @@ pub fn owners() -> Vec<Column<OwnerRow>> {
             get: |d, o| match &d.owners[o].capacity {
                 _ if d.owners[o].kind != crate::model::OwnerKind::Commune => Value::Empty,
                 Capacity::PerYear(amount) => Value::Money(*amount),
-                // The template refuses step tables (see `template::unsupported`).
+                // A capacity that changes over time is in the year columns.
                 Capacity::Steps(_) => Value::Empty,
             },
         },
@@ -544,6 +544,26 @@ pub struct YearColumns {
     pub note: &'static str,
     /// The amount of a year (index in the horizon).
     pub get: fn(&Dataset, FunderRow, usize) -> Value,
+}
+
+/// The year columns of the owners sheet: a capacity that changes over time, as steps.
+pub fn owner_years() -> Vec<YearColumns> {
+    vec![YearColumns {
+        key: "capacity_per_year",
+        prefix: "Capacité dès ",
+        kind: Kind::Money,
+        note: "Une capacité qui change : ce montant vaut à partir de cette année, jusqu'à la suivante remplie (0 avant la première) ; laisser alors vide la colonne de la capacité par an.",
+        get: |d, o, y| match &d.owners[o].capacity {
+            Capacity::Steps(steps) => {
+                let year = d.start_year + y as i32;
+                steps
+                    .iter()
+                    .find(|(from, _)| *from == year)
+                    .map_or(Value::Empty, |&(_, amount)| Value::Money(amount))
+            }
+            Capacity::PerYear(_) => Value::Empty,
+        },
+    }]
 }
 
 /// The year columns of the funders sheet.
@@ -1013,7 +1033,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
     }
     out.parameters(&sheet(PARAMETERS))?;
     out.families(&sheet(FAMILIES))?;
-    let owners = sheet(OWNERS).rows(&out, &owners(), &[])?;
+    let owners = sheet(OWNERS).rows(&out, &owners(), &owner_years())?;
     for row in &owners {
         out.table("owner", row);
     }
