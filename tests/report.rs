@@ -176,9 +176,9 @@ fn the_report_is_well_formed_in_french_with_a_section_per_commune() {
     ] {
         assert!(html.contains(title), "no {title}");
     }
-    // Without arguments: the default dataset's base and its fourteen scenarios, like `compare`.
+    // Without arguments: the default dataset's base and its fifteen scenarios, like `compare`.
     assert!(html.contains("<dt>A</dt><dd>Bassin minier Nord-Pas-de-Calais (référence)"));
-    assert!(html.contains("<dt>O</dt><dd>TVA à 19,6 % sur les travaux de logement dès 2006"));
+    assert!(html.contains("<dt>P</dt><dd>TVA à 19,6 % sur les travaux de logement dès 2006"));
     // The input files and their digests.
     assert!(html.contains("<td class=\"word\">scenarios/bassin-minier/base.toml</td>"));
     assert!(html.contains("<td class=\"word\">scenarios/bassin-minier/operations.csv</td>"));
