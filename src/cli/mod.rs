@@ -12,6 +12,7 @@ mod generate;
 mod montecarlo;
 mod report;
 mod run;
+mod serve;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -59,6 +60,9 @@ enum Command {
     /// Write one self-contained HTML report, in French, that prints on A4: the funders, the
     /// communes ranked by shortfall, the scenarios compared, then a sheet and charts per commune.
     Report(report::ReportArgs),
+    /// Open the studio in the browser, in French: the overview, each commune, each operation,
+    /// the scenarios compared and the what-if workshop, on this machine (127.0.0.1:8080).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -87,6 +91,7 @@ pub(crate) fn main() -> i32 {
         Command::Export(args) => export::run(&args),
         Command::Commune(args) => commune::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(()) => 0,
