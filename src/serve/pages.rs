@@ -568,12 +568,12 @@ fn controls(studio: &Studio, what: &WhatIf) -> Markup {
                                 td { label for=(name) { (funder.name) } }
                                 td { input id=(name) name=(name) type="number" min="0" max="500" step="1" inputmode="decimal" placeholder="100" value=[e.map(|e| e.percent.normalize().to_string())]; }
                                 td {
-                                    select name=(format!("{name}.de")) aria-label=(format!("{} : première année", funder.name)) {
+                                    select name=(format!("{name}.de")) data-default=(dataset.start_year) aria-label=(format!("{} : première année", funder.name)) {
                                         @for y in &years { option value=(y) selected[e.map_or(*y == dataset.start_year, |e| e.from == *y)] { (y) } }
                                     }
                                 }
                                 td {
-                                    select name=(format!("{name}.a")) aria-label=(format!("{} : dernière année", funder.name)) {
+                                    select name=(format!("{name}.a")) data-default=(dataset.end_year) aria-label=(format!("{} : dernière année", funder.name)) {
                                         @for y in &years { option value=(y) selected[e.map_or(*y == dataset.end_year, |e| e.to == *y)] { (y) } }
                                     }
                                 }
@@ -619,7 +619,7 @@ fn controls(studio: &Studio, what: &WhatIf) -> Markup {
                     legend { "Délai de décision de l'ANRU" }
                     label for="delai.anru" { "Années entre demande et décision" }
                     @let lag = what.anru_lag.unwrap_or(dataset.funders[anru].decision_lag_years);
-                    select id="delai.anru" name="delai.anru" {
+                    select id="delai.anru" name="delai.anru" data-default=(dataset.funders[anru].decision_lag_years) {
                         @for n in 0..=5_u32 {
                             option value=(n) selected[lag == n] {
                                 (n) @if n == 0 { " (délégation régionale)" } @if n == dataset.funders[anru].decision_lag_years { " — base" }

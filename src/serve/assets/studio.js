@@ -11,13 +11,17 @@
   let pending = null;
   let timer = null;
 
-  // The form's state as a query string: empty controls are left out, so that the address
-  // holds only what was changed.
+  // The form's state as a query string: controls left empty or at their default
+  // (data-default) are left out, so that the address holds only what was changed.
   function query() {
     const params = new URLSearchParams();
-    for (const [name, value] of new FormData(form)) {
-      if (String(value).trim() !== "") {
-        params.append(name, String(value).trim());
+    for (const control of form.elements) {
+      if (!control.name || control.disabled) {
+        continue;
+      }
+      const value = String(control.value).trim();
+      if (value !== "" && value !== control.dataset.default) {
+        params.append(control.name, value);
       }
     }
     return params.toString();
