@@ -143,6 +143,30 @@ async fn every_page_answers_with_the_real_figures() {
     assert!(text.contains("Région : arrêt après 2006"));
     assert!(text.contains("2 625 873,80 €"));
 
+    let uncertainty = get_page("/incertitudes").await;
+    assert_eq!(uncertainty.status, StatusCode::OK);
+    assert!(uncertainty.text().contains("incertitudes.toml"));
+    let drawn = get_page("/incertitudes?tirages=200&graine=2004&financeur=girzom").await;
+    assert_eq!(drawn.status, StatusCode::OK);
+    let text = drawn.text();
+    assert!(text.contains("sur 200 tirages"), "{text}");
+    assert!(text.contains("Probabilité de déficit par commune"));
+    assert!(text.contains("GIRZOM"));
+    // The same draws as the library's, to the cent: Marles-les-Mines' median shortfall.
+    let studio = &*STUDIO;
+    let uncertainty = studio.uncertainty.as_ref().unwrap();
+    let results = cofinance::montecarlo::run(
+        &[&studio.reference.target.dataset],
+        uncertainty,
+        200,
+        2004,
+        &|| {},
+    )
+    .unwrap();
+    let marles = studio.reference.target.dataset.owner_index(MARLES).unwrap();
+    let median = results.scenarios[0].owners[marles].shortfall.unwrap().p50;
+    assert!(text.contains(&median.fr()), "{}", median.fr());
+
     let css = get_page("/static/studio.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.content_type.starts_with("text/css"));
@@ -385,6 +409,23 @@ async fn every_bad_parameter_is_refused_in_french_with_its_name_and_range() {
             "cette page n'en prend aucun",
         ),
         (long_query, "adresse", "au plus 4096 caractères"),
+        (
+            "/incertitudes?tirages=5000".into(),
+            "tirages",
+            "de 1 à 2000",
+        ),
+        ("/incertitudes?tirages=0".into(), "tirages", "de 1 à 2000"),
+        ("/incertitudes?graine=-3".into(), "graine", "entier de 0 à"),
+        (
+            "/incertitudes?financeur=x".into(),
+            "financeur",
+            "girzom, anru",
+        ),
+        (
+            "/incertitudes?autre=1".into(),
+            "autre",
+            "tirages, graine, financeur",
+        ),
     ];
     for (uri, param, accepted) in cases {
         let answer = get_page(&uri).await;

@@ -26,6 +26,7 @@ use crate::error::Result;
 use crate::input::{Files, Loaded, display_path};
 use crate::report::compare::Compared;
 use crate::report::{Manifest, Run};
+use crate::scenario::uncertainty::Uncertainty;
 use crate::scenario::{self, Source, Target};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -91,6 +92,9 @@ pub struct Studio {
     pub reference: Ran,
     /// The scenarios shipped beside the base, run, by file name.
     pub scenarios: Vec<Ran>,
+    /// The uncertainty shipped with the dataset (`incertitudes.toml`, or the served scenario's
+    /// `[uncertainty]`), for the Incertitudes page.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 impl Studio {
@@ -102,6 +106,16 @@ impl Studio {
             None => scenario::read_folder(None)?,
             Some(dir) if Files::Disk.is_dir(dir) => scenario::read_folder(Some(dir))?,
             Some(file) => vec![scenario::read(Some(file))?],
+        };
+        let uncertainty = match path {
+            None => Some(scenario::read_default_uncertainty()?),
+            Some(dir) if Files::Disk.is_dir(dir) => {
+                let file = dir.join(scenario::DEFAULT_UNCERTAINTY);
+                file.is_file()
+                    .then(|| Source::read(Files::Disk, &file))
+                    .transpose()?
+            }
+            Some(_) => sources.first().cloned(),
         };
         let mut sources = sources.into_iter();
         let first = sources
@@ -139,11 +153,19 @@ impl Studio {
                 Ran::new(slug, target)
             })
             .collect::<Result<Vec<_>>>()?;
+        let uncertainty = match &uncertainty {
+            Some(Source::Scenario(holder)) => match &holder.raw.uncertainty {
+                Some(raw) => Some(Uncertainty::check(&holder.file, raw, &base.dataset)?),
+                None => None,
+            },
+            _ => None,
+        };
         Ok(Studio {
             base,
             base_path,
             reference,
             scenarios,
+            uncertainty,
         })
     }
 

@@ -4,7 +4,7 @@
 
 use super::whatif::{self, Region, WhatIf};
 use super::{Ran, Studio};
-use crate::chart::ChartRun;
+use crate::chart::{self, ChartRun};
 use crate::engine::Plan;
 use crate::error::Result;
 use crate::model::{Money, OwnerKind};
@@ -20,6 +20,7 @@ pub enum Nav {
     Commune,
     Scenarios,
     Workshop,
+    Uncertainty,
     None,
 }
 
@@ -51,6 +52,7 @@ pub fn layout(title: &str, nav: Nav, body: &Markup) -> Markup {
                             (item("/commune", "Commune", Nav::Commune))
                             (item("/scenarios", "Scénarios", Nav::Scenarios))
                             (item("/atelier", "Atelier", Nav::Workshop))
+                            (item("/incertitudes", "Incertitudes", Nav::Uncertainty))
                         }
                     }
                 }
@@ -648,4 +650,96 @@ fn controls(studio: &Studio, what: &WhatIf) -> Markup {
             p id="etat" class="note" role="status" {}
         }
     }
+}
+
+/// Incertitudes: a Monte-Carlo run of the base under the dataset's uncertainty, bounded in
+/// draws: each commune's probability of a shortfall and its spread, and one funder's fan.
+pub fn uncertainty_page(
+    studio: &Studio,
+    settings: (u64, u64, &str),
+    results: Option<&crate::montecarlo::Results>,
+) -> Result<Markup> {
+    let (draws, seed, funder) = settings;
+    let dataset = &studio.reference.target.dataset;
+    let Some(uncertainty) = &studio.uncertainty else {
+        let body = html! {
+            h1 { "Incertitudes" }
+            p { "Ce jeu de données n'a pas de fichier d'incertitudes ("
+                code { (crate::scenario::DEFAULT_UNCERTAINTY) } " avec une table " code { "[uncertainty]" }
+                ") : il n'y a rien à tirer au sort." }
+        };
+        return Ok(layout("Incertitudes", Nav::Uncertainty, &body));
+    };
+    let mut charts = String::new();
+    let mut rows: Vec<(usize, u64, Option<crate::montecarlo::Stats>)> = Vec::new();
+    if let Some(results) = results {
+        let simulations = [chart::Simulation {
+            label: dataset.name.as_str(),
+            dataset,
+            folder: "",
+        }];
+        let probability = chart::probability::data(&simulations, results);
+        if !probability.communes.is_empty() {
+            html::figure(&mut charts, &probability.title(), &|| {
+                chart::probability::render(&probability, chart::ImageFormat::Svg, html::CHART_SIZE)
+            })?;
+        }
+        if let Some(fan) = chart::fan::data(&simulations, results, 0, funder) {
+            html::figure(&mut charts, &fan.title(), &|| {
+                chart::fan::render(&fan, chart::ImageFormat::Svg, html::CHART_SIZE)
+            })?;
+        }
+        let stats = &results.scenarios[0].owners;
+        rows = (0..dataset.owners.len())
+            .filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
+            .map(|o| (o, stats[o].shortfall_draws, stats[o].shortfall))
+            .collect();
+        rows.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| b.2.map(|s| s.p95).cmp(&a.2.map(|s| s.p95)))
+                .then_with(|| {
+                    commune::fold(&dataset.owners[a.0].name)
+                        .cmp(&commune::fold(&dataset.owners[b.0].name))
+                })
+        });
+    }
+    let body = html! {
+        h1 { "Incertitudes : et si les coûts, les calendriers et les gels variaient ?" }
+        p.lead { "Des tirages au sort des dérives de coûts, des retards et des gels de crédits décrits dans "
+            code { (uncertainty.source) } ", chacun calculé en entier ; la même graine redonne les mêmes tirages, au centime." }
+        form.inline id="incertitudes" method="get" action="/incertitudes" {
+            label for="tirages" { "Tirages" }
+            input id="tirages" name="tirages" type="number" min="1" max=(super::routes::MAX_DRAWS) step="1" value=(draws);
+            label for="graine" { "Graine" }
+            input id="graine" name="graine" type="number" min="0" step="1" value=(seed);
+            label for="financeur" { "Éventail du financeur" }
+            select id="financeur" name="financeur" {
+                @for f in &dataset.funders {
+                    option value=(f.id) selected[f.id == funder] { (f.name) }
+                }
+            }
+            button type="submit" { "Tirer au sort" }
+        }
+        p id="etat-incertitudes" class="note" role="status" {}
+        p.note { "Au plus " (super::routes::MAX_DRAWS) " tirages par page ; " code { "cofinance montecarlo --draws N" } " en fait davantage." }
+        @if let Some(results) = results {
+            h2 { "Probabilité d'un besoin de financement non couvert, sur " (results.draws) " tirages" }
+            table {
+                thead { tr { th { "Commune" } th.num { "Probabilité" } th.num { "Médiane" } th.num { "9 tirages sur 10 sous" } th.num { "19 sur 20 sous" } } }
+                tbody {
+                    @for (o, count, stats) in &rows {
+                        tr {
+                            td { a href=(commune_page_link(&dataset.owners[*o].id)) { (dataset.owners[*o].name) } }
+                            td.num { (chart::format::percent(*count, results.draws)) }
+                            td.num { (stats.map_or_else(|| "-".to_owned(), |s| s.p50.fr())) }
+                            td.num { (stats.map_or_else(|| "-".to_owned(), |s| s.p90.fr())) }
+                            td.num { (stats.map_or_else(|| "-".to_owned(), |s| s.p95.fr())) }
+                        }
+                    }
+                }
+            }
+            (PreEscaped(charts))
+        }
+    };
+    Ok(layout("Incertitudes", Nav::Uncertainty, &body))
 }

@@ -10,6 +10,7 @@
 //! | `/atelier?<atelier>` | Atelier (what-if) |
 //! | `/atelier/atelier.toml?<atelier>` | the workshop's scenario file |
 //! | `/atelier/telecharger/{file}?<atelier>`, `/telecharger/{file}` | the run's files |
+//! | `/incertitudes?tirages=…&graine=…&financeur=…` | Incertitudes (bounded Monte Carlo) |
 //! | `/static/{file}` | the embedded style sheet and script |
 
 use super::pages::{self, Nav};
@@ -29,6 +30,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// At most this many scenarios beside the base on the Scénarios page.
 pub const MAX_COMPARED: usize = 4;
+
+/// At most this many Monte-Carlo draws for one page: the work of a request stays bounded.
+pub const MAX_DRAWS: u64 = 2000;
+
+/// The draws of the Incertitudes page when none are asked.
+pub const DEFAULT_DRAWS: u64 = 500;
 
 /// The files of a run that can be downloaded.
 pub const DOWNLOADS: [&str; 6] = [
@@ -52,6 +59,7 @@ pub fn app(studio: Shared, limits: Limits) -> Router {
         .route("/atelier/atelier.toml", get(workshop_toml))
         .route("/atelier/telecharger/{file}", get(workshop_download))
         .route("/telecharger/{file}", get(base_download))
+        .route("/incertitudes", get(uncertainty))
         .route("/static/{file}", get(asset))
         .fallback(not_found)
         .with_state(studio);
@@ -308,6 +316,79 @@ async fn workshop(State(studio): State<Shared>, RawQuery(query): RawQuery) -> Pa
     blocking(move || {
         let run = studio.workshop(&what)?;
         Ok(Html(pages::workshop(&studio, &what, &run)?.into_string()))
+    })
+    .await
+}
+
+async fn uncertainty(State(studio): State<Shared>, RawQuery(query): RawQuery) -> Page {
+    let params = pairs(query.as_deref(), &["tirages", "graine", "financeur"])?;
+    let value = |name: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    };
+    let asked = !params.is_empty();
+    let draws = match value("tirages") {
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=MAX_DRAWS).contains(n))
+            .ok_or_else(|| BadParam {
+                param: "tirages".to_owned(),
+                message: format!(
+                    "« {v} » n'est pas accepté ; attendu un nombre de tirages, entier de 1 à {MAX_DRAWS}"
+                ),
+            })?,
+        None => DEFAULT_DRAWS,
+    };
+    let seed = match value("graine") {
+        Some(v) => v.parse::<u64>().map_err(|_| BadParam {
+            param: "graine".to_owned(),
+            message: format!(
+                "« {v} » n'est pas accepté ; attendu un entier de 0 à {}",
+                u64::MAX
+            ),
+        })?,
+        None => studio.uncertainty.as_ref().map_or(0, |u| u.seed),
+    };
+    let dataset = &studio.reference.target.dataset;
+    let funder = match value("financeur") {
+        Some(v) => dataset
+            .funder_index(&v)
+            .map(|f| dataset.funders[f].id.clone())
+            .ok_or_else(|| BadParam {
+                param: "financeur".to_owned(),
+                message: format!(
+                    "« {v} » n'est pas un financeur du jeu de données ; valeurs acceptées : {}",
+                    dataset
+                        .funders
+                        .iter()
+                        .map(|f| f.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?,
+        None => dataset
+            .funder_index(super::whatif::ANRU)
+            .or((!dataset.funders.is_empty()).then_some(0))
+            .map(|f| dataset.funders[f].id.clone())
+            .unwrap_or_default(),
+    };
+    blocking(move || {
+        let results = match (&studio.uncertainty, asked) {
+            (Some(u), true) => Some(crate::montecarlo::run(
+                &[&studio.reference.target.dataset],
+                u,
+                draws,
+                seed,
+                &|| {},
+            )?),
+            _ => None,
+        };
+        let page = pages::uncertainty_page(&studio, (draws, seed, &funder), results.as_ref())?;
+        Ok(Html(page.into_string()))
     })
     .await
 }

@@ -2,6 +2,19 @@
 // Without this script the form still works (its "Recalculer" button sends it).
 "use strict";
 
+// Incertitudes: say that the draws are being computed (the browser's Stop, or Escape, cancels).
+(function () {
+  const form = document.getElementById("incertitudes");
+  const status = document.getElementById("etat-incertitudes");
+  if (!form || !status) {
+    return;
+  }
+  form.addEventListener("submit", function () {
+    const draws = document.getElementById("tirages").value;
+    status.textContent = "Tirage au sort de " + draws + " calculs en cours…";
+  });
+})();
+
 (function () {
   const form = document.getElementById("atelier");
   if (!form) {
