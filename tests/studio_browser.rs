@@ -1,8 +1,9 @@
 //! The studio in a real browser (issue 14): Debian's Chromium, headless, driven through
 //! `chromedriver` (the W3C `WebDriver` protocol), against `cofinance serve` on a free loopback port. A mayor's
-//! path: the overview, the search for Marles-les-Mines, its sheet, the workshop; the Région
-//! control set to "stopped" with the keyboard; the shortfall shown must change to exactly what
-//! `cofinance run` of the downloaded scenario file gives. The test fails on any console
+//! path: the overview, the search for Marles-les-Mines, its sheet, the workshop; every control
+//! reached with the Tab key and labelled; the Région control set to "stopped" with the
+//! keyboard; the shortfall shown must change to exactly what `cofinance run` of the downloaded
+//! scenario file gives. The test fails on any console
 //! message and on any request the pages make to anything but the studio.
 //!
 //! `COFINANCE_UPDATE_SCREENSHOT=1` writes the workshop's screenshot to `docs/studio.png` (the
@@ -149,6 +150,20 @@ impl Driver {
         );
     }
 
+    /// Presses Tab on whatever has the focus.
+    fn tab(&self) {
+        self.call(
+            "POST",
+            "/actions",
+            Some(
+                json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                    {"type": "keyDown", "value": "\u{E004}"},
+                    {"type": "keyUp", "value": "\u{E004}"},
+                ]}]}),
+            ),
+        );
+    }
+
     fn log(&self, kind: &str) -> Vec<Value> {
         self.call("POST", "/se/log", Some(json!({ "type": kind })))
             .as_array()
@@ -265,6 +280,47 @@ fn a_mayor_stops_the_region_and_gets_what_cofinance_run_gives() {
     );
     let before = d.script("return document.getElementById('depassement').dataset.centimes;");
     assert_eq!(before, json!("251416607"));
+
+    // Every control of the workshop can be reached with the Tab key alone, and has a name a
+    // screen reader says; every chart is an image with a label.
+    let controls = d.script(
+        "return Array.from(document.getElementById('atelier').elements).filter(e => e.name).map(e => e.name);",
+    );
+    let controls: Vec<String> = serde_json::from_value(controls).unwrap();
+    assert!(controls.len() > 20, "{controls:?}");
+    d.script("document.activeElement.blur(); window.scrollTo(0, 0);");
+    let mut reached: Vec<String> = Vec::new();
+    for _ in 0..200 {
+        d.tab();
+        let name = d.script("return document.activeElement.name || '';");
+        let name = name.as_str().unwrap_or_default().to_owned();
+        if !name.is_empty() && !reached.contains(&name) {
+            reached.push(name);
+        }
+        if controls.iter().all(|c| reached.contains(c)) {
+            break;
+        }
+    }
+    let missed: Vec<&String> = controls.iter().filter(|c| !reached.contains(c)).collect();
+    assert!(
+        missed.is_empty(),
+        "controls the Tab key never reaches: {missed:?}"
+    );
+    let unnamed = d.script(
+        "return Array.from(document.getElementById('atelier').elements) \
+           .filter(e => e.name && e.labels.length === 0 && !e.getAttribute('aria-label')) \
+           .map(e => e.name);",
+    );
+    assert_eq!(unnamed, json!([]), "controls without a label");
+    let charts = d.script(
+        "return Array.from(document.querySelectorAll('svg')) \
+           .filter(s => s.getAttribute('role') !== 'img' || !s.getAttribute('aria-label')).length;",
+    );
+    assert_eq!(charts, json!(0), "charts without role=img and a label");
+    assert_eq!(
+        d.script("return document.documentElement.lang;"),
+        json!("fr")
+    );
 
     // The Région control, with the keyboard only: focus it, pick "arrêt" by its first letter.
     let region = d.find("#region");
