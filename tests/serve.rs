@@ -142,6 +142,9 @@ async fn every_page_answers_with_the_real_figures() {
     assert!(text.contains("Scénarios comparés"));
     assert!(text.contains("Région : arrêt après 2006"));
     assert!(text.contains("2 625 873,80 €"));
+    // The difference for Marles-les-Mines: 2 625 873,80 − 2 514 166,07.
+    assert!(text.contains("Ce qui change, commune par commune"));
+    assert!(text.contains("+111 707,73 €"), "{text}");
 
     let uncertainty = get_page("/incertitudes").await;
     assert_eq!(uncertainty.status, StatusCode::OK);

@@ -384,9 +384,67 @@ pub fn scenarios_page(studio: &Studio, chosen: &[&Ran]) -> Result<Markup> {
         @if studio.scenarios.is_empty() {
             p { "Ce jeu de données n'a pas de scénario à côté de sa base." }
         }
+        @if !chosen.is_empty() {
+            (differences(&runs, &communes))
+        }
         (tables)
     };
     Ok(layout("Scénarios comparés", Nav::Scenarios, &body))
+}
+
+/// What each scenario changes for each commune: its shortfall against the base's, only the
+/// communes where some scenario differs, the largest change first.
+fn differences(runs: &[Compared<'_>], communes: &[usize]) -> Markup {
+    let reference = &runs[0];
+    let shortfall = |run: &Compared<'_>, id: &str| {
+        run.dataset
+            .owner_index(id)
+            .and_then(|o| run.outcome.owners[o].shortfall)
+            .unwrap_or(Money::ZERO)
+    };
+    let mut rows: Vec<(usize, Money, Vec<Money>)> = communes
+        .iter()
+        .map(|&c| {
+            let id = &reference.dataset.owners[c].id;
+            let base = shortfall(reference, id);
+            let changes: Vec<Money> = runs[1..].iter().map(|r| shortfall(r, id) - base).collect();
+            (c, base, changes)
+        })
+        .filter(|(_, _, changes)| changes.iter().any(|d| *d != Money::ZERO))
+        .collect();
+    let largest = |changes: &[Money]| changes.iter().map(|d| d.cents().abs()).max().unwrap_or(0);
+    rows.sort_by_key(|(_, _, changes)| std::cmp::Reverse(largest(changes)));
+    html! {
+        section aria-labelledby="ecarts" {
+            h2 id="ecarts" { "Ce qui change, commune par commune" }
+            @if rows.is_empty() {
+                p { "Aucun de ces scénarios ne change le besoin de financement non couvert d'une commune." }
+            } @else {
+                p.note { "Besoin de financement non couvert en fin de période : la base (A), puis l'écart de chaque scénario à la base (+ : il en manque davantage)." }
+                table {
+                    thead { tr {
+                        th { "Commune" } th.num { "A : base" }
+                        @for (i, run) in runs.iter().enumerate().skip(1) {
+                            th.num { (chart::tag(i)) " : " (run.label) }
+                        }
+                    } }
+                    tbody {
+                        @for (c, base, changes) in &rows {
+                            tr {
+                                td { a href=(commune_page_link(&reference.dataset.owners[*c].id)) { (reference.dataset.owners[*c].name) } }
+                                td.num { (base.fr()) }
+                                @for d in changes {
+                                    td.num.worse[d.is_positive()].better[*d < Money::ZERO] {
+                                        @if d.is_positive() { "+" } (d.fr())
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The workshop: the controls, then the whole run again with them, beside the base.
