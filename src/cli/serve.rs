@@ -26,8 +26,12 @@ pub(crate) fn run(args: &ServeArgs) -> cofinance::Result<()> {
             "erreur interne : {info} ; la page a reçu une erreur 500, le studio continue (défaut de cofinance : merci de le signaler)"
         );
     }));
+    // Pages are computed on the blocking pool; more computing threads than twice the cores
+    // would only share the same cores and each keep its own memory.
+    let computing = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(computing)
         .build()
         .map_err(|error| cofinance::Error::Usage {
             subject: "serve".into(),
