@@ -568,3 +568,72 @@ async fn slow_requests_and_large_bodies_are_cut_short() {
     .await;
     assert_eq!(large.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// `cofinance serve` as a process: it prints its address, answers, and stops cleanly on
+/// SIGTERM (as on Ctrl-C), saying so.
+#[test]
+fn the_server_stops_gracefully_and_refuses_a_bad_start() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cofinance"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let address = loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "{printed}");
+        printed.push_str(&line);
+        if let Some(rest) = line.strip_prefix("Ouvrez http://") {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    assert!(printed.contains("Accessible depuis cette machine seulement (127.0.0.1)."));
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .write_all(b"GET /commune/62555 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{}", &answer[..80]);
+    assert!(answer.contains("2 514 166,07 €"));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(status.success(), "{status}");
+    assert_eq!(rest, "Studio arrêté.\n");
+
+    // An address that is not this machine's, a bad address, a bad dataset: exit 2, a message.
+    for (args, message) in [
+        (
+            vec!["serve", "--bind", "192.0.2.1:8080"],
+            "error: --bind 192.0.2.1:8080: cannot listen there",
+        ),
+        (
+            vec!["serve", "--bind", "localhost"],
+            "invalid value 'localhost'",
+        ),
+        (
+            vec!["serve", "tests/fixtures/invalid/unknown-funder-in-order"],
+            "error: tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17",
+        ),
+    ] {
+        let output = assert_cmd::Command::cargo_bin("cofinance")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
