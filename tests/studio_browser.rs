@@ -1,14 +1,15 @@
 //! The studio in a real browser (issue 14): Debian's Chromium, headless, driven through
-//! `chromedriver` (the W3C `WebDriver` protocol), against `cofinance serve` on a free loopback port. A mayor's
-//! path: the overview, the search for Marles-les-Mines, its sheet, the workshop; every control
-//! reached with the Tab key and labelled; the Région control set to "stopped" with the
-//! keyboard; the shortfall shown must change to exactly what `cofinance run` of the downloaded
-//! scenario file gives. The test fails on any console
-//! message and on any request the pages make to anything but the studio.
+//! `chromedriver` (the W3C `WebDriver` protocol), against `cofinance serve` on a free loopback
+//! port. A mayor's path: the overview, the search for Marles-les-Mines, its sheet, the
+//! workshop; every control reached with the Tab key and labelled; the Région control set to
+//! "stopped" with the keyboard; the shortfall shown must change to exactly what `cofinance run`
+//! of the downloaded scenario file gives. The test fails on any console message, on any request
+//! the pages make to anything but the studio, and on any serious or critical issue that
+//! axe-core (`/opt/axe`, from npm) finds in the workshop's page.
 //!
 //! `COFINANCE_UPDATE_SCREENSHOT=1` writes the workshop's screenshot to `docs/studio.png` (the
 //! README's picture). Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test is
-//! skipped with a note, except when `CI` is set: `.ci/run` installs both.
+//! skipped with a note, except when `CI` is set: `.ci/run` installs them and axe-core.
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -18,6 +19,8 @@ use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// axe-core, the accessibility checker, from npm (`.ci/run` installs it there).
+const AXE: &str = "/opt/axe/node_modules/axe-core/axe.min.js";
 
 /// A child process ended when the test ends, however it ends.
 struct Killed(Child);
@@ -172,6 +175,42 @@ impl Driver {
     }
 }
 
+/// axe-core run in the page: no serious or critical violation. Without axe-core the check is
+/// skipped with a note, except under CI.
+fn accessibility(d: &Driver, page: &str) {
+    let Ok(source) = std::fs::read_to_string(AXE) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{AXE} missing while CI is set: .ci/run installs axe-core from npm"
+        );
+        eprintln!(
+            "note: accessibility check skipped: {AXE} missing (npm install --prefix /opt/axe axe-core)"
+        );
+        return;
+    };
+    d.script(&format!("{source}\nreturn typeof axe;"));
+    let report = d.call(
+        "POST",
+        "/execute/async",
+        Some(json!({"args": [], "script": "const done = arguments[arguments.length - 1]; \
+            axe.run(document, {resultTypes: ['violations']}) \
+              .then(r => done({passes: r.passes.length, serious: r.violations \
+                .filter(v => v.impact === 'serious' || v.impact === 'critical') \
+                .map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))})) \
+              .catch(e => done({passes: 0, serious: ['axe failed: ' + e]}));"})),
+    );
+    assert!(
+        report["passes"].as_u64().unwrap_or(0) > 10,
+        "axe ran its rules: {report}"
+    );
+    let violations = report["serious"].clone();
+    assert_eq!(
+        violations,
+        json!([]),
+        "serious accessibility issues on {page}"
+    );
+}
+
 fn base64_decode(text: &str) -> Vec<u8> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
@@ -321,6 +360,8 @@ fn a_mayor_stops_the_region_and_gets_what_cofinance_run_gives() {
         d.script("return document.documentElement.lang;"),
         json!("fr")
     );
+
+    accessibility(&d, "the workshop of Marles-les-Mines");
 
     // The Région control, with the keyboard only: focus it, pick "arrêt" by its first letter.
     let region = d.find("#region");
