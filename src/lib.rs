@@ -12,6 +12,7 @@
 //! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables, the text
 //!   summary, the Excel financing table, a commune's sheet and the HTML report, [`chart`]
 //!   draws it (PNG and SVG), and [`output`] writes files atomically;
+//! - [`serve`] is the studio: a local web application over a dataset (`cofinance serve`);
 //! - [`generate`] writes synthetic datasets of any size, for benchmarks.
 //!
 //! The library never prints and never exits: it returns values or typed [`Error`]s that name
@@ -60,5 +61,6 @@ pub mod montecarlo;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 
 pub use error::{Error, Result};

@@ -12,6 +12,7 @@ mod generate;
 mod montecarlo;
 mod report;
 mod run;
+mod serve;
 mod sweep;
 mod template;
 
@@ -63,6 +64,9 @@ enum Command {
     /// Write a dataset as one input workbook, in French (parameters, maîtres d'ouvrage,
     /// financeurs, règles, modulations, opérations), to fill in and run as it is.
     Template(template::TemplateArgs),
+    /// Open the studio in the browser, in French: the overview, each commune, each operation,
+    /// the scenarios compared and the what-if workshop, on this machine (127.0.0.1:8080).
+    Serve(serve::ServeArgs),
 }
 
 /// How input files are read: the options every command that reads a dataset takes.
@@ -129,6 +133,7 @@ pub(crate) fn main() -> i32 {
         Command::Commune(args) => commune::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Template(args) => template::run(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(()) => 0,

@@ -4,7 +4,7 @@ use crate::report::grid::{Grid, RowKind};
 use std::fmt::Write;
 
 /// `text` with the characters that mean something in HTML escaped.
-pub(super) fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -21,7 +21,7 @@ pub(super) fn escape(text: &str) -> String {
 
 /// A `<table>` of a grid, cut into parts of at most `runs` run columns so that it fits the
 /// width of an A4 page.
-pub(super) fn grid(out: &mut String, grid: &Grid, runs: usize) {
+pub(crate) fn grid(out: &mut String, grid: &Grid, runs: usize) {
     for part in grid.parts(runs) {
         table(out, &part);
     }
@@ -88,7 +88,7 @@ fn table(out: &mut String, grid: &Grid) {
 /// A chart's SVG made ready to sit inside the page: its size given by the page's width (the
 /// `viewBox` kept, `width` and `height` dropped) and without the namespace declaration, which
 /// HTML does not need.
-pub(super) fn inline_svg(bytes: Vec<u8>, label: &str) -> Result<String, String> {
+pub(crate) fn inline_svg(bytes: Vec<u8>, label: &str) -> Result<String, String> {
     let text = String::from_utf8(bytes).map_err(|_| "the SVG is not UTF-8".to_owned())?;
     let rest = text
         .trim()

@@ -11,7 +11,7 @@
 //! gives each commune its sheet ([`super::commune`], the same facts as `cofinance commune`)
 //! with its charts, each commune on a new page, and ends with the funders' envelope charts.
 
-mod markup;
+pub(crate) mod markup;
 
 use super::commune::{self, BlockKind, Sheet};
 use super::compare::{Compared, unspent};
@@ -27,7 +27,7 @@ const RUNS_PER_TABLE: usize = 5;
 
 /// The size charts are drawn at: narrower than a slide so that, scaled to an A4 page's width,
 /// their text stays readable.
-const CHART_SIZE: Size = Size {
+pub(crate) const CHART_SIZE: Size = Size {
     width: 1400,
     height: 900,
 };
@@ -103,7 +103,7 @@ pub fn report(runs: &[Compared<'_>]) -> Result<Vec<u8>> {
 }
 
 /// The communes of the reference run, by name (accents and case aside), then id.
-fn communes(run: &Compared<'_>) -> Vec<usize> {
+pub(crate) fn communes(run: &Compared<'_>) -> Vec<usize> {
     let owners = &run.dataset.owners;
     let mut communes: Vec<usize> = (0..owners.len())
         .filter(|&i| owners[i].kind == OwnerKind::Commune)
@@ -249,7 +249,7 @@ fn contents(out: &mut String, runs: &[Compared<'_>], communes: &[usize]) {
 
 /// The funders of the reference run; when comparing, what each granted and when it ran out
 /// in every run.
-fn funders(out: &mut String, runs: &[Compared<'_>]) {
+pub(crate) fn funders(out: &mut String, runs: &[Compared<'_>]) {
     let reference = &runs[0];
     out.push_str(
         "<section class=\"overview\" id=\"financeurs\">\n<h2>Enveloppes des financeurs</h2>\n",
@@ -335,7 +335,7 @@ fn funders(out: &mut String, runs: &[Compared<'_>]) {
 
 /// The communes of the reference run by shortfall, the largest first; when comparing, each
 /// commune's shortfall in every run.
-fn ranking(
+pub(crate) fn ranking(
     out: &mut String,
     runs: &[Compared<'_>],
     communes: &[usize],
@@ -426,7 +426,7 @@ fn ranking(
 
 /// Every run beside the reference: communes short, total shortfall, communes' residual,
 /// grants.
-fn scenarios(out: &mut String, runs: &[Compared<'_>]) {
+pub(crate) fn scenarios(out: &mut String, runs: &[Compared<'_>]) {
     out.push_str("<section class=\"overview\" id=\"scenarios\">\n<h2>Scénarios comparés</h2>\n");
     let mut grid = Grid::new(
         headers(&[
@@ -477,7 +477,11 @@ fn scenarios(out: &mut String, runs: &[Compared<'_>]) {
 }
 
 /// A commune's sheet and its charts, on a new page.
-fn commune_section(out: &mut String, sheet: &Sheet, chart_runs: &[ChartRun<'_>]) -> Result<()> {
+pub(crate) fn commune_section(
+    out: &mut String,
+    sheet: &Sheet,
+    chart_runs: &[ChartRun<'_>],
+) -> Result<()> {
     let _ = writeln!(
         out,
         "<section class=\"commune\" id=\"{}\">\n<h2>{}</h2>",
@@ -567,7 +571,7 @@ fn annex(
 }
 
 /// A chart, inline.
-fn figure(
+pub(crate) fn figure(
     out: &mut String,
     title: &str,
     draw: &dyn Fn() -> std::result::Result<Vec<u8>, DrawError>,
