@@ -713,25 +713,36 @@ fn borrowing(file: &SourceFile, c: &RawChange, dataset: &mut Dataset) -> Result<
         dataset.borrowing = Some(terms.over(current));
         return Ok(());
     };
-    if list.get_ref().is_empty() {
-        return Err(bad(
-            file,
-            &list.span(),
-            "owners",
-            "the list of communes is empty; name at least one, or leave owners out to change every commune's terms",
-        ));
-    }
-    let owners = OwnerIds::new(&dataset.owners);
-    let communes = list
-        .get_ref()
-        .iter()
-        .map(|id| owners.commune(file, id, "owners"))
-        .collect::<Result<Vec<_>>>()?;
+    let communes = listed(
+        file,
+        list,
+        "the list of communes is empty; name at least one, or leave owners out to change every commune's terms",
+        |owners, id| owners.commune(file, id, "owners"),
+        dataset,
+    )?;
     for commune in communes {
         let owner = &mut dataset.owners[commune];
         owner.borrowing = Some(terms.over(owner.borrowing.unwrap_or_default()));
     }
     Ok(())
+}
+
+/// The owners an `owners = [...]` list names (not empty), each resolved by `resolve`.
+fn listed(
+    file: &SourceFile,
+    list: &crate::input::raw::RawList,
+    empty: &str,
+    resolve: impl Fn(&OwnerIds<'_>, &Spanned<String>) -> Result<usize>,
+    dataset: &Dataset,
+) -> Result<Vec<usize>> {
+    if list.get_ref().is_empty() {
+        return Err(bad(file, &list.span(), "owners", empty));
+    }
+    let owners = OwnerIds::new(&dataset.owners);
+    list.get_ref()
+        .iter()
+        .map(|id| resolve(&owners, id))
+        .collect()
 }
 
 fn overrun(
@@ -779,20 +790,13 @@ fn owner(
             "name the owners it changes, e.g. owners = [\"62555\"]",
         )
     })?;
-    if list.get_ref().is_empty() {
-        return Err(bad(
-            file,
-            &list.span(),
-            "owners",
-            "the list of owners is empty; name at least one",
-        ));
-    }
-    let ids = OwnerIds::new(&dataset.owners);
-    let targets = list
-        .get_ref()
-        .iter()
-        .map(|id| ids.owner(file, id, "owners"))
-        .collect::<Result<Vec<_>>>()?;
+    let targets = listed(
+        file,
+        list,
+        "the list of owners is empty; name at least one",
+        |owners, id| owners.owner(file, id, "owners"),
+        dataset,
+    )?;
     let capacity = c
         .capacity_per_year
         .as_ref()
