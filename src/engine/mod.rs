@@ -360,11 +360,6 @@ impl Index {
         };
         (indexed <= Money::MAX_INPUT).then_some(indexed)
     }
-
-    /// Whether costs are indexed at all.
-    pub fn is_active(&self) -> bool {
-        !self.factors.is_empty()
-    }
 }
 
 /// The longest decision lag of the dataset's funders.

@@ -21,10 +21,6 @@ pub struct Ratio {
 }
 
 impl Ratio {
-    pub fn one() -> Ratio {
-        Ratio::new(BigUint::one(), BigUint::one())
-    }
-
     fn new(num: BigUint, den: BigUint) -> Ratio {
         let gcd = num.gcd(&den);
         let (num, den) = if gcd.is_zero() || gcd.is_one() {
