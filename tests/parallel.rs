@@ -130,10 +130,10 @@ fn sweep_finds_the_threshold_a_bisection_by_hand_finds() {
     assert_eq!(json["points"].as_array().unwrap().len(), 11);
     let csv = read(out.path(), "sweep.csv");
     assert!(
-        csv.contains("0.25,C1,commune,330000.00,30000.00\n"),
+        csv.contains("0.25,C1,commune,330000.00,30000.00,,\n"),
         "{csv}"
     );
-    assert!(csv.contains("0.2,C1,commune,300000.00,0.00\n"), "{csv}");
+    assert!(csv.contains("0.2,C1,commune,300000.00,0.00,,\n"), "{csv}");
 }
 
 #[test]
@@ -207,4 +207,54 @@ fn outputs_do_not_depend_on_the_number_of_threads() {
             }
         }
     }
+}
+
+/// A sweep of the borrowing rate: each point's borrowing is what `run` of the scenario gives.
+#[test]
+fn a_sweep_of_the_borrowing_rate_gives_what_run_gives() {
+    let out = tempfile::tempdir().unwrap();
+    let output = cofinance(2)
+        .args([
+            "sweep",
+            "scenarios/bassin-minier/taux-5-5.toml",
+            "--vary",
+            "borrowing.rate=0.04,0.055",
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let sweep: serde_json::Value = serde_json::from_str(&read(out.path(), "sweep.json")).unwrap();
+    let run_dir = tempfile::tempdir().unwrap();
+    assert!(
+        cofinance(2)
+            .args(["run", "scenarios/bassin-minier/taux-5-5.toml", "--out"])
+            .arg(run_dir.path())
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(run_dir.path(), "summary.json")).unwrap();
+    let marles = |owners: &serde_json::Value| {
+        owners
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == "62555")
+            .unwrap()
+            .clone()
+    };
+    let at_4 = marles(&sweep["points"][0]["owners"]);
+    let at_5_5 = marles(&sweep["points"][1]["owners"]);
+    let run = marles(&summary["owners"]);
+    assert_eq!(at_5_5["borrowed_total"], run["borrowed_total"]);
+    assert_eq!(at_5_5["debt_at_end"], run["debt_at_end"]);
+    // Dearer loans: more to borrow (the interest is borrowed too), more owed at the end.
+    let cents =
+        |v: &serde_json::Value| v.as_str().unwrap().replace('.', "").parse::<i64>().unwrap();
+    assert!(cents(&at_5_5["debt_at_end"]) > cents(&at_4["debt_at_end"]));
+    assert!(cents(&at_5_5["borrowed_total"]) > cents(&at_4["borrowed_total"]));
 }

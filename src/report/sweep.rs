@@ -32,6 +32,8 @@ struct OwnerPoint<'a> {
     id: &'a str,
     residual_total: Money,
     shortfall: Option<Money>,
+    borrowed_total: Option<Money>,
+    debt_at_end: Option<Money>,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,6 +101,8 @@ fn build(sweep: &Sweep) -> SweepRecord<'_> {
                         id: &o.id,
                         residual_total: p.residual[i],
                         shortfall: p.shortfall[i],
+                        borrowed_total: p.borrowed[i],
+                        debt_at_end: p.debt_at_end[i],
                     })
                     .collect(),
                 funders: dataset
@@ -131,7 +135,17 @@ pub fn csv(sweep: &Sweep) -> Vec<u8> {
         .iter()
         .map(|p| p.text.split('=').next().unwrap_or("").to_owned())
         .collect();
-    header.extend(["owner", "kind", "residual_total", "shortfall"].map(String::from));
+    header.extend(
+        [
+            "owner",
+            "kind",
+            "residual_total",
+            "shortfall",
+            "borrowed_total",
+            "debt_at_end",
+        ]
+        .map(String::from),
+    );
     writer
         .write_record(&header)
         .expect("writing to memory cannot fail");
@@ -141,7 +155,9 @@ pub fn csv(sweep: &Sweep) -> Vec<u8> {
             row.push(owner.id.clone());
             row.push(owner.kind.id().to_owned());
             row.push(point.residual[i].to_string());
-            row.push(point.shortfall[i].map_or_else(String::new, |m| m.to_string()));
+            for value in [point.shortfall[i], point.borrowed[i], point.debt_at_end[i]] {
+                row.push(value.map_or_else(String::new, |m| m.to_string()));
+            }
             writer
                 .write_record(&row)
                 .expect("writing to memory cannot fail");

@@ -324,6 +324,9 @@ pub struct Point {
     /// Per owner (dataset order): residual total and shortfall (`None` for non-communes).
     pub residual: Vec<Money>,
     pub shortfall: Vec<Option<Money>>,
+    /// Per owner: for a commune that borrows, what it borrows in all and its debt at the end.
+    pub borrowed: Vec<Option<Money>>,
+    pub debt_at_end: Vec<Option<Money>>,
     /// Per funder: total granted and exhaustion year.
     pub granted: Vec<Money>,
     pub exhaustion: Vec<Option<Year>>,
@@ -335,6 +338,16 @@ impl Point {
             values,
             residual: outcome.owners.iter().map(|o| o.residual_total).collect(),
             shortfall: outcome.owners.iter().map(|o| o.shortfall).collect(),
+            borrowed: outcome
+                .owners
+                .iter()
+                .map(|o| o.borrowing.as_ref().map(|b| b.borrowed_total))
+                .collect(),
+            debt_at_end: outcome
+                .owners
+                .iter()
+                .map(|o| o.borrowing.as_ref().map(|b| b.debt_at_end))
+                .collect(),
             granted: outcome.funders.iter().map(|f| f.total_granted).collect(),
             exhaustion: outcome.funders.iter().map(|f| f.exhaustion_year).collect(),
         }
