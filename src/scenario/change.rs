@@ -3,7 +3,7 @@
 use super::raw::{RawChange, RawRuleRef, RawYears};
 use crate::error::{Hint, Problem, Result};
 use crate::input::check::{self, OwnerIds, bad, missing, unknown_id};
-use crate::input::number;
+use crate::input::number::{self, RawNum};
 use crate::input::source::SourceFile;
 use crate::model::{Dataset, FamilyMap, Freeze, Money, OwnerKind, Shortage, VatChange, Year};
 use std::ops::Range;
@@ -306,33 +306,52 @@ fn freeze(
     Ok(())
 }
 
-fn envelope(
+/// What a `per_year` or `factor` change does to a funder's yearly amounts.
+#[derive(Clone, Copy)]
+enum Yearly {
+    Set(Money),
+    Scale(rust_decimal::Decimal),
+}
+
+/// The funder, years (from `start_year` to `last`) and amount or factor of a change of yearly
+/// amounts (envelope, payment credits), with the value's place for errors.
+fn yearly<'c>(
     file: &SourceFile,
     span: &Range<usize>,
-    c: &RawChange,
-    dataset: &mut Dataset,
-) -> Result<()> {
+    c: &'c RawChange,
+    dataset: &Dataset,
+    last: Year,
+) -> Result<(usize, Vec<Year>, Yearly, &'c Spanned<RawNum>)> {
     let f = funder_index(file, span, c, dataset)?;
-    let years = horizon_years(file, span, c, dataset)?;
+    let years = years_up_to(file, span, c, dataset, last)?;
     let (is_per_year, value) = one_of(
         file,
         span,
         ("per_year", c.per_year.as_ref()),
         ("factor", c.factor.as_ref()),
     )?;
-    let start = dataset.start_year;
-    let envelope = &mut dataset.funders[f].envelope;
-    if is_per_year {
-        let amount = number::money(file, "per_year", value)?;
-        for y in years {
-            envelope[(y - start) as usize] = amount;
-        }
+    let change = if is_per_year {
+        Yearly::Set(number::money(file, "per_year", value)?)
     } else {
-        let factor = number::factor(file, "factor", value)?;
-        for y in years {
-            let slot = &mut envelope[(y - start) as usize];
-            *slot = scaled(file, value, "factor", *slot, factor)?;
-        }
+        Yearly::Scale(number::factor(file, "factor", value)?)
+    };
+    Ok((f, years, change, value))
+}
+
+fn envelope(
+    file: &SourceFile,
+    span: &Range<usize>,
+    c: &RawChange,
+    dataset: &mut Dataset,
+) -> Result<()> {
+    let (f, years, change, value) = yearly(file, span, c, dataset, dataset.end_year)?;
+    let start = dataset.start_year;
+    for y in years {
+        let slot = &mut dataset.funders[f].envelope[(y - start) as usize];
+        *slot = match change {
+            Yearly::Set(amount) => amount,
+            Yearly::Scale(factor) => scaled(file, value, "factor", *slot, factor)?,
+        };
     }
     Ok(())
 }
@@ -663,27 +682,15 @@ fn payment_credits(
     c: &RawChange,
     dataset: &mut Dataset,
 ) -> Result<()> {
-    let f = funder_index(file, span, c, dataset)?;
     let last = dataset.end_year + Dataset::PAYMENT_YEARS_AFTER;
-    let years = years_up_to(file, span, c, dataset, last)?;
-    let (is_per_year, value) = one_of(
-        file,
-        span,
-        ("per_year", c.per_year.as_ref()),
-        ("factor", c.factor.as_ref()),
-    )?;
+    let (f, years, change, value) = yearly(file, span, c, dataset, last)?;
     let start = dataset.start_year;
-    let credits = &mut dataset.funders[f].payment_credits;
-    if is_per_year {
-        let amount = number::money(file, "per_year", value)?;
-        for y in years {
-            credits[(y - start) as usize] = Some(amount);
-        }
-    } else {
-        let factor = number::factor(file, "factor", value)?;
-        for y in years {
-            let slot = &mut credits[(y - start) as usize];
-            let Some(credit) = *slot else {
+    for y in years {
+        let slot = &mut dataset.funders[f].payment_credits[(y - start) as usize];
+        *slot = Some(match (change, *slot) {
+            (Yearly::Set(amount), _) => amount,
+            (Yearly::Scale(factor), Some(credit)) => scaled(file, value, "factor", credit, factor)?,
+            (Yearly::Scale(_), None) => {
                 return Err(bad(
                     file,
                     &value.span(),
@@ -692,9 +699,8 @@ fn payment_credits(
                         "the funder has no payment credits in {y} to scale; set them with per_year"
                     ),
                 ));
-            };
-            *slot = Some(scaled(file, value, "factor", credit, factor)?);
-        }
+            }
+        });
     }
     Ok(())
 }
