@@ -583,3 +583,31 @@ pub fn yearly(
     }
     Ok(amounts)
 }
+
+/// Fields only a commune may have (`(field, where it is written)`): an error at the first one
+/// written on an owner of another kind.
+pub fn communes_only(
+    file: &SourceFile,
+    id: &str,
+    kind: OwnerKind,
+    fields: &[(&str, Option<Range<usize>>)],
+) -> Result<()> {
+    if kind == OwnerKind::Commune {
+        return Ok(());
+    }
+    match fields
+        .iter()
+        .find_map(|(field, at)| Some((*field, at.clone()?)))
+    {
+        Some((field, at)) => Err(bad(
+            file,
+            &at,
+            field,
+            format!(
+                "only a commune has a {field}; \"{id}\" is of kind \"{}\"",
+                kind.id()
+            ),
+        )),
+        None => Ok(()),
+    }
+}

@@ -224,28 +224,19 @@ fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
             .map(|p| check::integer(file, p, "population", 0, 100_000_000))
             .transpose()?;
         let kind = check::owner_kind(file, &o.kind, "kind")?;
-        if kind != OwnerKind::Commune {
-            let only_communes = [
+        check::communes_only(
+            file,
+            id,
+            kind,
+            &[
                 (
                     "capacity_per_year",
                     o.capacity_per_year.as_ref().map(Spanned::span),
                 ),
                 ("reserve", o.reserve.as_ref().map(Spanned::span)),
                 ("borrowing", o.borrowing.as_ref().map(Spanned::span)),
-            ];
-            if let Some((field, Some(at))) = only_communes.into_iter().find(|(_, at)| at.is_some())
-            {
-                return Err(bad(
-                    file,
-                    &at,
-                    field,
-                    format!(
-                        "only a commune has a {field}; \"{id}\" is of kind \"{}\"",
-                        kind.id()
-                    ),
-                ));
-            }
-        }
+            ],
+        )?;
         owners.push(Owner {
             id: id.clone(),
             name: o

@@ -5,7 +5,7 @@ use crate::error::{Hint, Problem, Result};
 use crate::input::check::{self, OwnerIds, bad, missing, unknown_id};
 use crate::input::number::{self, RawNum};
 use crate::input::source::SourceFile;
-use crate::model::{Dataset, FamilyMap, Freeze, Money, OwnerKind, Shortage, VatChange, Year};
+use crate::model::{Dataset, FamilyMap, Freeze, Money, Shortage, VatChange, Year};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -816,28 +816,18 @@ fn owner(
     )?;
     for target in targets {
         let owner = &mut dataset.owners[target];
-        if owner.kind != OwnerKind::Commune {
-            let only_communes = [
+        check::communes_only(
+            file,
+            &owner.id,
+            owner.kind,
+            &[
                 (
                     "capacity_per_year",
                     c.capacity_per_year.as_ref().map(Spanned::span),
                 ),
                 ("reserve", c.reserve.as_ref().map(Spanned::span)),
-            ];
-            if let Some((field, Some(at))) = only_communes.into_iter().find(|(_, at)| at.is_some())
-            {
-                return Err(bad(
-                    file,
-                    &at,
-                    field,
-                    format!(
-                        "only a commune has a {field}; \"{}\" is of kind \"{}\"",
-                        owner.id,
-                        owner.kind.id()
-                    ),
-                ));
-            }
-        }
+            ],
+        )?;
         if let Some(capacity) = &capacity {
             owner.capacity = capacity.clone();
         }
