@@ -1,4 +1,4 @@
-//! Monte Carlo (MODEL.md §7): many draws of uncertain inputs, run in parallel, reduced to
+//! Monte Carlo (docs/montecarlo.md): many draws of uncertain inputs, run in parallel, reduced to
 //! distributions.
 //!
 //! Draw `i` samples its inputs once ([`Uncertainty::sample`]) and every scenario runs on those

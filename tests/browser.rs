@@ -1,4 +1,4 @@
-//! The report in a real browser (issue 7, item 3): Debian's Chromium, headless, opens the report
+//! The report in a real browser: Debian's Chromium, headless, opens the report
 //! of the default dataset as a user would open the file, dumps its DOM, takes a screenshot and
 //! prints it to PDF, in one run. The test fails on any console message, on any network request
 //! the page makes, on a DOM without its sections, on a screenshot that is not a plausible PNG,

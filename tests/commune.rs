@@ -1,4 +1,4 @@
-//! The commune sheet (issue 7, item 2): forgiving name matching, and every number of the sheet
+//! The commune sheet: forgiving name matching, and every number of the sheet
 //! against `summary.json`, to the cent.
 
 mod common;

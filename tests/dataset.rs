@@ -1,4 +1,4 @@
-//! The default dataset, `scenarios/bassin-minier/` (issue 3): what it must hold, that every
+//! The default dataset, `scenarios/bassin-minier/`: what it must hold, that every
 //! scenario tells something, and the headline figures of its README.
 //!
 //! The README's section between `<!-- headlines:start -->` and `<!-- headlines:end -->` is
@@ -526,7 +526,7 @@ fn exhaustion_years_and_soginorpa_residuals_that_the_scenarios_move() {
     assert!(shifts.later_count() > 0, "the freeze delays commitments");
 }
 
-/// What a finance officer checks first in the default dataset (issue 11).
+/// What a finance officer checks first in the default dataset.
 #[test]
 fn the_default_dataset_is_true_to_practice() {
     let runs = runs();

@@ -1,4 +1,4 @@
-//! `operations.csv` as French spreadsheets write it (issue 15, item 4): `;` between cells,
+//! `operations.csv` as French spreadsheets write it: `;` between cells,
 //! decimal commas with spaces between thousands, Windows-1252 or a UTF-8 BOM, CRLF, empty
 //! trailing rows; read without options to the same results as the file with points, with the
 //! same cell-located errors. Also `--csv-dialect fr` for the exported CSVs, and the built-in

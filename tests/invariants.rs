@@ -1,4 +1,5 @@
-//! Property tests: every invariant of MODEL.md §3.4 on random datasets (random owners, funders
+//! Property tests: every invariant of docs/engine.md, “Invariants”, on random datasets (random owners,
+//! funders
 //! with every shortage policy, lags, carry-over, rules with conditions, modulations and caps,
 //! freezes, dependencies, VAT and FCTVA).
 //!

@@ -1,4 +1,4 @@
-//! The HTML report (issue 7, item 3): one self-contained file, the same bytes from run to run,
+//! The HTML report: one self-contained file, the same bytes from run to run,
 //! well formed, in French, with a section per commune that says what `cofinance commune`
 //! says. `tests/browser.rs` opens it in a real browser.
 

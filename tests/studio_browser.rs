@@ -1,4 +1,4 @@
-//! The studio in a real browser (issue 14): Debian's Chromium, headless, driven through
+//! The studio in a real browser: Debian's Chromium, headless, driven through
 //! `chromedriver` (the W3C `WebDriver` protocol), against `cofinance serve` on a free loopback
 //! port. A mayor's path: the overview, the search for Marles-les-Mines, its sheet, the
 //! workshop; every control reached with the Tab key and labelled; the Région control set to

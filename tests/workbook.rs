@@ -1,4 +1,4 @@
-//! Datasets as workbooks (issue 15, items 1–3): `cofinance template --xlsx` writes a dataset
+//! Datasets as workbooks: `cofinance template --xlsx` writes a dataset
 //! that reads back to a byte-identical `summary.json` (manifest aside) — the default dataset,
 //! every fixture and generated datasets; every command that takes a base takes a workbook;
 //! a broken workbook gets one message naming the file, sheet, cell and column, exit 2, and

@@ -2,7 +2,7 @@
 //! commune cannot pay.
 //!
 //! What is drawn, and why. The shortfall is the residual (net of FCTVA) a commune has paid
-//! beyond its self-financing capacity by the end of the period (MODEL.md §3.3), one value per
+//! beyond its self-financing capacity by the end of the period (docs/engine.md, “Payments and residuals”), one value per
 //! draw (`Results::values`, the `shortfall:<INSEE>` column of `draws.csv`). The title says in
 //! how many draws it is positive: that is the message. The draws without a shortfall are one
 //! grey bar on the left, apart from the money axis; those with one are counted in vermillion

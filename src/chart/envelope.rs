@@ -8,7 +8,7 @@
 //! the yearly `available` because `available` already contains what was carried over: summed,
 //! it would count the same euro several times. When a scenario freezes or releases credits,
 //! the envelope as voted is added as a thin line, so the freeze shows as the gap between the
-//! two grey lines. A red dashed vertical line marks the exhaustion year (MODEL.md §4).
+//! two grey lines. A red dashed vertical line marks the exhaustion year (docs/engine.md, “Years”).
 //!
 //! The bottom panel shows, per year, the requests not satisfied that year: those pushed to
 //! the next year (`waiting`, in the funder's colour) and those lowered or expired for lack of

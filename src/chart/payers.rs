@@ -2,7 +2,7 @@
 //! of operation, split between the funders, the FCTVA and the owners.
 //!
 //! For each committed operation, `cost_ttc = Σ grants + residual`, and the owner's residual is
-//! split into the FCTVA it will get back (for the owners MODEL.md §3.3 refunds) and what is
+//! split into the FCTVA it will get back (for the owners docs/engine.md refunds) and what is
 //! left, net of FCTVA. One stacked bar per group and run: each funder in its colour, in
 //! `funder_order`, then FCTVA (grey), then the residual net of FCTVA: vermillion for communes
 //! and EPCI, light and striped vermillion for landlords, SOGINORPA and other owners, so that an elected
@@ -112,7 +112,7 @@ impl PayerSplit {
     }
 }
 
-/// The FCTVA an operation's owner receives for it over the years (MODEL.md §3.3): the sum of
+/// The FCTVA an operation's owner receives for it over the years (docs/engine.md, “Payments and residuals”): the sum of
 /// `round(part × rate)` over the yearly parts of `split(cost_ttc)`; zero when it was not
 /// committed or its owner gets none.
 pub fn fctva_of(run: &ChartRun<'_>, operation: usize) -> Money {

@@ -2,7 +2,7 @@
 //!
 //! Two cumulative curves by year: the residual paid net of FCTVA (`residual_paid`, summed) and
 //! the capacity (summed). Where the first runs above the second, the area between them is the
-//! gap of MODEL.md §3.3 and is shaded; its largest value, the peak gap, is marked with its year.
+//! gap of docs/engine.md, “Payments and residuals”, and is shaded; its largest value, the peak gap, is marked with its year.
 //! The commune is the owner here: its own operations, not the landlords' on its territory.
 //! When comparing runs, each run gets its own line style and a lighter shade.
 

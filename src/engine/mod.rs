@@ -217,7 +217,7 @@ pub struct PaymentYear {
     pub overdue: Money,
 }
 
-/// A funder's ledger for one year (MODEL.md §4); its fields are those of `summary.json`.
+/// A funder's ledger for one year (docs/engine.md, “Years”); its fields are those of `summary.json`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct FunderYear {
     pub year: Year,

@@ -48,7 +48,7 @@ impl<'de> Deserialize<'de> for RawNum {
     }
 }
 
-/// The kind of a number, with its rules (MODEL.md §2).
+/// The kind of a number, with its rules (docs/dataset.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumKind {
     /// Euros: at most 2 decimals, 0 ≤ x < 10^15.

@@ -205,7 +205,7 @@ pub struct RawOperation {
 }
 
 impl RawOperation {
-    /// The field names, in the order of the CSV header MODEL.md documents.
+    /// The field names, in the order of the CSV header docs/dataset.md documents.
     pub const FIELDS: [&'static str; 16] = [
         "id",
         "name",

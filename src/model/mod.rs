@@ -86,7 +86,7 @@ impl Dataset {
             .unwrap_or(self.public_aid_cap)
     }
 
-    /// The VAT rate of an operation committed in `year` (MODEL.md §3.3 and §6 `vat`).
+    /// The VAT rate of an operation committed in `year` (docs/engine.md, “One request”, and docs/scenarios.md `vat`).
     pub fn vat_rate(&self, operation: &Operation, year: Year) -> Rate {
         if let Some(rate) = operation.vat_rate {
             return rate;
@@ -398,7 +398,7 @@ pub struct Modulation {
     pub add: Rate,
 }
 
-/// The conditions of a rule or modulation: all optional, all must hold (MODEL.md §3.1).
+/// The conditions of a rule or modulation: all optional, all must hold (docs/engine.md, “One request”).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Conditions {
     pub families: Vec<Family>,

@@ -150,7 +150,7 @@ fn round_div(numerator: i128, denominator: i128) -> i64 {
 }
 
 impl fmt::Display for Money {
-    /// The output form of MODEL.md: exactly two decimals, a dot, no grouping.
+    /// The output form of `summary.json` (docs/engine.md, “Outputs”): exactly two decimals, a dot, no grouping.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
@@ -159,7 +159,7 @@ impl fmt::Display for Money {
 }
 
 impl serde::Serialize for Money {
-    /// As a string with exactly two decimals (`"1250000.00"`), as MODEL.md §5 wants.
+    /// As a string with exactly two decimals (`"1250000.00"`), as docs/engine.md, “Outputs”, wants.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }

@@ -1,4 +1,4 @@
-//! `summary.json`: the exact schema of MODEL.md §5, pretty-printed with two spaces.
+//! `summary.json`: the exact schema of docs/engine.md, “Outputs”, pretty-printed with two spaces.
 
 use super::rows::{self, FunderRecord, OperationRecord, OwnerRecord};
 use super::{Manifest, Run};

@@ -1,4 +1,4 @@
-//! One change applied to a dataset (MODEL.md §6), checked against its kind.
+//! One change applied to a dataset (docs/scenarios.md), checked against its kind.
 
 use super::raw::{RawChange, RawRuleRef, RawYears};
 use crate::error::{Hint, Problem, Result};

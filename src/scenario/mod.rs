@@ -1,7 +1,7 @@
 //! Scenarios: a named list of changes applied, in file order, to a copy of a base dataset.
 //!
 //! The base is never mutated: [`Scenario::apply`] clones it and returns the modified copy.
-//! Changes are data (MODEL.md §6); each is checked against its kind, and every unknown kind,
+//! Changes are data (docs/scenarios.md); each is checked against its kind, and every unknown kind,
 //! funder, rule or operation is an error with its place in the file.
 
 mod change;

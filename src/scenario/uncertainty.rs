@@ -1,4 +1,4 @@
-//! Monte-Carlo inputs (MODEL.md §7): the `[uncertainty]` table, checked, and the sampling of
+//! Monte-Carlo inputs (docs/montecarlo.md): the `[uncertainty]` table, checked, and the sampling of
 //! one draw.
 //!
 //! Each draw has its own `ChaCha8` generator, seeded from a SHA-256 of (seed, draw index), and
