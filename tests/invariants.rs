@@ -1,7 +1,6 @@
-//! Property tests: every invariant of docs/engine.md, “Invariants”, on random datasets (random owners,
-//! funders
-//! with every shortage policy, lags, carry-over, rules with conditions, modulations and caps,
-//! freezes, dependencies, VAT and FCTVA).
+//! Property tests: every invariant of docs/engine.md, “Invariants”, on random datasets (random
+//! owners, funders with every shortage policy, lags, carry-over, rules with conditions,
+//! modulations and caps, freezes, dependencies, VAT and FCTVA).
 //!
 //! `COFINANCE_DEEP=1 cargo test --release --test invariants` runs 20 000 datasets instead of
 //! 300.
