@@ -59,7 +59,9 @@ pub mod input;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
+pub mod payers;
 pub mod report;
+pub mod runs;
 pub mod scenario;
 pub mod serve;
 
