@@ -78,6 +78,12 @@ pub fn load_base_with(files: Files, path: &Path, options: Options) -> Result<Loa
 /// A CSV file's text, decoded from UTF-8 or Windows-1252; a decoded file keeps the digest
 /// of its bytes for the manifest.
 pub fn csv_source(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
+    // The digest is taken here only when the text is not the bytes as they are (hashing a
+    // national file costs more than reading it); otherwise the manifest takes it from the text.
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(SourceFile::new(path, text)),
+        Err(error) => error.into_bytes(),
+    };
     let sha256 = source::sha256_hex(&bytes);
     let (text, decoded) = dialect::decode(path, bytes)?;
     let mut file = SourceFile::new(path, text);

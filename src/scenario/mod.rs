@@ -267,10 +267,7 @@ pub fn is_scenario(file: &SourceFile) -> bool {
 
 /// Whether the bytes of a file are a scenario (a TOML table that names its base).
 fn is_scenario_bytes(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes).is_ok_and(|text| {
-        text.parse::<toml::Table>()
-            .is_ok_and(|table| table.contains_key("base"))
-    })
+    std::str::from_utf8(bytes).is_ok_and(|text| input::raw::root_has_key(text, "base"))
 }
 
 /// Reads what a command-line path leads to: `None` is the embedded default dataset's base, a
