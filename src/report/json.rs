@@ -225,7 +225,9 @@ mod tests {
             let manifest = Manifest::new(&loaded.inputs, Some(7));
             for scenario in [None, Some("Gel \"ANRU\"\n")] {
                 let run = Run {
+                    label: &loaded.dataset.name,
                     scenario,
+                    description: None,
                     dataset: &loaded.dataset,
                     outcome: &outcome,
                     manifest: &manifest,
