@@ -349,8 +349,13 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell<'_
     };
     let content_start = start + bytes[start..].iter().take_while(|&&b| b == b' ').count();
     if bytes.get(content_start) != Some(&b'"') {
+        // To the separator or the line's end (a lone `\r` is part of the cell).
         let mut end = start;
-        while !is_end(end) {
+        while let Some(n) = bytes[end..]
+            .iter()
+            .position(|&b| b == separator || b == b'\n' || b == b'\r' || b == b'"')
+        {
+            end += n;
             if bytes[end] == b'"' {
                 return Err(file.error(
                     &(end..end + 1),
@@ -359,7 +364,13 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell<'_
                     },
                 ));
             }
+            if is_end(end) {
+                break;
+            }
             end += 1;
+        }
+        if end < bytes.len() && !is_end(end) {
+            end = bytes.len();
         }
         let cell = Cell {
             text: Cow::Borrowed(&text[start..end]),
