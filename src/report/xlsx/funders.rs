@@ -1,21 +1,23 @@
 //! The funders' sheets: their envelopes and ledgers year by year, and their payments.
 
 use super::labels::{shortage_french, yes_no};
+use super::operations::{Layout, Written};
 use super::rows;
-use super::sheet::Sheet;
-use super::{Book, FUNDERS_SHEET, PAYMENTS_SHEET};
+use super::sheet::{Sheet, cell};
+use super::{Book, FUNDERS_SHEET, OPERATIONS_SHEET, PAYMENTS_SHEET};
 use crate::engine::FunderYear;
 use crate::model::Money;
 use rust_xlsxwriter::utility::column_number_to_name;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 impl Book<'_, '_> {
-    pub(super) fn funders_sheet(&self) -> Result<Worksheet, XlsxError> {
+    /// The funders' totals (what each granted read from the financing table's total, so that
+    /// it follows an edit there), then their ledgers.
+    pub(super) fn funders_sheet(&self, table: &Written) -> Result<Worksheet, XlsxError> {
         let dataset = self.run.dataset;
         let styles = &self.styles;
         let records = rows::funders(self.run);
         let mut sheet = Sheet::new(FUNDERS_SHEET)?;
-        sheet.worksheet.set_print_fit_to_pages(1, 0);
         sheet.note(
             0,
             &format!(
@@ -24,11 +26,11 @@ impl Book<'_, '_> {
             ),
             &styles.title,
         )?;
-        sheet.note(
+        sheet.paragraph(
             1,
             "Disponible = enveloppe − gelé + dégelé + reporté de l'année précédente. Non consommé = disponible − accordé : reporté à l'année suivante ou perdu. En attente : demandes placées en file d'attente. L'enveloppe est épuisée l'année où une demande est réduite, mise en attente ou expirée faute de crédits.",
             &styles.note,
-        )?;
+        );
 
         let mut row = 3;
         sheet.headers(
@@ -51,7 +53,7 @@ impl Book<'_, '_> {
         let first = row;
         let cells = &styles.plain;
         let mut totals = [Money::ZERO; 5];
-        for (funder, record) in dataset.funders.iter().zip(&records) {
+        for (f, (funder, record)) in dataset.funders.iter().zip(&records).enumerate() {
             let sum = |field: fn(&FunderYear) -> Money| record.years.iter().map(field).sum();
             let envelope: Money = sum(|y| y.envelope);
             let frozen: Money = sum(|y| y.frozen);
@@ -60,9 +62,20 @@ impl Book<'_, '_> {
             let values = [envelope, frozen, released, record.total_granted, unspent];
             sheet.text(row, 0, &funder.name, &cells.text)?;
             for (i, (&value, total)) in values.iter().zip(&mut totals).enumerate() {
-                sheet.money(row, i as u16 + 1, value, &cells.money)?;
+                if i < 3 {
+                    sheet.money(row, i as u16 + 1, value, &cells.money)?;
+                }
                 *total += value;
             }
+            // Granted: the financing table's total; unspent: what is left of the envelope.
+            let granted = format!(
+                "='{OPERATIONS_SHEET}'!{}",
+                cell(table.total, Layout::grant(f))
+            );
+            sheet.money_formula(row, 4, &granted, record.total_granted, &cells.money)?;
+            let r = row + 1;
+            let unspent_formula = format!("=B{r}-C{r}+D{r}-E{r}");
+            sheet.money_formula(row, 5, &unspent_formula, unspent, &cells.money)?;
             match record.exhaustion_year {
                 Some(year) => sheet.year(row, 6, year, &cells.year)?,
                 None => sheet.text(row, 6, "jamais", &cells.text_right)?,
@@ -146,17 +159,16 @@ impl Book<'_, '_> {
         let dataset = self.run.dataset;
         let styles = &self.styles;
         let mut sheet = Sheet::new(PAYMENTS_SHEET)?;
-        sheet.worksheet.set_print_fit_to_pages(1, 0);
         sheet.note(
             0,
             "Paiements des financeurs : autorisations d'engagement et crédits de paiement",
             &styles.title,
         )?;
-        sheet.note(
+        sheet.paragraph(
             1,
             "Dû : ce qui arrive à échéance dans l'année (avance, acomptes, solde) ; versé : dans la limite des crédits de paiement, le plus ancien d'abord ; restes à payer : ce qui est dû et pas encore versé en fin d'année.",
             &styles.note,
-        )?;
+        );
         let mut row = 3;
         sheet.headers(
             row,

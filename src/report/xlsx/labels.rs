@@ -2,6 +2,9 @@
 
 use crate::model::Shortage;
 
+/// "None" (no year, no peak), the one word for it in the workbook.
+pub(super) const NOT_ANY: &str = "aucune";
+
 pub(super) fn shortage_french(shortage: Shortage) -> &'static str {
     match shortage {
         Shortage::FirstCome => "premier arrivé, premier servi",

@@ -29,6 +29,7 @@ mod operations;
 mod owner;
 mod sheet;
 mod styles;
+mod treasury;
 
 pub use names::{owner_sheet_names, sheet_names};
 
@@ -50,8 +51,11 @@ pub const NOT_FINANCED: &str = "non financée";
 /// Euros with two decimals. The locale tag (`40C`, French) makes `LibreOffice` show
 /// `1 234 567,89 €` whatever its own locale; Excel uses the system's separators.
 pub const MONEY_FORMAT: &str = "[$-40C]#,##0.00\\ \"€\"";
-/// Percentages with two decimals, French: `35,00 %`.
-pub const RATE_FORMAT: &str = "[$-40C]0.00\\ %";
+/// [`MONEY_FORMAT`] with an empty third section: zero shows as a blank cell.
+pub const MONEY_OR_BLANK_FORMAT: &str = "[$-40C]#,##0.00\\ \"€\";-#,##0.00\\ \"€\";";
+/// Percentages with two decimals, French: `35,00 %`; zero shows as a blank cell (a funder
+/// that does not take part).
+pub const RATE_FORMAT: &str = "[$-40C]0.00\\ %;-0.00\\ %;";
 
 /// The workbook of a run, as the bytes of an `.xlsx` file.
 pub fn workbook(run: &Run<'_>) -> Result<Vec<u8>> {
@@ -89,8 +93,9 @@ fn build(run: &Run<'_>) -> Result<Vec<u8>, XlsxError> {
     let names = owner_sheet_names(dataset);
     let mut workbook = Workbook::new();
     workbook.set_properties(&properties(run)?);
-    workbook.push_worksheet(book.operations_sheet()?);
-    workbook.push_worksheet(book.funders_sheet()?);
+    let (operations, table) = book.operations_sheet()?;
+    workbook.push_worksheet(operations);
+    workbook.push_worksheet(book.funders_sheet(&table)?);
     workbook.push_worksheet(book.payments_sheet()?);
     for &owner in &book.order {
         workbook.push_worksheet(book.owner_sheet(owner, &names[owner])?);

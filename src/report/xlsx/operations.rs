@@ -3,7 +3,7 @@
 
 use super::labels::operations_count;
 use super::rows::{self, OperationRecord};
-use super::sheet::{Sheet, fixed_range, ratio};
+use super::sheet::{Sheet, cell, fixed_range};
 use super::{Book, NOT_FINANCED, OPERATIONS_SHEET, Run};
 use crate::model::{Family, Money};
 use rust_xlsxwriter::utility::column_number_to_name;
@@ -20,6 +20,9 @@ pub(super) struct Line<'a> {
     pub(super) family: Family,
     pub(super) site: &'a str,
     pub(super) base: Money,
+    /// The FCTVA refunded for it, every year together (none when it was not financed or its
+    /// owner is not refunded).
+    pub(super) fctva: Money,
 }
 
 impl Line<'_> {
@@ -51,6 +54,7 @@ pub(super) fn lines<'a>(run: &Run<'a>) -> Vec<Line<'a>> {
                 family: operation.family,
                 site: operation.site.as_deref().unwrap_or_default(),
                 base: outcome.base,
+                fctva: outcome.fctva.iter().map(|&(_, refund)| refund).sum(),
             }
         })
         .collect()
@@ -92,6 +96,23 @@ impl Layout {
         self.total_granted() + 1
     }
 
+    pub(super) fn fctva(self) -> u16 {
+        self.residual() + 1
+    }
+
+    /// The residual net of FCTVA: the table's last column.
+    pub(super) fn net(self) -> u16 {
+        self.fctva() + 1
+    }
+
+    /// Whether a money column shows a blank rather than zero: a funder's grants and the
+    /// FCTVA, where a funder (or the State) does not take part.
+    pub(super) fn blank_when_zero(self, col: u16) -> bool {
+        col == self.fctva()
+            || (Layout::FIRST_FUNDER..self.total_granted()).contains(&col)
+                && (col - Layout::FIRST_FUNDER) % 2 == 1
+    }
+
     /// Every money column of a line, with its amount.
     pub(super) fn amounts(self, line: &Line<'_>) -> Vec<(u16, Money)> {
         let record = &line.record;
@@ -108,6 +129,8 @@ impl Layout {
         );
         amounts.push((self.total_granted(), line.total_granted()));
         amounts.push((self.residual(), record.residual));
+        amounts.push((self.fctva(), line.fctva));
+        amounts.push((self.net(), record.residual - line.fctva));
         amounts
     }
 
@@ -134,41 +157,49 @@ pub(super) struct Written {
     /// The operations' rows, `first..=last` (none when `last < first`).
     pub(super) first: u32,
     pub(super) last: u32,
+    /// The total row (the row of the note "no operation" when there is none), and the row of
+    /// the part not financed, if any.
+    pub(super) total: u32,
+    pub(super) not_financed: Option<u32>,
     /// The first free row after the table.
     pub(super) next: u32,
 }
 
 impl Book<'_, '_> {
-    pub(super) fn operations_sheet(&self) -> Result<Worksheet, XlsxError> {
+    /// The first sheet, and where its table was written (the funders' sheet reads its totals).
+    pub(super) fn operations_sheet(&self) -> Result<(Worksheet, Written), XlsxError> {
         let dataset = self.run.dataset;
         let styles = &self.styles;
         let mut sheet = Sheet::new(OPERATIONS_SHEET)?;
         sheet.note(0, &self.title(), &styles.title)?;
-        sheet.note(
+        sheet.paragraph(
             1,
             &format!(
-                "Horizon {}-{}. Montants en euros. Taux effectif = subvention accordée / base subventionnable HT. Reste à charge = coût TTC − subventions. Sur fond orange : opérations non financées (leurs dépendances n'étaient pas décidées à temps pour demander un financement avant la fin de {}) ; leur reste à charge est leur coût TTC.",
-                dataset.start_year, dataset.end_year, dataset.end_year
+                "Horizon {}-{}. Montants en euros. Taux effectif = subvention accordée / base subventionnable HT ; vide : le financeur ne participe pas. Reste à charge = coût TTC − subventions ; net de FCTVA : moins le FCTVA que l'État rembourse. Les totaux sont des formules : ils suivent une subvention modifiée.",
+                dataset.start_year, dataset.end_year
             ),
             &styles.note,
-        )?;
+        );
+        sheet.paragraph(
+            2,
+            &format!(
+                "Sur fond orange : opérations non financées (leurs dépendances n'étaient pas décidées à temps pour demander un financement avant la fin de {}) ; leur reste à charge est leur coût TTC.",
+                dataset.end_year
+            ),
+            &styles.note,
+        );
         let all: Vec<&Line<'_>> = self.lines.iter().collect();
-        let written = self.operations_table(&mut sheet, 3, &all)?;
+        let written = self.operations_table(&mut sheet, 4, &all)?;
         if written.last >= written.first {
             sheet
                 .worksheet
-                .autofilter(written.labels, 0, written.last, self.layout.residual())?;
+                .autofilter(written.labels, 0, written.last, self.layout.net())?;
         }
         sheet
             .worksheet
             .set_freeze_panes(written.labels + 1, Layout::NAME + 1)?;
-        // Printed, each page repeats the header and the operations' ids and names.
-        sheet
-            .worksheet
-            .set_repeat_rows(written.labels - 1, written.labels)?;
-        sheet
-            .worksheet
-            .set_repeat_columns(Layout::ID, Layout::NAME)?;
+        // Printed one page wide, each page repeats the funders' names and the column labels.
+        sheet.repeat_rows = Some((written.labels - 1, written.labels));
 
         // Subtotals: per owner, then per family, matched by label so that they follow edits.
         let mut row = written.next + 1;
@@ -209,7 +240,7 @@ impl Book<'_, '_> {
                 row += 1;
             }
         }
-        sheet.finish()
+        Ok((sheet.finish()?, written))
     }
 
     /// The operations table from `top`: a row of funder names over their columns, the column
@@ -245,7 +276,7 @@ impl Book<'_, '_> {
             top,
             layout.total_granted(),
             top,
-            layout.residual(),
+            layout.net(),
             "Total",
             group,
         )?;
@@ -268,7 +299,12 @@ impl Book<'_, '_> {
         for _ in funders {
             labels.extend(["Taux effectif", "Montant"]);
         }
-        labels.extend(["Total des subventions", "Reste à charge"]);
+        labels.extend([
+            "Total des subventions",
+            "Reste à charge",
+            "FCTVA",
+            "Reste à charge net de FCTVA",
+        ]);
         sheet.headers(labels_row, 0, &labels, &styles.header)?;
 
         let first = labels_row + 1;
@@ -288,6 +324,8 @@ impl Book<'_, '_> {
                 labels: labels_row,
                 first,
                 last: first - 1,
+                total: row,
+                not_financed: None,
                 next: row + 1,
             });
         }
@@ -300,10 +338,12 @@ impl Book<'_, '_> {
         };
         let label = format!("Total : {}", operations_count(lines.len()));
         self.total_row(sheet, row, (Layout::NAME, &label), &sums, formula)?;
+        let total = row;
         row += 1;
 
         let not_financed: Vec<&Line<'_>> =
             lines.iter().copied().filter(|l| !l.financed()).collect();
+        let not_financed_row = (!not_financed.is_empty()).then_some(row);
         if !not_financed.is_empty() {
             let sums = layout.sums(not_financed.iter().copied());
             let years = fixed_range(Layout::YEAR, first, last);
@@ -324,6 +364,8 @@ impl Book<'_, '_> {
             labels: labels_row,
             first,
             last,
+            total,
+            not_financed: not_financed_row,
             next: row,
         })
     }
@@ -351,12 +393,46 @@ impl Book<'_, '_> {
             Some(year) => sheet.year(row, Layout::YEAR, year, &cells.year)?,
             None => sheet.text(row, Layout::YEAR, NOT_FINANCED, &cells.text_right)?,
         }
-        for (col, amount) in layout.amounts(line) {
-            sheet.money(row, col, amount, &cells.money)?;
-        }
+        // Entered figures are numbers; what adds up is a formula whose cached result is the
+        // engine's amount: TTC = HT + TVA, total = the grants, residual = TTC − total, net =
+        // residual − FCTVA.
+        let r = row + 1;
+        sheet.money(row, Layout::BASE, line.base, &cells.money)?;
+        sheet.money(row, Layout::COST, record.cost, &cells.money)?;
+        sheet.money(
+            row,
+            Layout::VAT,
+            record.cost_ttc - record.cost,
+            &cells.money,
+        )?;
+        let [cost, vat, cost_ttc] =
+            [Layout::COST, Layout::VAT, Layout::COST_TTC].map(column_number_to_name);
+        let formula = format!("={cost}{r}+{vat}{r}");
+        sheet.money_formula(
+            row,
+            Layout::COST_TTC,
+            &formula,
+            record.cost_ttc,
+            &cells.money,
+        )?;
+        let mut grant_cells = Vec::with_capacity(self.run.dataset.funders.len());
         for (f, grant) in line.grants().enumerate() {
-            sheet.rate(row, Layout::rate(f), ratio(grant, line.base), &cells.rate)?;
+            let col = Layout::grant(f);
+            sheet.money_or_blank(row, col, grant, &cells.money)?;
+            let base = (Layout::BASE, line.base);
+            sheet.rate_formula(row, Layout::rate(f), (col, grant), base, &cells.rate)?;
+            grant_cells.push(cell(row, col));
         }
+        let total = layout.total_granted();
+        let formula = format!("=SUM({})", grant_cells.join(","));
+        sheet.money_formula(row, total, &formula, line.total_granted(), &cells.money)?;
+        let formula = format!("={cost_ttc}{r}-{}", cell(row, total));
+        let residual = layout.residual();
+        sheet.money_formula(row, residual, &formula, record.residual, &cells.money)?;
+        sheet.money_or_blank(row, layout.fctva(), line.fctva, &cells.money)?;
+        let formula = format!("={}-{}", cell(row, residual), cell(row, layout.fctva()));
+        let net = record.residual - line.fctva;
+        sheet.money_formula(row, layout.net(), &formula, net, &cells.money)?;
         Ok(())
     }
 
@@ -372,12 +448,17 @@ impl Book<'_, '_> {
     ) -> Result<(), XlsxError> {
         let layout = self.layout;
         let cells = &self.styles.total;
-        for col in 0..=layout.residual() {
+        for col in 0..=layout.net() {
             sheet.blank(row, col, &cells.text)?;
         }
         sheet.text(row, label_col, label, &cells.text)?;
         for (&col, &sum) in sums {
-            sheet.money_formula(row, col, &formula(col), sum, &cells.money)?;
+            let format = if layout.blank_when_zero(col) {
+                &cells.money_or_blank
+            } else {
+                &cells.money
+            };
+            sheet.money_formula(row, col, &formula(col), sum, format)?;
         }
         let base = (Layout::BASE, sums[&Layout::BASE]);
         for f in 0..self.run.dataset.funders.len() {

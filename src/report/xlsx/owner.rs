@@ -1,17 +1,57 @@
-//! One owner's sheet: its key figures, who pays what, its operations, its years and its
-//! treasury.
+//! One owner's sheet: its key figures, who pays what, its operations, its years, then its
+//! treasury ([`super::treasury`]). The key figures and who pays what are formulas over the
+//! tables below them, so that they follow an edit of a grant or of a year's capacity.
 
 use super::Book;
-use super::operations::{Layout, Line};
+use super::labels::NOT_ANY;
+use super::operations::{Layout, Line, Written};
 use super::rows::OwnerRecord;
-use super::sheet::{Sheet, ratio};
+use super::sheet::{Sheet, cell, rate, shown_ratio};
+use crate::engine::OwnerYear;
 use crate::model::{Money, OwnerKind};
 use rust_xlsxwriter::utility::column_number_to_name;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
 /// The column of the labels of an owner's key figures and who-pays table (the wide one of
 /// the operations' names, below them); their amounts are in the next columns.
-const KEY_FIGURES_COL: u16 = Layout::NAME;
+pub(super) const KEY_FIGURES_COL: u16 = Layout::NAME;
+/// The column of the key figures' amounts.
+const AMOUNT_COL: u16 = KEY_FIGURES_COL + 1;
+/// The first row of the key figures.
+const KEY_FIGURES_TOP: u32 = 5;
+
+/// Where an owner's years were written: their rows `first..=last`, and the columns of the
+/// net residual, the capacity and the gap (a commune's).
+#[derive(Debug, Clone, Copy)]
+struct Years {
+    first: u32,
+    last: u32,
+    next: u32,
+}
+
+impl Years {
+    const YEAR: u16 = 0;
+    const RESIDUAL: u16 = 1;
+    const FCTVA: u16 = 2;
+    const NET: u16 = 3;
+    const CAPACITY: u16 = 4;
+    const GAP: u16 = 5;
+
+    /// `$F$40:$F$52`: a column over the years.
+    fn range(self, col: u16) -> String {
+        super::sheet::fixed_range(col, self.first, self.last)
+    }
+}
+
+/// The rows of the key figures, in order (their number is known before the tables below are
+/// written, so that they can point at them).
+fn key_figure_count(record: &OwnerRecord<'_>) -> u32 {
+    if record.capacity_total.is_some() {
+        8
+    } else {
+        4
+    }
+}
 
 impl Book<'_, '_> {
     pub(super) fn owner_sheet(&self, owner: usize, name: &str) -> Result<Worksheet, XlsxError> {
@@ -22,7 +62,6 @@ impl Book<'_, '_> {
         let record = &self.owners[owner];
         let is_commune = info.kind == OwnerKind::Commune;
         let lines: Vec<&Line<'_>> = self.lines.iter().filter(|l| l.owner == owner).collect();
-        let financed: Vec<&Line<'_>> = lines.iter().copied().filter(|l| l.financed()).collect();
 
         let mut sheet = Sheet::new(name)?;
         sheet.note(0, &self.labels[owner], &styles.title)?;
@@ -39,28 +78,30 @@ impl Book<'_, '_> {
         }
         sheet.note(1, &about, &styles.note)?;
         sheet.note(2, &self.title(), &styles.note)?;
+        sheet.repeat_rows = Some((0, 0));
 
-        let mut row = 4;
-        sheet.note(row, "Chiffres clés", &styles.heading)?;
-        row = self.key_figures(&mut sheet, row + 1, record, &lines)? + 1;
+        sheet.note(KEY_FIGURES_TOP - 1, "Chiffres clés", &styles.heading)?;
+        let who_pays_top = KEY_FIGURES_TOP + key_figure_count(record) + 1;
+        sheet.note(
+            who_pays_top,
+            "Qui paie quoi (opérations engagées)",
+            &styles.heading,
+        )?;
+        // Its labels, a row per funder, the FCTVA, the owner, the cost.
+        let operations_top = who_pays_top + 1 + dataset.funders.len() as u32 + 4 + 1;
+        sheet.note(operations_top, "Opérations", &styles.heading)?;
+        let table = self.operations_table(&mut sheet, operations_top + 1, &lines)?;
 
-        sheet.note(row, "Qui paie quoi (opérations engagées)", &styles.heading)?;
-        row += 1;
-        row = self.who_pays(&mut sheet, row, &financed)?;
-        row += 1;
-
-        sheet.note(row, "Opérations", &styles.heading)?;
-        row += 1;
-        let written = self.operations_table(&mut sheet, row, &lines)?;
-        row = written.next + 1;
-
+        let mut row = table.next + 1;
         sheet.note(
             row,
             "Années (reste à charge des opérations engagées, versé au rythme des travaux)",
             &styles.heading,
         )?;
-        row += 1;
-        row = self.owner_years(&mut sheet, row, is_commune, record, &outcome.years)? + 2;
+        let years = self.owner_years(&mut sheet, row + 1, is_commune, record, &outcome.years)?;
+        row = years.next + 2;
+        self.key_figures(&mut sheet, record, &lines, &table, &years)?;
+        self.who_pays(&mut sheet, who_pays_top + 1, record, &lines, &table)?;
 
         sheet.note(
             row,
@@ -71,223 +112,155 @@ impl Book<'_, '_> {
         sheet.finish()
     }
 
-    /// Per year: spent, received, FCTVA and the cash need (a formula); for a commune that
-    /// borrows, its capacity, borrowing, debt service, interest, treasury (a formula that
-    /// re-adds) and debt.
-    pub(super) fn treasury(
+    /// What the owner pays before and after FCTVA, and for a commune its capacity, its
+    /// shortfall and its peak gap: formulas over its operations (committed: the total less
+    /// the part not financed) and its years.
+    fn key_figures(
         &self,
         sheet: &mut Sheet,
-        row: u32,
-        info: &crate::model::Owner,
-        outcome: &crate::engine::OwnerOutcome,
-    ) -> Result<(), XlsxError> {
-        let styles = &self.styles;
-        let borrows = outcome.borrowing.is_some();
-        let mut labels = vec![
-            "Année",
-            "Dépenses (TTC)",
-            "Subventions reçues",
-            "FCTVA perçu",
-            "Besoin de trésorerie",
-        ];
-        if borrows {
-            labels.extend([
-                "Capacité d'autofinancement",
-                "Emprunté",
-                "Annuité",
-                "dont intérêts",
-                "Trésorerie en fin d'année",
-                "Dette en fin d'année",
-            ]);
-        }
-        sheet.headers(row, 0, &labels, &styles.header)?;
-        let first = row + 1;
-        let cells = &styles.plain;
-        let mut r = first;
-        for year in &outcome.years {
-            let excel = r + 1;
-            sheet.year(r, 0, year.year, &cells.year)?;
-            sheet.money(r, 1, year.spent, &cells.money)?;
-            sheet.money(r, 2, year.received, &cells.money)?;
-            sheet.money(r, 3, year.fctva, &cells.money)?;
-            sheet.money_formula(
-                r,
-                4,
-                &format!("=B{excel}-C{excel}-D{excel}"),
-                year.cash_need,
-                &cells.money,
-            )?;
-            if let Some(b) = year.borrowing {
-                sheet.money(r, 5, info.capacity.at(year.year), &cells.money)?;
-                sheet.money(r, 6, b.borrowed, &cells.money)?;
-                sheet.money(r, 7, b.debt_service, &cells.money)?;
-                sheet.money(r, 8, b.interest, &cells.money)?;
-                let before = if r == first {
-                    info.reserve.to_string()
-                } else {
-                    format!("J{}", excel - 1)
-                };
-                sheet.money_formula(
-                    r,
-                    9,
-                    &format!("={before}+F{excel}+G{excel}-E{excel}-H{excel}"),
-                    b.reserve,
-                    &cells.money,
-                )?;
-                sheet.money(r, 10, b.debt, &cells.money)?;
-            }
-            r += 1;
-        }
-        let last = r - 1;
-        let totals = &styles.total;
-        for col in 0..labels.len() as u16 {
-            sheet.blank(r, col, &totals.text)?;
-        }
-        sheet.text(r, 0, "Total", &totals.text)?;
-        let mut summed: Vec<(u16, Money)> = vec![
-            (1, outcome.years.iter().map(|y| y.spent).sum()),
-            (2, outcome.years.iter().map(|y| y.received).sum()),
-            (3, outcome.years.iter().map(|y| y.fctva).sum()),
-            (4, outcome.years.iter().map(|y| y.cash_need).sum()),
-        ];
-        if borrows {
-            let part = |f: fn(&crate::engine::BorrowingYear) -> Money| -> Money {
-                outcome
-                    .years
-                    .iter()
-                    .filter_map(|y| y.borrowing.as_ref().map(f))
-                    .sum()
-            };
-            summed.extend([
-                (6, part(|b| b.borrowed)),
-                (7, part(|b| b.debt_service)),
-                (8, part(|b| b.interest)),
-            ]);
-        }
-        for (col, total) in summed {
-            let name = column_number_to_name(col);
-            let formula = format!("=SUM({name}{}:{name}{})", first + 1, last + 1);
-            sheet.money_formula(r, col, &formula, total, &totals.money)?;
-        }
-        if let Some(b) = &outcome.borrowing {
-            let mut row = r + 2;
-            let figures = [
-                ("Emprunté en tout", b.borrowed_total),
-                (
-                    "Intérêts de tous les emprunts (échéanciers entiers)",
-                    b.interest_total,
-                ),
-                ("Dette en fin de période", b.debt_at_end),
-                ("Dette maximale", b.debt_peak),
-            ];
-            for (label, amount) in figures {
-                sheet.text(row, KEY_FIGURES_COL, label, &cells.text)?;
-                sheet.money(row, KEY_FIGURES_COL + 1, amount, &cells.money)?;
-                row += 1;
-            }
-            sheet.text(
-                row,
-                KEY_FIGURES_COL,
-                "Capacité de désendettement (années)",
-                &cells.text,
-            )?;
-            let years = b
-                .years_to_repay
-                .as_deref()
-                .map_or_else(|| "sans capacité".to_owned(), |y| y.replace('.', ","));
-            sheet.text(row, KEY_FIGURES_COL + 1, &years, &cells.text_right)?;
-        }
-        Ok(())
-    }
-
-    pub(super) fn key_figures(
-        &self,
-        sheet: &mut Sheet,
-        row: u32,
         record: &OwnerRecord<'_>,
         lines: &[&Line<'_>],
-    ) -> Result<u32, XlsxError> {
+        table: &Written,
+        years: &Years,
+    ) -> Result<(), XlsxError> {
         let cells = &self.styles.plain;
-        let not_financed: Money = lines
-            .iter()
-            .filter(|l| !l.financed())
-            .map(|l| l.record.cost_ttc)
-            .sum();
+        let layout = self.layout;
+        let committed = |col: u16| match table.not_financed {
+            Some(row) => format!("={}-{}", cell(table.total, col), cell(row, col)),
+            None => format!("={}", cell(table.total, col)),
+        };
+        let mut row = KEY_FIGURES_TOP;
+        let residual_cell = cell(row, AMOUNT_COL);
+        let fctva_cell = cell(row + 1, AMOUNT_COL);
         let mut figures = vec![
-            ("Reste à charge (avant FCTVA)", record.residual_total),
-            ("FCTVA perçu", record.fctva_total),
+            (
+                "Reste à charge (avant FCTVA)",
+                committed(layout.residual()),
+                record.residual_total,
+            ),
+            ("FCTVA perçu", committed(layout.fctva()), record.fctva_total),
             (
                 "Reste à charge net de FCTVA",
+                format!("={residual_cell}-{fctva_cell}"),
                 record.residual_total - record.fctva_total,
             ),
         ];
         if let (Some(capacity), Some(shortfall), Some(peak)) =
             (record.capacity_total, record.shortfall, record.peak_gap)
         {
+            let gap = years.range(Years::GAP);
             figures.extend([
-                ("Capacité d'autofinancement cumulée", capacity),
-                ("Insuffisance en fin de période", shortfall),
-                ("Écart maximal", peak),
+                (
+                    "Capacité d'autofinancement cumulée",
+                    format!("=SUM({})", years.range(Years::CAPACITY)),
+                    capacity,
+                ),
+                (
+                    "Insuffisance en fin de période",
+                    format!("={}", cell(years.last, Years::GAP)),
+                    shortfall,
+                ),
+                ("Écart maximal", format!("=MAX({gap})"), peak),
             ]);
         }
-        let mut row = row;
-        for (label, amount) in figures {
+        for (label, formula, amount) in figures {
             sheet.text(row, KEY_FIGURES_COL, label, &cells.text)?;
-            sheet.money(row, KEY_FIGURES_COL + 1, amount, &cells.money)?;
+            sheet.money_formula(row, AMOUNT_COL, &formula, amount, &cells.money)?;
             row += 1;
         }
         if record.capacity_total.is_some() {
             let label = "Année de l'écart maximal";
             sheet.text(row, KEY_FIGURES_COL, label, &cells.text)?;
-            match record.peak_gap_year {
-                Some(year) => sheet.year(row, KEY_FIGURES_COL + 1, year, &cells.year)?,
-                None => sheet.text(row, KEY_FIGURES_COL + 1, "aucune", &cells.text_right)?,
-            }
+            // The first year the gap reaches its peak, as the engine counts it.
+            let gap = years.range(Years::GAP);
+            let formula = format!(
+                "=IF(MAX({gap})<=0,\"{NOT_ANY}\",INDEX({},MATCH(MAX({gap}),{gap},0)))",
+                years.range(Years::YEAR)
+            );
+            let (cached, format) = match record.peak_gap_year {
+                Some(year) => (year.to_string(), &cells.year),
+                None => (NOT_ANY.to_owned(), &cells.text_right),
+            };
+            sheet.worksheet.write_formula_with_format(
+                row,
+                AMOUNT_COL,
+                Formula::new(formula).set_result(cached),
+                format,
+            )?;
             row += 1;
         }
         let label = "Opérations non financées (coût TTC, hors totaux)";
         sheet.text(row, KEY_FIGURES_COL, label, &cells.text)?;
-        sheet.money(row, KEY_FIGURES_COL + 1, not_financed, &cells.money)?;
-        Ok(row + 1)
+        let not_financed: Money = lines
+            .iter()
+            .filter(|l| !l.financed())
+            .map(|l| l.record.cost_ttc)
+            .sum();
+        match table.not_financed {
+            Some(nf) => {
+                let formula = format!("={}", cell(nf, Layout::COST_TTC));
+                sheet.money_formula(row, AMOUNT_COL, &formula, not_financed, &cells.money)?;
+            }
+            None => sheet.money(row, AMOUNT_COL, not_financed, &cells.money)?,
+        }
+        debug_assert_eq!(row + 1, KEY_FIGURES_TOP + key_figure_count(record));
+        Ok(())
     }
 
-    /// Per funder, what it grants to the owner's committed operations; then the owner's
-    /// residual; then the cost including VAT. Returns the next free row.
-    pub(super) fn who_pays(
+    /// Per funder, what it grants to the owner's committed operations; the FCTVA; what the
+    /// owner pays net of it; their sum, the cost including VAT; each with its share of it.
+    fn who_pays(
         &self,
         sheet: &mut Sheet,
         row: u32,
-        financed: &[&Line<'_>],
-    ) -> Result<u32, XlsxError> {
+        record: &OwnerRecord<'_>,
+        lines: &[&Line<'_>],
+        table: &Written,
+    ) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let dataset = self.run.dataset;
-        let [payer_col, amount_col, share_col] = [0, 1, 2].map(|i| KEY_FIGURES_COL + i);
+        let [payer_col, amount_col] = [KEY_FIGURES_COL, AMOUNT_COL];
         sheet.headers(
             row,
             payer_col,
             &["Payeur", "Montant", "Part du coût TTC"],
             &styles.header,
         )?;
+        let committed = |col: u16| match table.not_financed {
+            Some(nf) => format!("={}-{}", cell(table.total, col), cell(nf, col)),
+            None => format!("={}", cell(table.total, col)),
+        };
+        let financed: Vec<&&Line<'_>> = lines.iter().filter(|l| l.financed()).collect();
         let cost_ttc: Money = financed.iter().map(|l| l.record.cost_ttc).sum();
-        let mut payers: Vec<(String, Money)> = dataset
+        let mut payers: Vec<(String, String, Money)> = dataset
             .funders
             .iter()
             .enumerate()
             .map(|(f, funder)| {
                 let amount = financed.iter().map(|l| l.record.grants.0[f].1).sum();
-                (funder.name.clone(), amount)
+                (funder.name.clone(), committed(Layout::grant(f)), amount)
             })
             .collect();
+        // The key figures' FCTVA and net residual, above.
+        let [fctva, net] = [1, 2].map(|i| cell(KEY_FIGURES_TOP + i, AMOUNT_COL));
         payers.push((
-            "Maître d'ouvrage (reste à charge)".to_owned(),
-            financed.iter().map(|l| l.record.residual).sum(),
+            "FCTVA (remboursé par l'État)".to_owned(),
+            format!("={fctva}"),
+            record.fctva_total,
+        ));
+        payers.push((
+            "Maître d'ouvrage (reste à charge net de FCTVA)".to_owned(),
+            format!("={net}"),
+            record.residual_total - record.fctva_total,
         ));
         let first = row + 1;
         let mut row = first;
-        for (payer, amount) in &payers {
-            sheet.text(row, payer_col, payer, &styles.plain.text)?;
-            sheet.money(row, amount_col, *amount, &styles.plain.money)?;
-            sheet.rate(row, share_col, ratio(*amount, cost_ttc), &styles.plain.rate)?;
+        let plain = &styles.plain;
+        let total_row = first + payers.len() as u32;
+        for (payer, formula, amount) in &payers {
+            sheet.text(row, payer_col, payer, &plain.text)?;
+            sheet.money_formula(row, amount_col, formula, *amount, &plain.money_or_blank)?;
+            self.share(sheet, row, (amount_col, *amount), (total_row, cost_ttc))?;
             row += 1;
         }
         let cells = &styles.total;
@@ -295,19 +268,44 @@ impl Book<'_, '_> {
         let name = column_number_to_name(amount_col);
         let formula = format!("=SUM({name}{}:{name}{})", first + 1, row);
         sheet.money_formula(row, amount_col, &formula, cost_ttc, &cells.money)?;
-        let total = (amount_col, cost_ttc);
-        sheet.rate_formula(row, share_col, total, total, &cells.rate)?;
-        Ok(row + 1)
+        self.share(sheet, row, (amount_col, cost_ttc), (total_row, cost_ttc))?;
+        Ok(())
     }
 
-    pub(super) fn owner_years(
+    /// The share of a who-pays amount in the cost (the total row's amount).
+    fn share(
+        &self,
+        sheet: &mut Sheet,
+        row: u32,
+        (amount_col, amount): (u16, Money),
+        (total_row, total): (u32, Money),
+    ) -> Result<(), XlsxError> {
+        let part = cell(row, amount_col);
+        let whole = format!("${}${}", column_number_to_name(amount_col), total_row + 1);
+        let formula = rate(&part, &whole);
+        let cached = shown_ratio(amount, total).unwrap_or(0.0).to_string();
+        let format = &self.styles.plain.rate;
+        sheet.worksheet.write_formula_with_format(
+            row,
+            amount_col + 1,
+            Formula::new(formula).set_result(cached),
+            format,
+        )?;
+        sheet.fit(row, amount_col + 1, 8);
+        Ok(())
+    }
+
+    /// Year by year: the residual paid, the FCTVA received, the net (a formula) and, for a
+    /// commune, its capacity and the cumulative gap beyond it (a formula, as the engine
+    /// counts it: what is paid net beyond what the capacity covers, since the first year).
+    fn owner_years(
         &self,
         sheet: &mut Sheet,
         row: u32,
         is_commune: bool,
         record: &OwnerRecord<'_>,
-        years: &[crate::engine::OwnerYear],
-    ) -> Result<u32, XlsxError> {
+        years: &[OwnerYear],
+    ) -> Result<Years, XlsxError> {
         let styles = &self.styles;
         let mut labels = vec![
             "Année",
@@ -326,19 +324,34 @@ impl Book<'_, '_> {
         let mut row = first;
         let cells = &styles.plain;
         let mut totals = [Money::ZERO; 4];
+        let [net_name, capacity_name] = [Years::NET, Years::CAPACITY].map(column_number_to_name);
         for (year, summary) in years.iter().zip(&record.years) {
             debug_assert_eq!(year.year, summary.year);
-            sheet.year(row, 0, summary.year, &cells.year)?;
-            let mut values = vec![year.residual, year.fctva, summary.residual_paid];
+            let r = row + 1;
+            sheet.year(row, Years::YEAR, summary.year, &cells.year)?;
+            sheet.money(row, Years::RESIDUAL, year.residual, &cells.money)?;
+            sheet.money(row, Years::FCTVA, year.fctva, &cells.money)?;
+            let formula = format!("=B{r}-C{r}");
+            sheet.money_formula(
+                row,
+                Years::NET,
+                &formula,
+                summary.residual_paid,
+                &cells.money,
+            )?;
+            totals[0] += year.residual;
+            totals[1] += year.fctva;
+            totals[2] += summary.residual_paid;
             if is_commune {
-                values.push(summary.capacity.unwrap_or(Money::ZERO));
-                values.push(summary.gap.unwrap_or(Money::ZERO));
-            }
-            for (i, &value) in values.iter().enumerate() {
-                sheet.money(row, i as u16 + 1, value, &cells.money)?;
-                if let Some(total) = totals.get_mut(i) {
-                    *total += value;
-                }
+                let capacity = summary.capacity.unwrap_or(Money::ZERO);
+                sheet.money(row, Years::CAPACITY, capacity, &cells.money)?;
+                totals[3] += capacity;
+                let since = first + 1;
+                let formula = format!(
+                    "=MAX(0,SUM(${net_name}${since}:{net_name}{r})-SUM(${capacity_name}${since}:{capacity_name}{r}))"
+                );
+                let gap = summary.gap.unwrap_or(Money::ZERO);
+                sheet.money_formula(row, Years::GAP, &formula, gap, &cells.money)?;
             }
             row += 1;
         }
@@ -355,6 +368,10 @@ impl Book<'_, '_> {
             let formula = format!("=SUM({name}{}:{name}{})", first + 1, last + 1);
             sheet.money_formula(row, col, &formula, total, &cells.money)?;
         }
-        Ok(row)
+        Ok(Years {
+            first,
+            last,
+            next: row,
+        })
     }
 }

@@ -32,10 +32,34 @@ pub(super) fn fixed_range(col: u16, first: u32, last: u32) -> String {
     format!("${name}${}:${name}${}", first + 1, last + 1)
 }
 
-/// A worksheet that remembers how wide each column must be for what was written in it.
+/// `part / whole` as a cell holds it: none when nothing is paid (a funder that does not take
+/// part) or when the whole is not positive; the cell then holds 0, shown blank.
+pub(super) fn shown_ratio(part: Money, whole: Money) -> Option<f64> {
+    if part == Money::ZERO {
+        None
+    } else {
+        ratio(part, whole)
+    }
+}
+
+/// `part / whole` as a formula: zero when the whole is not positive, which the rate format
+/// shows as a blank, like a funder that does not take part.
+pub(super) fn rate(part: &str, whole: &str) -> String {
+    format!("=IF(N({whole})>0,N({part})/{whole},0)")
+}
+
+/// A worksheet that remembers how wide each column must be for what was written in it, and
+/// how far down it was written, to print it: landscape A4, one page wide, the header rows
+/// repeated on every page, the print area over what was written, "page N sur M" at the foot.
 pub(super) struct Sheet {
     pub(super) worksheet: Worksheet,
     pub(super) widths: Vec<usize>,
+    /// The last row written (the print area's bottom).
+    pub(super) last_row: u32,
+    /// The rows printed again at the top of every page.
+    pub(super) repeat_rows: Option<(u32, u32)>,
+    /// Paragraphs, wrapped across the printed width once it is known.
+    paragraphs: Vec<(u32, String, Format)>,
     /// The header rows and their labels, to set each row's height once widths are known.
     pub(super) header_rows: Vec<(u32, Vec<(u16, String)>)>,
 }
@@ -54,14 +78,21 @@ impl Sheet {
         worksheet.set_name(name)?;
         worksheet.set_landscape();
         worksheet.set_paper_size(9); // A4
+        worksheet.set_print_fit_to_pages(1, 0);
+        worksheet.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+        worksheet.set_footer("&L&8&A&R&8Page &P sur &N");
         Ok(Sheet {
             worksheet,
             widths: Vec::new(),
+            last_row: 0,
+            repeat_rows: None,
+            paragraphs: Vec::new(),
             header_rows: Vec::new(),
         })
     }
 
-    pub(super) fn fit(&mut self, col: u16, chars: usize) {
+    pub(super) fn fit(&mut self, row: u32, col: u16, chars: usize) {
+        self.last_row = self.last_row.max(row);
         let col = usize::from(col);
         if self.widths.len() <= col {
             self.widths.resize(col + 1, 0);
@@ -79,7 +110,7 @@ impl Sheet {
     ) -> Result<(), XlsxError> {
         self.worksheet
             .write_string_with_format(row, col, text, format)?;
-        self.fit(col, text.chars().count());
+        self.fit(row, col, text.chars().count());
         Ok(())
     }
 
@@ -87,7 +118,16 @@ impl Sheet {
     pub(super) fn note(&mut self, row: u32, text: &str, format: &Format) -> Result<(), XlsxError> {
         self.worksheet
             .write_string_with_format(row, 0, text, format)?;
+        self.last_row = self.last_row.max(row);
         Ok(())
+    }
+
+    /// A paragraph: a note too long for one line, wrapped across the table's width (so that
+    /// it prints within the page).
+    pub(super) fn paragraph(&mut self, row: u32, text: &str, format: &Format) {
+        self.last_row = self.last_row.max(row);
+        self.paragraphs
+            .push((row, text.to_owned(), format.clone().set_text_wrap()));
     }
 
     /// A column header, wrapped: only its longest word sizes the column.
@@ -101,7 +141,7 @@ impl Sheet {
         self.worksheet
             .write_string_with_format(row, col, text, format)?;
         let longest = text.split(' ').map(|w| w.chars().count()).max();
-        self.fit(col, longest.unwrap_or(0) + 1);
+        self.fit(row, col, longest.unwrap_or(0) + 1);
         Ok(())
     }
 
@@ -132,7 +172,7 @@ impl Sheet {
     ) -> Result<(), XlsxError> {
         self.worksheet
             .write_number_with_format(row, col, euros(value), format)?;
-        self.fit(col, value.fr().chars().count() + 1);
+        self.fit(row, col, value.fr().chars().count() + 1);
         Ok(())
     }
 
@@ -148,31 +188,28 @@ impl Sheet {
         let formula = Formula::new(formula).set_result(value.to_string());
         self.worksheet
             .write_formula_with_format(row, col, formula, format)?;
-        self.fit(col, value.fr().chars().count() + 1);
+        self.fit(row, col, value.fr().chars().count() + 1);
         Ok(())
     }
 
-    pub(super) fn rate(
+    /// An amount, or a blank cell (in the same format, for an edit) when it is zero: a funder
+    /// that does not take part.
+    pub(super) fn money_or_blank(
         &mut self,
         row: u32,
         col: u16,
-        value: Option<f64>,
+        value: Money,
         format: &Format,
     ) -> Result<(), XlsxError> {
-        match value {
-            Some(value) => {
-                self.worksheet
-                    .write_number_with_format(row, col, value, format)?;
-            }
-            None => {
-                self.worksheet.write_blank(row, col, format)?;
-            }
+        if value == Money::ZERO {
+            self.blank(row, col, format)
+        } else {
+            self.money(row, col, value, format)
         }
-        self.fit(col, 8);
-        Ok(())
     }
 
-    /// `part / whole` as a formula, blank when the whole is not positive.
+    /// `part / whole` of two cells of the row as a formula ([`rate`]) whose cached result is
+    /// [`shown_ratio`].
     pub(super) fn rate_formula(
         &mut self,
         row: u32,
@@ -181,14 +218,13 @@ impl Sheet {
         (whole_col, whole): (u16, Money),
         format: &Format,
     ) -> Result<(), XlsxError> {
-        let Some(value) = ratio(part, whole) else {
-            return self.rate(row, col, None, format);
-        };
-        let formula = format!("={}/{}", cell(row, part_col), cell(row, whole_col));
-        let formula = Formula::new(formula).set_result(value.to_string());
+        let (part_cell, whole_cell) = (cell(row, part_col), cell(row, whole_col));
+        let formula = rate(&part_cell, &whole_cell);
+        let cached = shown_ratio(part, whole).unwrap_or(0.0).to_string();
+        let formula = Formula::new(formula).set_result(cached);
         self.worksheet
             .write_formula_with_format(row, col, formula, format)?;
-        self.fit(col, 8);
+        self.fit(row, col, 8);
         Ok(())
     }
 
@@ -201,12 +237,13 @@ impl Sheet {
     ) -> Result<(), XlsxError> {
         self.worksheet
             .write_number_with_format(row, col, f64::from(year), format)?;
-        self.fit(col, 4);
+        self.fit(row, col, 4);
         Ok(())
     }
 
     pub(super) fn blank(&mut self, row: u32, col: u16, format: &Format) -> Result<(), XlsxError> {
         self.worksheet.write_blank(row, col, format)?;
+        self.last_row = self.last_row.max(row);
         Ok(())
     }
 
@@ -228,6 +265,20 @@ impl Sheet {
                 .unwrap_or(1);
             self.worksheet
                 .set_row_height(*row, 15.0 * lines as f64 + 3.0)?;
+        }
+        let last_col = self.widths.len().saturating_sub(1) as u16;
+        let across: usize = (0..=last_col).map(|col| self.width(col)).sum();
+        for (row, text, format) in &self.paragraphs {
+            self.worksheet
+                .merge_range(*row, 0, *row, last_col, text, format)?;
+            let lines = wrapped_lines(text, across.saturating_sub(4));
+            self.worksheet
+                .set_row_height(*row, 15.0 * lines as f64 + 2.0)?;
+        }
+        self.worksheet
+            .set_print_area(0, 0, self.last_row, last_col)?;
+        if let Some((first, last)) = self.repeat_rows {
+            self.worksheet.set_repeat_rows(first, last)?;
         }
         Ok(self.worksheet)
     }

@@ -1,6 +1,6 @@
 //! The cell formats: one set per kind of row (plain, total, not financed).
 
-use super::{MONEY_FORMAT, RATE_FORMAT};
+use super::{MONEY_FORMAT, MONEY_OR_BLANK_FORMAT, RATE_FORMAT};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 
 /// The formats of one kind of row.
@@ -10,6 +10,9 @@ pub(super) struct Cells {
     /// Text in a column of numbers ("jamais", "aucune", "non financée"), aligned with them.
     pub(super) text_right: Format,
     pub(super) money: Format,
+    /// Money that shows nothing when it is zero (a total of grants of a funder that does
+    /// not take part).
+    pub(super) money_or_blank: Format,
     pub(super) rate: Format,
     pub(super) year: Format,
 }
@@ -20,6 +23,7 @@ impl Cells {
             text: base.clone(),
             text_right: base.clone().set_align(FormatAlign::Right),
             money: base.clone().set_num_format(MONEY_FORMAT),
+            money_or_blank: base.clone().set_num_format(MONEY_OR_BLANK_FORMAT),
             rate: base.clone().set_num_format(RATE_FORMAT),
             year: base.clone().set_num_format("0"),
         }
