@@ -102,6 +102,22 @@ impl Grid {
         }
     }
 
+    /// The amount of a money cell that is blank where it is zero (a funder's grant, the
+    /// FCTVA): blank exactly when it is zero.
+    fn cents_or_blank(&self, row: u32, col: u32) -> i64 {
+        if self.cells.contains_key(&(row, col)) {
+            let cents = self.cents(row, col);
+            assert_ne!(
+                cents, 0,
+                "{}: 0,00 € at row {row} col {col}, not a blank",
+                self.name
+            );
+            cents
+        } else {
+            0
+        }
+    }
+
     /// The amount of a money cell, in cents (the workbook holds `cents / 100`).
     fn cents(&self, row: u32, col: u32) -> i64 {
         let value = self
@@ -155,6 +171,8 @@ struct Columns {
     funders: Vec<(String, u32)>,
     total_granted: u32,
     residual: u32,
+    fctva: u32,
+    net: u32,
 }
 
 impl Columns {
@@ -181,14 +199,21 @@ impl Columns {
             funders,
             total_granted: grid.col(labels, "Total des subventions"),
             residual: grid.col(labels, "Reste à charge"),
+            fctva: grid.col(labels, "FCTVA"),
+            net: grid.col(labels, "Reste à charge net de FCTVA"),
         }
     }
 
     fn money(&self) -> Vec<u32> {
         let mut cols = vec![self.base, self.cost, self.vat, self.cost_ttc];
         cols.extend(self.funders.iter().map(|&(_, col)| col + 1));
-        cols.extend([self.total_granted, self.residual]);
+        cols.extend([self.total_granted, self.residual, self.fctva, self.net]);
         cols
+    }
+
+    /// Whether an operation's cell in this column is blank where it is zero.
+    fn blank_when_zero(&self, col: u32) -> bool {
+        col == self.fctva || self.funders.iter().any(|&(_, rate)| col == rate + 1)
     }
 }
 
@@ -201,7 +226,16 @@ fn count(operations: usize) -> String {
 
 fn assert_sums(grid: &Grid, columns: &Columns, total: u32, rows: &[u32], what: &str) {
     for col in columns.money() {
-        let sum: i64 = rows.iter().map(|&r| grid.cents(r, col)).sum();
+        let sum: i64 = rows
+            .iter()
+            .map(|&r| {
+                if columns.blank_when_zero(col) {
+                    grid.cents_or_blank(r, col)
+                } else {
+                    grid.cents(r, col)
+                }
+            })
+            .sum();
         assert_eq!(
             grid.cents(total, col),
             sum,
@@ -239,15 +273,27 @@ fn check_operations(grid: &Grid, labels: u32, ops: &[&Value], dataset: &Dataset)
         let mut granted = 0;
         for (funder, col) in &columns.funders {
             let grant = cents(&op["grants"][funder]);
-            assert_eq!(grid.cents(row, col + 1), grant, "{id} {funder}");
+            assert_eq!(grid.cents_or_blank(row, col + 1), grant, "{id} {funder}");
             granted += grant;
-            if base > 0 {
-                let rate = grid.number(row, *col).unwrap();
-                let expected = grant as f64 / base as f64;
-                assert!((rate - expected).abs() < 1e-12, "{id} {funder} rate");
-            }
+            // The rate: the grant over the base; zero (shown blank) when there is none.
+            let rate = grid.number(row, *col).unwrap();
+            let expected = if base > 0 {
+                grant as f64 / base as f64
+            } else {
+                0.0
+            };
+            assert!((rate - expected).abs() < 1e-12, "{id} {funder} rate");
         }
         assert_eq!(grid.cents(row, columns.total_granted), granted, "{id}");
+        let fctva = grid.cents_or_blank(row, columns.fctva);
+        if op["commit_year"].is_null() {
+            assert_eq!(fctva, 0, "{id}: no FCTVA for an operation not financed");
+        }
+        assert_eq!(
+            grid.cents(row, columns.net),
+            cents(&op["residual"]) - fctva,
+            "{id} net of FCTVA"
+        );
         match op["commit_year"].as_i64() {
             Some(year) => assert_eq!(grid.number(row, columns.year), Some(year as f64)),
             None => assert_eq!(grid.text(row, columns.year), xlsx::NOT_FINANCED, "{id}"),
@@ -439,11 +485,16 @@ fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
             assert_eq!(grid.cents(row, 2), sum, "{id} {}", funder.id);
         }
         let row = header + 1 + dataset.funders.len() as u32;
-        assert_eq!(grid.text(row, 1), "Maître d'ouvrage (reste à charge)");
-        assert_eq!(grid.cents(row, 2), residual, "{id}");
-        assert_eq!(grid.text(row + 1, 1), "Coût TTC");
+        assert_eq!(grid.text(row, 1), "FCTVA (remboursé par l'État)");
+        assert_eq!(grid.cents(row, 2), fctva, "{id}");
+        assert_eq!(
+            grid.text(row + 1, 1),
+            "Maître d'ouvrage (reste à charge net de FCTVA)"
+        );
+        assert_eq!(grid.cents(row + 1, 2), residual - fctva, "{id}");
+        assert_eq!(grid.text(row + 2, 1), "Coût TTC");
         let cost_ttc: i64 = committed.iter().map(|op| cents(&op["cost_ttc"])).sum();
-        assert_eq!(grid.cents(row + 1, 2), cost_ttc, "{id}");
+        assert_eq!(grid.cents(row + 2, 2), cost_ttc, "{id}");
 
         // Its operations.
         if ops.is_empty() {
@@ -454,7 +505,16 @@ fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
             );
         } else {
             let labels = grid.first_row_where(1, |t| t == "Intitulé");
-            check_operations(&grid, labels, &ops, dataset);
+            let rows = check_operations(&grid, labels, &ops, dataset);
+            let columns = Columns::find(&grid, labels, dataset);
+            let refunded: i64 = rows
+                .iter()
+                .map(|&r| grid.cents_or_blank(r, columns.fctva))
+                .sum();
+            assert_eq!(
+                refunded, fctva,
+                "{id}: the operations' FCTVA is the owner's"
+            );
         }
 
         // Its years.
@@ -552,7 +612,7 @@ fn check_layout(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
     let filter = format!(
         r#"<autoFilter ref="A{}:{}{}"/>"#,
         labels + 1,
-        column_name(columns.residual),
+        column_name(columns.net),
         labels + 1 + operations
     );
     assert!(sheet.contains(&filter), "{filter}");

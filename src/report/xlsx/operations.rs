@@ -5,6 +5,7 @@ use super::labels::operations_count;
 use super::rows::{self, OperationRecord};
 use super::sheet::{Sheet, cell, fixed_range};
 use super::{Book, NOT_FINANCED, OPERATIONS_SHEET, Run};
+use crate::engine::OperationOutcome;
 use crate::model::{Family, Money};
 use rust_xlsxwriter::utility::column_number_to_name;
 use rust_xlsxwriter::{Worksheet, XlsxError};
@@ -23,6 +24,7 @@ pub(super) struct Line<'a> {
     /// The FCTVA refunded for it, every year together (none when it was not financed or its
     /// owner is not refunded).
     pub(super) fctva: Money,
+    pub(super) outcome: &'a OperationOutcome,
 }
 
 impl Line<'_> {
@@ -54,7 +56,8 @@ pub(super) fn lines<'a>(run: &Run<'a>) -> Vec<Line<'a>> {
                 family: operation.family,
                 site: operation.site.as_deref().unwrap_or_default(),
                 base: outcome.base,
-                fctva: outcome.fctva.iter().map(|&(_, refund)| refund).sum(),
+                fctva: outcome.fctva_total(),
+                outcome,
             }
         })
         .collect()

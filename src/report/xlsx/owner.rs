@@ -9,6 +9,7 @@ use super::rows::OwnerRecord;
 use super::sheet::{Sheet, cell, rate, shown_ratio};
 use crate::engine::OwnerYear;
 use crate::model::{Money, OwnerKind};
+use crate::payers::Payers;
 use rust_xlsxwriter::utility::column_number_to_name;
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
@@ -101,7 +102,7 @@ impl Book<'_, '_> {
         let years = self.owner_years(&mut sheet, row + 1, is_commune, record, &outcome.years)?;
         row = years.next + 2;
         self.key_figures(&mut sheet, record, &lines, &table, &years)?;
-        self.who_pays(&mut sheet, who_pays_top + 1, record, &lines, &table)?;
+        self.who_pays(&mut sheet, who_pays_top + 1, &lines, &table)?;
 
         sheet.note(
             row,
@@ -213,7 +214,6 @@ impl Book<'_, '_> {
         &self,
         sheet: &mut Sheet,
         row: u32,
-        record: &OwnerRecord<'_>,
         lines: &[&Line<'_>],
         table: &Written,
     ) -> Result<(), XlsxError> {
@@ -230,14 +230,18 @@ impl Book<'_, '_> {
             Some(nf) => format!("={}-{}", cell(table.total, col), cell(nf, col)),
             None => format!("={}", cell(table.total, col)),
         };
-        let financed: Vec<&&Line<'_>> = lines.iter().filter(|l| l.financed()).collect();
-        let cost_ttc: Money = financed.iter().map(|l| l.record.cost_ttc).sum();
+        // The split of the owner's operations, as every view reads it.
+        let every_funder: Vec<Option<usize>> = (0..dataset.funders.len()).map(Some).collect();
+        let mut split = Payers::new(dataset.funders.len());
+        for line in lines {
+            split.add(line.outcome, &every_funder);
+        }
         let mut payers: Vec<(String, String, Money)> = dataset
             .funders
             .iter()
+            .zip(&split.grants)
             .enumerate()
-            .map(|(f, funder)| {
-                let amount = financed.iter().map(|l| l.record.grants.0[f].1).sum();
+            .map(|(f, (funder, &amount))| {
                 (funder.name.clone(), committed(Layout::grant(f)), amount)
             })
             .collect();
@@ -246,13 +250,14 @@ impl Book<'_, '_> {
         payers.push((
             "FCTVA (remboursé par l'État)".to_owned(),
             format!("={fctva}"),
-            record.fctva_total,
+            split.fctva,
         ));
         payers.push((
             "Maître d'ouvrage (reste à charge net de FCTVA)".to_owned(),
             format!("={net}"),
-            record.residual_total - record.fctva_total,
+            split.net(),
         ));
+        let cost_ttc = split.total();
         let first = row + 1;
         let mut row = first;
         let plain = &styles.plain;
