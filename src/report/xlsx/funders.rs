@@ -33,6 +33,7 @@ impl Book<'_, '_> {
         );
 
         let mut row = 3;
+        sheet.repeat_rows = Some((row, row));
         sheet.headers(
             row,
             0,
@@ -170,6 +171,7 @@ impl Book<'_, '_> {
             &styles.note,
         );
         let mut row = 3;
+        sheet.repeat_rows = Some((row, row));
         sheet.headers(
             row,
             0,

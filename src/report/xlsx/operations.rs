@@ -108,10 +108,11 @@ impl Layout {
         self.fctva() + 1
     }
 
-    /// Whether a money column shows a blank rather than zero: a funder's grants and the
-    /// FCTVA, where a funder (or the State) does not take part.
+    /// Whether a money column shows a blank rather than zero: a funder's grants, their total
+    /// and the FCTVA, where a funder (or the State) does not take part.
     pub(super) fn blank_when_zero(self, col: u16) -> bool {
         col == self.fctva()
+            || col == self.total_granted()
             || (Layout::FIRST_FUNDER..self.total_granted()).contains(&col)
                 && (col - Layout::FIRST_FUNDER) % 2 == 1
     }
@@ -428,7 +429,8 @@ impl Book<'_, '_> {
         }
         let total = layout.total_granted();
         let formula = format!("=SUM({})", grant_cells.join(","));
-        sheet.money_formula(row, total, &formula, line.total_granted(), &cells.money)?;
+        let granted = line.total_granted();
+        sheet.money_formula(row, total, &formula, granted, &cells.money_or_blank)?;
         let formula = format!("={cost_ttc}{r}-{}", cell(row, total));
         let residual = layout.residual();
         sheet.money_formula(row, residual, &formula, record.residual, &cells.money)?;
