@@ -102,6 +102,22 @@ impl Grid {
         }
     }
 
+    /// The amount of a money cell that is blank where it is zero (a funder's grant, the
+    /// FCTVA): blank exactly when it is zero.
+    fn cents_or_blank(&self, row: u32, col: u32) -> i64 {
+        if self.cells.contains_key(&(row, col)) {
+            let cents = self.cents(row, col);
+            assert_ne!(
+                cents, 0,
+                "{}: 0,00 € at row {row} col {col}, not a blank",
+                self.name
+            );
+            cents
+        } else {
+            0
+        }
+    }
+
     /// The amount of a money cell, in cents (the workbook holds `cents / 100`).
     fn cents(&self, row: u32, col: u32) -> i64 {
         let value = self
@@ -155,6 +171,8 @@ struct Columns {
     funders: Vec<(String, u32)>,
     total_granted: u32,
     residual: u32,
+    fctva: u32,
+    net: u32,
 }
 
 impl Columns {
@@ -181,14 +199,21 @@ impl Columns {
             funders,
             total_granted: grid.col(labels, "Total des subventions"),
             residual: grid.col(labels, "Reste à charge"),
+            fctva: grid.col(labels, "FCTVA"),
+            net: grid.col(labels, "Reste à charge net de FCTVA"),
         }
     }
 
     fn money(&self) -> Vec<u32> {
         let mut cols = vec![self.base, self.cost, self.vat, self.cost_ttc];
         cols.extend(self.funders.iter().map(|&(_, col)| col + 1));
-        cols.extend([self.total_granted, self.residual]);
+        cols.extend([self.total_granted, self.residual, self.fctva, self.net]);
         cols
+    }
+
+    /// Whether an operation's cell in this column is blank where it is zero.
+    fn blank_when_zero(&self, col: u32) -> bool {
+        col == self.fctva || self.funders.iter().any(|&(_, rate)| col == rate + 1)
     }
 }
 
@@ -201,7 +226,16 @@ fn count(operations: usize) -> String {
 
 fn assert_sums(grid: &Grid, columns: &Columns, total: u32, rows: &[u32], what: &str) {
     for col in columns.money() {
-        let sum: i64 = rows.iter().map(|&r| grid.cents(r, col)).sum();
+        let sum: i64 = rows
+            .iter()
+            .map(|&r| {
+                if columns.blank_when_zero(col) {
+                    grid.cents_or_blank(r, col)
+                } else {
+                    grid.cents(r, col)
+                }
+            })
+            .sum();
         assert_eq!(
             grid.cents(total, col),
             sum,
@@ -239,15 +273,27 @@ fn check_operations(grid: &Grid, labels: u32, ops: &[&Value], dataset: &Dataset)
         let mut granted = 0;
         for (funder, col) in &columns.funders {
             let grant = cents(&op["grants"][funder]);
-            assert_eq!(grid.cents(row, col + 1), grant, "{id} {funder}");
+            assert_eq!(grid.cents_or_blank(row, col + 1), grant, "{id} {funder}");
             granted += grant;
-            if base > 0 {
-                let rate = grid.number(row, *col).unwrap();
-                let expected = grant as f64 / base as f64;
-                assert!((rate - expected).abs() < 1e-12, "{id} {funder} rate");
-            }
+            // The rate: the grant over the base; zero (shown blank) when there is none.
+            let rate = grid.number(row, *col).unwrap();
+            let expected = if base > 0 {
+                grant as f64 / base as f64
+            } else {
+                0.0
+            };
+            assert!((rate - expected).abs() < 1e-12, "{id} {funder} rate");
         }
         assert_eq!(grid.cents(row, columns.total_granted), granted, "{id}");
+        let fctva = grid.cents_or_blank(row, columns.fctva);
+        if op["commit_year"].is_null() {
+            assert_eq!(fctva, 0, "{id}: no FCTVA for an operation not financed");
+        }
+        assert_eq!(
+            grid.cents(row, columns.net),
+            cents(&op["residual"]) - fctva,
+            "{id} net of FCTVA"
+        );
         match op["commit_year"].as_i64() {
             Some(year) => assert_eq!(grid.number(row, columns.year), Some(year as f64)),
             None => assert_eq!(grid.text(row, columns.year), xlsx::NOT_FINANCED, "{id}"),
@@ -439,11 +485,16 @@ fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
             assert_eq!(grid.cents(row, 2), sum, "{id} {}", funder.id);
         }
         let row = header + 1 + dataset.funders.len() as u32;
-        assert_eq!(grid.text(row, 1), "Maître d'ouvrage (reste à charge)");
-        assert_eq!(grid.cents(row, 2), residual, "{id}");
-        assert_eq!(grid.text(row + 1, 1), "Coût TTC");
+        assert_eq!(grid.text(row, 1), "FCTVA (remboursé par l'État)");
+        assert_eq!(grid.cents(row, 2), fctva, "{id}");
+        assert_eq!(
+            grid.text(row + 1, 1),
+            "Maître d'ouvrage (reste à charge net de FCTVA)"
+        );
+        assert_eq!(grid.cents(row + 1, 2), residual - fctva, "{id}");
+        assert_eq!(grid.text(row + 2, 1), "Coût TTC");
         let cost_ttc: i64 = committed.iter().map(|op| cents(&op["cost_ttc"])).sum();
-        assert_eq!(grid.cents(row + 1, 2), cost_ttc, "{id}");
+        assert_eq!(grid.cents(row + 2, 2), cost_ttc, "{id}");
 
         // Its operations.
         if ops.is_empty() {
@@ -454,7 +505,16 @@ fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
             );
         } else {
             let labels = grid.first_row_where(1, |t| t == "Intitulé");
-            check_operations(&grid, labels, &ops, dataset);
+            let rows = check_operations(&grid, labels, &ops, dataset);
+            let columns = Columns::find(&grid, labels, dataset);
+            let refunded: i64 = rows
+                .iter()
+                .map(|&r| grid.cents_or_blank(r, columns.fctva))
+                .sum();
+            assert_eq!(
+                refunded, fctva,
+                "{id}: the operations' FCTVA is the owner's"
+            );
         }
 
         // Its years.
@@ -552,7 +612,7 @@ fn check_layout(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
     let filter = format!(
         r#"<autoFilter ref="A{}:{}{}"/>"#,
         labels + 1,
-        column_name(columns.residual),
+        column_name(columns.net),
         labels + 1 + operations
     );
     assert!(sheet.contains(&filter), "{filter}");
@@ -751,4 +811,306 @@ fn export_reads_the_dataset_folder_as_run_does() {
         .assert()
         .success();
     assert!(by_file == std::fs::read(&file).unwrap());
+}
+
+/// `soffice` (`LibreOffice`), or why the test is skipped; CI must have it.
+fn soffice() -> bool {
+    let found = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice (.ci/run installs libreoffice-calc-nogui)"
+        );
+        // Visible in the test's output (`cargo test -- --nocapture`).
+        println!("SKIPPED: soffice (LibreOffice) is not installed");
+    }
+    found
+}
+
+/// Converts `file` in `dir` with `LibreOffice` headless into `dir/out`; with `recalculate`, its
+/// profile recalculates every formula on loading (rather than keep the cached results).
+fn convert(dir: &Path, file: &str, to: &str, recalculate: bool) -> std::path::PathBuf {
+    let home = dir.join(if recalculate { "home-recalc" } else { "home" });
+    if recalculate {
+        let profile = home.join(".config/libreoffice/4/user");
+        std::fs::create_dir_all(&profile).unwrap();
+        std::fs::write(
+            profile.join("registrymodifications.xcu"),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+        )
+        .unwrap();
+    }
+    let out = dir.join("out");
+    let output = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(&out)
+        .arg(dir.join(file))
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stem = Path::new(file).file_stem().unwrap().to_str().unwrap();
+    let converted = out.join(format!("{stem}.{to}"));
+    assert!(converted.is_file(), "{output:?}");
+    converted
+}
+
+/// The workbook of the default dataset, printed by `LibreOffice`: fewer than 60 A4 pages, the
+/// financing table one page wide (every one of its pages shows the column of the operations'
+/// names and the last column, net of FCTVA).
+#[test]
+fn the_workbook_prints_on_fewer_than_60_pages_the_financing_table_one_page_wide() {
+    if !soffice() {
+        return;
+    }
+    let exported = export(None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.xlsx"), &exported.bytes).unwrap();
+    let pdf = convert(dir.path(), "plan.xlsx", "pdf", false);
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8(info.stdout).unwrap();
+    let pages: usize = info
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    println!("the workbook prints on {pages} pages");
+    assert!(pages < 60, "{pages} pages");
+    assert!(
+        pages >= exported.dataset.owners.len() + 3,
+        "a page per sheet"
+    );
+
+    let text = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let table: Vec<&&str> = pages
+        .iter()
+        .take_while(|page| !page.contains("Financeurs : enveloppes"))
+        .collect();
+    println!("the financing table prints on {} pages", table.len());
+    assert!(!table.is_empty() && table.len() < pages.len());
+    for (k, page) in table.iter().enumerate() {
+        assert!(
+            page.contains("Intitulé"),
+            "page {}: not the first columns",
+            k + 1
+        );
+        assert!(
+            page.contains("FCTVA"),
+            "page {}: not the last columns",
+            k + 1
+        );
+        // A funder that does not take part: a blank (its grants are blank cells, above).
+        assert!(
+            !page.contains(" 0,00 %"),
+            "page {}: 0,00 % not a blank",
+            k + 1
+        );
+    }
+}
+
+/// The numbers of every sheet, by (sheet, row, column).
+fn numbers(bytes: &[u8]) -> BTreeMap<(String, u32, u32), f64> {
+    let mut book = open(bytes);
+    let mut all = BTreeMap::new();
+    for name in book.sheet_names() {
+        let grid = Grid::read(&mut book, &name);
+        for &(row, col) in grid.cells.keys() {
+            if let Some(value) = grid.number(row, col) {
+                all.insert((name.clone(), row, col), value);
+            }
+        }
+    }
+    all
+}
+
+/// `LibreOffice` recalculates every formula of the default dataset's workbook to the values the
+/// engine cached; a grant edited on the financing table re-adds its operation's total,
+/// residual and residual net of FCTVA, the table's total, the owner's and the family's
+/// subtotals and the funder's granted and unspent amounts, and nothing else.
+#[test]
+fn libreoffice_recalculates_the_engine_s_figures_and_an_edited_grant_re_adds() {
+    if !soffice() {
+        return;
+    }
+    let exported = export(None);
+    let mut book = open(&exported.bytes);
+    let grid = Grid::read(&mut book, xlsx::OPERATIONS_SHEET);
+    let labels = grid.first_row_where(1, |t| t == "Intitulé");
+    let columns = Columns::find(&grid, labels, &exported.dataset);
+    let grant_col = columns.funders[0].1 + 1;
+    let operations = exported.summary["operations"].as_array().unwrap().len() as u32;
+    let row = (labels + 1..=labels + operations)
+        .find(|&r| grid.number(r, grant_col).is_some())
+        .unwrap();
+
+    // The formulas of the edited row and of the total, as written.
+    let formulas = book.worksheet_formula(xlsx::OPERATIONS_SHEET).unwrap();
+    let (top, left) = formulas.start().unwrap();
+    let formula = |r: u32, c: u32| {
+        formulas
+            .get(((r - top) as usize, (c - left) as usize))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let r = row + 1;
+    let grants: Vec<String> = columns
+        .funders
+        .iter()
+        .map(|&(_, rate)| format!("{}{r}", column_name(rate + 1)))
+        .collect();
+    assert_eq!(
+        formula(row, columns.total_granted),
+        format!("SUM({})", grants.join(","))
+    );
+    let [ttc, total, residual, fctva] = [
+        columns.cost_ttc,
+        columns.total_granted,
+        columns.residual,
+        columns.fctva,
+    ]
+    .map(column_name);
+    assert_eq!(
+        formula(row, columns.residual),
+        format!("{ttc}{r}-{total}{r}")
+    );
+    assert_eq!(
+        formula(row, columns.net),
+        format!("{residual}{r}-{fctva}{r}")
+    );
+    let total_row = labels + 1 + operations;
+    for col in columns.money() {
+        let name = column_name(col);
+        assert_eq!(
+            formula(total_row, col),
+            format!("SUM({name}{}:{name}{})", labels + 2, total_row),
+            "total of column {name}"
+        );
+    }
+
+    // The edit: 1 000,00 € more from the first funder on that operation.
+    let cell = format!("{}{r}", column_name(grant_col));
+    let before = grid.cents(row, grant_col);
+    let sheet = part(&exported.bytes, "xl/worksheets/sheet1.xml");
+    let at = sheet.find(&format!("<c r=\"{cell}\"")).unwrap();
+    let open_tag = at + sheet[at..].find("<v>").unwrap() + 3;
+    let close = open_tag + sheet[open_tag..].find("</v>").unwrap();
+    assert_eq!(
+        (sheet[open_tag..close].parse::<f64>().unwrap() * 100.0).round() as i64,
+        before
+    );
+    let edited_sheet = format!(
+        "{}{}{}",
+        &sheet[..open_tag],
+        (before + 100_000) as f64 / 100.0,
+        &sheet[close..]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (file, replaced) in [("plan.xlsx", None), ("edited.xlsx", Some(&edited_sheet))] {
+        let mut archive = zip::ZipArchive::new(Cursor::new(&exported.bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(dir.path().join(file)).unwrap());
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            let name = entry.name().unwrap().to_string();
+            out.start_file(&*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            let data = match replaced {
+                Some(text) if name == "xl/worksheets/sheet1.xml" => text.as_bytes().to_vec(),
+                _ => data,
+            };
+            std::io::Write::write_all(&mut out, &data).unwrap();
+        }
+        out.finish().unwrap();
+    }
+
+    // Recalculated as it is, every number is the engine's, to the cent.
+    let cached = numbers(&exported.bytes);
+    let recalculated =
+        numbers(&std::fs::read(convert(dir.path(), "plan.xlsx", "xlsx", true)).unwrap());
+    let mut wrong = Vec::new();
+    for (key, value) in &cached {
+        match recalculated.get(key) {
+            Some(again) if (again - value).abs() < 0.005 => {}
+            again => wrong.push(format!("{key:?}: {value} cached, {again:?} recalculated")),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} cells:\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(20)].join("\n")
+    );
+
+    // Edited, what depends on the grant moves by 1 000 €, the rest stays.
+    let edited = numbers(&std::fs::read(convert(dir.path(), "edited.xlsx", "xlsx", true)).unwrap());
+    let mut moved: BTreeMap<(String, u32), Vec<(u32, i64)>> = BTreeMap::new();
+    for (key, value) in &cached {
+        let again = edited[key];
+        // Rates and shares move by less than a euro.
+        if value.abs() <= 1.0 && again.abs() <= 1.0 {
+            continue;
+        }
+        let delta = ((again - value) * 100.0).round() as i64;
+        if delta != 0 {
+            moved
+                .entry((key.0.clone(), key.1))
+                .or_default()
+                .push((key.2, delta));
+        }
+    }
+    let up = 100_000;
+    let table_moves = vec![
+        (grant_col, up),
+        (columns.total_granted, up),
+        (columns.residual, -up),
+        (columns.net, -up),
+    ];
+    let sheet_name = xlsx::OPERATIONS_SHEET.to_owned();
+    let table_rows: Vec<u32> = moved
+        .iter()
+        .filter(|((sheet, _), _)| *sheet == sheet_name)
+        .map(|((_, row), cells)| {
+            assert_eq!(cells, &table_moves, "row {row}");
+            *row
+        })
+        .collect();
+    // The row, the total, the owner's subtotal and the family's.
+    assert_eq!(table_rows.len(), 4, "{moved:?}");
+    assert_eq!(table_rows[..2], [row, total_row]);
+    let funders = Grid::read(&mut book, xlsx::FUNDERS_SHEET);
+    let header = funders.first_row_where(0, |t| t == "Financeur");
+    let [granted, unspent] =
+        ["Accordé", "Non consommé sur la période"].map(|l| funders.col(header, l));
+    let funder_row = funders.first_row_where(0, |t| t == exported.dataset.funders[0].name);
+    let funder_total = header + 1 + exported.dataset.funders.len() as u32;
+    let funder_moves = vec![(granted, up), (unspent, -up)];
+    let expected: BTreeMap<(String, u32), Vec<(u32, i64)>> = [funder_row, funder_total]
+        .into_iter()
+        .map(|r| ((xlsx::FUNDERS_SHEET.to_owned(), r), funder_moves.clone()))
+        .collect();
+    let others: BTreeMap<(String, u32), Vec<(u32, i64)>> = moved
+        .into_iter()
+        .filter(|((sheet, _), _)| *sheet != sheet_name)
+        .collect();
+    assert_eq!(others, expected);
 }

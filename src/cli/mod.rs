@@ -6,6 +6,8 @@
 mod chart;
 mod commune;
 mod compare;
+mod completions;
+mod examples;
 mod explain;
 mod export;
 mod generate;
@@ -23,6 +25,7 @@ use std::io::Write;
 /// Nord-Pas-de-Calais: who pays what, year by year, to the cent.
 #[derive(Debug, Parser)]
 #[command(name = "cofinance", version, about, long_about = None, max_term_width = 100)]
+#[command(after_help = examples::MAIN)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,41 +35,59 @@ struct Cli {
 enum Command {
     /// Run a dataset (or a scenario) and write summary.json, allocations.csv, funders.csv and
     /// owners.csv.
+    #[command(after_help = examples::RUN)]
     Run(run::RunArgs),
     /// Run several scenarios of one base in parallel and show each beside the first; write
     /// compare.json and compare.csv.
+    #[command(after_help = examples::COMPARE)]
     Compare(compare::CompareArgs),
     /// Vary one or two numbers of a scenario over a grid, in parallel, and find each commune's
     /// stress threshold; write sweep.json and sweep.csv.
+    #[command(after_help = examples::SWEEP)]
     Sweep(sweep::SweepArgs),
     /// Run many draws of uncertain costs, delays and freezes, in parallel, and write the
     /// distributions (montecarlo.json, montecarlo.csv, draws.csv).
+    #[command(after_help = examples::MONTECARLO)]
     Montecarlo(montecarlo::MonteCarloArgs),
     /// Explain one operation's financing step by step: rules, rates, caps, envelopes, grants,
     /// VAT, residual, payments and FCTVA.
+    #[command(after_help = examples::EXPLAIN)]
     Explain(explain::ExplainArgs),
     /// Write a synthetic dataset of any size (for benchmarks): base.toml, operations.csv and
     /// incertitudes.toml.
+    #[command(after_help = examples::GENERATE)]
     Generate(generate::GenerateArgs),
     /// Draw the charts of a dataset (PNG and SVG): envelopes, commune residuals, who pays
     /// what, each commune over time.
+    #[command(after_help = examples::CHART)]
     Chart(chart::ChartArgs),
     /// Write the financing table ("maquette financière") as an Excel workbook, in French: a
     /// row per operation with each funder's rate and grant, the funders' yearly ledgers, and
     /// a sheet per owner.
+    #[command(after_help = examples::EXPORT)]
     Export(export::ExportArgs),
     /// Print the sheet of one commune, in French: its operations and who pays what, its
     /// residual year by year against its capacity; one column per scenario.
+    #[command(after_help = examples::COMMUNE)]
     Commune(commune::CommuneArgs),
     /// Write one self-contained HTML report, in French, that prints on A4: the funders, the
     /// communes ranked by shortfall, the scenarios compared, then a sheet and charts per commune.
+    #[command(after_help = examples::REPORT)]
     Report(report::ReportArgs),
     /// Write a dataset as one input workbook, in French (parameters, maîtres d'ouvrage,
     /// financeurs, règles, modulations, opérations), to fill in and run as it is.
+    #[command(after_help = examples::TEMPLATE)]
     Template(template::TemplateArgs),
     /// Open the studio in the browser, in French: the overview, each commune, each operation,
     /// the scenarios compared and the what-if workshop, on this machine (127.0.0.1:8080).
+    #[command(after_help = examples::SERVE)]
     Serve(serve::ServeArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = examples::COMPLETIONS)]
+    Completions(completions::CompletionsArgs),
+    /// Write the manual pages (cofinance.1 and one per command), or print cofinance.1.
+    #[command(after_help = examples::MAN)]
+    Man(completions::ManArgs),
 }
 
 /// How input files are read: the options every command that reads a dataset takes.
@@ -134,6 +155,8 @@ pub(crate) fn main() -> i32 {
         Command::Report(args) => report::run(&args),
         Command::Template(args) => template::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
     };
     match result {
         Ok(()) => 0,
