@@ -392,3 +392,30 @@ fn an_unknown_operation_is_exit_2_with_the_closest_ids() {
         "error: operation \"AMN-2\": is not in \"public cap with family exception\" (did you mean \"AMN-1\"?)\n"
     );
 }
+
+#[test]
+fn a_funder_deciding_after_a_grant_later_cancelled_saw_that_grant() {
+    // The Région granted 50 000 € in 2004, then GIRZOM, which the road requires, refused it the
+    // same year: the Région's grant is cancelled, but GIRZOM decided with it made.
+    let output = Command::cargo_bin("cofinance")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "explain",
+            "V1",
+            "tests/fixtures/examples/practice",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let funders = json["funders"].as_array().unwrap();
+    let region = funders.iter().find(|f| f["funder"] == "region").unwrap();
+    let girzom = funders.iter().find(|f| f["funder"] == "girzom").unwrap();
+    assert_eq!(region["cancelled"], "50000.00");
+    assert_eq!(girzom["granted_before"], "50000.00");
+    assert_eq!(girzom["public_room"], "110000.00");
+    assert_eq!(girzom["base_room"], "150000.00");
+    assert_eq!(json["abandoned"]["funder"], "GIRZOM");
+}
