@@ -17,11 +17,12 @@ mod summary;
 mod text;
 pub mod words;
 
+pub use crate::fr::Lang;
 pub use text::text;
-pub use words::Lang;
 
 use crate::engine::{Asking, OperationOutcome, Outcome, Plan, Reason, split};
 use crate::error::{Error, Hint, Result};
+use crate::fr::labels;
 use crate::model::{Condition, Dataset, Money, Operation, Rule, Year};
 use serde::Serialize;
 use words::VatSource;
@@ -335,7 +336,7 @@ fn funder_step(
         Some(EnvelopeStep {
             year: y,
             shortage: funder.shortage.as_str(),
-            shortage_words: words::shortage(lang, funder.shortage),
+            shortage_words: labels::shortage(funder.shortage, lang).to_owned(),
             available: ledger.available,
             requested: ledger.requested,
             granted: ledger.granted,
@@ -378,7 +379,7 @@ fn funder_step(
         grant: result.grants[f],
         why: reason,
         reason: reason.as_str(),
-        reason_text: words::reason(lang, reason),
+        reason_text: labels::reason(reason, lang).to_owned(),
         cancelled: result.cancelled[f],
         paid: result
             .payments
@@ -510,7 +511,7 @@ pub fn explain(
         total_granted: result.total_granted(),
         residual: result.residual,
         payments: payment_years(dataset, result, index),
-        fctva_total: result.fctva.iter().map(|&(_, m)| m).sum(),
+        fctva_total: result.fctva_total(),
         abandoned,
         cost_story: CostStory {
             written: operation.cost,

@@ -1,35 +1,22 @@
 //! The two sentences `explain` starts with: what decided the financing (who refused, who paid
-//! what and what limited it), then what the owner pays in the end.
+//! what and what limited it), then what the owner pays in the end. Amounts are rounded for
+//! reading (`1,9 M€`); the steps below give them to the cent.
 
-use super::words::{self, Lang, say};
+use super::words::{self, say};
 use super::{Explanation, FunderStep};
 use crate::engine::Reason;
+use crate::fr::{Lang, labels};
 use crate::model::Dataset;
 
-/// What limited a grant, in a few words; `None` when the rule's rate applied in full.
-fn limit(lang: Lang, reason: Reason) -> Option<String> {
-    let (fr, en) = match reason {
-        Reason::Cap => ("plafond par opération", "cap per operation"),
-        Reason::UnitCap => ("plafond par logement", "cap per dwelling"),
-        Reason::PublicCap => ("plafond des aides publiques", "public-aid ceiling"),
-        Reason::BaseCap => ("limite de la base subventionnable", "within the base"),
-        Reason::Envelope => ("réduite faute d'enveloppe", "lowered for lack of envelope"),
-        Reason::WorksCap => (
-            "plafond de travaux par logement",
-            "works ceiling per dwelling",
-        ),
-        _ => return None,
-    };
-    Some(match lang {
-        Lang::Fr => fr.to_owned(),
-        Lang::En => en.to_owned(),
-    })
+/// What limited a grant; `None` when the rule's rate applied in full.
+fn limit(lang: Lang, reason: Reason) -> Option<&'static str> {
+    (reason != Reason::Rate).then(|| labels::reason(reason, lang))
 }
 
 /// Why a funder whose rule applied granted nothing: "enveloppe épuisée en 2013, après 3 ans
 /// d'attente".
 fn refusal(lang: Lang, step: &FunderStep) -> String {
-    let year = words::year(lang, step.decision_year);
+    let year = lang.year(step.decision_year);
     match step.why {
         Reason::QueueExpired if step.years_waited > 0 => {
             let waited = words::years(lang, step.years_waited);
@@ -49,7 +36,7 @@ fn refusal(lang: Lang, step: &FunderStep) -> String {
             "aucune de ses règles ne s'applique",
             "none of its rules applies"
         ),
-        other => words::reason(lang, other),
+        other => labels::reason(other, lang).to_owned(),
     }
 }
 
@@ -65,7 +52,7 @@ fn grants(lang: Lang, e: &Explanation) -> String {
     let mut refused = Vec::new();
     for step in e.funders.iter().filter(|s| counts(s)) {
         if step.grant.is_positive() {
-            let amount = words::money(lang, step.grant);
+            let amount = lang.rounded(step.grant);
             granted.push(match limit(lang, step.why) {
                 Some(limit) => format!("{} {amount} ({limit})", step.name),
                 None => format!("{} {amount}", step.name),
@@ -110,7 +97,7 @@ pub(super) fn summary(e: &Explanation, dataset: &Dataset, lang: Lang) -> [String
             "The operation requires its grant and is not carried out: {owner} pays nothing"
         );
         if a.cancelled.is_positive() {
-            let cancelled = words::money(lang, a.cancelled);
+            let cancelled = lang.rounded(a.cancelled);
             let back = a.year + 1;
             second.push_str(&say!(
                 lang,
@@ -156,17 +143,20 @@ pub(super) fn summary(e: &Explanation, dataset: &Dataset, lang: Lang) -> [String
         "{title}, engagée en {commit} : {grants}.",
         "{title}, committed in {commit}: {grants}."
     );
-    let residual = words::money(lang, e.residual);
-    let cost = words::money(lang, e.cost_ttc);
-    let share = words::share(lang, e.residual, e.cost_ttc)
-        .map_or_else(String::new, |share| format!(" ({share})"));
+    let residual = lang.rounded(e.residual);
+    let cost = lang.rounded(e.cost_ttc);
+    let share = if e.cost_ttc.is_positive() {
+        format!(" ({})", lang.share(e.residual, e.cost_ttc))
+    } else {
+        String::new()
+    };
     let mut second = say!(
         lang,
         "Reste à charge de {owner} : {residual} sur {cost} TTC{share}",
         "{owner} pays {residual} of {cost} including VAT{share}"
     );
     if e.fctva_total.is_positive() {
-        let net = words::money(lang, e.residual - e.fctva_total);
+        let net = lang.rounded(e.residual - e.fctva_total);
         second.push_str(&say!(lang, ", {net} après FCTVA", ", {net} after FCTVA"));
     }
     second.push('.');

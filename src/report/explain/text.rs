@@ -2,9 +2,10 @@
 //! something to decide — the rule that applied and the rules that missed it by one condition
 //! (every rule checked with `all_rules`) — then the cost, the residual and the payments.
 
-use super::words::{self, Lang, say};
+use super::words::{self, say};
 use super::{Explanation, FunderStep, RuleCheck};
-use crate::model::{Money, Rate};
+use crate::fr::{Lang, labels};
+use crate::model::{Family, Money, OwnerKind, Rate};
 use crate::report::table::Table;
 use std::fmt::Write;
 
@@ -13,7 +14,7 @@ fn percent(lang: Lang, rate: &str) -> String {
     rate.parse::<rust_decimal::Decimal>()
         .ok()
         .and_then(Rate::from_decimal)
-        .map_or_else(|| rate.to_owned(), |r| words::percent(lang, r))
+        .map_or_else(|| rate.to_owned(), |r| lang.rate(r))
 }
 
 /// The readable explanation; `all_rules` lists every rule checked with every condition it
@@ -59,20 +60,8 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
         say!(lang, " — scénario : {s}", " — scenario: {s}")
     });
     let _ = writeln!(out, "{}{scenario}", e.dataset);
-    let family = crate::model::Family::parse(e.family).map_or_else(
-        || e.family.to_owned(),
-        |f| match lang {
-            Lang::Fr => f.french().to_owned(),
-            Lang::En => f.id().to_owned(),
-        },
-    );
-    let kind = crate::model::OwnerKind::parse(e.owner_kind).map_or_else(
-        || e.owner_kind.to_owned(),
-        |k| match lang {
-            Lang::Fr => k.french().to_owned(),
-            Lang::En => k.id().to_owned(),
-        },
-    );
+    let family = Family::parse(e.family).map_or(e.family, |f| labels::family(f, lang));
+    let kind = OwnerKind::parse(e.owner_kind).map_or(e.owner_kind, |k| labels::owner_kind(k, lang));
     let site = e
         .site
         .as_ref()
@@ -93,8 +82,8 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
             e.owner
         )
     );
-    let cost = words::money(lang, e.cost);
-    let base = words::money(lang, e.base);
+    let cost = lang.money(e.cost);
+    let base = lang.money(e.base);
     let units = if e.units > 0 {
         say!(lang, ", {} logements", ", {} dwellings", e.units)
     } else {
@@ -113,7 +102,7 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
         )
     );
     for d in &e.depends_on {
-        let decided = words::year(lang, d.decided);
+        let decided = lang.year(d.decided);
         let _ = writeln!(
             out,
             "{}",
@@ -133,7 +122,7 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
             a.year
         ),
         (Some(asked), None) => {
-            let commit = words::year(lang, e.commit_year);
+            let commit = lang.year(e.commit_year);
             say!(
                 lang,
                 "Présentée en {asked} ; engagée en {commit}",
@@ -188,10 +177,10 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
         say!(lang, " (financeur privé)", " (not public)")
     };
     let _ = writeln!(out, "\n== {}{private}", step.name);
-    let decided = words::year(lang, step.decision_year);
+    let decided = lang.year(step.decision_year);
     let waited = if step.years_waited > 0 {
         let waited = words::years(lang, step.years_waited);
-        let first = words::year(lang, step.first_decision_year);
+        let first = lang.year(step.first_decision_year);
         say!(
             lang,
             ", après {waited} en file d'attente (première décision prévue en {first})",
@@ -256,10 +245,10 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
         request(out, e, step, lang);
     }
     if let Some(envelope) = step.envelope.as_ref().filter(|_| step.rule.is_some()) {
-        let available = words::money(lang, envelope.available);
-        let requested = words::money(lang, envelope.requested);
-        let granted = words::money(lang, envelope.granted);
-        let waiting = words::money(lang, envelope.waiting);
+        let available = lang.money(envelope.available);
+        let requested = lang.money(envelope.requested);
+        let granted = lang.money(envelope.granted);
+        let waiting = lang.money(envelope.waiting);
         let short = if envelope.short {
             say!(lang, ", insuffisante", ", short")
         } else {
@@ -280,7 +269,7 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
     if step.rule.is_none() && !step.grant.is_positive() && !step.cancelled.is_positive() {
         return;
     }
-    let grant = words::money(lang, step.grant);
+    let grant = lang.money(step.grant);
     let _ = writeln!(
         out,
         "{}",
@@ -292,7 +281,7 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
         )
     );
     if step.cancelled.is_positive() {
-        let cancelled = words::money(lang, step.cancelled);
+        let cancelled = lang.money(step.cancelled);
         let back = e.abandoned.as_ref().map_or(0, |a| a.year + 1);
         let _ = writeln!(
             out,
@@ -310,7 +299,7 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
             .paid
             .iter()
             .map(|p| {
-                let amount = words::money(lang, p.amount);
+                let amount = lang.money(p.amount);
                 let (due, year) = (p.due_year, p.year);
                 if year > due {
                     let late = words::years(lang, (year - due) as u32);
@@ -367,12 +356,12 @@ fn request(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang) {
         let clamped = say!(lang, "ramené à [0, {max}]", "clamped to [0, {max}]");
         let _ = writeln!(out, "{rate} = {before}, {clamped} → {after}");
     }
-    let by_rate = words::money(lang, step.amount_at_rate);
-    let base = words::money(lang, step.base);
+    let by_rate = lang.money(step.amount_at_rate);
+    let base = lang.money(step.base);
     match step.works_ceiling {
         Some(ceiling) => {
-            let per_unit = words::money(lang, ceiling.floor_div(i64::from(e.units.max(1))));
-            let ceiling = words::money(lang, ceiling);
+            let per_unit = lang.money(ceiling.floor_div(i64::from(e.units.max(1))));
+            let ceiling = lang.money(ceiling);
             let _ = writeln!(
                 out,
                 "{}",
@@ -406,7 +395,7 @@ fn request(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang) {
         }
     }
     if let Some(cap) = step.cap {
-        let cap = words::money(lang, cap);
+        let cap = lang.money(cap);
         let _ = writeln!(
             out,
             "{}",
@@ -418,7 +407,7 @@ fn request(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang) {
         );
     }
     if let Some(cap) = step.unit_cap {
-        let cap = words::money(lang, cap);
+        let cap = lang.money(cap);
         let _ = writeln!(
             out,
             "{}",
@@ -431,8 +420,8 @@ fn request(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang) {
         );
     }
     if let Some(room) = step.public_room {
-        let room = words::money(lang, room);
-        let before = words::money(lang, step.public_granted_before);
+        let room = lang.money(room);
+        let before = lang.money(step.public_granted_before);
         let _ = writeln!(
             out,
             "{}",
@@ -443,8 +432,8 @@ fn request(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang) {
             )
         );
     }
-    let room = words::money(lang, step.base_room);
-    let before = words::money(lang, step.granted_before);
+    let room = lang.money(step.base_room);
+    let before = lang.money(step.granted_before);
     let _ = writeln!(
         out,
         "{}",
@@ -454,7 +443,7 @@ fn request(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang) {
             "Base room {room} (grants already made: {before})"
         )
     );
-    let request = words::money(lang, step.request);
+    let request = lang.money(step.request);
     let _ = writeln!(
         out,
         "{}",
@@ -473,9 +462,9 @@ fn cost(out: &mut String, e: &Explanation, lang: Lang) {
     if let (Some(to), Some(rate), Some(base_year)) =
         (story.indexed_to, &story.index_rate, story.index_base_year)
     {
-        let written = words::money(lang, story.written);
+        let written = lang.money(story.written);
         let rate = percent(lang, rate);
-        let estimate = words::money(lang, story.estimate);
+        let estimate = lang.money(story.estimate);
         let _ = writeln!(
             out,
             "{}",
@@ -487,9 +476,9 @@ fn cost(out: &mut String, e: &Explanation, lang: Lang) {
         );
     }
     if story.actual != story.estimate {
-        let estimate = words::money(lang, story.estimate);
-        let actual = words::money(lang, story.actual);
-        let more = words::money(lang, story.actual - story.estimate);
+        let estimate = lang.money(story.estimate);
+        let actual = lang.money(story.actual);
+        let more = lang.money(story.actual - story.estimate);
         let _ = writeln!(
             out,
             "{}",
@@ -501,7 +490,7 @@ fn cost(out: &mut String, e: &Explanation, lang: Lang) {
         );
     }
     let vat = percent(lang, &e.vat_rate);
-    let ttc = words::money(lang, e.cost_ttc);
+    let ttc = lang.money(e.cost_ttc);
     let _ = writeln!(
         out,
         "{}",
@@ -524,8 +513,8 @@ fn cost(out: &mut String, e: &Explanation, lang: Lang) {
         );
         return;
     }
-    let granted = words::money(lang, e.total_granted);
-    let residual = words::money(lang, e.residual);
+    let granted = lang.money(e.total_granted);
+    let residual = lang.money(e.residual);
     let _ = writeln!(
         out,
         "{}",
@@ -558,17 +547,17 @@ fn schedule(out: &mut String, e: &Explanation, lang: Lang) {
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut table = Table::new(&header_refs, 1);
     for p in &e.payments {
-        let mut row = vec![p.year.to_string(), words::money(lang, p.owner)];
-        row.extend(paying.iter().map(|&f| words::money(lang, p.funders[f])));
+        let mut row = vec![p.year.to_string(), lang.money(p.owner)];
+        row.extend(paying.iter().map(|&f| lang.money(p.funders[f])));
         if fctva {
-            row.push(words::money(lang, p.fctva));
+            row.push(lang.money(p.fctva));
         }
         table.row(row);
     }
     out.push('\n');
     out.push_str(&table.render());
     if fctva {
-        let fctva = words::money(lang, e.fctva_total);
+        let fctva = lang.money(e.fctva_total);
         let _ = writeln!(
             out,
             "{}",

@@ -1,63 +1,21 @@
-//! The sentences of `explain`, in French or English: why a condition fails, what a reason
-//! means, where a VAT rate comes from. Numbers and the labels of families, owner kinds and
-//! reasons come from the project's French module; only `explain`'s own sentences are here.
+//! The sentences of `explain`, in French or English: what a rule covers, why one of its
+//! conditions fails, where a VAT rate comes from. Numbers and the labels of families, owner
+//! kinds, reasons and shortage policies come from [`crate::fr`]; only `explain`'s own
+//! sentences are here.
 
-use crate::engine::Reason;
-use crate::model::{Condition, Conditions, Money, Operation, Owner, Rate, Shortage, Year};
-
-/// The language of what a user reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
-}
+use crate::fr::{Lang, labels};
+use crate::model::{Condition, Conditions, Money, Operation, Owner, Year};
 
 /// `say!(lang, "French {x}", "English {x}")`: the sentence in the reader's language.
 macro_rules! say {
     ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
         match $lang {
-            $crate::report::explain::words::Lang::Fr => format!($fr $(, $arg)*),
-            $crate::report::explain::words::Lang::En => format!($en $(, $arg)*),
+            $crate::fr::Lang::Fr => format!($fr $(, $arg)*),
+            $crate::fr::Lang::En => format!($en $(, $arg)*),
         }
     };
 }
 pub(crate) use say;
-
-/// An amount to the cent.
-pub fn money(lang: Lang, amount: Money) -> String {
-    match lang {
-        Lang::Fr | Lang::En => amount.fr(),
-    }
-}
-
-/// A rate as a percentage.
-pub fn percent(lang: Lang, rate: Rate) -> String {
-    match lang {
-        Lang::Fr | Lang::En => rate.fr_percent(),
-    }
-}
-
-/// `part` as a share of `total`: `35,2 %`; `None` for a zero total.
-pub fn share(lang: Lang, part: Money, total: Money) -> Option<String> {
-    if !total.is_positive() {
-        return None;
-    }
-    let (part, total) = (i128::from(part.cents()), i128::from(total.cents()));
-    let tenths = (part * 1000 + part.signum() * total / 2) / total;
-    let sign = if tenths < 0 { "-" } else { "" };
-    let comma = if lang == Lang::Fr { ',' } else { '.' };
-    Some(format!(
-        "{sign}{}{comma}{} %",
-        tenths.abs() / 10,
-        tenths.abs() % 10
-    ))
-}
-
-/// A year, or "never".
-pub fn year(lang: Lang, year: Option<Year>) -> String {
-    year.map_or_else(|| say!(lang, "jamais", "never"), |y| y.to_string())
-}
 
 /// A count of years: "1 an", "3 ans".
 pub fn years(lang: Lang, count: u32) -> String {
@@ -70,17 +28,11 @@ pub fn years(lang: Lang, count: u32) -> String {
 }
 
 fn family(lang: Lang, family: crate::model::Family) -> String {
-    match lang {
-        Lang::Fr => family.french().to_owned(),
-        Lang::En => family.id().to_owned(),
-    }
+    labels::family(family, lang).to_owned()
 }
 
 fn owner_kind(lang: Lang, kind: crate::model::OwnerKind) -> String {
-    match lang {
-        Lang::Fr => kind.french().to_owned(),
-        Lang::En => kind.id().to_owned(),
-    }
+    labels::owner_kind(kind, lang).to_owned()
 }
 
 /// A list: "a, b et c".
@@ -234,7 +186,7 @@ pub fn unmet(
                 Condition::PotentialBelow => (when.potential_below, true),
                 _ => (when.potential_at_least, false),
             };
-            let limit = money(lang, limit.unwrap_or(Money::ZERO));
+            let limit = lang.money(limit.unwrap_or(Money::ZERO));
             let wanted = match (lang, below) {
                 (Lang::Fr, true) => format!("un potentiel financier sous {limit} par habitant"),
                 (Lang::Fr, false) => {
@@ -252,7 +204,7 @@ pub fn unmet(
                     "the rule covers {wanted}, that of {c} is not given"
                 ),
                 Some(p) => {
-                    let p = money(lang, p);
+                    let p = lang.money(p);
                     say!(
                         lang,
                         "la règle vise {wanted}, celui de {c} est de {p}",
@@ -354,7 +306,7 @@ pub fn rule(lang: Lang, when: &Conditions, owners: &[Owner]) -> String {
         }
     }
     if let Some(limit) = when.potential_below {
-        let limit = money(lang, limit);
+        let limit = lang.money(limit);
         parts.push(say!(
             lang,
             "potentiel financier sous {limit}",
@@ -362,7 +314,7 @@ pub fn rule(lang: Lang, when: &Conditions, owners: &[Owner]) -> String {
         ));
     }
     if let Some(limit) = when.potential_at_least {
-        let limit = money(lang, limit);
+        let limit = lang.money(limit);
         parts.push(say!(
             lang,
             "potentiel financier d'au moins {limit}",
@@ -399,70 +351,6 @@ pub fn disabled(lang: Lang, year: Year) -> String {
         "règle désactivée par le scénario pour les décisions de {year}",
         "switched off by the scenario for decisions in {year}"
     )
-}
-
-/// What a reason means, as a sentence that follows the grant.
-pub fn reason(lang: Lang, reason: Reason) -> String {
-    let (fr, en) = match reason {
-        Reason::Rate => (
-            "le taux de la règle s'applique en entier",
-            "the rule's rate applied in full",
-        ),
-        Reason::Cap => (
-            "ramenée au plafond par opération de la règle",
-            "lowered to the rule's cap per operation",
-        ),
-        Reason::UnitCap => (
-            "ramenée au plafond par logement de la règle",
-            "lowered to the rule's cap per dwelling",
-        ),
-        Reason::PublicCap => (
-            "ramenée pour que les aides publiques restent sous leur plafond",
-            "lowered so that public aid stays within its ceiling",
-        ),
-        Reason::BaseCap => (
-            "ramenée pour que les subventions ne dépassent pas la base subventionnable",
-            "lowered so that grants stay within the base",
-        ),
-        Reason::Envelope => ("réduite faute d'enveloppe", "lowered for lack of envelope"),
-        Reason::QueueExpired => (
-            "refusée : enveloppe épuisée, l'attente en file a dépassé sa limite ou la fin de la période",
-            "refused: the envelope ran out and the request waited in the queue as long as it could",
-        ),
-        Reason::NoRule => (
-            "aucune règle du financeur ne s'applique",
-            "no rule of the funder applies",
-        ),
-        Reason::NotAsked => (
-            "l'opération n'a pas pu être présentée avant la fin de la période",
-            "the operation could not ask by the end of the horizon",
-        ),
-        Reason::WorksCap => (
-            "le taux s'applique au plafond de travaux par logement, sous la base",
-            "the rate applied to the works ceiling per dwelling, below the base",
-        ),
-        Reason::Abandoned => (
-            "annulée : l'opération est abandonnée, un financeur qu'elle exige l'a refusée",
-            "the operation was abandoned: a funder it requires refused it",
-        ),
-    };
-    match lang {
-        Lang::Fr => fr.to_owned(),
-        Lang::En => en.to_owned(),
-    }
-}
-
-/// How a funder shares out a year's envelope when requests exceed it.
-pub fn shortage(lang: Lang, shortage: Shortage) -> String {
-    let (fr, en) = match shortage {
-        Shortage::FirstCome => ("premier arrivé, premier servi", "first come, first served"),
-        Shortage::ProRata => ("au prorata des demandes", "pro rata of the requests"),
-        Shortage::Queue => ("file d'attente", "queue"),
-    };
-    match lang {
-        Lang::Fr => fr.to_owned(),
-        Lang::En => en.to_owned(),
-    }
 }
 
 /// Where the VAT rate of an operation comes from.
