@@ -1,7 +1,8 @@
-//! `cofinance explain OPERATION [SCENARIO] [--format text|json] [--all-rules] [--lang fr|en]`.
+//! `cofinance explain OPERATION [SCENARIO] [--format text|json] [--all-rules]`, in the
+//! language and width of `--lang` and `--width`.
 
 use cofinance::engine::Plan;
-use cofinance::report::explain::{self, Lang};
+use cofinance::report::explain;
 use cofinance::scenario;
 use std::path::PathBuf;
 
@@ -9,13 +10,6 @@ use std::path::PathBuf;
 pub(crate) enum Format {
     Text,
     Json,
-}
-
-/// The languages of what `explain` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Language {
-    Fr,
-    En,
 }
 
 #[derive(Debug, clap::Args)]
@@ -32,9 +26,6 @@ pub(crate) struct ExplainArgs {
     /// applied and those that missed by one condition).
     #[arg(long)]
     all_rules: bool,
-    /// The language of the text (French by default).
-    #[arg(long, value_enum, default_value_t = Language::Fr)]
-    lang: Language,
     #[command(flatten)]
     input: super::InputArgs,
 }
@@ -44,13 +35,16 @@ pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
     let index = explain::find(&target.dataset, &args.operation)?;
     let plan = Plan::new(&target.dataset)?;
     let outcome = plan.run()?;
-    let lang = match args.lang {
-        Language::Fr => Lang::Fr,
-        Language::En => Lang::En,
-    };
+    let screen = super::screen();
+    let lang = screen.lang;
     let explanation = explain::explain(&plan, &outcome, index, target.scenario.as_deref(), lang);
     match args.format {
-        Format::Text => super::print(&explain::text(&explanation, lang, args.all_rules)),
+        Format::Text => super::print(&explain::text(
+            &explanation,
+            lang,
+            args.all_rules,
+            screen.width,
+        )),
         Format::Json => super::print(&String::from_utf8_lossy(&explain::json(&explanation))),
     }
 }

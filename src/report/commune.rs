@@ -15,7 +15,7 @@
 //! intercommunality), whose residual it does not pay; the sheet shows them apart, labelled.
 
 use super::compare::Compared;
-use super::grid::Grid;
+use super::grid::{DEFAULT_WIDTH as TEXT_WIDTH, Grid, wrap};
 use crate::chart::{ChartRun, payers::fctva_of, tag};
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::error::{Error, Result, edit_distance};
@@ -268,56 +268,13 @@ impl Sheet {
         }
         for block in &self.blocks {
             let _ = writeln!(out, "\n== {}", block.title);
-            out.push_str(&block.grid.text());
+            out.push_str(&block.grid.text(TEXT_WIDTH));
             for note in &block.notes {
                 out.push_str(&wrap(note, TEXT_WIDTH));
             }
         }
         out
     }
-}
-
-/// The width prose is wrapped at in the terminal (tables are as wide as they need).
-const TEXT_WIDTH: usize = 100;
-
-/// `text` on lines of at most `width` characters (a longer word on its own), each ended. An
-/// amount (`2 847 462,57 €`) is not cut, nor is a French space before `;`, `:`, `?`, `!`, `»`
-/// or after `«`.
-fn wrap(text: &str, width: usize) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut word = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied().unwrap_or(' ');
-        let previous = if i == 0 { ' ' } else { chars[i - 1] };
-        let glued = next.is_ascii_digit() || "€%;:?!»".contains(next) || previous == '«';
-        if c.is_whitespace() && !glued {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-        } else {
-            word.push(c);
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in words {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
 }
 
 /// One run's view of the commune.
@@ -1163,22 +1120,5 @@ mod tests {
         assert_eq!(fold("  LIÉVIN "), "lievin");
         assert_eq!(fold("Cœur d'Ostrevent"), "coeur d ostrevent");
         assert_eq!(fold("--"), "");
-    }
-
-    #[test]
-    fn wraps_prose_between_words() {
-        assert_eq!(wrap("un deux trois", 7), "un deux\ntrois\n");
-        assert_eq!(
-            wrap("anticonstitutionnellement x", 5),
-            "anticonstitutionnellement\nx\n"
-        );
-        assert_eq!(wrap("", 10), "\n");
-        assert_eq!(
-            wrap(
-                "un pic de 2\u{202F}847\u{202F}462,57\u{202F}€ en 2014 ; fin",
-                12
-            ),
-            "un pic\nde 2\u{202F}847\u{202F}462,57\u{202F}€\nen 2014 ;\nfin\n"
-        );
     }
 }

@@ -3,7 +3,7 @@
 //! text `cofinance montecarlo` prints.
 
 use super::Manifest;
-use super::table::Table;
+use super::grid::Grid;
 use crate::model::{Dataset, Money, OwnerKind, Year};
 use crate::montecarlo::{Results, Stats};
 use serde::Serialize;
@@ -424,7 +424,7 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
                 ))
                 .then_with(|| dataset.owners[a].name.cmp(&dataset.owners[b].name))
         });
-        let mut table = Table::new(
+        let mut table = Grid::labelled(
             &[
                 "Commune",
                 "P(shortfall)",
@@ -448,8 +448,8 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
             ]);
         }
         out.push('\n');
-        out.push_str(&table.render());
-        let mut funders = Table::new(
+        out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
+        let mut funders = Grid::labelled(
             &[
                 "Funder",
                 "Never short",
@@ -485,9 +485,9 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
             ]);
         }
         out.push('\n');
-        out.push_str(&funders.render());
+        out.push_str(&funders.text(super::grid::DEFAULT_WIDTH));
         if let Some(differences) = &stats.differences {
-            let mut table = Table::new(
+            let mut table = Grid::labelled(
                 &["Commune", "Shortfall change p5", "p50", "p95", "Worse in"],
                 1,
             );
@@ -515,7 +515,7 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
             if rows == 0 {
                 out.push_str("no commune's shortfall changes in any draw between p5 and p95.\n");
             } else {
-                out.push_str(&table.render());
+                out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
             }
         }
     }

@@ -315,7 +315,7 @@ pub fn operation_page(run: &Ran, index: usize, back: &str) -> Result<Markup> {
         run.target.scenario.as_deref(),
         lang,
     );
-    let text = explain::text(&explanation, lang, false);
+    let text = explain::text(&explanation, lang, false, usize::MAX);
     let commune_id = run.target.dataset.owners[run.target.dataset.operations[index].commune]
         .id
         .clone();

@@ -13,31 +13,25 @@ fn limit(lang: Lang, reason: Reason) -> Option<&'static str> {
     (reason != Reason::Rate).then(|| labels::reason(reason, lang))
 }
 
-/// Why a funder whose rule applied granted nothing: "enveloppe épuisée en 2013, après 3 ans
-/// d'attente".
+/// When and why a funder whose rule applied granted nothing: "en 2013 (enveloppe épuisée
+/// après 3 ans d'attente)".
 fn refusal(lang: Lang, step: &FunderStep) -> String {
     let year = lang.year(step.decision_year);
-    match step.why {
+    let why = match step.why {
         Reason::QueueExpired if step.years_waited > 0 => {
             let waited = words::years(lang, step.years_waited);
             say!(
                 lang,
-                "enveloppe épuisée en {year}, après {waited} en file d'attente",
-                "envelope exhausted in {year}, after {waited} in the queue"
+                "enveloppe épuisée après {waited} d'attente",
+                "envelope exhausted after {waited} of waiting"
             )
         }
-        Reason::QueueExpired | Reason::Envelope => say!(
-            lang,
-            "enveloppe épuisée en {year}",
-            "envelope exhausted in {year}"
-        ),
-        Reason::NoRule => say!(
-            lang,
-            "aucune de ses règles ne s'applique",
-            "none of its rules applies"
-        ),
+        Reason::QueueExpired | Reason::Envelope => {
+            say!(lang, "enveloppe épuisée", "envelope exhausted")
+        }
         other => labels::reason(other, lang).to_owned(),
-    }
+    };
+    say!(lang, "en {year} ({why})", "in {year} ({why})")
 }
 
 /// A funder that had something to say: it granted, or its rule applied and it refused.
@@ -61,8 +55,8 @@ fn grants(lang: Lang, e: &Explanation) -> String {
             let why = refusal(lang, step);
             refused.push(say!(
                 lang,
-                "{} a refusé ({why})",
-                "{} refused ({why})",
+                "{} a refusé {why}",
+                "{} refused {why}",
                 step.name
             ));
         }
@@ -75,20 +69,21 @@ fn grants(lang: Lang, e: &Explanation) -> String {
     if refused.is_empty() {
         granted
     } else {
-        format!("{granted} ; {}", refused.join(" ; "))
+        let semicolon = lang.pick(" ; ", "; ");
+        format!("{granted}{semicolon}{}", refused.join(semicolon))
     }
 }
 
 /// What decided the financing, then what the owner pays.
 pub(super) fn summary(e: &Explanation, dataset: &Dataset, lang: Lang) -> [String; 2] {
-    let title = format!("{} — {}", e.id, e.name);
+    let title = &e.name;
     let owner = &e.owner;
     if let Some(a) = &e.abandoned {
         let why = refusal(lang, &e.funders[a.by]);
         let first = say!(
             lang,
-            "{title} : {} a refusé ({why}).",
-            "{title}: {} refused it ({why}).",
+            "{title} : {} a refusé {why}.",
+            "{title}: {} refused it {why}.",
             a.funder
         );
         let mut second = say!(

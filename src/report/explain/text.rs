@@ -6,7 +6,7 @@ use super::words::{self, say};
 use super::{Explanation, FunderStep, RuleCheck};
 use crate::fr::{Lang, labels};
 use crate::model::{Family, Money, OwnerKind, Rate};
-use crate::report::table::Table;
+use crate::report::grid::{self, Grid};
 use std::fmt::Write;
 
 /// A rate written as the engine writes it (`0.45`), as a percentage.
@@ -17,9 +17,10 @@ fn percent(lang: Lang, rate: &str) -> String {
         .map_or_else(|| rate.to_owned(), |r| lang.rate(r))
 }
 
-/// The readable explanation; `all_rules` lists every rule checked with every condition it
-/// fails, instead of only those that matter.
-pub fn text(e: &Explanation, lang: Lang, all_rules: bool) -> String {
+/// The readable explanation within `width` columns (prose cut between words, its following
+/// lines indented; the payment table cut into blocks of columns); `all_rules` lists every rule
+/// checked with every condition it fails, instead of only those that matter.
+pub fn text(e: &Explanation, lang: Lang, all_rules: bool, width: usize) -> String {
     let mut out = String::new();
     for line in &e.summary {
         let _ = writeln!(out, "{line}");
@@ -51,11 +52,50 @@ pub fn text(e: &Explanation, lang: Lang, all_rules: bool) -> String {
         }
     }
     cost(&mut out, e, lang);
+    let mut text = wrapped(&out, width);
+    if let Some(table) = schedule(e, lang, width) {
+        text.push('\n');
+        text.push_str(&table);
+        if e.fctva_total.is_positive() {
+            let fctva = lang.money(e.fctva_total);
+            let total = say!(
+                lang,
+                "FCTVA reçue au total : {fctva}",
+                "FCTVA received in all: {fctva}"
+            );
+            text.push_str(&wrapped(&total, width));
+        }
+    }
+    text
+}
+
+/// Each line of `prose` within `width` columns, cut between words, the lines it continues on
+/// indented by two spaces.
+fn wrapped(prose: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in prose.lines() {
+        if line.chars().count() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        for (i, part) in grid::wrap(line, width.saturating_sub(2).max(20))
+            .lines()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            out.push_str(part);
+            out.push('\n');
+        }
+    }
     out
 }
 
 /// What the operation is and when it asked.
 fn operation(out: &mut String, e: &Explanation, lang: Lang) {
+    let _ = writeln!(out, "{} — {}", e.id, e.name);
     let scenario = e.scenario.as_ref().map_or_else(String::new, |s| {
         say!(lang, " — scénario : {s}", " — scenario: {s}")
     });
@@ -141,7 +181,7 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
 /// A rule that does not apply, and why.
 fn missed(out: &mut String, rule: &RuleCheck, lang: Lang, all: bool) {
     if all {
-        let why = rule.reasons.join(" ; ");
+        let why = rule.reasons.join(lang.pick(" ; ", "; "));
         let _ = writeln!(
             out,
             "{}",
@@ -174,7 +214,11 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
     let private = if step.public {
         String::new()
     } else {
-        say!(lang, " (financeur privé)", " (not public)")
+        say!(
+            lang,
+            " (hors plafond d'aides publiques)",
+            " (outside the public-aid ceiling)"
+        )
     };
     let _ = writeln!(out, "\n== {}{private}", step.name);
     let decided = lang.year(step.decision_year);
@@ -316,7 +360,12 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
         let _ = writeln!(
             out,
             "{}",
-            say!(lang, "Versements : {}", "Paid: {}", parts.join(" ; "))
+            say!(
+                lang,
+                "Versements : {}",
+                "Paid: {}",
+                parts.join(lang.pick(" ; ", "; "))
+            )
         );
     }
 }
@@ -524,28 +573,27 @@ fn cost(out: &mut String, e: &Explanation, lang: Lang) {
             "Grants {granted} → residual {residual}"
         )
     );
-    schedule(out, e, lang);
 }
 
-/// Who pays what each year: the owner, each funder that pays something, FCTVA.
-fn schedule(out: &mut String, e: &Explanation, lang: Lang) {
+/// Who pays what each year: the owner, each funder that pays something, and FCTVA when there
+/// is some; `None` for an operation never committed.
+fn schedule(e: &Explanation, lang: Lang, width: usize) -> Option<String> {
     if e.payments.is_empty() {
-        return;
+        return None;
     }
     let paying: Vec<usize> = (0..e.funders.len())
         .filter(|&f| e.payments.iter().any(|p| p.funders[f] != Money::ZERO))
         .collect();
+    let fctva = e.fctva_total.is_positive();
     let mut headers = vec![
         say!(lang, "Année", "Year"),
         say!(lang, "Maître d'ouvrage", "Owner pays"),
     ];
     headers.extend(paying.iter().map(|&f| e.funders[f].name.clone()));
-    let fctva = e.fctva_total.is_positive();
     if fctva {
         headers.push("FCTVA".to_owned());
     }
-    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let mut table = Table::new(&header_refs, 1);
+    let mut table = Grid::new(headers, 1);
     for p in &e.payments {
         let mut row = vec![p.year.to_string(), lang.money(p.owner)];
         row.extend(paying.iter().map(|&f| lang.money(p.funders[f])));
@@ -554,18 +602,5 @@ fn schedule(out: &mut String, e: &Explanation, lang: Lang) {
         }
         table.row(row);
     }
-    out.push('\n');
-    out.push_str(&table.render());
-    if fctva {
-        let fctva = lang.money(e.fctva_total);
-        let _ = writeln!(
-            out,
-            "{}",
-            say!(
-                lang,
-                "FCTVA reçue au total : {fctva}",
-                "FCTVA received in all: {fctva}"
-            )
-        );
-    }
+    Some(table.text(width))
 }
