@@ -2,7 +2,7 @@
 //! something to decide — the rule that applied and the rules that missed it by one condition
 //! (every rule checked with `all_rules`) — then the cost, the residual and the payments.
 
-use super::words::{self, say};
+use super::words::{self, say, tell};
 use super::{Explanation, FunderStep, RuleCheck};
 use crate::fr::{Lang, labels};
 use crate::model::{Family, Money, OwnerKind, Rate};
@@ -111,16 +111,13 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
     } else {
         String::new()
     };
-    let _ = writeln!(
+    tell!(
         out,
-        "{}",
-        say!(
-            lang,
-            "{family} à {}, portée par {} ({kind}){site}{estate}",
-            "{family} in {}, carried by {} ({kind}){site}{estate}",
-            e.commune,
-            e.owner
-        )
+        lang,
+        "{family} à {}, portée par {} ({kind}){site}{estate}",
+        "{family} in {}, carried by {} ({kind}){site}{estate}",
+        e.commune,
+        e.owner
     );
     let cost = lang.money(e.cost);
     let base = lang.money(e.base);
@@ -130,28 +127,22 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
         String::new()
     };
     let duration = words::years(lang, e.duration_years);
-    let _ = writeln!(
+    tell!(
         out,
-        "{}",
-        say!(
-            lang,
-            "Coût {cost} HT, base subventionnable {base}{units}, démarrage {}, paiements sur {duration}, priorité {}",
-            "Cost {cost} excluding VAT, base {base}{units}, starts {}, payments over {duration}, priority {}",
-            e.start_year,
-            e.priority
-        )
+        lang,
+        "Coût {cost} HT, base subventionnable {base}{units}, démarrage {}, paiements sur {duration}, priorité {}",
+        "Cost {cost} excluding VAT, base {base}{units}, starts {}, payments over {duration}, priority {}",
+        e.start_year,
+        e.priority
     );
     for d in &e.depends_on {
         let decided = lang.year(d.decided);
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Dépend de {} (décidée par tous les financeurs : {decided})",
-                "Depends on {} (decided by every funder: {decided})",
-                d.id
-            )
+            lang,
+            "Dépend de {} (décidée par tous les financeurs : {decided})",
+            "Depends on {} (decided by every funder: {decided})",
+            d.id
         );
     }
     let status = match (e.asked_year, &e.abandoned) {
@@ -182,29 +173,23 @@ fn operation(out: &mut String, e: &Explanation, lang: Lang) {
 fn missed(out: &mut String, rule: &RuleCheck, lang: Lang, all: bool) {
     if all {
         let why = rule.reasons.join(lang.pick(" ; ", "; "));
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Règle « {} » ({}) : ne s'applique pas — {why}",
-                "Rule “{}” ({}): does not apply — {why}",
-                rule.label,
-                rule.id
-            )
+            lang,
+            "Règle « {} » ({}) : ne s'applique pas — {why}",
+            "Rule “{}” ({}): does not apply — {why}",
+            rule.label,
+            rule.id
         );
     } else {
         let why = rule.because.as_deref().unwrap_or_default();
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Règle « {} » ({}) : une seule condition manque — {why}",
-                "Rule “{}” ({}): one condition short — {why}",
-                rule.label,
-                rule.id
-            )
+            lang,
+            "Règle « {} » ({}) : une seule condition manque — {why}",
+            "Rule “{}” ({}): one condition short — {why}",
+            rule.label,
+            rule.id
         );
     }
 }
@@ -233,14 +218,11 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
     } else {
         String::new()
     };
-    let _ = writeln!(
+    tell!(
         out,
-        "{}",
-        say!(
-            lang,
-            "Décision : {decided}{waited}",
-            "Decided in {decided}{waited}"
-        )
+        lang,
+        "Décision : {decided}{waited}",
+        "Decided in {decided}{waited}"
     );
     let hidden = step
         .rules
@@ -249,41 +231,32 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
         .count();
     for rule in &step.rules {
         if rule.applies {
-            let _ = writeln!(
+            tell!(
                 out,
-                "{}",
-                say!(
-                    lang,
-                    "Règle « {} » ({}) : s'applique",
-                    "Rule “{}” ({}): applies",
-                    rule.label,
-                    rule.id
-                )
+                lang,
+                "Règle « {} » ({}) : s'applique",
+                "Rule “{}” ({}): applies",
+                rule.label,
+                rule.id
             );
         } else if all_rules || rule.near_miss() {
             missed(out, rule, lang, all_rules);
         }
     }
     if hidden > 0 && !all_rules {
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "({hidden} autres règles ne visent pas cette opération : --all-rules pour le détail)",
-                "({hidden} other rules do not cover this operation: --all-rules for the details)"
-            )
+            lang,
+            "({hidden} autres règles ne visent pas cette opération : --all-rules pour le détail)",
+            "({hidden} other rules do not cover this operation: --all-rules for the details)"
         );
     }
     if step.rule.is_none() {
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Aucune règle ne s'applique : pas de demande",
-                "No rule applies: no request"
-            )
+            lang,
+            "Aucune règle ne s'applique : pas de demande",
+            "No rule applies: no request"
         );
     } else {
         request(out, e, step, lang);
@@ -298,44 +271,35 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
         } else {
             String::new()
         };
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Enveloppe {} ({}{short}) : {available} disponibles, {requested} demandés en tout, {granted} accordés, {waiting} en attente pour l'année suivante",
-                "Envelope {} ({}{short}): {available} available, {requested} requested in all, {granted} granted, {waiting} pushed to next year",
-                envelope.year,
-                envelope.shortage_words
-            )
+            lang,
+            "Enveloppe {} ({}{short}) : {available} disponibles, {requested} demandés en tout, {granted} accordés, {waiting} en attente pour l'année suivante",
+            "Envelope {} ({}{short}): {available} available, {requested} requested in all, {granted} granted, {waiting} pushed to next year",
+            envelope.year,
+            envelope.shortage_words
         );
     }
     if step.rule.is_none() && !step.grant.is_positive() && !step.cancelled.is_positive() {
         return;
     }
     let grant = lang.money(step.grant);
-    let _ = writeln!(
+    tell!(
         out,
-        "{}",
-        say!(
-            lang,
-            "Subvention {grant} — {}",
-            "Grant {grant} — {}",
-            step.reason_text
-        )
+        lang,
+        "Subvention {grant} — {}",
+        "Grant {grant} — {}",
+        step.reason_text
     );
     if step.cancelled.is_positive() {
         let cancelled = lang.money(step.cancelled);
         let back = e.abandoned.as_ref().map_or(0, |a| a.year + 1);
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Annulée : {cancelled}, l'opération est abandonnée ; la somme revient à {} en {back}",
-                "Cancelled: {cancelled}, the operation was abandoned; the money comes back to {} in {back}",
-                step.name
-            )
+            lang,
+            "Annulée : {cancelled}, l'opération est abandonnée ; la somme revient à {} en {back}",
+            "Cancelled: {cancelled}, the operation was abandoned; the money comes back to {} in {back}",
+            step.name
         );
     }
     if !step.paid.is_empty() {
@@ -357,15 +321,12 @@ fn funder(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang, all_
                 }
             })
             .collect();
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Versements : {}",
-                "Paid: {}",
-                parts.join(lang.pick(" ; ", "; "))
-            )
+            lang,
+            "Versements : {}",
+            "Paid: {}",
+            parts.join(lang.pick(" ; ", "; "))
         );
     }
 }
@@ -411,93 +372,68 @@ fn request(out: &mut String, e: &Explanation, step: &FunderStep, lang: Lang) {
         Some(ceiling) => {
             let per_unit = lang.money(ceiling.floor_div(i64::from(e.units.max(1))));
             let ceiling = lang.money(ceiling);
-            let _ = writeln!(
+            tell!(
                 out,
-                "{}",
-                say!(
-                    lang,
-                    "Plafond de travaux {} logements × {per_unit} = {ceiling}, sous la base {base} : le taux s'y applique",
-                    "Works ceiling {} units × {per_unit} = {ceiling}, below the base {base}: the rate applies to it",
-                    e.units
-                )
+                lang,
+                "Plafond de travaux {} logements × {per_unit} = {ceiling}, sous la base {base} : le taux s'y applique",
+                "Works ceiling {} units × {per_unit} = {ceiling}, below the base {base}: the rate applies to it",
+                e.units
             );
-            let _ = writeln!(
+            tell!(
                 out,
-                "{}",
-                say!(
-                    lang,
-                    "Plafond de travaux {ceiling} × {after} = {by_rate}",
-                    "Works ceiling {ceiling} × {after} = {by_rate}"
-                )
+                lang,
+                "Plafond de travaux {ceiling} × {after} = {by_rate}",
+                "Works ceiling {ceiling} × {after} = {by_rate}"
             );
         }
         None => {
-            let _ = writeln!(
+            tell!(
                 out,
-                "{}",
-                say!(
-                    lang,
-                    "Base {base} × {after} = {by_rate}",
-                    "Base {base} × {after} = {by_rate}"
-                )
+                lang,
+                "Base {base} × {after} = {by_rate}",
+                "Base {base} × {after} = {by_rate}"
             );
         }
     }
     if let Some(cap) = step.cap {
         let cap = lang.money(cap);
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Plafond par opération {cap}",
-                "Cap per operation {cap}"
-            )
+            lang,
+            "Plafond par opération {cap}",
+            "Cap per operation {cap}"
         );
     }
     if let Some(cap) = step.unit_cap {
         let cap = lang.money(cap);
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Plafond par logement : {} logements → {cap}",
-                "Cap per dwelling: {} units → {cap}",
-                e.units
-            )
+            lang,
+            "Plafond par logement : {} logements → {cap}",
+            "Cap per dwelling: {} units → {cap}",
+            e.units
         );
     }
     if let Some(room) = step.public_room {
         let room = lang.money(room);
         let before = lang.money(step.public_granted_before);
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Marge sous le plafond des aides publiques {room} (aides publiques déjà accordées : {before})",
-                "Public-aid room {room} (public grants already made: {before})"
-            )
+            lang,
+            "Marge sous le plafond des aides publiques {room} (aides publiques déjà accordées : {before})",
+            "Public-aid room {room} (public grants already made: {before})"
         );
     }
     let room = lang.money(step.base_room);
     let before = lang.money(step.granted_before);
-    let _ = writeln!(
+    tell!(
         out,
-        "{}",
-        say!(
-            lang,
-            "Marge sur la base {room} (subventions déjà accordées : {before})",
-            "Base room {room} (grants already made: {before})"
-        )
+        lang,
+        "Marge sur la base {room} (subventions déjà accordées : {before})",
+        "Base room {room} (grants already made: {before})"
     );
     let request = lang.money(step.request);
-    let _ = writeln!(
-        out,
-        "{}",
-        say!(lang, "Demande {request}", "Request {request}")
-    );
+    tell!(out, lang, "Demande {request}", "Request {request}");
 }
 
 /// The cost, VAT, the residual and the payments year by year.
@@ -514,64 +450,49 @@ fn cost(out: &mut String, e: &Explanation, lang: Lang) {
         let written = lang.money(story.written);
         let rate = percent(lang, rate);
         let estimate = lang.money(story.estimate);
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Coût inscrit {written} (euros de {base_year}), indexé de {rate} par an jusqu'en {to} : {estimate}",
-                "Cost written {written} (in {base_year} euros), indexed at {rate} a year to {to}: {estimate}"
-            )
+            lang,
+            "Coût inscrit {written} (euros de {base_year}), indexé de {rate} par an jusqu'en {to} : {estimate}",
+            "Cost written {written} (in {base_year} euros), indexed at {rate} a year to {to}: {estimate}"
         );
     }
     if story.actual != story.estimate {
         let estimate = lang.money(story.estimate);
         let actual = lang.money(story.actual);
         let more = lang.money(story.actual - story.estimate);
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Surcoût : estimés {estimate}, les travaux coûtent {actual} (+{more}) ; les subventions restent celles décidées, le maître d'ouvrage paie la différence",
-                "Overrun: estimated {estimate}, the works actually cost {actual} (+{more}); the grants stay as decided, so the owner pays the difference"
-            )
+            lang,
+            "Surcoût : estimés {estimate}, les travaux coûtent {actual} (+{more}) ; les subventions restent celles décidées, le maître d'ouvrage paie la différence",
+            "Overrun: estimated {estimate}, the works actually cost {actual} (+{more}); the grants stay as decided, so the owner pays the difference"
         );
     }
     let vat = percent(lang, &e.vat_rate);
     let ttc = lang.money(e.cost_ttc);
-    let _ = writeln!(
+    tell!(
         out,
-        "{}",
-        say!(
-            lang,
-            "TVA {vat} ({}) → coût TTC {ttc}",
-            "VAT {vat} ({}) → cost including VAT {ttc}",
-            e.vat_words
-        )
+        lang,
+        "TVA {vat} ({}) → coût TTC {ttc}",
+        "VAT {vat} ({}) → cost including VAT {ttc}",
+        e.vat_words
     );
     if e.commit_year.is_none() {
-        let _ = writeln!(
+        tell!(
             out,
-            "{}",
-            say!(
-                lang,
-                "Non réalisée : le maître d'ouvrage ne paie rien",
-                "Not carried out: the owner pays nothing"
-            )
+            lang,
+            "Non réalisée : le maître d'ouvrage ne paie rien",
+            "Not carried out: the owner pays nothing"
         );
         return;
     }
     let granted = lang.money(e.total_granted);
     let residual = lang.money(e.residual);
-    let _ = writeln!(
+    tell!(
         out,
-        "{}",
-        say!(
-            lang,
-            "Subventions {granted} → reste à charge {residual}",
-            "Grants {granted} → residual {residual}"
-        )
+        lang,
+        "Subventions {granted} → reste à charge {residual}",
+        "Grants {granted} → residual {residual}"
     );
 }
 

@@ -17,6 +17,15 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// `tell!(out, lang, "French {x}", "English {x}")`: the sentence as a line of `out`.
+macro_rules! tell {
+    ($out:expr, $lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {{
+        $out.push_str(&$crate::report::explain::words::say!($lang, $fr, $en $(, $arg)*));
+        $out.push('\n');
+    }};
+}
+pub(crate) use tell;
+
 /// A count of years: "1 an", "3 ans".
 pub fn years(lang: Lang, count: u32) -> String {
     match (lang, count) {
@@ -276,32 +285,33 @@ pub fn rule(lang: Lang, when: &Conditions, owners: &[Owner]) -> String {
             "intercommunality {epcis}"
         ));
     }
+    // Each yes/no condition: what the rule covers when it wants yes, when it wants no.
     let flags = [
         (
             when.zus,
-            say!(lang, "en ZUS", "in a ZUS"),
-            say!(lang, "hors ZUS", "outside ZUS"),
+            ("en ZUS", "in a ZUS"),
+            ("hors ZUS", "outside ZUS"),
         ),
         (
             when.priority_zus,
-            say!(lang, "en ZUS prioritaire", "in a priority ZUS"),
-            say!(lang, "hors ZUS prioritaire", "outside priority ZUS"),
+            ("en ZUS prioritaire", "in a priority ZUS"),
+            ("hors ZUS prioritaire", "outside priority ZUS"),
         ),
         (
             when.article6,
-            say!(lang, "au titre de l'article 6", "under article 6"),
-            say!(lang, "hors article 6", "outside article 6"),
+            ("au titre de l'article 6", "under article 6"),
+            ("hors article 6", "outside article 6"),
         ),
         (
             when.mining_estate,
-            say!(lang, "en cité minière", "in a mining estate"),
-            say!(lang, "hors cité minière", "outside mining estates"),
+            ("en cité minière", "in a mining estate"),
+            ("hors cité minière", "outside mining estates"),
         ),
     ];
-    for (wanted, yes, no) in flags {
+    for (wanted, (yes_fr, yes_en), (no_fr, no_en)) in flags {
         match wanted {
-            Some(true) => parts.push(yes),
-            Some(false) => parts.push(no),
+            Some(true) => parts.push(lang.pick(yes_fr, yes_en).to_owned()),
+            Some(false) => parts.push(lang.pick(no_fr, no_en).to_owned()),
             None => {}
         }
     }
