@@ -1,4 +1,5 @@
-//! `cofinance explain OPERATION [SCENARIO] [--format text|json]`.
+//! `cofinance explain OPERATION [SCENARIO] [--format text|json] [--all-rules]`, in the
+//! language and width of `--lang` and `--width`.
 
 use cofinance::engine::Plan;
 use cofinance::report::explain;
@@ -21,6 +22,10 @@ pub(crate) struct ExplainArgs {
     /// Text for reading, JSON for checking each step.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Every rule checked, with every condition it fails (by default only the rule that
+    /// applied and those that missed by one condition).
+    #[arg(long)]
+    all_rules: bool,
     #[command(flatten)]
     input: super::InputArgs,
 }
@@ -30,9 +35,16 @@ pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
     let index = explain::find(&target.dataset, &args.operation)?;
     let plan = Plan::new(&target.dataset)?;
     let outcome = plan.run()?;
-    let explanation = explain::explain(&plan, &outcome, index, target.scenario.as_deref());
+    let screen = super::screen();
+    let lang = screen.lang;
+    let explanation = explain::explain(&plan, &outcome, index, target.scenario.as_deref(), lang);
     match args.format {
-        Format::Text => super::print(&explain::text(&explanation)),
+        Format::Text => super::print(&explain::text(
+            &explanation,
+            lang,
+            args.all_rules,
+            screen.width,
+        )),
         Format::Json => super::print(&String::from_utf8_lossy(&explain::json(&explanation))),
     }
 }

@@ -73,12 +73,13 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
     match args.format {
         Format::Json => super::print(&String::from_utf8_lossy(&in_memory[0].bytes)),
         Format::Table => {
+            let screen = super::screen();
             // The names of the files written, for the line that says where they went.
             let names: Vec<OutputFile> = report::files::RUN_FILES
                 .iter()
                 .map(|&(name, _)| OutputFile::new(name, Vec::new()))
                 .collect();
-            let mut text = report::table::summary(&run);
+            let mut text = report::table::summary(&run, screen.lang, screen.width);
             text.push_str(&super::written(&args.out, &names));
             if let Some((dir, charts)) = &charts {
                 text.push_str(&super::chart::written(dir, charts));

@@ -68,7 +68,7 @@ impl Book<'_, '_> {
         sheet.note(0, &self.labels[owner], &styles.title)?;
         let mut about = format!(
             "Maître d'ouvrage : {} — identifiant {}",
-            info.kind.french(),
+            crate::fr::labels::owner_kind(info.kind, crate::fr::Lang::Fr),
             info.id
         );
         if is_commune {
