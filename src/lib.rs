@@ -52,6 +52,7 @@
 //! ```
 
 pub mod chart;
+pub mod decide;
 pub mod engine;
 pub mod error;
 pub mod generate;
