@@ -171,8 +171,12 @@ fn swings_of_a_fixture_equal_the_runs_of_their_scenarios() {
     // The freeze happens with probability 0.4: p10 and median no freeze; p90 is the share's
     // quantile (0.9 − 0.6) / 0.4 = 0.75 of uniform 0.10..0.50, 0.40.
     assert_eq!(
-        (entries[5].1, entries[5].2, entries[5].3),
-        ("0", "0", "0.400000")
+        (
+            number(entries[5].1),
+            number(entries[5].2),
+            number(entries[5].3)
+        ),
+        (number("0"), number("0"), number("0.4"))
     );
     // The commune most exposed has a swing somewhere.
     assert!(

@@ -180,10 +180,10 @@ fn table(s: &Sensitivity, c: Option<usize>, out: &mut String) {
         out,
         "{} {} {} {} {} {}",
         pad("Incertitude", 32),
-        pad("p10 → p90", 15),
-        right("Déficit p10", 13),
-        right("Déficit p90", 13),
-        right("Écart", 13),
+        pad("p10 → p90", 17),
+        right("Déficit p10", 12),
+        right("Déficit p90", 12),
+        right("Écart", 12),
         right("Spearman", 8)
     );
     for e in s.ranked(c) {
@@ -196,10 +196,10 @@ fn table(s: &Sensitivity, c: Option<usize>, out: &mut String) {
             out,
             "{} {} {} {} {} {}",
             pad(&cut(&e.label, 32), 32),
-            pad(&cut(&levels, 15), 15),
-            right(&euros(low), 13),
-            right(&euros(high), 13),
-            right(&euros(e.swing(c)), 13),
+            pad(&cut(&levels, 17), 17),
+            right(&euros(low), 12),
+            right(&euros(high), 12),
+            right(&euros(e.swing(c)), 12),
             right(&rho(rho_value), 8)
         );
     }
@@ -293,8 +293,8 @@ pub struct FunderAnswer<'a> {
 fn measure_text(target: Target, m: &Measure, draws: u64) -> String {
     let sum = Money::from_cents(m.values.iter().sum());
     match target {
-        Target::Shortfall => format!("déficit de {}", sum.fr()),
-        Target::P90 => format!("déficit p90 de {}", sum.fr()),
+        Target::Shortfall => format!("un déficit de {}", sum.fr()),
+        Target::P90 => format!("un déficit p90 de {}", sum.fr()),
         Target::Probability(_) => {
             let worst = m.values.iter().copied().max().unwrap_or(0);
             format!(
@@ -389,7 +389,28 @@ pub fn wrap(text: &str, width: usize) -> String {
         let mut current = " ".repeat(indent);
         let mut length = indent;
         let mut fresh = true;
+        // An amount's groups of digits and its unit stay on one line: `1 234 567 €`.
+        let mut words: Vec<String> = Vec::new();
         for word in body.split(' ').filter(|w| !w.is_empty()) {
+            let glued = words.last().is_some_and(|last: &String| {
+                last.ends_with(|c: char| c.is_ascii_digit())
+                    && (word.starts_with('€')
+                        || (word.len() == 3 && word.chars().all(|c| c.is_ascii_digit()))
+                        || (word.len() > 3
+                            && word
+                                .get(..3)
+                                .is_some_and(|h| h.chars().all(|c| c.is_ascii_digit()))
+                            && !word[3..].starts_with(|c: char| c.is_ascii_digit())))
+            });
+            match words.last_mut() {
+                Some(last) if glued => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => words.push(word.to_owned()),
+            }
+        }
+        for word in &words {
             let n = word.chars().count();
             if !fresh && length + 1 + n > width {
                 out.push_str(&current);

@@ -5,6 +5,7 @@ use super::close_gap::{Answer, Question, Target};
 use super::sensitivity;
 use crate::error::Result;
 use crate::model::{Dataset, Money};
+use crate::scenario::Source;
 use crate::scenario::uncertainty::Uncertainty;
 
 /// The two sentences.
@@ -17,58 +18,101 @@ pub struct CommuneDecision {
 }
 
 /// The sentences for commune `commune` (an owner index) of `dataset`, under `uncertainty` when
-/// the dataset has one.
+/// the dataset has one. For many communes, [`Decisions`] analyses the uncertainties once.
 pub fn commune_decision(
     dataset: &Dataset,
     uncertainty: Option<&Uncertainty>,
     commune: usize,
 ) -> Result<CommuneDecision> {
-    let name = &dataset.owners[commune].name;
-    let drivers = match uncertainty {
-        None => format!(
-            "Aucune incertitude n'est décrite pour ce jeu de données : rien ne dit ce qui pèse le plus sur le déficit de {name}."
-        ),
-        Some(uncertainty) => {
-            let analysis = sensitivity::analyse(dataset, uncertainty, None)?;
-            let c = analysis
-                .communes
-                .iter()
-                .position(|&o| o == commune)
-                .expect("a commune of the dataset");
-            let top: Vec<_> = analysis
-                .ranked(Some(c))
-                .into_iter()
-                .filter(|e| e.swing(Some(c)).is_positive())
-                .take(2)
-                .collect();
-            let part = |e: &sensitivity::EntryEffect| {
-                format!(
-                    "{} (de {} à {} de déficit entre son p10 et son p90)",
-                    lower_first(&e.label),
-                    e.at_low.communes[c].fr(),
-                    e.at_high.communes[c].fr()
-                )
-            };
-            match top.as_slice() {
-                [] => format!(
-                    "Aucune des incertitudes décrites ne change le déficit de {name} entre leurs p10 et p90."
-                ),
-                [one] => format!(
-                    "Une seule incertitude change le déficit de {name} : {}.",
-                    part(one)
-                ),
-                [one, two, ..] => format!(
-                    "Ce qui pèse le plus sur le déficit de {name} : {}, puis {}.",
-                    part(one),
-                    part(two)
-                ),
-            }
+    Decisions::new(dataset, uncertainty)?.commune(commune)
+}
+
+/// The sensitivity of a dataset, computed once, for the sentences of each of its communes.
+#[derive(Debug, Clone)]
+pub struct Decisions<'a> {
+    dataset: &'a Dataset,
+    sensitivity: Option<sensitivity::Sensitivity>,
+}
+
+impl<'a> Decisions<'a> {
+    /// The exact swings of every `[uncertainty]` entry (no draws: the ranking is by swing).
+    pub fn new(dataset: &'a Dataset, uncertainty: Option<&Uncertainty>) -> Result<Decisions<'a>> {
+        Ok(Decisions {
+            dataset,
+            sensitivity: uncertainty
+                .map(|u| sensitivity::analyse(dataset, u, None))
+                .transpose()?,
+        })
+    }
+
+    /// The two sentences of commune `commune` (an owner index).
+    pub fn commune(&self, commune: usize) -> Result<CommuneDecision> {
+        Ok(CommuneDecision {
+            drivers: self.drivers(commune),
+            closing: closing_sentence(self.dataset, commune)?,
+        })
+    }
+
+    fn drivers(&self, commune: usize) -> String {
+        let name = &self.dataset.owners[commune].name;
+        let Some(analysis) = &self.sensitivity else {
+            return format!(
+                "Aucune incertitude n'est décrite pour ce jeu de données : rien ne dit ce qui pèse le plus sur le déficit de {name}."
+            );
+        };
+        let Some(c) = analysis.communes.iter().position(|&o| o == commune) else {
+            return String::new();
+        };
+        let top: Vec<_> = analysis
+            .ranked(Some(c))
+            .into_iter()
+            .filter(|e| e.swing(Some(c)).is_positive())
+            .take(2)
+            .collect();
+        let part = |e: &sensitivity::EntryEffect| {
+            format!(
+                "{} (de {} à {} de déficit entre son p10 et son p90)",
+                lower_first(&e.label),
+                e.at_low.communes[c].fr(),
+                e.at_high.communes[c].fr()
+            )
+        };
+        match top.as_slice() {
+            [] => format!(
+                "Aucune des incertitudes décrites ne change le déficit de {name} entre leurs p10 et p90."
+            ),
+            [one] => format!(
+                "Une seule incertitude change le déficit de {name} : {}.",
+                part(one)
+            ),
+            [one, two, ..] => format!(
+                "Ce qui pèse le plus sur le déficit de {name} : {}, puis {}.",
+                part(one),
+                part(two)
+            ),
         }
+    }
+}
+
+/// The `[uncertainty]` a source runs under: its own table, or for the default dataset's base,
+/// the shipped `incertitudes.toml`; `None` when there is none.
+pub fn uncertainty_of(source: &Source, dataset: &Dataset) -> Result<Option<Uncertainty>> {
+    let holder = match source {
+        Source::Scenario(scenario) if scenario.raw.uncertainty.is_some() => Some(source.clone()),
+        _ if source.base_path()
+            == std::path::Path::new(crate::input::DEFAULT_DATASET_PATH).join("base.toml") =>
+        {
+            Some(crate::scenario::read_default_uncertainty()?)
+        }
+        _ => None,
     };
-    Ok(CommuneDecision {
-        drivers,
-        closing: closing_sentence(dataset, commune)?,
-    })
+    match holder {
+        Some(Source::Scenario(scenario)) => match &scenario.raw.uncertainty {
+            Some(raw) => Ok(Some(Uncertainty::check(&scenario.file, raw, dataset)?)),
+            None => Ok(None),
+        },
+        _ => Ok(None),
+    }
 }
 
 fn lower_first(text: &str) -> String {
