@@ -179,8 +179,8 @@ fn table(s: &Sensitivity, c: Option<usize>, out: &mut String) {
     let _ = writeln!(
         out,
         "{} {} {} {} {} {}",
-        pad("Incertitude", 32),
-        pad("p10 → p90", 17),
+        pad("Incertitude", 31),
+        pad("p10 → p90", 18),
         right("Déficit p10", 12),
         right("Déficit p90", 12),
         right("Écart", 12),
@@ -195,8 +195,8 @@ fn table(s: &Sensitivity, c: Option<usize>, out: &mut String) {
         let _ = writeln!(
             out,
             "{} {} {} {} {} {}",
-            pad(&cut(&e.label, 32), 32),
-            pad(&cut(&levels, 17), 17),
+            pad(&cut(&e.label, 31), 31),
+            pad(&cut(&levels, 18), 18),
             right(&euros(low), 12),
             right(&euros(high), 12),
             right(&euros(e.swing(c)), 12),

@@ -357,30 +357,12 @@ pub fn analyse(
     })
 }
 
-/// The value an entry takes in one draw, as seen from the operations `of` (positions in the
-/// dataset): the cost-weighted mean of their factors or delays; a freeze's frozen share.
-fn entry_value(dataset: &Dataset, entry: Entry, sample: &Sample, of: &[usize]) -> f64 {
-    let mean = |value: &dyn Fn(usize) -> f64| {
-        let (mut sum, mut weights) = (0.0, 0.0);
-        for &i in of {
-            let weight = dataset.operations[i].cost.cents().max(1) as f64;
-            sum += weight * value(i);
-            weights += weight;
-        }
-        if weights > 0.0 { sum / weights } else { 0.0 }
-    };
-    let millionths = |rate: Rate| rate.millionths() as f64 / 1e6;
-    match entry {
-        Entry::CostFactor | Entry::CostFactorOf(_) => mean(&|i| millionths(sample.factors[i])),
-        Entry::OverrunFactor | Entry::OverrunFactorOf(_) => {
-            mean(&|i| sample.overruns[i].map_or(1.0, millionths))
-        }
-        Entry::DelayYears => mean(&|i| f64::from(sample.delays[i])),
-        Entry::Freeze(k) => sample.freezes[k].map_or(0.0, millionths),
-    }
-}
-
 /// Per entry: Spearman's ρ per commune, then for the total.
+///
+/// An entry's value in a draw, seen from a commune, is the cost-weighted mean of the factors
+/// (or delays) it drew for that commune's operations it covers — all the operations it covers
+/// when the commune has none of them, and for the total —; a freeze's value is its frozen
+/// share. One pass over the operations per draw gathers every mean.
 fn rank_correlations(
     dataset: &Dataset,
     uncertainty: &Uncertainty,
@@ -393,67 +375,97 @@ fn rank_correlations(
         ..uncertainty.clone()
     };
     let entries = uncertainty.entries();
-    // The operations each entry covers, in all and in each commune.
-    let covers = |entry: Entry, i: usize| {
-        let family = dataset.operations[i].family;
-        match entry {
-            Entry::CostFactor | Entry::CostFactorOf(_) => {
-                uncertainty.cost_entry(family) == Some(entry)
-            }
-            Entry::OverrunFactor | Entry::OverrunFactorOf(_) => {
-                uncertainty.overrun_entry(family) == Some(entry)
-            }
-            Entry::DelayYears | Entry::Freeze(_) => true,
-        }
-    };
-    let scopes: Vec<(Vec<usize>, Vec<Vec<usize>>)> = entries
+    let position = |entry: Entry| entries.iter().position(|&e| e == entry);
+    // Per operation: its commune's position (if a commune of the list), its weight, and the
+    // positions of the entries that draw its cost factor, overrun factor and delay.
+    let slot: Vec<Option<usize>> = dataset
+        .operations
         .iter()
-        .map(|&entry| {
-            let all: Vec<usize> = (0..dataset.operations.len())
-                .filter(|&i| covers(entry, i))
-                .collect();
-            let per_commune = communes
-                .iter()
-                .map(|&o| {
-                    let own: Vec<usize> = all
-                        .iter()
-                        .copied()
-                        .filter(|&i| dataset.operations[i].commune == o)
-                        .collect();
-                    if own.is_empty() { all.clone() } else { own }
-                })
-                .collect();
-            (all, per_commune)
+        .map(|o| communes.iter().position(|&c| c == o.commune))
+        .collect();
+    let weight: Vec<f64> = dataset
+        .operations
+        .iter()
+        .map(|o| o.cost.cents().max(1) as f64)
+        .collect();
+    let drawn: Vec<[Option<usize>; 3]> = dataset
+        .operations
+        .iter()
+        .map(|o| {
+            [
+                uncertainty.cost_entry(o.family).and_then(position),
+                uncertainty.overrun_entry(o.family).and_then(position),
+                position(Entry::DelayYears),
+            ]
         })
         .collect();
-    // Per draw, per entry: the value for the total, then per commune.
-    let values: Vec<Vec<(f64, Vec<f64>)>> = (0..results.draws)
+    let scopes = communes.len() + 1; // each commune, then the total
+    // The weights each (entry, scope) mean divides by.
+    let mut weights = vec![0.0; entries.len() * scopes];
+    for (i, kinds) in drawn.iter().enumerate() {
+        for k in kinds.iter().flatten() {
+            if let Some(c) = slot[i] {
+                weights[k * scopes + c] += weight[i];
+            }
+            weights[k * scopes + communes.len()] += weight[i];
+        }
+    }
+    let millionths = |rate: Rate| rate.millionths() as f64 / 1e6;
+    // Per draw: the entries' values, entry by entry, each commune then the total.
+    let values: Vec<Vec<f64>> = (0..results.draws)
         .into_par_iter()
         .map(|index| {
             let sample = sampler.sample(dataset, index);
-            entries
+            let mut sums = vec![0.0; entries.len() * scopes];
+            for (i, kinds) in drawn.iter().enumerate() {
+                let of = [
+                    millionths(sample.factors[i]),
+                    sample.overruns[i].map_or(1.0, millionths),
+                    f64::from(sample.delays[i]),
+                ];
+                for (kind, k) in kinds.iter().enumerate() {
+                    let Some(k) = k else { continue };
+                    let value = weight[i] * of[kind];
+                    if let Some(c) = slot[i] {
+                        sums[k * scopes + c] += value;
+                    }
+                    sums[k * scopes + communes.len()] += value;
+                }
+            }
+            for (k, &entry) in entries.iter().enumerate() {
+                let total = k * scopes + communes.len();
+                if let Entry::Freeze(f) = entry {
+                    let share = sample.freezes[f].map_or(0.0, millionths);
+                    sums[k * scopes..=total].fill(share);
+                    continue;
+                }
+                let mean_all = if weights[total] > 0.0 {
+                    sums[total] / weights[total]
+                } else {
+                    0.0
+                };
+                for at in k * scopes..total {
+                    sums[at] = if weights[at] > 0.0 {
+                        sums[at] / weights[at]
+                    } else {
+                        mean_all
+                    };
+                }
+                sums[total] = mean_all;
+            }
+            sums
+        })
+        .collect();
+    let shortfalls: Vec<Vec<f64>> = communes
+        .iter()
+        .map(|&o| {
+            results
+                .values
                 .iter()
-                .zip(&scopes)
-                .map(|(&entry, (all, per_commune))| {
-                    (
-                        entry_value(dataset, entry, &sample, all),
-                        per_commune
-                            .iter()
-                            .map(|of| entry_value(dataset, entry, &sample, of))
-                            .collect(),
-                    )
-                })
+                .map(|row| row[0].shortfall[o].cents() as f64)
                 .collect()
         })
         .collect();
-    let shortfall = |o: usize| -> Vec<f64> {
-        results
-            .values
-            .iter()
-            .map(|row| row[0].shortfall[o].cents() as f64)
-            .collect()
-    };
-    let shortfalls: Vec<Vec<f64>> = communes.iter().map(|&o| shortfall(o)).collect();
     let total: Vec<f64> = results
         .values
         .iter()
@@ -464,16 +476,16 @@ fn rank_correlations(
                 .sum()
         })
         .collect();
+    let column = |at: usize| -> Vec<f64> { values.iter().map(|draw| draw[at]).collect() };
     (0..entries.len())
         .map(|k| {
-            let of_total: Vec<f64> = values.iter().map(|draw| draw[k].0).collect();
             let per_commune = (0..communes.len())
-                .map(|c| {
-                    let x: Vec<f64> = values.iter().map(|draw| draw[k].1[c]).collect();
-                    spearman(&x, &shortfalls[c])
-                })
+                .map(|c| spearman(&column(k * scopes + c), &shortfalls[c]))
                 .collect();
-            (per_commune, spearman(&of_total, &total))
+            (
+                per_commune,
+                spearman(&column(k * scopes + communes.len()), &total),
+            )
         })
         .collect()
 }
