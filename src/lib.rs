@@ -61,6 +61,7 @@
 )]
 
 pub mod chart;
+pub mod decide;
 pub mod engine;
 pub mod error;
 pub mod fr;

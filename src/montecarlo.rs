@@ -175,6 +175,19 @@ pub struct Results {
     pub values: Vec<Vec<DrawValues>>,
 }
 
+/// How `--precision` ended: the asked half-width, whether every probability reached it, and
+/// the widest half-width at the end (docs/montecarlo.md, "Stopping when precise enough").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    pub target: f64,
+    pub reached: bool,
+    pub widest: f64,
+}
+
+/// Draws are taken in batches of this many when a precision is asked; the batch boundaries are
+/// fixed (0, 1 000, 2 000…), so the draws used never depend on the thread count.
+pub const BATCH: u64 = 1_000;
+
 /// Runs `draws` draws of every dataset (scenarios of one base) under `uncertainty`.
 /// `progress` is called once per finished draw, from any thread.
 pub fn run(
@@ -184,6 +197,20 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Results> {
+    Ok(run_with_precision(datasets, uncertainty, draws, seed, None, progress)?.0)
+}
+
+/// [`run`], stopping early when `precision` is given: in batches of [`BATCH`] draws, until the
+/// 95 % Wilson interval of every commune's probability of shortfall, in every scenario, has a
+/// half-width of at most `precision`, or `draws` are done.
+pub fn run_with_precision(
+    datasets: &[&Dataset],
+    uncertainty: &Uncertainty,
+    draws: u64,
+    seed: u64,
+    precision: Option<f64>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Results, Option<Precision>)> {
     let uncertainty = Uncertainty {
         seed,
         ..uncertainty.clone()
@@ -213,42 +240,91 @@ pub fn run(
         check_totals(dataset, &worst)?;
     }
     let reference = datasets[0];
-    let values: Vec<Result<Vec<DrawValues>>> = (0..draws)
-        .into_par_iter()
-        .map_init(
-            || datasets.iter().map(|d| Inputs::of(d)).collect::<Vec<_>>(),
-            |inputs, index| {
-                let sample = uncertainty.sample(reference, index);
-                let row = datasets
-                    .iter()
-                    .zip(&plans)
-                    .zip(inputs.iter_mut())
-                    .map(|((dataset, plan), inputs)| {
-                        for (funder, parts) in dataset.funders.iter().zip(inputs.freezes.iter_mut())
-                        {
-                            parts.truncate(funder.freezes.iter().map(|f| f.amounts.len()).sum());
-                        }
-                        sample.apply(&uncertainty, dataset, inputs);
-                        plan.run_totals(inputs)
-                            .map(|outcome| DrawValues::of(&outcome))
-                    })
-                    .collect();
-                progress();
-                row
-            },
-        )
-        .collect();
-    // The first failing draw in draw order, whatever the thread count.
-    let values = values.into_iter().collect::<Result<Vec<_>>>()?;
+    let draw_range = |range: std::ops::Range<u64>| -> Result<Vec<Vec<DrawValues>>> {
+        let values: Vec<Result<Vec<DrawValues>>> = range
+            .into_par_iter()
+            .map_init(
+                || datasets.iter().map(|d| Inputs::of(d)).collect::<Vec<_>>(),
+                |inputs, index| {
+                    let sample = uncertainty.sample(reference, index);
+                    let row = datasets
+                        .iter()
+                        .zip(&plans)
+                        .zip(inputs.iter_mut())
+                        .map(|((dataset, plan), inputs)| {
+                            for (funder, parts) in
+                                dataset.funders.iter().zip(inputs.freezes.iter_mut())
+                            {
+                                parts
+                                    .truncate(funder.freezes.iter().map(|f| f.amounts.len()).sum());
+                            }
+                            sample.apply(&uncertainty, dataset, inputs);
+                            plan.run_totals(inputs)
+                                .map(|outcome| DrawValues::of(&outcome))
+                        })
+                        .collect();
+                    progress();
+                    row
+                },
+            )
+            .collect();
+        // The first failing draw in draw order, whatever the thread count.
+        values.into_iter().collect()
+    };
+    let (values, precision) = match precision {
+        None => (draw_range(0..draws)?, None),
+        Some(target) => {
+            let mut values: Vec<Vec<DrawValues>> = Vec::new();
+            let widest = loop {
+                let start = values.len() as u64;
+                values.extend(draw_range(start..(start + BATCH).min(draws))?);
+                let widest = widest_half_width(datasets, &values);
+                if widest <= target || values.len() as u64 >= draws {
+                    break widest;
+                }
+            };
+            (
+                values,
+                Some(Precision {
+                    target,
+                    reached: widest <= target,
+                    widest,
+                }),
+            )
+        }
+    };
     let scenarios = (0..datasets.len())
         .map(|s| scenario_stats(datasets[s], &values, s))
         .collect();
-    Ok(Results {
-        draws,
-        seed,
-        scenarios,
-        values,
-    })
+    Ok((
+        Results {
+            draws: values.len() as u64,
+            seed,
+            scenarios,
+            values,
+        },
+        precision,
+    ))
+}
+
+/// The widest 95 % Wilson half-width of a commune's probability of shortfall over the draws,
+/// in any scenario.
+fn widest_half_width(datasets: &[&Dataset], values: &[Vec<DrawValues>]) -> f64 {
+    let n = values.len() as u64;
+    let mut widest: f64 = 0.0;
+    for (s, dataset) in datasets.iter().enumerate() {
+        for (o, owner) in dataset.owners.iter().enumerate() {
+            if owner.kind != OwnerKind::Commune {
+                continue;
+            }
+            let short = values
+                .iter()
+                .filter(|row| row[s].shortfall[o].is_positive())
+                .count() as u64;
+            widest = widest.max(crate::decide::stats::wilson_half_width(short, n));
+        }
+    }
+    widest
 }
 
 fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> ScenarioStats {

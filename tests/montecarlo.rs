@@ -361,5 +361,5 @@ fn montecarlo_needs_an_uncertainty_table() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no [uncertainty] table found"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("aucune table [uncertainty] trouvée"));
 }

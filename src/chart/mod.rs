@@ -83,6 +83,7 @@ pub mod probability;
 pub mod residuals;
 mod style;
 pub mod timeline;
+pub mod tornado;
 
 pub(crate) use canvas::tag;
 pub use canvas::{DrawError, ImageFormat, Size};

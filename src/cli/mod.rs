@@ -4,6 +4,7 @@
 //! input or usage.
 
 mod chart;
+mod close_gap;
 mod commune;
 mod compare;
 mod completions;
@@ -14,6 +15,7 @@ mod generate;
 mod montecarlo;
 mod report;
 mod run;
+mod sensitivity;
 mod serve;
 mod sweep;
 mod template;
@@ -97,6 +99,13 @@ enum Command {
     /// distributions (montecarlo.json, montecarlo.csv, draws.csv).
     #[command(after_help = examples::MONTECARLO)]
     Montecarlo(montecarlo::MonteCarloArgs),
+    /// Which uncertainties drive each commune's shortfall: each [uncertainty] entry at its p10
+    /// and p90 (exact runs) and its rank correlation over the draws; write sensitivity.json,
+    /// sensitivity.csv, tornado charts and the scenarios of the runs.
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// The smallest extra envelope per year, to the euro, that closes a commune's (or every
+    /// commune's) gap, per funder; write close-gap.json and the scenario that closes it.
+    CloseGap(close_gap::CloseGapArgs),
     /// Explain one operation's financing step by step: rules, rates, caps, envelopes, grants,
     /// VAT, residual, payments and FCTVA.
     #[command(after_help = examples::EXPLAIN)]
@@ -203,6 +212,8 @@ pub(crate) fn main() -> i32 {
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Montecarlo(args) => montecarlo::run(&args),
+        Command::Sensitivity(args) => sensitivity::run(&args),
+        Command::CloseGap(args) => close_gap::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Chart(args) => chart::run(&args),

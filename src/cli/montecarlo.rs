@@ -1,9 +1,12 @@
 //! `cofinance montecarlo [SCENARIO…] [--uncertainty FILE] [--draws N] [--seed S] [--out DIR]
-//! [--charts DIR [--chart-format png|svg|both]]`.
+//! [--precision HALF_WIDTH] [--charts DIR [--chart-format png|svg|both]]`.
 
 use super::chart::{ChartFormat, subfolder};
 use cofinance::Error;
 use cofinance::chart::{self, Simulation};
+use cofinance::decide::{output, sensitivity};
+use cofinance::input::SourceFile;
+use cofinance::montecarlo::Precision;
 use cofinance::output::OutputFile;
 use cofinance::report::Manifest;
 use cofinance::report::montecarlo::{self, Simulated};
@@ -27,6 +30,11 @@ pub(crate) struct MonteCarloArgs {
     /// Seed of the draws (default: the [uncertainty] table's `seed`).
     #[arg(long)]
     seed: Option<u64>,
+    /// Draw in batches of 1,000 until every commune's probability of shortfall is known to
+    /// ± this (half-width of its 95 % Wilson interval, e.g. 0.01 for ± 1 point), up to
+    /// `--draws` at most.
+    #[arg(long, value_name = "HALF_WIDTH")]
+    precision: Option<f64>,
     /// Folder to write montecarlo.json, montecarlo.csv and draws.csv into.
     #[arg(long, default_value = "out")]
     out: PathBuf,
@@ -53,33 +61,14 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         .iter()
         .map(Source::target)
         .collect::<cofinance::Result<_>>()?;
-    let given = args
-        .uncertainty
-        .as_ref()
-        .map(|path| scenario::read_with(Some(path), args.input.options()))
-        .transpose()?;
-    let with_uncertainty = given
-        .iter()
-        .chain(&sources)
-        .find_map(|source| match source {
-            Source::Scenario(s) => s.raw.uncertainty.as_ref().map(|raw| (s, raw)),
-            Source::Base(..) => None,
-        });
-    let Some((holder, raw)) = with_uncertainty else {
-        return Err(Error::Usage {
-            subject: args.uncertainty.as_ref().map_or_else(|| "the given files".to_owned(), |p| p.display().to_string()),
-            reason: "no [uncertainty] table found; give a file with one, e.g. --uncertainty scenarios/bassin-minier/incertitudes.toml".into(),
-        });
-    };
-    let uncertainty = Uncertainty::check(&holder.file, raw, &targets[0].dataset)?;
-    let draws = args.draws.unwrap_or(uncertainty.draws);
-    if draws == 0 || draws > MAX_DRAWS as u64 {
-        return Err(Error::Usage {
-            subject: "--draws".into(),
-            reason: format!("{draws} is out of range: give between 1 and {MAX_DRAWS} draws"),
-        });
-    }
-    let seed = args.seed.unwrap_or(uncertainty.seed);
+    let (holder, uncertainty) = find_uncertainty(
+        args.uncertainty.as_ref(),
+        &sources,
+        &targets[0].dataset,
+        &args.input,
+    )?;
+    let (draws, seed) = draws_and_seed(args.draws, args.seed, &uncertainty)?;
+    let precision = args.precision.map(check_precision).transpose()?;
 
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(draws);
@@ -94,15 +83,25 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         ProgressBar::hidden()
     };
     let datasets: Vec<_> = targets.iter().map(|t| &t.dataset).collect();
-    let results = cofinance::montecarlo::run(&datasets, &uncertainty, draws, seed, &|| bar.inc(1))?;
+    let (results, reached) = cofinance::montecarlo::run_with_precision(
+        &datasets,
+        &uncertainty,
+        draws,
+        seed,
+        precision,
+        &|| bar.inc(1),
+    )?;
     bar.finish_and_clear();
+    // The sensitivity of the first scenario: the swings, exact, and the rank correlations over
+    // these draws (docs/montecarlo.md, "Sensitivity").
+    let sensitivity = sensitivity::analyse(&targets[0].dataset, &uncertainty, Some(&results))?;
 
     let manifests: Vec<Manifest> = targets
         .iter()
         .map(|t| {
             let mut inputs = t.inputs.clone();
-            if !inputs.iter().any(|f| f.path == holder.file.path) {
-                inputs.push(holder.file.clone());
+            if !inputs.iter().any(|f| f.path == holder.path) {
+                inputs.push(holder.clone());
             }
             Manifest::new(&inputs, Some(seed))
         })
@@ -123,6 +122,19 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         ),
         OutputFile::new("montecarlo.csv", montecarlo::csv(&runs, &results)),
         OutputFile::new("draws.csv", montecarlo::draws(&runs, &results)),
+        OutputFile::new(
+            "sensitivity.json",
+            output::sensitivity_json(
+                &targets[0].dataset,
+                targets[0].label(),
+                &uncertainty.source,
+                &sensitivity,
+            ),
+        ),
+        OutputFile::new(
+            "sensitivity.csv",
+            output::sensitivity_csv(&targets[0].dataset, &sensitivity),
+        ),
     ];
     let charts = match &args.charts {
         Some(dir) => {
@@ -146,18 +158,113 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
                     folder,
                 })
                 .collect();
-            let files =
+            let mut files =
                 chart::render_montecarlo(&simulations, &results, args.chart_format.formats())?;
+            files.extend(chart::tornado::render_all(
+                &targets[0].dataset,
+                targets[0].label(),
+                &sensitivity,
+                args.chart_format.formats(),
+            )?);
             Some((dir, files))
         }
         None => None,
     };
     super::chart::write_with(&args.out, &files, charts.as_ref())?;
     let mut text = montecarlo::text_summary(&runs, &results, &uncertainty.source);
+    if let Some(p) = reached {
+        text.push_str(&precision_line(p, results.draws));
+    }
+    text.push('\n');
+    text.push_str(&output::sensitivity_total_text(
+        targets[0].label(),
+        &sensitivity,
+    ));
     text.push_str(&super::written(&args.out, &files));
     if let Some((dir, charts)) = &charts {
         text.push_str(&super::chart::written(dir, charts));
     }
     super::print(&text)?;
     Ok(())
+}
+
+/// The `[uncertainty]` table to use: `--uncertainty FILE`'s, or the first given file's that has
+/// one; with the file it comes from (for the manifest).
+pub(crate) fn find_uncertainty(
+    given: Option<&PathBuf>,
+    sources: &[Source],
+    dataset: &cofinance::model::Dataset,
+    input: &super::InputArgs,
+) -> cofinance::Result<(SourceFile, Uncertainty)> {
+    let given = given
+        .map(|path| scenario::read_with(Some(path), input.options()))
+        .transpose()?;
+    let with_uncertainty = given.iter().chain(sources).find_map(|source| match source {
+        Source::Scenario(s) => s.raw.uncertainty.as_ref().map(|raw| (s, raw)),
+        Source::Base(..) => None,
+    });
+    let Some((holder, raw)) = with_uncertainty else {
+        return Err(Error::Usage {
+            subject: given_name(given.as_ref()),
+            reason: "aucune table [uncertainty] trouvée ; donnez un fichier qui en a une, par exemple --uncertainty scenarios/bassin-minier/incertitudes.toml".into(),
+        });
+    };
+    let uncertainty = Uncertainty::check(&holder.file, raw, dataset)?;
+    Ok((holder.file.clone(), uncertainty))
+}
+
+fn given_name(given: Option<&Source>) -> String {
+    match given {
+        Some(Source::Scenario(s)) => s.file.path.clone(),
+        Some(Source::Base(_, path)) => path.display().to_string(),
+        None => "les fichiers donnés".to_owned(),
+    }
+}
+
+/// `--draws` and `--seed`, or the table's, checked.
+pub(crate) fn draws_and_seed(
+    draws: Option<u64>,
+    seed: Option<u64>,
+    uncertainty: &Uncertainty,
+) -> cofinance::Result<(u64, u64)> {
+    let draws = draws.unwrap_or(uncertainty.draws);
+    if draws == 0 || draws > MAX_DRAWS as u64 {
+        return Err(Error::Usage {
+            subject: "--draws".into(),
+            reason: format!("{draws} est hors limites : donnez entre 1 et {MAX_DRAWS} tirages"),
+        });
+    }
+    Ok((draws, seed.unwrap_or(uncertainty.seed)))
+}
+
+fn check_precision(value: f64) -> cofinance::Result<f64> {
+    if value > 0.0 && value < 0.5 {
+        Ok(value)
+    } else {
+        Err(Error::Usage {
+            subject: "--precision".into(),
+            reason: format!(
+                "{value} n'est pas une demi-largeur possible : donnez un nombre entre 0 et 0,5 exclus, par exemple 0.01 pour ± 1 point"
+            ),
+        })
+    }
+}
+
+/// How many draws `--precision` took.
+fn precision_line(p: Precision, draws: u64) -> String {
+    let points = |v: f64| format!("{:.2}", v * 100.0).replace('.', ",");
+    let draws = cofinance::model::group_thousands(draws);
+    if p.reached {
+        format!(
+            "\nPrécision ± {} point(s) atteinte en {draws} tirages : l'intervalle de Wilson à 95 % de chaque probabilité de déficit a une demi-largeur d'au plus {} point(s).\n",
+            points(p.target),
+            points(p.widest)
+        )
+    } else {
+        format!(
+            "\nPrécision ± {} point(s) non atteinte au bout de {draws} tirages (--draws) : la plus grande demi-largeur est de {} point(s).\n",
+            points(p.target),
+            points(p.widest)
+        )
+    }
 }

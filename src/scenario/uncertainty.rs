@@ -9,6 +9,12 @@
 //! same inputs in draw `i` (common random numbers), and nothing depends on which thread ran
 //! which draw.
 //!
+//! An entry with `correlation = "ρ"` (cost or overrun factors, delays) is drawn through a
+//! Gaussian copula: at the start of the draw, one common normal `Z` per correlated entry (in
+//! the order of [`Entry`]); then each operation it covers draws its own normal `ε` where it
+//! would have drawn its sample, and takes the quantile of its distribution at
+//! `Φ(√ρ·Z + √(1−ρ)·ε)`. A file without `correlation` draws exactly as before.
+//!
 //! Sampling uses `f64` (these are random numbers, not money); a sampled factor is rounded to
 //! six decimals and applied to costs exactly, a delay to whole years.
 
@@ -56,6 +62,8 @@ pub struct RawDistribution {
     pub sd: Option<Spanned<RawNum>>,
     pub values: Option<Spanned<Vec<Spanned<RawNum>>>>,
     pub weights: Option<Spanned<Vec<Spanned<RawNum>>>>,
+    /// For an entry that covers several operations: how much their draws move together.
+    pub correlation: Option<Spanned<RawNum>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +86,7 @@ pub enum Distribution {
     /// With its sampler prepared once (`None` when `min == max`: the value is `min`).
     Triangular {
         min: f64,
+        mode: f64,
         max: f64,
         sampler: Option<rand_distr::Triangular<f64>>,
     },
@@ -86,6 +95,9 @@ pub enum Distribution {
     Pert {
         min: f64,
         max: f64,
+        /// The Beta's shapes: `1 + 4 (mode − min) / (max − min)` and `1 + 4 (max − mode) / (max − min)`.
+        alpha: f64,
+        beta: f64,
         gammas: Option<(rand_distr::Gamma<f64>, rand_distr::Gamma<f64>)>,
     },
     /// Truncated to `[min, max]` by rejection (then clamped after many rejections).
@@ -110,7 +122,9 @@ impl Distribution {
             Distribution::Triangular { min, sampler, .. } => {
                 sampler.map_or(*min, |d| d.sample(rng))
             }
-            Distribution::Pert { min, max, gammas } => match gammas {
+            Distribution::Pert {
+                min, max, gammas, ..
+            } => match gammas {
                 Some((x, y)) => {
                     let a = x.sample(rng);
                     let b = y.sample(rng);
@@ -136,6 +150,74 @@ impl Distribution {
                     .position(|&c| u < c)
                     .unwrap_or(values.len() - 1);
                 values[index]
+            }
+        }
+    }
+
+    /// The value below which a share `p` of its draws fall (`p` in [0, 1]): the inverse of its
+    /// cumulative distribution; for discrete values, the smallest whose cumulative weight
+    /// reaches `p` of the total (docs/montecarlo.md, "Sensitivity").
+    pub fn quantile(&self, p: f64) -> f64 {
+        use crate::decide::stats;
+        let p = p.clamp(0.0, 1.0);
+        match self {
+            Distribution::Uniform { min, max } => min + (max - min) * p,
+            Distribution::Triangular {
+                min,
+                mode,
+                max,
+                sampler,
+            } => {
+                if sampler.is_none() {
+                    return *min;
+                }
+                let (min, mode, max) = (*min, *mode, *max);
+                let split = (mode - min) / (max - min);
+                if p < split {
+                    min + (p * (max - min) * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
+                }
+            }
+            Distribution::Pert {
+                min,
+                max,
+                alpha,
+                beta,
+                gammas,
+            } => {
+                if gammas.is_none() {
+                    *min
+                } else {
+                    min + (max - min) * stats::beta_quantile(p, *alpha, *beta)
+                }
+            }
+            Distribution::Normal { mean, sd, min, max } => {
+                let low = stats::normal_cdf((min - mean) / sd);
+                let high = stats::normal_cdf((max - mean) / sd);
+                let x = mean + sd * stats::normal_quantile(low + p * (high - low));
+                x.clamp(*min, *max)
+            }
+            Distribution::Discrete { values, cumulative } => {
+                let mut weighted: Vec<(f64, f64)> = values
+                    .iter()
+                    .zip(cumulative)
+                    .scan(0.0, |previous, (&v, &c)| {
+                        let weight = c - *previous;
+                        *previous = c;
+                        Some((v, weight))
+                    })
+                    .collect();
+                weighted.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let total: f64 = weighted.iter().map(|(_, w)| w).sum();
+                let mut sum = 0.0;
+                for &(value, weight) in &weighted {
+                    sum += weight;
+                    if weight > 0.0 && sum >= p * total * (1.0 - 1e-12) {
+                        return value;
+                    }
+                }
+                weighted.last().map_or(0.0, |(v, _)| *v)
             }
         }
     }
@@ -179,6 +261,37 @@ pub struct Uncertainty {
     pub overrun_factor_by_family: BTreeMap<Family, Distribution>,
     pub delay_years: Option<Distribution>,
     pub freezes: Vec<FreezeEvent>,
+    /// The correlated entries and their ρ (in (0, 1]; 0 is written as no correlation).
+    pub correlation: BTreeMap<Entry, f64>,
+}
+
+/// One entry of `[uncertainty]`: a distribution and what it covers, in sampling order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Entry {
+    /// `cost_factor`: the operations whose family has no distribution of its own.
+    CostFactor,
+    /// `cost_factor_by_family.FAMILY`.
+    CostFactorOf(Family),
+    OverrunFactor,
+    OverrunFactorOf(Family),
+    DelayYears,
+    /// The n-th freeze event (0-based, file order).
+    Freeze(usize),
+}
+
+impl Entry {
+    /// How the entry is named in outputs: its place in the file (`cost_factor`,
+    /// `cost_factor_by_family.demolition`, `freeze[1]` counted from 1).
+    pub fn id(self) -> String {
+        match self {
+            Entry::CostFactor => "cost_factor".to_owned(),
+            Entry::CostFactorOf(family) => format!("cost_factor_by_family.{}", family.id()),
+            Entry::OverrunFactor => "overrun_factor".to_owned(),
+            Entry::OverrunFactorOf(family) => format!("overrun_factor_by_family.{}", family.id()),
+            Entry::DelayYears => "delay_years".to_owned(),
+            Entry::Freeze(i) => format!("freeze[{}]", i + 1),
+        }
+    }
 }
 
 /// The largest number of draws a file may ask for.
@@ -308,6 +421,43 @@ impl Uncertainty {
                 release_year,
             });
         }
+        let mut correlation = BTreeMap::new();
+        let mut correlated = |entry: Entry, raw: &Spanned<RawDistribution>| -> Result<()> {
+            if let Some(rho) = raw.get_ref().correlation.as_ref() {
+                let value = number::rate(file, "correlation", rho)?;
+                if value != Rate::ZERO {
+                    correlation.insert(entry, to_f64(value.to_decimal()));
+                }
+            }
+            Ok(())
+        };
+        if let Some(raw) = &u.cost_factor {
+            correlated(Entry::CostFactor, raw)?;
+        }
+        for (family, raw) in u.cost_factor_by_family.iter().flatten() {
+            let family = check::family(file, family, "cost_factor_by_family")?;
+            correlated(Entry::CostFactorOf(family), raw)?;
+        }
+        if let Some(raw) = &u.overrun_factor {
+            correlated(Entry::OverrunFactor, raw)?;
+        }
+        for (family, raw) in u.overrun_factor_by_family.iter().flatten() {
+            let family = check::family(file, family, "overrun_factor_by_family")?;
+            correlated(Entry::OverrunFactorOf(family), raw)?;
+        }
+        if let Some(raw) = &u.delay_years {
+            correlated(Entry::DelayYears, raw)?;
+        }
+        for event in &u.freeze {
+            if let Some(rho) = &event.get_ref().share.get_ref().correlation {
+                return Err(bad(
+                    file,
+                    &rho.span(),
+                    "correlation",
+                    "a freeze is drawn once per draw, not per operation: correlation applies to cost factors, overrun factors and delays",
+                ));
+            }
+        }
         Ok(Uncertainty {
             source: file.path.clone(),
             draws,
@@ -318,7 +468,85 @@ impl Uncertainty {
             overrun_factor_by_family,
             delay_years,
             freezes,
+            correlation,
         })
+    }
+
+    /// The entries of the table, in sampling order: cost factors (global, then by family),
+    /// overrun factors, delays, then each freeze event.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        if self.cost_factor.is_some() {
+            entries.push(Entry::CostFactor);
+        }
+        entries.extend(
+            self.cost_factor_by_family
+                .keys()
+                .map(|&f| Entry::CostFactorOf(f)),
+        );
+        if self.overrun_factor.is_some() {
+            entries.push(Entry::OverrunFactor);
+        }
+        entries.extend(
+            self.overrun_factor_by_family
+                .keys()
+                .map(|&f| Entry::OverrunFactorOf(f)),
+        );
+        if self.delay_years.is_some() {
+            entries.push(Entry::DelayYears);
+        }
+        entries.extend((0..self.freezes.len()).map(Entry::Freeze));
+        entries
+    }
+
+    /// The distribution of an entry (for a freeze, that of its share when it happens).
+    pub fn distribution(&self, entry: Entry) -> Option<&Distribution> {
+        match entry {
+            Entry::CostFactor => self.cost_factor.as_ref(),
+            Entry::CostFactorOf(family) => self.cost_factor_by_family.get(&family),
+            Entry::OverrunFactor => self.overrun_factor.as_ref(),
+            Entry::OverrunFactorOf(family) => self.overrun_factor_by_family.get(&family),
+            Entry::DelayYears => self.delay_years.as_ref(),
+            Entry::Freeze(i) => self.freezes.get(i).map(|e| &e.share),
+        }
+    }
+
+    /// The entry that draws an operation's cost factor, if any.
+    pub fn cost_entry(&self, family: Family) -> Option<Entry> {
+        if self.cost_factor_by_family.contains_key(&family) {
+            Some(Entry::CostFactorOf(family))
+        } else {
+            self.cost_factor.as_ref().map(|_| Entry::CostFactor)
+        }
+    }
+
+    /// The entry that draws an operation's overrun factor, if any.
+    pub fn overrun_entry(&self, family: Family) -> Option<Entry> {
+        if self.overrun_factor_by_family.contains_key(&family) {
+            Some(Entry::OverrunFactorOf(family))
+        } else {
+            self.overrun_factor.as_ref().map(|_| Entry::OverrunFactor)
+        }
+    }
+
+    /// One sample of `entry`'s distribution: straight from its sampler, or through the copula
+    /// when the entry is correlated (`common` is the draw's `Z` of each correlated entry).
+    fn draw(
+        &self,
+        entry: Entry,
+        d: &Distribution,
+        common: &BTreeMap<Entry, f64>,
+        rng: &mut ChaCha8Rng,
+    ) -> f64 {
+        match (self.correlation.get(&entry), common.get(&entry)) {
+            (Some(&rho), Some(&z)) => {
+                let epsilon: f64 = rng.sample(rand_distr::StandardNormal);
+                let u =
+                    crate::decide::stats::normal_cdf(rho.sqrt() * z + (1.0 - rho).sqrt() * epsilon);
+                d.quantile(u)
+            }
+            _ => d.sample(rng),
+        }
     }
 
     /// The samples of draw `index`.
@@ -327,29 +555,30 @@ impl Uncertainty {
         let mut factors = Vec::with_capacity(dataset.operations.len());
         let mut overruns = Vec::with_capacity(dataset.operations.len());
         let mut delays = Vec::with_capacity(dataset.operations.len());
+        // One common component per correlated entry, drawn first (none without correlation).
+        let common: BTreeMap<Entry, f64> = self
+            .correlation
+            .keys()
+            .map(|&entry| (entry, rng.sample(rand_distr::StandardNormal)))
+            .collect();
         for operation in &dataset.operations {
-            let factor = match self
-                .cost_factor_by_family
-                .get(&operation.family)
-                .or(self.cost_factor.as_ref())
-            {
-                Some(d) => {
-                    Rate::from_millionths((d.sample(&mut rng).max(0.0) * 1e6).round() as i64)
+            let factor = match self.cost_entry(operation.family) {
+                Some(entry) => {
+                    let d = self.distribution(entry).expect("an entry of the table");
+                    factor_of(self.draw(entry, d, &common, &mut rng))
                 }
                 None => Rate::ONE,
             };
             factors.push(factor);
             // Drawn right after the cost factor; below 1 is no overrun.
-            let overrun = self
-                .overrun_factor_by_family
-                .get(&operation.family)
-                .or(self.overrun_factor.as_ref())
-                .map(|d| Rate::from_millionths((d.sample(&mut rng).max(1.0) * 1e6).round() as i64));
+            let overrun = self.overrun_entry(operation.family).map(|entry| {
+                let d = self.distribution(entry).expect("an entry of the table");
+                overrun_of(self.draw(entry, d, &common, &mut rng))
+            });
             overruns.push(overrun);
-            let delay = self
-                .delay_years
-                .as_ref()
-                .map_or(0, |d| d.sample(&mut rng).round().clamp(0.0, 100.0) as u32);
+            let delay = self.delay_years.as_ref().map_or(0, |d| {
+                delay_of(self.draw(Entry::DelayYears, d, &common, &mut rng))
+            });
             delays.push(delay);
         }
         let freezes = self
@@ -357,8 +586,8 @@ impl Uncertainty {
             .iter()
             .map(|event| {
                 let happens = rng.random::<f64>() < event.probability;
-                let share = event.share.sample(&mut rng).clamp(0.0, 1.0);
-                happens.then(|| Rate::from_millionths((share * 1e6).round() as i64))
+                let share = event.share.sample(&mut rng);
+                happens.then(|| share_of(share))
             })
             .collect();
         Sample {
@@ -368,6 +597,26 @@ impl Uncertainty {
             freezes,
         }
     }
+}
+
+/// A sampled cost factor as applied: at least 0, to six decimals.
+pub fn factor_of(value: f64) -> Rate {
+    Rate::from_millionths((value.max(0.0) * 1e6).round() as i64)
+}
+
+/// A sampled overrun factor as applied: at least 1, to six decimals.
+pub fn overrun_of(value: f64) -> Rate {
+    Rate::from_millionths((value.max(1.0) * 1e6).round() as i64)
+}
+
+/// A sampled delay as applied: whole years (half away from zero), from 0 to 100.
+pub fn delay_of(value: f64) -> u32 {
+    value.round().clamp(0.0, 100.0) as u32
+}
+
+/// A sampled frozen share as applied: in [0, 1], to six decimals.
+pub fn share_of(value: f64) -> Rate {
+    Rate::from_millionths((value.clamp(0.0, 1.0) * 1e6).round() as i64)
 }
 
 /// The seed of one draw's generator: a SHA-256 of the run's seed and the draw's index, so that
@@ -551,9 +800,15 @@ fn distribution(
             let (min, mode, max) = (min.0, mode.0, max.0);
             let spread = max > min;
             if kind == "pert" {
+                let (alpha, beta) = if spread {
+                    (
+                        1.0 + 4.0 * (mode - min) / (max - min),
+                        1.0 + 4.0 * (max - mode) / (max - min),
+                    )
+                } else {
+                    (1.0, 1.0)
+                };
                 let gammas = spread.then(|| {
-                    let alpha = 1.0 + 4.0 * (mode - min) / (max - min);
-                    let beta = 1.0 + 4.0 * (max - mode) / (max - min);
                     rand_distr::Gamma::new(alpha, 1.0)
                         .ok()
                         .zip(rand_distr::Gamma::new(beta, 1.0).ok())
@@ -561,12 +816,15 @@ fn distribution(
                 Distribution::Pert {
                     min,
                     max,
+                    alpha,
+                    beta,
                     gammas: gammas.flatten(),
                 }
             } else {
                 let sampler = spread.then(|| rand_distr::Triangular::new(min, max, mode).ok());
                 Distribution::Triangular {
                     min,
+                    mode,
                     max,
                     sampler: sampler.flatten(),
                 }

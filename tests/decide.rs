@@ -1,0 +1,614 @@
+//! Decision support: sensitivity swings equal the runs of the scenarios they write, rank
+//! correlations and correlated draws, stopping at a precision, and close-gap answers that hold
+//! when their scenario is run while one euro less per year does not.
+
+use assert_cmd::Command;
+use cofinance::model::Money;
+use serde_json::Value;
+use std::path::Path;
+
+fn cofinance(threads: usize) -> Command {
+    let mut command = Command::cargo_bin("cofinance").unwrap();
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RAYON_NUM_THREADS", threads.to_string());
+    command
+}
+
+/// Runs a command that must succeed; returns its stdout.
+fn ok(threads: usize, args: &[&str]) -> String {
+    let output = cofinance(threads).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs a command that must fail with a usage error; returns its stderr.
+fn fails(args: &[&str]) -> String {
+    let output = cofinance(2).args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?} should fail");
+    assert!(output.stdout.is_empty(), "no partial output");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn cents(value: &Value) -> i64 {
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("money is a string: {value}"));
+    let money: rust_decimal::Decimal = text.parse().unwrap();
+    Money::from_decimal(money).unwrap().cents()
+}
+
+/// The shortfall of each commune (by id) when the scenario file is run, as `cofinance run`
+/// computes it.
+fn shortfalls_of_run(path: &Path) -> Vec<(String, i64)> {
+    let source = cofinance::scenario::read(Some(path)).unwrap_or_else(|e| panic!("{e}"));
+    let target = source.target().unwrap();
+    let outcome = cofinance::engine::run(&target.dataset).unwrap();
+    target
+        .dataset
+        .owners
+        .iter()
+        .zip(&outcome.owners)
+        .filter_map(|(o, r)| r.shortfall.map(|s| (o.id.clone(), s.cents())))
+        .collect()
+}
+
+fn stem(entry: &str) -> String {
+    entry
+        .chars()
+        .filter(|&c| c != ']')
+        .map(|c| if c == '.' || c == '[' { '-' } else { c })
+        .collect()
+}
+
+/// Every swing of `sensitivity.json` is the run of the scenario written for it, to the cent.
+fn check_swings_against_runs(args: &[&str]) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let scenarios = tempfile::tempdir().unwrap();
+    let mut all: Vec<&str> = vec!["sensitivity"];
+    all.extend(args);
+    let (out_dir, scenario_dir) = (
+        out.path().to_str().unwrap().to_owned(),
+        scenarios.path().to_str().unwrap().to_owned(),
+    );
+    all.extend(["--out", &out_dir, "--scenarios", &scenario_dir]);
+    ok(2, &all);
+    let report = json(&out.path().join("sensitivity.json"));
+    let central = shortfalls_of_run(&scenarios.path().join("central.toml"));
+    let total: i64 = central.iter().map(|(_, s)| s).sum();
+    assert_eq!(cents(&report["total"]["central_shortfall"]), total);
+    let mut checked = 0;
+    for entry in report["total"]["entries"].as_array().unwrap() {
+        let id = entry["entry"].as_str().unwrap();
+        for level in ["p10", "p90"] {
+            let run =
+                shortfalls_of_run(&scenarios.path().join(format!("{}-{level}.toml", stem(id))));
+            let sum: i64 = run.iter().map(|(_, s)| s).sum();
+            assert_eq!(
+                cents(&entry[format!("shortfall_at_{level}")]),
+                sum,
+                "{id} {level}"
+            );
+            for commune in report["communes"].as_array().unwrap() {
+                let record = commune["entries"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["entry"] == id)
+                    .unwrap();
+                let from_run = run
+                    .iter()
+                    .find(|(c, _)| commune["id"] == c.as_str())
+                    .unwrap()
+                    .1;
+                assert_eq!(
+                    cents(&record[format!("shortfall_at_{level}")]),
+                    from_run,
+                    "{} {id} {level}",
+                    commune["id"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    report
+}
+
+#[test]
+fn swings_of_a_fixture_equal_the_runs_of_their_scenarios() {
+    let report =
+        check_swings_against_runs(&["tests/fixtures/decide/incertitudes.toml", "--draws", "200"]);
+    // Every kind of entry, with the levels the distributions give (docs/montecarlo.md).
+    let entries: Vec<(&str, &str, &str, &str)> = report["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["entry"].as_str().unwrap(),
+                e["p10"].as_str().unwrap(),
+                e["p50"].as_str().unwrap(),
+                e["p90"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let ids: Vec<&str> = entries.iter().map(|e| e.0).collect();
+    assert_eq!(
+        ids,
+        [
+            "cost_factor",
+            "cost_factor_by_family.demolition",
+            "overrun_factor",
+            "overrun_factor_by_family.roads",
+            "delay_years",
+            "freeze[1]"
+        ]
+    );
+    // Uniform 1.00..1.20: p10 1.02, p50 1.10, p90 1.18.
+    let number = |text: &str| text.parse::<rust_decimal::Decimal>().unwrap();
+    assert_eq!(
+        (
+            number(entries[2].1),
+            number(entries[2].2),
+            number(entries[2].3)
+        ),
+        (number("1.02"), number("1.1"), number("1.18"))
+    );
+    // Triangular 0.95, 1.10, 1.50: F(mode) = 0.15/0.55; p10 = 0.95 + √(0.1 × 0.55 × 0.15).
+    let p10: f64 = entries[1].1.parse().unwrap();
+    assert!((p10 - (0.95 + (0.1_f64 * 0.55 * 0.15).sqrt())).abs() < 1e-6);
+    // Delays 0 (0.5), 1 (0.3), 2 (0.2): p10 0, median 0, p90 2.
+    assert_eq!((entries[4].1, entries[4].2, entries[4].3), ("0", "0", "2"));
+    // The freeze happens with probability 0.4: p10 and median no freeze; p90 is the share's
+    // quantile (0.9 − 0.6) / 0.4 = 0.75 of uniform 0.10..0.50, 0.40.
+    assert_eq!(
+        (
+            number(entries[5].1),
+            number(entries[5].2),
+            number(entries[5].3)
+        ),
+        (number("0"), number("0"), number("0.4"))
+    );
+    // The commune most exposed has a swing somewhere.
+    assert!(
+        report["total"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| cents(&e["swing"]) > 0)
+    );
+}
+
+#[test]
+fn swings_of_the_default_dataset_equal_the_runs_of_their_scenarios() {
+    check_swings_against_runs(&["--draws", "100"]);
+}
+
+#[test]
+fn sensitivity_is_the_same_whatever_the_thread_count() {
+    let outputs: Vec<(String, Vec<u8>, Vec<u8>)> = [1, 2, 4]
+        .iter()
+        .map(|&threads| {
+            let out = tempfile::tempdir().unwrap();
+            let text = ok(
+                threads,
+                &[
+                    "sensitivity",
+                    "tests/fixtures/decide/incertitudes.toml",
+                    "--out",
+                    out.path().to_str().unwrap(),
+                ],
+            );
+            let text = text.replace(out.path().to_str().unwrap(), "OUT");
+            (
+                text,
+                std::fs::read(out.path().join("sensitivity.json")).unwrap(),
+                std::fs::read(out.path().join("sensitivity.csv")).unwrap(),
+            )
+        })
+        .collect();
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    let (text, _, csv) = &outputs[0];
+    assert!(text.starts_with("Sensibilité du déficit — incertitudes de test"));
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(text.contains("Commune un (C1)"), "{text}");
+    let csv = String::from_utf8(csv.clone()).unwrap();
+    assert!(csv.starts_with("scope,id,name,entry,label,p10,p50,p90,"));
+}
+
+#[test]
+fn spearman_is_one_when_every_operation_moves_together() {
+    // correlation = "1": one factor for all operations in a draw, so every commune's shortfall
+    // only grows with it; the rank correlation with the total is (nearly) perfect.
+    let out = tempfile::tempdir().unwrap();
+    ok(
+        2,
+        &[
+            "sensitivity",
+            "tests/fixtures/decide/correlated.toml",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    let report = json(&out.path().join("sensitivity.json"));
+    let rho = report["total"]["entries"][0]["spearman"].as_f64().unwrap();
+    assert!(rho > 0.99, "{rho}");
+}
+
+#[test]
+fn correlated_factors_share_their_draw_and_keep_their_distribution() {
+    use cofinance::scenario::uncertainty::Uncertainty;
+    let read = |text: &str| {
+        let file = cofinance::input::SourceFile::new("u.toml", text);
+        let raw: cofinance::scenario::raw::RawScenario =
+            cofinance::input::parse_toml(&file).unwrap();
+        (file, raw)
+    };
+    let dataset = cofinance::input::load_base(
+        cofinance::input::Files::Disk,
+        Path::new("tests/fixtures/decide/base.toml"),
+    )
+    .unwrap()
+    .dataset;
+    let table = |correlation: &str| {
+        format!(
+            "base = \"base.toml\"\n[uncertainty]\nseed = 3\ncost_factor = {{ distribution = \"pert\", min = \"0.9\", mode = \"1.0\", max = \"1.4\"{correlation} }}\n"
+        )
+    };
+    let check = |text: &str| {
+        let (file, raw) = read(text);
+        Uncertainty::check(&file, raw.uncertainty.as_ref().unwrap(), &dataset).unwrap()
+    };
+    let full = check(&table(", correlation = \"1\""));
+    for i in 0..50 {
+        let sample = full.sample(&dataset, i);
+        assert!(sample.factors.windows(2).all(|w| w[0] == w[1]), "draw {i}");
+    }
+    let draws = 4_000;
+    let factor = |u: &Uncertainty, i: u64, op: usize| {
+        u.sample(&dataset, i).factors[op].millionths() as f64 / 1e6
+    };
+    let partly = check(&table(", correlation = \"0.6\""));
+    let independent = check(&table(""));
+    let pairs = |u: &Uncertainty| -> (Vec<f64>, Vec<f64>) {
+        (0..draws)
+            .map(|i| (factor(u, i, 0), factor(u, i, 1)))
+            .unzip()
+    };
+    let (a, b) = pairs(&partly);
+    let rho = cofinance::decide::stats::spearman(&a, &b).unwrap();
+    assert!(rho > 0.45 && rho < 0.75, "{rho}");
+    let (c, d) = pairs(&independent);
+    let rho0 = cofinance::decide::stats::spearman(&c, &d).unwrap();
+    assert!(rho0.abs() < 0.06, "{rho0}");
+    // The marginal stays Beta-PERT(0.9, 1.0, 1.4): its mean is (0.9 + 4 × 1.0 + 1.4) / 6 = 1.05.
+    let mean = a.iter().sum::<f64>() / a.len() as f64;
+    assert!((mean - 1.05).abs() < 0.01, "{mean}");
+    let mean0 = c.iter().sum::<f64>() / c.len() as f64;
+    assert!((mean0 - 1.05).abs() < 0.01, "{mean0}");
+}
+
+#[test]
+fn a_file_without_correlation_draws_exactly_as_before() {
+    // The digest of draws.csv for 200 draws of the default dataset, taken before correlated
+    // entries existed.
+    use sha2::Digest;
+    let out = tempfile::tempdir().unwrap();
+    ok(
+        2,
+        &[
+            "montecarlo",
+            "--draws",
+            "200",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(out.path().join("draws.csv")).unwrap();
+    let digest = sha2::Sha256::digest(&bytes)
+        .iter()
+        .fold(String::new(), |mut hex, b| {
+            use std::fmt::Write;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
+    assert_eq!(
+        digest,
+        "7482967796442dac807471fc3151da24aa43270137930c42216cf64e67e9c185"
+    );
+}
+
+#[test]
+fn a_freeze_cannot_be_correlated() {
+    let stderr = fails(&[
+        "montecarlo",
+        "tests/fixtures/decide/freeze-correlation.toml",
+        "--out",
+        "/tmp/never",
+    ]);
+    assert!(stderr.contains("freeze-correlation.toml:"), "{stderr}");
+    assert!(stderr.contains("correlation"), "{stderr}");
+}
+
+/// The widest Wilson half-width over the communes of `montecarlo.json`'s first scenario.
+fn widest(report: &Value) -> f64 {
+    let draws = report["draws"].as_u64().unwrap();
+    report["scenarios"][0]["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["shortfall"]["draws_positive"].as_u64())
+        .map(|k| cofinance::decide::stats::wilson_half_width(k, draws))
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn precision_stops_at_the_first_batch_precise_enough_whatever_the_threads() {
+    let runs: Vec<(String, Vec<u8>)> = [1, 2]
+        .iter()
+        .map(|&threads| {
+            let out = tempfile::tempdir().unwrap();
+            let text = ok(
+                threads,
+                &[
+                    "montecarlo",
+                    "--precision",
+                    "0.02",
+                    "--draws",
+                    "20000",
+                    "--out",
+                    out.path().to_str().unwrap(),
+                ],
+            );
+            (
+                text.replace(out.path().to_str().unwrap(), "OUT"),
+                std::fs::read(out.path().join("montecarlo.json")).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(runs[0], runs[1]);
+    let report: Value = serde_json::from_slice(&runs[0].1).unwrap();
+    let used = report["draws"].as_u64().unwrap();
+    assert!(used.is_multiple_of(1_000) && used < 20_000, "{used}");
+    assert!(widest(&report) <= 0.02);
+    assert!(
+        runs[0].0.contains(&format!(
+            "atteinte en {} tirages",
+            cofinance::model::group_thousands(used)
+        )),
+        "{}",
+        runs[0].0
+    );
+    // One batch fewer was not precise enough.
+    let out = tempfile::tempdir().unwrap();
+    let fewer = (used - 1_000).to_string();
+    ok(
+        2,
+        &[
+            "montecarlo",
+            "--draws",
+            &fewer,
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(widest(&json(&out.path().join("montecarlo.json"))) > 0.02);
+}
+
+/// Runs close-gap and checks its answers: the written scenario meets the target, one euro less
+/// per year does not. Returns `close-gap.json`.
+fn check_close_gap(args: &[&str], commune: Option<&str>) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let mut all = vec!["close-gap"];
+    all.extend(args);
+    let out_dir = out.path().to_str().unwrap().to_owned();
+    all.extend(["--out", &out_dir]);
+    ok(2, &all);
+    let report = json(&out.path().join("close-gap.json"));
+    let mut closed = 0;
+    for answer in report["funders"].as_array().unwrap() {
+        if answer["status"] != "closed" {
+            continue;
+        }
+        closed += 1;
+        let path = out.path().join(format!(
+            "close-gap-{}.toml",
+            answer["funder"].as_str().unwrap()
+        ));
+        let held = shortfalls_of_run(&path);
+        let chosen = |(id, _): &&(String, i64)| commune.is_none_or(|c| c == id);
+        assert!(held.iter().filter(chosen).all(|(_, s)| *s == 0), "{held:?}");
+        // One euro less in every year of the extra.
+        let mut table: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        let mut lowered = 0;
+        for change in table["change"].as_array_mut().unwrap() {
+            let is_extra = change
+                .get("note")
+                .and_then(|n| n.as_str())
+                .is_some_and(|n| n.starts_with("combler le déficit"));
+            if is_extra {
+                let per_year: rust_decimal::Decimal =
+                    change["per_year"].as_str().unwrap().parse().unwrap();
+                change.as_table_mut().unwrap().insert(
+                    "per_year".into(),
+                    toml::Value::String((per_year - rust_decimal::Decimal::ONE).to_string()),
+                );
+                lowered += 1;
+            }
+        }
+        assert_eq!(lowered, answer["years"].as_array().unwrap().len());
+        let less = out.path().join("less.toml");
+        std::fs::write(&less, toml::to_string(&table).unwrap()).unwrap();
+        let short = shortfalls_of_run(&less);
+        assert!(
+            short.iter().filter(chosen).any(|(_, s)| *s > 0),
+            "{short:?}"
+        );
+        assert_eq!(
+            cents(&answer["total"]),
+            cents(&answer["extra_per_year"]) * answer["years"].as_array().unwrap().len() as i64
+        );
+        assert_eq!(cents(&answer["extra_per_year"]) % 100, 0, "whole euros");
+    }
+    assert!(closed > 0, "{report}");
+    report
+}
+
+#[test]
+fn close_gap_of_a_fixture_holds_and_one_euro_less_does_not() {
+    let report = check_close_gap(
+        &[
+            "tests/fixtures/decide/base.toml",
+            "--funder",
+            "anru",
+            "--funder",
+            "region",
+        ],
+        None,
+    );
+    assert_eq!(report["funders"].as_array().unwrap().len(), 2);
+    let one = check_close_gap(
+        &[
+            "tests/fixtures/decide/base.toml",
+            "--funder",
+            "region",
+            "--commune",
+            "C1",
+            "--years",
+            "2004..2005",
+        ],
+        Some("C1"),
+    );
+    let answer = &one["funders"][0];
+    // The extra is granted, to C1's operations or others'; what is not granted is unused.
+    assert_eq!(
+        cents(&answer["granted"]) + cents(&answer["unused"]),
+        cents(&answer["total"])
+    );
+}
+
+#[test]
+fn close_gap_of_the_default_dataset_holds_and_one_euro_less_does_not() {
+    // The default dataset with the Region's envelope cut after 2006: Grenay falls short, and
+    // Region money closes its gap (ANRU's cannot: it is said so).
+    let report = check_close_gap(
+        &[
+            "tests/fixtures/decide/region-sans-enveloppe.toml",
+            "--funder",
+            "region",
+            "--funder",
+            "anru",
+            "--years",
+            "2007..2013",
+            "--commune",
+            "grenay",
+        ],
+        Some("62386"),
+    );
+    assert_eq!(report["funders"][1]["status"], "unreachable");
+}
+
+#[test]
+fn money_that_cannot_reach_the_gap_is_said_so() {
+    // In the scenario tests' base, both funders already give their full rate: more envelope
+    // changes nothing.
+    let text = ok(
+        2,
+        &[
+            "close-gap",
+            "tests/fixtures/scenarios/base.toml",
+            "--funder",
+            "region",
+            "--out",
+            "/tmp/cofinance-decide-unreachable",
+        ],
+    );
+    assert!(text.contains("hors d'atteinte"), "{text}");
+}
+
+#[test]
+fn close_gap_is_the_same_whatever_the_thread_count() {
+    let runs: Vec<Vec<u8>> = [1, 2]
+        .iter()
+        .map(|&threads| {
+            let out = tempfile::tempdir().unwrap();
+            ok(
+                threads,
+                &[
+                    "close-gap",
+                    "tests/fixtures/decide/base.toml",
+                    "--out",
+                    out.path().to_str().unwrap(),
+                ],
+            );
+            std::fs::read(out.path().join("close-gap.json")).unwrap()
+        })
+        .collect();
+    assert_eq!(runs[0], runs[1]);
+}
+
+#[test]
+fn bad_options_are_located_errors() {
+    let stderr = fails(&["close-gap", "--funder", "region", "--years", "2013..2007"]);
+    assert!(
+        stderr.contains("--years") && stderr.contains("2013 est après 2007"),
+        "{stderr}"
+    );
+    let stderr = fails(&["close-gap", "--funder", "regoin"]);
+    assert!(
+        stderr.contains("--funder") && stderr.contains("regoin"),
+        "{stderr}"
+    );
+    let stderr = fails(&["close-gap", "--target", "probability=1.5"]);
+    assert!(
+        stderr.contains("--target") && stderr.contains("1.5"),
+        "{stderr}"
+    );
+    let stderr = fails(&["close-gap", "--years", "1990..2000"]);
+    assert!(stderr.contains("horizon"), "{stderr}");
+    let stderr = fails(&["montecarlo", "--precision", "2"]);
+    assert!(stderr.contains("--precision"), "{stderr}");
+    let stderr = fails(&["sensitivity", "--commune", "Paris"]);
+    assert!(
+        stderr.contains("--commune") && stderr.contains("Paris"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn readers_get_one_sentence_each() {
+    let dataset = cofinance::input::load_base(
+        cofinance::input::Files::Disk,
+        Path::new("tests/fixtures/decide/base.toml"),
+    )
+    .unwrap()
+    .dataset;
+    let outcome = cofinance::engine::run(&dataset).unwrap();
+    let c1 = dataset.owner_index("C1").unwrap();
+    assert!(outcome.owners[c1].shortfall.unwrap().is_positive());
+    let decision = cofinance::decide::readers::commune_decision(&dataset, None, c1).unwrap();
+    assert!(
+        decision.drivers.starts_with("Aucune incertitude"),
+        "{}",
+        decision.drivers
+    );
+    assert!(
+        decision.closing.starts_with("Son déficit de "),
+        "{}",
+        decision.closing
+    );
+    assert!(
+        decision.closing.contains("de plus par an"),
+        "{}",
+        decision.closing
+    );
+}
