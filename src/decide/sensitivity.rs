@@ -222,7 +222,7 @@ impl Sensitivity {
 pub fn label(uncertainty: &Uncertainty, dataset: &Dataset, entry: Entry) -> String {
     let others = |by_family: bool| if by_family { " (autres familles)" } else { "" };
     let family = |f: crate::model::Family| {
-        let name = f.french();
+        let name = crate::fr::labels::family(f, crate::fr::Lang::Fr);
         let mut chars = name.chars();
         chars
             .next()
