@@ -53,7 +53,12 @@
 //! ```
 
 // The library never prints nor exits (see above): only `cli/`, in the binary, does.
-#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro, clippy::exit)]
+#![deny(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::dbg_macro,
+    clippy::exit
+)]
 
 pub mod chart;
 pub mod engine;

@@ -493,7 +493,7 @@ fn the_sheet_text_is_the_grids_of_the_sheet() {
         manifest: &manifest,
     }];
     let sheet = commune::sheet(&runs, commune::find(&dataset, "lens").unwrap());
-    let text = sheet.text();
+    let text = sheet.text(100);
     for block in &sheet.blocks {
         assert!(text.contains(&format!("== {}\n{}", block.title, block.grid.text(100))));
     }
