@@ -153,7 +153,14 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         None => None,
     };
     super::chart::write_with(&args.out, &files, charts.as_ref())?;
-    let mut text = montecarlo::text_summary(&runs, &results, &uncertainty.source);
+    let screen = super::screen();
+    let mut text = montecarlo::text_summary(
+        &runs,
+        &results,
+        &uncertainty.source,
+        screen.lang,
+        screen.width,
+    );
     text.push_str(&super::written(&args.out, &files));
     if let Some((dir, charts)) = &charts {
         text.push_str(&super::chart::written(dir, charts));

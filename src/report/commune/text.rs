@@ -16,7 +16,12 @@ impl Sheet {
         if !self.runs.is_empty() {
             out.push_str("\nScénarios comparés :\n");
             for run in &self.runs {
-                out.push_str(&wrap(&format!("  {}  {}", run.tag, run.label), width));
+                let line = format!("  {}  {}", run.tag, run.label);
+                if line.chars().count() <= width {
+                    let _ = writeln!(out, "{line}");
+                } else {
+                    out.push_str(&wrap(&line, width));
+                }
             }
         }
         out.push('\n');
