@@ -178,7 +178,7 @@ pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .iter()
         .map(|&name| {
             let lower = name.to_lowercase();
-            let mut distance = edit_distance(&unknown_lower, &lower);
+            let mut distance = strsim::levenshtein(&unknown_lower, &lower);
             if unknown_lower.len() >= 3 && lower.starts_with(&unknown_lower) {
                 distance = distance.min(limit);
             }
@@ -187,21 +187,6 @@ pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|&(distance, _)| distance <= limit)
         .min_by_key(|&(distance, name)| (distance, name))
         .map(|(_, name)| name)
-}
-
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

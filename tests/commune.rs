@@ -81,12 +81,12 @@ fn an_ambiguous_name_lists_the_candidates() {
     let dataset = default_dataset();
     assert_eq!(
         usage_error(&dataset, "mines"),
-        "commune \"mines\": matches 3 communes: Marles-les-Mines (62555), Noeux-les-Mines \
-         (62617), Sallaumines (62771); give more of the name, or the INSEE code"
+        "commune \"mines\": désigne 3 communes : Marles-les-Mines (62555), Noeux-les-Mines \
+         (62617), Sallaumines (62771) ; donnez davantage du nom, ou le code INSEE"
     );
     let message = usage_error(&dataset, "59");
     assert!(
-        message.starts_with("commune \"59\": matches 6 communes: "),
+        message.starts_with("commune \"59\": désigne 6 communes : "),
         "{message}"
     );
 }
@@ -96,14 +96,14 @@ fn an_unknown_name_names_the_closest_communes() {
     let dataset = default_dataset();
     assert_eq!(
         usage_error(&dataset, "marls"),
-        "commune \"marls\": matches no commune of \"Bassin minier Nord-Pas-de-Calais\"; the \
-         closest are Marles-les-Mines (62555), Barlin (62083), Harnes (62413)"
+        "commune \"marls\": ne désigne aucune commune de « Bassin minier Nord-Pas-de-Calais » ; \
+         les plus proches sont Marles-les-Mines (62555), Barlin (62083), Harnes (62413)"
     );
     let message = usage_error(&dataset, "paris");
-    assert!(message.contains("the closest are "), "{message}");
+    assert!(message.contains("les plus proches sont "), "{message}");
     let message = usage_error(&dataset, "  ");
     assert!(
-        message.contains("give the name or the INSEE code"),
+        message.contains("donnez le nom ou le code INSEE"),
         "{message}"
     );
 }
@@ -113,8 +113,8 @@ fn an_owner_that_is_not_a_commune_is_named() {
     let dataset = default_dataset();
     assert_eq!(
         usage_error(&dataset, "soginorpa"),
-        "commune \"soginorpa\": is SOGINORPA (soginorpa), an owner of kind soginorpa, not a \
-         commune: the sheet is for communes"
+        "commune \"soginorpa\": est SOGINORPA (soginorpa), un maître d'ouvrage de type bailleur \
+         minier (SOGINORPA), pas une commune : la fiche est celle d'une commune"
     );
 }
 
@@ -124,8 +124,9 @@ fn the_command_prints_the_sheet_in_french() {
         .args(["commune", "lens"])
         .assert()
         .success()
-        .stdout(predicate::str::starts_with(
-            "Fiche commune : Lens (62498)\nBassin minier Nord-Pas-de-Calais\n",
+        .stdout(predicate::str::starts_with("Lens : "))
+        .stdout(predicate::str::contains(
+            "\nFiche commune : Lens (62498)\nBassin minier Nord-Pas-de-Calais\n",
         ))
         .stdout(predicate::str::contains("== En bref"))
         .stdout(predicate::str::contains(
@@ -149,21 +150,27 @@ fn the_command_exits_2_on_an_ambiguous_or_unknown_name() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "error: commune \"mines\": matches 3 communes: Marles-les-Mines (62555)",
+            "error: commune \"mines\": désigne 3 communes : Marles-les-Mines (62555)",
         ));
     cofinance()
         .args(["commune", "paris"])
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "error: commune \"paris\": matches no commune of ",
+            "error: commune \"paris\": ne désigne aucune commune de ",
         ));
 }
 
 #[test]
 fn a_dataset_folder_gives_one_column_per_run() {
     let output = cofinance()
-        .args(["commune", "marles", "scenarios/bassin-minier"])
+        .args([
+            "commune",
+            "marles",
+            "scenarios/bassin-minier",
+            "--width",
+            "300",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -185,12 +192,15 @@ fn a_dataset_folder_gives_one_column_per_run() {
         ]
     );
     // The reference's shortfall, as `compare` has it.
-    assert!(text.contains("1 482 735,90 €"));
+    assert!(text.contains("1\u{202F}482\u{202F}735,90\u{202F}€"));
 }
 
 /// Cents of a French amount (`-1 234,56 €`); `None` for anything else.
 fn cents(cell: &str) -> Option<i64> {
-    let number = cell.strip_suffix(" €")?.replace(' ', "");
+    let number = cell
+        .strip_suffix("\u{202F}€")
+        .or_else(|| cell.strip_suffix(" €"))?
+        .replace([' ', '\u{202F}'], "");
     let (units, decimals) = number.split_once(',')?;
     let negative = units.starts_with('-');
     let value =
@@ -273,7 +283,7 @@ fn check_against_summary(path: &str) -> usize {
         }
         let sheet = commune::sheet(&runs, index);
         let record = owners[owner.id.as_str()];
-        let money = |label: &str| cents(cell(&sheet, BlockKind::Summary, label, 1));
+        let money = |label: &str| cents(cell(&sheet, BlockKind::Annex, label, 1));
         let json = |field: &str| json_cents(&record[field]);
         let id = &owner.id;
         assert_eq!(
@@ -288,20 +298,20 @@ fn check_against_summary(path: &str) -> usize {
             "{id}"
         );
         assert_eq!(
-            money("Capacité d'autofinancement sur la période"),
+            money("Capacité de financement sur la période"),
             json("capacity_total"),
             "{id}"
         );
         assert_eq!(
-            money("Dépassement en fin de période"),
+            money("Besoin de financement non couvert en fin de période"),
             json("shortfall"),
             "{id}"
         );
-        assert_eq!(money("Pic de dépassement"), json("peak_gap"), "{id}");
-        let peak_year = cell(&sheet, BlockKind::Summary, "Année du pic", 1);
+        assert_eq!(money("Pic du besoin non couvert"), json("peak_gap"), "{id}");
+        let peak_year = cell(&sheet, BlockKind::Annex, "Année du pic", 1);
         match record["peak_gap_year"].as_i64() {
             Some(year) => assert_eq!(peak_year, year.to_string(), "{id}"),
-            None => assert_eq!(peak_year, "-", "{id}"),
+            None => assert_eq!(peak_year, "—", "{id}"),
         }
 
         // Year by year: net paid, capacity, gap; the totals.
@@ -426,7 +436,10 @@ fn the_sheet_of_a_fixture_matches_summary_json_and_the_hand_computation() {
     let path = "tests/fixtures/cases/fctva-capacity";
     assert_eq!(check_against_summary(path), 1);
     // The command, as printed: the figures the fixture's comments compute by hand.
-    let output = cofinance().args(["commune", "C", path]).output().unwrap();
+    let output = cofinance()
+        .args(["commune", "C", path, "--width", "200"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     let row = |block: &str, label: &str| -> Vec<String> {
@@ -443,22 +456,37 @@ fn the_sheet_of_a_fixture_matches_summary_json_and_the_hand_computation() {
             .collect()
     };
     assert_eq!(
-        row("En bref", "Dépassement en fin de période"),
-        ["31 083,52 €"]
+        row(
+            "Annexe : les chiffres clés au centime",
+            "Besoin de financement non couvert en fin de période"
+        ),
+        ["31\u{202F}083,52\u{202F}€"]
     );
-    assert_eq!(row("En bref", "Pic de dépassement"), ["49 600,00 €"]);
-    assert_eq!(row("En bref", "Année du pic"), ["2005"]);
-    assert_eq!(row("En bref", "FCTVA reçu"), ["18 516,48 €"]);
+    assert_eq!(
+        row(
+            "Annexe : les chiffres clés au centime",
+            "Pic du besoin non couvert"
+        ),
+        ["49\u{202F}600,00\u{202F}€"]
+    );
+    assert_eq!(
+        row("Annexe : les chiffres clés au centime", "Année du pic"),
+        ["2005"]
+    );
+    assert_eq!(
+        row("Annexe : les chiffres clés au centime", "FCTVA reçu"),
+        ["18\u{202F}516,48\u{202F}€"]
+    );
     assert_eq!(
         row("Reste à charge année par année", "2007"),
         [
-            "0,00 €",
-            "9 258,24 €",
-            "-9 258,24 €",
-            "0,00 €",
-            "51 083,52 €",
-            "20 000,00 €",
-            "31 083,52 €"
+            "0,00\u{202F}€",
+            "9\u{202F}258,24\u{202F}€",
+            "-9\u{202F}258,24\u{202F}€",
+            "0,00\u{202F}€",
+            "51\u{202F}083,52\u{202F}€",
+            "20\u{202F}000,00\u{202F}€",
+            "31\u{202F}083,52\u{202F}€"
         ]
     );
     // Operations of others on its territory: the EPCI gets its FCTVA (1 851,65 €), the
@@ -468,17 +496,19 @@ fn the_sheet_of_a_fixture_matches_summary_json_and_the_hand_computation() {
             "Qui paie quoi : opérations d'autres",
             "FCTVA (remboursement de TVA)"
         ),
-        ["1 851,65 €", "7,7 %"]
+        ["1\u{202F}851,65\u{202F}€", "7,7\u{202F}%"]
     );
     assert_eq!(
         row(
             "Qui paie quoi : opérations d'autres",
             "Reste à charge des maîtres d'ouvrage, net de FCTVA"
         ),
-        ["12 068,35 €", "50,5 %"]
+        ["12\u{202F}068,35\u{202F}€", "50,5\u{202F}%"]
     );
-    assert!(text.contains("Intercommunalité, intercommunalité — reste à charge 6 960,00 €"));
-    assert!(text.contains("Bailleur, bailleur social — reste à charge 6 960,00 €"));
+    assert!(text.contains(
+        "Intercommunalité, intercommunalité (EPCI) — reste à charge 6\u{202F}960,00\u{202F}€"
+    ));
+    assert!(text.contains("Bailleur, bailleur social — reste à charge 6\u{202F}960,00\u{202F}€"));
 }
 
 #[test]
@@ -493,10 +523,145 @@ fn the_sheet_text_is_the_grids_of_the_sheet() {
         manifest: &manifest,
     }];
     let sheet = commune::sheet(&runs, commune::find(&dataset, "lens").unwrap());
-    let text = sheet.text();
+    let text = sheet.text(100);
     for block in &sheet.blocks {
         assert!(text.contains(&format!("== {}\n{}", block.title, block.grid.text(100))));
     }
     let printed = cofinance().args(["commune", "lens"]).output().unwrap();
     assert_eq!(String::from_utf8(printed.stdout).unwrap(), text);
+}
+
+/// What `cofinance ARGS` prints, with `--width WIDTH`.
+fn printed(args: &[&str], width: usize) -> String {
+    let output = cofinance()
+        .args(args)
+        .args(["--width", &width.to_string(), "--out"])
+        .arg(tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn terminal_tables_fit_the_width_at_100_and_80_columns() {
+    let commands: [&[&str]; 5] = [
+        &["commune", "marles"],
+        &["commune", "lens", "scenarios/bassin-minier"],
+        &["compare", "scenarios/bassin-minier"],
+        &["run"],
+        &["montecarlo", "--draws", "40"],
+    ];
+    for args in commands {
+        for width in [100, 80] {
+            let args: Vec<&str> = args
+                .iter()
+                .copied()
+                .filter(|&a| a != "--out" || args[0] != "commune")
+                .collect();
+            let text = if args[0] == "commune" {
+                let output = cofinance()
+                    .args(&args)
+                    .args(["--width", &width.to_string()])
+                    .output()
+                    .unwrap();
+                assert!(output.status.success());
+                String::from_utf8(output.stdout).unwrap()
+            } else {
+                printed(&args, width)
+            };
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= width,
+                    "{args:?} at {width}: {} columns:\n{line}",
+                    line.chars().count()
+                );
+            }
+        }
+    }
+}
+
+/// The words the glossary (docs/glossaire.md) rules out of French outputs.
+const FORBIDDEN: [&str; 7] = [
+    "déficit",
+    "dépassement",
+    "insuffisance",
+    "shortfall",
+    "non dépensé",
+    "non consommé",
+    "capacité d'autofinancement",
+];
+
+#[test]
+fn french_terminal_outputs_use_the_glossary_words_only() {
+    let mut outputs = vec![
+        printed(&["run"], 100),
+        printed(&["compare", "scenarios/bassin-minier"], 100),
+        printed(&["montecarlo", "--draws", "40"], 100),
+    ];
+    let dataset = default_dataset();
+    let (base, outcome, manifest) = run_path("scenarios/bassin-minier/base.toml");
+    let runs = [Compared {
+        label: &base.name,
+        scenario: None,
+        description: None,
+        dataset: &base,
+        outcome: &outcome,
+        manifest: &manifest,
+    }];
+    for (index, owner) in dataset.owners.iter().enumerate() {
+        if owner.kind == cofinance::model::OwnerKind::Commune {
+            outputs.push(commune::sheet(&runs, index).text(100));
+        }
+    }
+    for text in &outputs {
+        let lower = text.to_lowercase();
+        for word in FORBIDDEN {
+            assert!(!lower.contains(word), "\"{word}\" in:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn the_sheet_states_its_finding_and_what_weighs_most() {
+    let text = printed_commune("marles");
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "Marles-les-Mines : il manque 1,5\u{202F}M€ en fin de période, 2\u{202F}M€ au pic de 2013"
+    );
+    assert!(text.contains("\nCe qui pèse le plus :\n- MARL-EQP-01 (Équipements publics) : reste à charge net de FCTVA 777\u{202F}k€"), "{text}");
+    assert!(
+        text.contains("Pas-de-Calais réduite (faute d'enveloppe)"),
+        "{text}"
+    );
+    // Rounded in the summary, to the cent in the annex.
+    assert!(
+        text.contains("Besoin de financement non couvert en fin de période   1,5\u{202F}M€"),
+        "{text}"
+    );
+    assert!(text.contains("Besoin de financement non couvert en fin de période  1\u{202F}482\u{202F}735,90\u{202F}€"), "{text}");
+}
+
+fn printed_commune(query: &str) -> String {
+    let output = cofinance().args(["commune", query]).output().unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn run_speaks_english_when_asked() {
+    let text = printed(&["run", "--lang", "en"], 100);
+    assert!(text.contains("Funder"), "{text}");
+    assert!(text.contains("€62,500,000.00"), "{text}");
+    let text = printed(&["run"], 100);
+    assert!(text.contains("Financeur"), "{text}");
+    assert!(
+        text.contains("62\u{202F}500\u{202F}000,00\u{202F}€"),
+        "{text}"
+    );
 }

@@ -25,6 +25,6 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     let ran = cofinance::runs::Runs::new(&sources)?;
     let index = commune::find(&ran.targets[0].dataset, &args.commune)?;
     let runs = ran.views();
-    super::print(&commune::sheet(&runs, index).text())?;
+    super::print(&commune::sheet(&runs, index).text(super::screen().width))?;
     Ok(())
 }

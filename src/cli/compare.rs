@@ -40,7 +40,8 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
         None => None,
     };
     super::chart::write_with(&args.out, &files, charts.as_ref())?;
-    let mut text = compare::text_summary(&runs);
+    let screen = super::screen();
+    let mut text = compare::text_summary(&runs, screen.lang, screen.width);
     text.push_str(&super::written(&args.out, &files));
     if let Some((dir, charts)) = &charts {
         text.push_str(&super::chart::written(dir, charts));

@@ -171,7 +171,14 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         None => None,
     };
     super::chart::write_with(&args.out, &files, charts.as_ref())?;
-    let mut text = montecarlo::text_summary(&runs, &results, &uncertainty.source);
+    let screen = super::screen();
+    let mut text = montecarlo::text_summary(
+        &runs,
+        &results,
+        &uncertainty.source,
+        screen.lang,
+        screen.width,
+    );
     if let Some(p) = reached {
         text.push_str(&precision_line(p, results.draws));
     }

@@ -49,7 +49,8 @@ pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
         OutputFile::new("sweep.csv", report::sweep::csv(&result)),
     ];
     output::write_all(&args.out, &files)?;
-    let mut text = report::sweep::text_summary(&result);
+    let screen = super::screen();
+    let mut text = report::sweep::text_summary(&result, screen.lang, screen.width);
     text.push_str(&super::written(&args.out, &files));
     super::print(&text)?;
     Ok(())

@@ -95,7 +95,7 @@ pub fn of_owner_kinds(kind: OwnerKind, lang: Lang) -> &'static str {
     }
 }
 
-/// Why a grant is what it is, as a short phrase: `plafonnée par l'enveloppe`.
+/// Why a grant is what it is, as a short phrase: `faute d'enveloppe`.
 pub fn reason(reason: Reason, lang: Lang) -> &'static str {
     match lang {
         Lang::Fr => match reason {
@@ -104,8 +104,8 @@ pub fn reason(reason: Reason, lang: Lang) -> &'static str {
             Reason::UnitCap => "plafonnée par la règle (par logement)",
             Reason::PublicCap => "plafonnée par le plafond d'aides publiques",
             Reason::BaseCap => "plafonnée à la base subventionnable",
-            Reason::Envelope => "réduite faute d'enveloppe",
-            Reason::QueueExpired => "refusée : attente trop longue dans la file",
+            Reason::Envelope => "faute d'enveloppe",
+            Reason::QueueExpired => "attente trop longue dans la file",
             Reason::NoRule => "aucune règle du financeur ne s'applique",
             Reason::NotAsked => "jamais demandée : opération non prête avant la fin de période",
             Reason::WorksCap => "taux appliqué au plafond de travaux par logement",
@@ -117,8 +117,8 @@ pub fn reason(reason: Reason, lang: Lang) -> &'static str {
             Reason::UnitCap => "lowered to the rule's cap per dwelling",
             Reason::PublicCap => "lowered so that public aid stays within its ceiling",
             Reason::BaseCap => "lowered so that grants stay within the base",
-            Reason::Envelope => "lowered for lack of envelope",
-            Reason::QueueExpired => "refused: waited in the queue too long",
+            Reason::Envelope => "for lack of envelope",
+            Reason::QueueExpired => "waited in the queue too long",
             Reason::NoRule => "no rule of the funder applies",
             Reason::NotAsked => "never asked: the operation was not ready before the end",
             Reason::WorksCap => "the rate applied to the works ceiling per dwelling",

@@ -2,9 +2,11 @@
 //! `cofinance compare` prints. Every scenario is set beside the first, the reference.
 
 use super::Manifest;
-use super::grid::Grid;
+use super::grid::{Grid, wrap};
 use crate::engine::Outcome;
+use crate::fr::{Lang, NONE};
 use crate::model::{Money, OwnerKind, Year};
+use crate::runs::tag;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -265,22 +267,22 @@ pub fn csv(runs: &[Compared<'_>]) -> Vec<u8> {
 }
 
 /// `+1 234,00 €`, `-5,00 €`, or `=` for no change.
-fn signed(value: Money) -> String {
+/// `+1 234,00 €`, `-5,00 €`, or `=` for no change.
+fn signed(value: Money, lang: Lang) -> String {
     if value == Money::ZERO {
         "=".to_owned()
     } else if value.is_positive() {
-        format!("+{}", value.fr())
+        format!("+{}", lang.money(value))
     } else {
-        value.fr()
+        lang.money(value)
     }
 }
 
-fn year(value: Option<Year>) -> String {
-    value.map_or_else(|| "never".to_owned(), |y| y.to_string())
-}
-
-/// The text `cofinance compare` prints: an overview, then each scenario against the first.
-pub fn text_summary(runs: &[Compared<'_>]) -> String {
+/// The text `cofinance compare` prints, in `lang`, within `width` columns: an overview, then
+/// each scenario against the first (the reference). Each run is named by its letter (A is
+/// the reference) and its name, so that a scenario's name is never read as a finding.
+pub fn text_summary(runs: &[Compared<'_>], lang: Lang, width: usize) -> String {
+    let t = |fr, en| lang.pick(fr, en);
     let comparison = build(runs);
     let reference = runs[0].label;
     let communes: Vec<&OwnerRecord<'_>> = comparison
@@ -289,22 +291,31 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
         .filter(|o| o.kind == OwnerKind::Commune.id())
         .collect();
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — {} runs compared with \"{reference}\"\n",
-        comparison.dataset,
-        runs.len()
-    );
+    let intro = match lang {
+        Lang::Fr => format!(
+            "{} — {} exécutions comparées à la référence, A « {reference} »",
+            comparison.dataset,
+            runs.len()
+        ),
+        Lang::En => format!(
+            "{} — {} runs compared with the reference, A \"{reference}\"",
+            comparison.dataset,
+            runs.len()
+        ),
+    };
+    out.push_str(&wrap(&intro, width));
+    out.push('\n');
 
     let mut overview = Grid::labelled(
         &[
-            "Scenario",
-            "Communes short",
-            "Total shortfall",
-            "Communes' residual",
-            "Granted",
+            "",
+            t("Scénario", "Scenario"),
+            t("Communes non couvertes", "Communes uncovered"),
+            t("Besoin non couvert", "Uncovered need"),
+            t("Reste à charge des communes", "Communes' residual"),
+            t("Engagé", "Committed"),
         ],
-        1,
+        2,
     );
     for (i, run) in runs.iter().enumerate() {
         let short = communes
@@ -319,22 +330,36 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
             .map(|f| f.runs[i].total_granted)
             .sum();
         overview.row(vec![
+            tag(i),
             run.label.to_owned(),
             short.to_string(),
-            shortfall.fr(),
-            residual.fr(),
-            granted.fr(),
+            lang.money(shortfall),
+            lang.money(residual),
+            lang.money(granted),
         ]);
     }
-    out.push_str(&overview.text(super::grid::DEFAULT_WIDTH));
+    out.push_str(&overview.text(width));
 
     for (i, run) in runs.iter().enumerate().skip(1) {
-        let _ = writeln!(out, "\n== {} (against \"{reference}\")", run.label);
+        let against = match lang {
+            Lang::Fr => format!("== {} « {} », face à A", tag(i), run.label),
+            Lang::En => format!("== {} \"{}\", against A", tag(i), run.label),
+        };
+        out.push('\n');
+        out.push_str(&wrap(&against, width));
         if let Some(description) = run.description {
-            let _ = writeln!(out, "{description}");
+            out.push_str(&wrap(description, width));
         }
-        let mut table =
-            Grid::labelled(&["Commune", "Residual", "Change", "Shortfall", "Change"], 1);
+        let mut table = Grid::labelled(
+            &[
+                "Commune",
+                t("Reste à charge", "Residual"),
+                t("Écart", "Change"),
+                t("Non couvert", "Uncovered"),
+                t("Écart", "Change"),
+            ],
+            1,
+        );
         let mut unchanged = 0;
         for owner in &communes {
             let (r, base) = (owner.runs[i], owner.runs[0]);
@@ -344,24 +369,32 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
             }
             table.row(vec![
                 owner.name.to_owned(),
-                r.residual_total.fr(),
-                signed(r.residual_difference),
-                r.shortfall.map_or_else(String::new, Money::fr),
-                r.shortfall_difference.map_or_else(String::new, signed),
+                lang.money(r.residual_total),
+                signed(r.residual_difference, lang),
+                lang.money_or_none(r.shortfall),
+                r.shortfall_difference
+                    .map_or_else(|| NONE.to_owned(), |d| signed(d, lang)),
             ]);
         }
         if unchanged < communes.len() {
             out.push('\n');
-            out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
+            out.push_str(&table.text(width));
         }
         if unchanged > 0 {
-            let _ = writeln!(
-                out,
-                "{unchanged} commune{} unchanged.",
-                if unchanged == 1 { "" } else { "s" }
-            );
+            let plural = if unchanged == 1 { "" } else { "s" };
+            let _ = match lang {
+                Lang::Fr => writeln!(out, "{unchanged} commune{plural} inchangée{plural}."),
+                Lang::En => writeln!(out, "{unchanged} commune{plural} unchanged."),
+            };
         }
-        let mut others = Grid::labelled(&["Other owner", "Residual", "Change"], 1);
+        let mut others = Grid::labelled(
+            &[
+                t("Autre maître d'ouvrage", "Other owner"),
+                t("Reste à charge", "Residual"),
+                t("Écart", "Change"),
+            ],
+            1,
+        );
         let mut changed_others = 0;
         for owner in comparison
             .owners
@@ -373,29 +406,37 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
                 changed_others += 1;
                 others.row(vec![
                     owner.name.to_owned(),
-                    r.residual_total.fr(),
-                    signed(r.residual_difference),
+                    lang.money(r.residual_total),
+                    signed(r.residual_difference, lang),
                 ]);
             }
         }
         if changed_others > 0 {
             out.push('\n');
-            out.push_str(&others.text(super::grid::DEFAULT_WIDTH));
+            out.push_str(&others.text(width));
         }
-        let mut funders =
-            Grid::labelled(&["Funder", "Granted", "Change", "Exhausted in", "was"], 1);
+        let mut funders = Grid::labelled(
+            &[
+                t("Financeur", "Funder"),
+                t("Engagé", "Committed"),
+                t("Écart", "Change"),
+                t("Épuisée en", "Exhausted in"),
+                t("Dans A", "In A"),
+            ],
+            1,
+        );
         for funder in &comparison.funders {
             let (r, base) = (funder.runs[i], funder.runs[0]);
             funders.row(vec![
                 funder.name.to_owned(),
-                r.total_granted.fr(),
-                signed(r.granted_difference),
-                year(r.exhaustion_year),
-                year(base.exhaustion_year),
+                lang.money(r.total_granted),
+                signed(r.granted_difference, lang),
+                lang.year(r.exhaustion_year),
+                lang.year(base.exhaustion_year),
             ]);
         }
         out.push('\n');
-        out.push_str(&funders.text(super::grid::DEFAULT_WIDTH));
+        out.push_str(&funders.text(width));
     }
     out
 }

@@ -7,7 +7,6 @@ use super::grid::Grid;
 use crate::model::{Dataset, Money, OwnerKind, Year};
 use crate::montecarlo::{Results, Stats};
 use serde::Serialize;
-use std::fmt::Write;
 
 /// One scenario of a Monte-Carlo run.
 #[derive(Debug, Clone, Copy)]
@@ -394,22 +393,38 @@ pub fn draws(runs: &[Simulated<'_>], results: &Results) -> Vec<u8> {
     writer.into_inner().expect("writing to memory cannot fail")
 }
 
-fn percent(count: u64, draws: u64) -> String {
-    crate::fr::Lang::Fr.percent(count, draws)
-}
-
 /// What `cofinance montecarlo` prints: per scenario, the communes by probability of shortfall,
 /// and the funders' exhaustion.
-pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str) -> String {
+pub fn text_summary(
+    runs: &[Simulated<'_>],
+    results: &Results,
+    uncertainty: &str,
+    lang: crate::fr::Lang,
+    width: usize,
+) -> String {
+    use super::grid::wrap;
+    let t = |fr, en| lang.pick(fr, en);
+    let percent = |count, draws| lang.percent(count, draws);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — {} draws (seed {}) under {uncertainty}",
-        runs[0].dataset.name, results.draws, results.seed
-    );
+    let intro = match lang {
+        crate::fr::Lang::Fr => format!(
+            "{} — {} tirages (graine {}) selon {uncertainty}",
+            runs[0].dataset.name,
+            lang.count(results.draws),
+            results.seed
+        ),
+        crate::fr::Lang::En => format!(
+            "{} — {} draws (seed {}) under {uncertainty}",
+            runs[0].dataset.name,
+            lang.count(results.draws),
+            results.seed
+        ),
+    };
+    out.push_str(&wrap(&intro, width));
     for (run, stats) in runs.iter().zip(&results.scenarios) {
         let dataset = run.dataset;
-        let _ = writeln!(out, "\n== {}", run.label);
+        out.push('\n');
+        out.push_str(&wrap(&format!("== {}", run.label), width));
         let mut communes: Vec<usize> = (0..dataset.owners.len())
             .filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
             .collect();
@@ -427,11 +442,11 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
         let mut table = Grid::labelled(
             &[
                 "Commune",
-                "P(shortfall)",
-                "Shortfall p50",
+                t("Probabilité non couvert", "P(uncovered)"),
+                t("Non couvert p50", "Uncovered p50"),
                 "p90",
                 "p95",
-                "Residual p50",
+                t("Reste à charge p50", "Residual p50"),
             ],
             1,
         );
@@ -441,20 +456,20 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
             table.row(vec![
                 dataset.owners[o].name.clone(),
                 percent(s.shortfall_draws, results.draws),
-                shortfall.p50.fr(),
-                shortfall.p90.fr(),
-                shortfall.p95.fr(),
-                s.residual_total.p50.fr(),
+                lang.money(shortfall.p50),
+                lang.money(shortfall.p90),
+                lang.money(shortfall.p95),
+                lang.money(s.residual_total.p50),
             ]);
         }
         out.push('\n');
-        out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
+        out.push_str(&table.text(width));
         let mut funders = Grid::labelled(
             &[
-                "Funder",
-                "Never short",
-                "Most likely exhaustion",
-                "Unspent p50",
+                t("Financeur", "Funder"),
+                t("Jamais épuisée", "Never exhausted"),
+                t("Épuisement le plus probable", "Most likely exhaustion"),
+                t("Non engagé p50", "Uncommitted p50"),
                 "p5",
                 "p95",
             ],
@@ -479,16 +494,22 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
                 funder.name.clone(),
                 percent(never, results.draws),
                 likely,
-                s.unspent.p50.fr(),
-                s.unspent.p5.fr(),
-                s.unspent.p95.fr(),
+                lang.money(s.unspent.p50),
+                lang.money(s.unspent.p5),
+                lang.money(s.unspent.p95),
             ]);
         }
         out.push('\n');
-        out.push_str(&funders.text(super::grid::DEFAULT_WIDTH));
+        out.push_str(&funders.text(width));
         if let Some(differences) = &stats.differences {
             let mut table = Grid::labelled(
-                &["Commune", "Shortfall change p5", "p50", "p95", "Worse in"],
+                &[
+                    "Commune",
+                    t("Écart du non couvert p5", "Uncovered change p5"),
+                    "p50",
+                    "p95",
+                    t("Pire dans", "Worse in"),
+                ],
                 1,
             );
             let mut rows = 0;
@@ -505,17 +526,25 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
                 rows += 1;
                 table.row(vec![
                     dataset.owners[o].name.clone(),
-                    shortfall.p5.fr(),
-                    shortfall.p50.fr(),
-                    shortfall.p95.fr(),
+                    lang.money(shortfall.p5),
+                    lang.money(shortfall.p50),
+                    lang.money(shortfall.p95),
                     percent(d.worse_draws, results.draws),
                 ]);
             }
-            let _ = writeln!(out, "\nAgainst \"{}\", draw by draw:", runs[0].label);
+            let against = match lang {
+                crate::fr::Lang::Fr => format!("Face à « {} », tirage par tirage :", runs[0].label),
+                crate::fr::Lang::En => format!("Against \"{}\", draw by draw:", runs[0].label),
+            };
+            out.push('\n');
+            out.push_str(&wrap(&against, width));
             if rows == 0 {
-                out.push_str("no commune's shortfall changes in any draw between p5 and p95.\n");
+                out.push_str(t(
+                    "aucune commune ne voit son besoin non couvert changer entre p5 et p95.\n",
+                    "no commune's uncovered need changes in any draw between p5 and p95.\n",
+                ));
             } else {
-                out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
+                out.push_str(&table.text(width));
             }
         }
     }

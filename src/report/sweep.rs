@@ -6,7 +6,6 @@ use crate::model::{Money, OwnerKind, Year};
 use crate::scenario::sweep::Sweep;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
 struct ParameterRecord<'a> {
@@ -167,23 +166,37 @@ pub fn csv(sweep: &Sweep) -> Vec<u8> {
 }
 
 /// The thresholds, communes with one first.
-pub fn text_summary(sweep: &Sweep) -> String {
+pub fn text_summary(sweep: &Sweep, lang: crate::fr::Lang, width: usize) -> String {
+    use super::grid::wrap;
+    let t = |fr, en| lang.pick(fr, en);
     let mut out = String::new();
     let points = sweep.points.len();
     let names: Vec<&str> = sweep.parameters.iter().map(|p| p.text.as_str()).collect();
-    let _ = writeln!(
-        out,
-        "{} — {points} runs over {}\n",
-        sweep.scenario,
-        names.join(" × ")
-    );
+    let intro = match lang {
+        crate::fr::Lang::Fr => format!(
+            "{} — {points} exécutions sur {}",
+            sweep.scenario,
+            names.join(" × ")
+        ),
+        crate::fr::Lang::En => format!(
+            "{} — {points} runs over {}",
+            sweep.scenario,
+            names.join(" × ")
+        ),
+    };
+    out.push_str(&wrap(&intro, width));
+    out.push('\n');
     let first = sweep.parameters[0].text.split('=').next().unwrap_or("");
     let two = sweep.parameters.len() == 2;
     let mut headers = vec!["Commune"];
     if two {
         headers.push(sweep.parameters[1].text.split('=').next().unwrap_or(""));
     }
-    headers.extend(["Shortfall from", "first on grid", "Shortfall there"]);
+    headers.extend([
+        t("Non couvert dès", "Uncovered from"),
+        t("premier point", "first on grid"),
+        t("Non couvert alors", "Uncovered there"),
+    ]);
     let mut table = Grid::labelled(&headers, if two { 2 } else { 1 });
     let mut thresholds: Vec<_> = sweep.thresholds.iter().collect();
     thresholds.sort_by(|a, b| {
@@ -208,22 +221,30 @@ pub fn text_summary(sweep: &Sweep) -> String {
         if two {
             row.push(t.other.map(decimal).unwrap_or_default());
         }
-        row.push(t.threshold.map_or_else(|| "never".to_owned(), decimal));
+        row.push(
+            t.threshold
+                .map_or_else(|| crate::fr::NONE.to_owned(), decimal),
+        );
         row.push(
             t.first_value
                 .map_or_else(|| crate::fr::NONE.to_owned(), decimal),
         );
         row.push(
             t.shortfall_at
-                .map_or_else(|| crate::fr::NONE.to_owned(), Money::fr),
+                .map_or_else(|| crate::fr::NONE.to_owned(), |m| lang.money(m)),
         );
         table.row(row);
     }
-    let _ = writeln!(
-        out,
-        "Stress thresholds along {first}: the smallest value at which a commune's shortfall becomes positive"
-    );
-    out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
+    let heading = match lang {
+        crate::fr::Lang::Fr => format!(
+            "Seuils de tension selon {first} : la plus petite valeur pour laquelle une commune a un besoin de financement non couvert"
+        ),
+        crate::fr::Lang::En => format!(
+            "Stress thresholds along {first}: the smallest value at which a commune's financing need is left uncovered"
+        ),
+    };
+    out.push_str(&wrap(&heading, width));
+    out.push_str(&table.text(width));
     let communes = sweep
         .dataset
         .owners
@@ -231,10 +252,15 @@ pub fn text_summary(sweep: &Sweep) -> String {
         .filter(|o| o.kind == OwnerKind::Commune)
         .count();
     if never > 0 {
-        let _ = writeln!(
-            out,
-            "{never} of {communes} communes never fall short on this grid."
-        );
+        let line = match lang {
+            crate::fr::Lang::Fr => format!(
+                "{never} des {communes} communes couvrent toujours leur besoin sur cette grille."
+            ),
+            crate::fr::Lang::En => {
+                format!("{never} of {communes} communes always cover their need on this grid.")
+            }
+        };
+        out.push_str(&wrap(&line, width));
     }
     let start = sweep.parameters[0].values.first().copied();
     if sweep
@@ -242,10 +268,13 @@ pub fn text_summary(sweep: &Sweep) -> String {
         .iter()
         .any(|t| t.threshold.is_some() && t.threshold == start)
     {
-        let _ = writeln!(
-            out,
-            "A threshold equal to the grid's first value means the commune is already short there."
-        );
+        out.push_str(&wrap(
+            t(
+                "Un seuil égal à la première valeur de la grille : la commune a déjà un besoin non couvert à ce point.",
+                "A threshold equal to the grid's first value means the commune's need is already uncovered there.",
+            ),
+            width,
+        ));
     }
     out
 }

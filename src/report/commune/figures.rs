@@ -1,195 +1,14 @@
-//! The commune sheet: what an elected official reads before signing. For one commune and one
-//! or several runs (a base and its scenarios): the operations on its territory and who pays
-//! what, its residual year by year against its capacity, the gap, the shortfall at the end and
-//! the peak on the way. In French, with one column per run.
-//!
-//! [`find`] turns what someone typed into a commune, forgivingly: case, accents, hyphens and
-//! apostrophes do not matter, a prefix or a part of the name is enough when it names one
-//! commune, and the INSEE code works too. [`sheet`] computes the facts once, as [`Grid`]s;
-//! [`Sheet::text`] writes them for the terminal and the HTML report writes the same grids, so
-//! the two never disagree.
-//!
-//! The commune is two things here. As an **owner**, it pays the residual of the operations it
-//! carries (the owner figures of `summary.json`: residual, FCTVA, capacity, gap). As a
-//! **place**, it hosts operations carried by others (landlords, SOGINORPA, its
-//! intercommunality), whose residual it does not pay; the sheet shows them apart, labelled.
+//! The figures of a commune sheet, computed once as [`Grid`]s and sentences, for every
+//! renderer: the terminal ([`Sheet::text`]), the HTML report and the studio.
 
-use super::compare::Compared;
-use super::grid::{DEFAULT_WIDTH as TEXT_WIDTH, Grid, wrap};
-use crate::chart::{ChartRun, payers::fctva_of, tag};
 use crate::engine::{OwnerOutcome, OwnerYear};
-use crate::error::{Error, Result, edit_distance};
 use crate::fr::{Lang, NONE};
-use crate::model::{Dataset, Money, OwnerKind, Year, group_thousands};
+use crate::model::{Money, Year};
+use crate::payers::Payers;
+use crate::report::grid::Grid;
+use crate::runs::{self, Run, tag};
 use std::collections::BTreeSet;
 use std::fmt::Write;
-
-/// The commune a user means: its index among the dataset's owners.
-///
-/// Tried in order, the first step that finds something decides: the INSEE code; the whole
-/// name; the start of the name (or of the code); a part of the name. Names are compared
-/// without case, accents or punctuation (`liévin`, `LIEVIN`, `marles les mines`). One commune
-/// found is the answer; several are an error that lists them; none is an error that names the
-/// closest communes.
-pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
-    let wanted = fold(query);
-    let squashed = wanted.replace(' ', "");
-    let code = query.trim();
-    if squashed.is_empty() {
-        return Err(usage(
-            "commune".to_owned(),
-            "give the name or the INSEE code of a commune (e.g. \"lens\" or \"62498\")".into(),
-        ));
-    }
-    let typed = Typed {
-        code: code.to_lowercase(),
-        name: wanted.clone(),
-        flat: squashed,
-    };
-    let communes: Vec<Named> = dataset
-        .owners
-        .iter()
-        .enumerate()
-        .filter(|(_, owner)| owner.kind == OwnerKind::Commune)
-        .map(|(index, owner)| {
-            let name = fold(&owner.name);
-            Named {
-                index,
-                code: owner.id.to_lowercase(),
-                flat: name.replace(' ', ""),
-                name,
-            }
-        })
-        .collect();
-    let steps: [fn(&Named, &Typed) -> bool; 4] = [
-        |c, t| c.code == t.code,
-        |c, t| c.name == t.name || c.flat == t.flat,
-        |c, t| {
-            c.name.starts_with(&t.name)
-                || c.flat.starts_with(&t.flat)
-                || c.code.starts_with(&t.code)
-        },
-        |c, t| c.name.contains(&t.name) || c.flat.contains(&t.flat),
-    ];
-    for step in steps {
-        let found: Vec<usize> = communes
-            .iter()
-            .filter(|c| step(c, &typed))
-            .map(|c| c.index)
-            .collect();
-        match found.as_slice() {
-            [] => {}
-            [one] => return Ok(*one),
-            several => {
-                let mut several = several.to_vec();
-                several.sort_by(|&a, &b| {
-                    fold(&dataset.owners[a].name).cmp(&fold(&dataset.owners[b].name))
-                });
-                return Err(usage(
-                    format!("commune \"{query}\""),
-                    format!(
-                        "matches {} communes: {}; give more of the name, or the INSEE code",
-                        several.len(),
-                        named(dataset, &several)
-                    ),
-                ));
-            }
-        }
-    }
-    if let Some(other) = dataset.owners.iter().find(|owner| {
-        owner.kind != OwnerKind::Commune
-            && (owner.id.eq_ignore_ascii_case(code) || fold(&owner.name) == wanted)
-    }) {
-        return Err(usage(
-            format!("commune \"{query}\""),
-            format!(
-                "is {} ({}), an owner of kind {}, not a commune: the sheet is for communes",
-                other.name, other.id, other.kind
-            ),
-        ));
-    }
-    let mut closest: Vec<(usize, &str, usize)> = communes
-        .iter()
-        .map(|c| {
-            let prefix: String = c.name.chars().take(wanted.chars().count()).collect();
-            let distance = edit_distance(&wanted, &c.name).min(edit_distance(&wanted, &prefix) + 1);
-            (distance, dataset.owners[c.index].name.as_str(), c.index)
-        })
-        .collect();
-    closest.sort_unstable();
-    let closest: Vec<usize> = closest.iter().take(3).map(|&(_, _, index)| index).collect();
-    let hint = if closest.is_empty() {
-        "the dataset has no commune".to_owned()
-    } else {
-        format!("the closest are {}", named(dataset, &closest))
-    };
-    Err(usage(
-        format!("commune \"{query}\""),
-        format!("matches no commune of \"{}\"; {hint}", dataset.name),
-    ))
-}
-
-/// What was typed, in the forms it is compared in.
-struct Typed {
-    code: String,
-    name: String,
-    flat: String,
-}
-
-/// A commune's id and name, in the same forms.
-struct Named {
-    index: usize,
-    code: String,
-    name: String,
-    /// The name without spaces (`marleslesmines`).
-    flat: String,
-}
-
-fn usage(subject: String, reason: String) -> Error {
-    Error::Usage { subject, reason }
-}
-
-/// `Lens (62498), Liévin (62510)`.
-fn named(dataset: &Dataset, owners: &[usize]) -> String {
-    owners
-        .iter()
-        .map(|&o| format!("{} ({})", dataset.owners[o].name, dataset.owners[o].id))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A name as compared: lower case, without accents, every run of other characters than
-/// letters and digits made one space (`Condé-sur-l'Escaut` → `conde sur l escaut`).
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let plain = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
-            'ç' => "c",
-            'è' | 'é' | 'ê' | 'ë' => "e",
-            'ì' | 'í' | 'î' | 'ï' => "i",
-            'ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => "o",
-            'ù' | 'ú' | 'û' | 'ü' => "u",
-            'ý' | 'ÿ' => "y",
-            'œ' => "oe",
-            'æ' => "ae",
-            c if c.is_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => " ",
-        };
-        if plain == " " {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else {
-            out.push_str(plain);
-        }
-    }
-    out.trim_end().to_owned()
-}
 
 /// The sheet of one commune, ready to be written as text or HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,6 +17,12 @@ pub struct Sheet {
     pub commune_name: String,
     /// `Lens (62498)`.
     pub title: String,
+    /// What the sheet finds, as its headline, for the reference run: `Marles-les-Mines : il
+    /// manque 1,5 M€ en fin de période, 2 M€ au pic de 2013`.
+    pub finding: String,
+    /// The operations of the commune that weigh most on its need (reference run), largest
+    /// first, at most three; empty when the commune covers its need all along.
+    pub causes: Vec<Cause>,
     /// The dataset (and scenario), then the commune's particulars.
     pub intro: Vec<String>,
     /// The runs and their tags, when several are compared.
@@ -205,6 +30,16 @@ pub struct Sheet {
     /// Per run (runs that share one are named together), within its capacity or not.
     pub verdicts: Vec<Verdict>,
     pub blocks: Vec<Block>,
+}
+
+/// An operation that causes the gap, and why it weighs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub operation_id: String,
+    /// `MARL-VRD-03 (Voirie et réseaux (VRD)) : GIRZOM refusée (…) — reste à charge 2,2 M€`.
+    pub text: String,
+    /// The commune's part, net of FCTVA, exact.
+    pub net: Money,
 }
 
 /// One sentence on the commune against its capacity.
@@ -237,6 +72,8 @@ pub enum BlockKind {
     Years,
     /// When the money moves: cash needs, loans and debt.
     Treasury,
+    /// The key figures exact to the cent (the summary rounds them for reading).
+    Annex,
 }
 
 /// A titled table, with notes under it.
@@ -248,38 +85,9 @@ pub struct Block {
     pub notes: Vec<String>,
 }
 
-impl Sheet {
-    /// The sheet as the terminal shows it.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "Fiche commune : {}", self.title);
-        for line in &self.intro {
-            let _ = writeln!(out, "{line}");
-        }
-        if !self.runs.is_empty() {
-            out.push_str("\nScénarios comparés :\n");
-            for run in &self.runs {
-                let _ = writeln!(out, "  {}  {}", run.tag, run.label);
-            }
-        }
-        out.push('\n');
-        for verdict in &self.verdicts {
-            out.push_str(&wrap(&verdict.text, TEXT_WIDTH));
-        }
-        for block in &self.blocks {
-            let _ = writeln!(out, "\n== {}", block.title);
-            out.push_str(&block.grid.text(TEXT_WIDTH));
-            for note in &block.notes {
-                out.push_str(&wrap(note, TEXT_WIDTH));
-            }
-        }
-        out
-    }
-}
-
 /// One run's view of the commune.
 struct Facts<'r, 'a> {
-    run: &'r Compared<'a>,
+    run: &'r Run<'a>,
     /// The commune's index among the run's owners (`None` if the run lacks it).
     owner: Option<usize>,
     /// The operations it carries.
@@ -288,32 +96,33 @@ struct Facts<'r, 'a> {
     others: Split,
 }
 
-/// Who pays the committed operations of a set.
-#[derive(Debug, Clone, Default)]
+/// Who pays the committed operations of a set ([`Payers`]), and the ids of those never
+/// committed, left out of the sums.
+#[derive(Debug, Clone)]
 struct Split {
-    operations: usize,
-    cost_ttc: Money,
-    /// Per funder of the sheet.
-    grants: Vec<Money>,
-    fctva: Money,
-    /// Before FCTVA.
-    residual: Money,
-    /// Operations never committed (ids), left out of the sums.
+    payers: Payers,
     not_committed: Vec<String>,
+}
+
+impl std::ops::Deref for Split {
+    type Target = Payers;
+    fn deref(&self) -> &Payers {
+        &self.payers
+    }
 }
 
 impl Split {
     fn net(&self) -> Money {
-        self.residual - self.fctva
+        self.payers.net()
     }
 }
 
 /// The sheet of commune `commune` (an owner index of the first run's dataset) in `runs`, the
 /// first being the reference.
-pub fn sheet(runs: &[Compared<'_>], commune: usize) -> Sheet {
+pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
     let reference = &runs[0];
     let owner = &reference.dataset.owners[commune];
-    let funders = funder_keys(runs);
+    let funders = runs::funders(runs);
     let facts: Vec<Facts<'_, '_>> = runs
         .iter()
         .map(|run| facts(run, &owner.id, &funders))
@@ -337,10 +146,10 @@ pub fn sheet(runs: &[Compared<'_>], commune: usize) -> Sheet {
         particulars.push(format!("intercommunalité {epci}"));
     }
     if let Some(population) = owner.population {
-        particulars.push(format!("{} habitants", group_thousands(population)));
+        particulars.push(format!("{} habitants", Lang::Fr.count(population)));
     }
     particulars.push(format!(
-        "capacité d'autofinancement {} par an",
+        "capacité de financement {} par an",
         owner.capacity.fr()
     ));
     let mut line = particulars.join(" · ");
@@ -398,11 +207,12 @@ pub fn sheet(runs: &[Compared<'_>], commune: usize) -> Sheet {
     blocks.push(Block {
         kind: BlockKind::Summary,
         title: "En bref".to_owned(),
-        grid: summary(&facts, headers(&[""])),
+        grid: summary(&facts, headers(&[""]), false),
         notes: vec![
             "Le FCTVA rembourse une part de la TVA payée, avec un décalage de quelques années ; \
-             le dépassement est l'écart entre ce que la commune a payé (net du FCTVA reçu) et \
-             sa capacité d'autofinancement, cumulées depuis le début de la période."
+             le besoin de financement non couvert est l'écart entre ce que la commune a payé \
+             (net du FCTVA reçu) et sa capacité de financement (sans emprunt), cumulées depuis \
+             le début de la période. Montants arrondis ; au centime dans l'annexe."
                 .to_owned(),
         ],
     });
@@ -450,11 +260,19 @@ pub fn sheet(runs: &[Compared<'_>], commune: usize) -> Sheet {
         blocks.push(years_alone(&facts[0]));
     }
     blocks.extend(treasury(runs, &owner.id, &owner.name, &tags));
+    blocks.push(Block {
+        kind: BlockKind::Annex,
+        title: "Annexe : les chiffres clés au centime".to_owned(),
+        grid: summary(&facts, headers(&[""]), true),
+        notes: Vec::new(),
+    });
 
     Sheet {
         commune_id: owner.id.clone(),
         commune_name: owner.name.clone(),
         title: format!("{} ({})", owner.name, owner.id),
+        finding: finding(&facts[0], &owner.name),
+        causes: causes(&facts[0], commune),
         intro,
         runs: legend,
         verdicts,
@@ -462,40 +280,17 @@ pub fn sheet(runs: &[Compared<'_>], commune: usize) -> Sheet {
     }
 }
 
-/// The funders of all runs, in the first run's order: `(id, name)`.
-fn funder_keys(runs: &[Compared<'_>]) -> Vec<(String, String)> {
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for run in runs {
-        for funder in &run.dataset.funders {
-            if !keys.iter().any(|(id, _)| *id == funder.id) {
-                keys.push((funder.id.clone(), funder.name.clone()));
-            }
-        }
-    }
-    keys
-}
-
-fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) -> Facts<'r, 'a> {
+fn facts<'r, 'a>(run: &'r Run<'a>, id: &str, funders: &[(String, String)]) -> Facts<'r, 'a> {
     let dataset = run.dataset;
     let owner = dataset.owner_index(id);
     let mut own = Split {
-        grants: vec![Money::ZERO; funders.len()],
-        ..Split::default()
+        payers: Payers::new(funders.len()),
+        not_committed: Vec::new(),
     };
     let mut others = own.clone();
-    let slots: Vec<Option<usize>> = dataset
-        .funders
-        .iter()
-        .map(|f| funders.iter().position(|(id, _)| *id == f.id))
-        .collect();
-    let chart_run: ChartRun<'_> = *run;
+    let slots = runs::funder_slots(dataset, funders);
     if let Some(commune) = owner {
-        for (index, (operation, outcome)) in dataset
-            .operations
-            .iter()
-            .zip(&run.outcome.operations)
-            .enumerate()
-        {
+        for (operation, outcome) in dataset.operations.iter().zip(&run.outcome.operations) {
             let split = if operation.owner == commune {
                 &mut own
             } else if operation.commune == commune {
@@ -505,17 +300,8 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
             };
             if outcome.commit_year.is_none() {
                 split.not_committed.push(operation.id.clone());
-                continue;
             }
-            split.operations += 1;
-            split.cost_ttc += outcome.cost_ttc;
-            for (slot, &grant) in slots.iter().zip(&outcome.grants) {
-                if let Some(slot) = *slot {
-                    split.grants[slot] += grant;
-                }
-            }
-            split.fctva += fctva_of(&chart_run, index);
-            split.residual += outcome.residual;
+            split.payers.add(outcome, &slots);
         }
     }
     Facts {
@@ -563,50 +349,158 @@ fn verdict(facts: &Facts<'_, '_>, name: &str) -> (String, bool) {
     let at = peak_year.map_or_else(String::new, |y| format!(" en {y}"));
     let text = if shortfall.is_positive() {
         format!(
-            "{subject} dépasse sa capacité d'autofinancement de {} en fin de période (pic de {}{at}).",
-            shortfall.fr(),
-            peak.fr()
+            "Il manque à {subject} {} en fin de période pour couvrir son besoin de financement \
+             sans emprunter (au plus haut {}{at}).",
+            Lang::Fr.rounded(shortfall),
+            Lang::Fr.rounded(peak)
         )
     } else if peak.is_positive() {
         format!(
-            "{subject} tient dans sa capacité d'autofinancement en fin de période, mais la dépasse en cours de route (pic de {}{at}).",
-            peak.fr()
+            "{subject} couvre son besoin de financement en fin de période, mais il lui manque \
+             jusqu'à {}{at} en cours de période.",
+            Lang::Fr.rounded(peak)
         )
     } else {
-        format!("{subject} reste dans sa capacité d'autofinancement sur toute la période.")
+        format!("{subject} couvre son besoin de financement sur toute la période, sans emprunter.")
     };
     (text, shortfall.is_positive())
 }
 
-/// One of an owner's figures, written.
-type OwnerFigure = fn(&OwnerOutcome) -> String;
+/// The headline of the sheet: what is missing at the end and at the peak, rounded.
+fn finding(facts: &Facts<'_, '_>, name: &str) -> String {
+    let Some(owner) = facts.owner.map(|o| &facts.run.outcome.owners[o]) else {
+        return format!("{name} : absente de ce scénario");
+    };
+    let shortfall = owner.shortfall.unwrap_or(Money::ZERO);
+    let peak = owner.peak_gap.unwrap_or(Money::ZERO);
+    let at = owner
+        .peak_gap_year
+        .map_or_else(String::new, |y| format!(" de {y}"));
+    if shortfall.is_positive() {
+        format!(
+            "{name} : il manque {} en fin de période, {} au pic{at}",
+            Lang::Fr.rounded(shortfall),
+            Lang::Fr.rounded(peak)
+        )
+    } else if peak.is_positive() {
+        format!(
+            "{name} : besoin couvert en fin de période, mais il manque {} au pic{at}",
+            Lang::Fr.rounded(peak)
+        )
+    } else {
+        format!("{name} : besoin de financement couvert sur toute la période")
+    }
+}
 
-/// The owner figures, one column per run.
-fn summary(facts: &[Facts<'_, '_>], headers: Vec<String>) -> Grid {
+/// The commune's own operations that weigh most on its need, with why: the funders that
+/// refused or cut them, and what is left to the commune net of FCTVA. Only when the commune
+/// lacks money at some point; at most three, the largest first.
+fn causes(facts: &Facts<'_, '_>, commune: usize) -> Vec<Cause> {
+    use crate::engine::Reason;
+    let Some(owner) = facts.owner.map(|o| &facts.run.outcome.owners[o]) else {
+        return Vec::new();
+    };
+    if !owner.peak_gap.is_some_and(Money::is_positive) {
+        return Vec::new();
+    }
+    let dataset = facts.run.dataset;
+    let mut found: Vec<Cause> = dataset
+        .operations
+        .iter()
+        .zip(&facts.run.outcome.operations)
+        .filter(|(operation, outcome)| operation.owner == commune && outcome.commit_year.is_some())
+        .filter_map(|(operation, outcome)| {
+            let net = outcome.residual - outcome.fctva_total();
+            if !net.is_positive() {
+                return None;
+            }
+            let why: Vec<String> = dataset
+                .funders
+                .iter()
+                .zip(outcome.reasons.iter().zip(&outcome.grants))
+                .filter(|(_, (reason, _))| {
+                    matches!(reason, Reason::Envelope | Reason::QueueExpired)
+                })
+                .map(|(funder, (&reason, grant))| {
+                    let verb = if grant.is_positive() {
+                        "réduite"
+                    } else {
+                        "refusée"
+                    };
+                    format!(
+                        "subvention {} {verb} ({})",
+                        funder.name,
+                        crate::fr::labels::reason(reason, Lang::Fr)
+                    )
+                })
+                .collect();
+            let family = crate::fr::labels::family(operation.family, Lang::Fr);
+            let mut text = format!(
+                "{} ({family}) : reste à charge net de FCTVA {}",
+                operation.id,
+                Lang::Fr.rounded(net)
+            );
+            if !why.is_empty() {
+                let _ = write!(text, " ; {}", why.join(", "));
+            }
+            Some(Cause {
+                operation_id: operation.id.clone(),
+                text,
+                net,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.net
+            .cmp(&a.net)
+            .then_with(|| a.operation_id.cmp(&b.operation_id))
+    });
+    found.truncate(3);
+    found
+}
+
+/// One of an owner's amounts.
+type OwnerAmount = fn(&OwnerOutcome) -> Option<Money>;
+
+/// The owner figures, one column per run: rounded for reading, or `exact` to the cent.
+fn summary(facts: &[Facts<'_, '_>], headers: Vec<String>, exact: bool) -> Grid {
     let mut grid = Grid::new(headers, 1).with_run_columns(1);
-    let rows: [(&str, OwnerFigure); 7] = [
+    let rows: [(&str, OwnerAmount); 6] = [
         ("Reste à charge de la commune (TTC, avant FCTVA)", |o| {
-            o.residual_total.fr()
+            Some(o.residual_total)
         }),
-        ("FCTVA reçu", |o| o.fctva_total.fr()),
+        ("FCTVA reçu", |o| Some(o.fctva_total)),
         ("Reste à charge net de FCTVA", |o| {
-            (o.residual_total - o.fctva_total).fr()
+            Some(o.residual_total - o.fctva_total)
         }),
-        ("Capacité d'autofinancement sur la période", |o| {
-            money(o.capacity_total)
+        ("Capacité de financement sur la période", |o| {
+            o.capacity_total
         }),
-        ("Dépassement en fin de période", |o| money(o.shortfall)),
-        ("Pic de dépassement", |o| money(o.peak_gap)),
-        ("Année du pic", |o| year(o.peak_gap_year)),
+        (
+            "Besoin de financement non couvert en fin de période",
+            |o| o.shortfall,
+        ),
+        ("Pic du besoin non couvert", |o| o.peak_gap),
     ];
+    let write = |value: Option<Money>| {
+        if exact {
+            money(value)
+        } else {
+            Lang::Fr.rounded_or_none(value)
+        }
+    };
+    let cell = |f: &Facts<'_, '_>, value: &dyn Fn(&OwnerOutcome) -> String| {
+        f.owner
+            .map_or_else(|| NONE.to_owned(), |o| value(&f.run.outcome.owners[o]))
+    };
     for (label, value) in rows {
         let mut cells = vec![label.to_owned()];
-        cells.extend(facts.iter().map(|f| {
-            f.owner
-                .map_or_else(|| NONE.to_owned(), |o| value(&f.run.outcome.owners[o]))
-        }));
+        cells.extend(facts.iter().map(|f| cell(f, &|o| write(value(o)))));
         grid.row(cells);
     }
+    let mut cells = vec!["Année du pic".to_owned()];
+    cells.extend(facts.iter().map(|f| cell(f, &|o| year(o.peak_gap_year))));
+    grid.row(cells);
     grid
 }
 
@@ -824,7 +718,7 @@ fn years_alone(facts: &Facts<'_, '_>) -> Block {
             "Capacité",
             "Cumul net payé",
             "Cumul capacité",
-            "Dépassement",
+            "Non couvert",
         ]
         .iter()
         .map(|&h| h.to_owned())
@@ -869,7 +763,7 @@ const YEARS_ALONE: &str = "Reste à charge année par année, face à la capacit
 
 fn years_block(title: &str, grid: Grid, mut notes: Vec<String>) -> Block {
     notes.push(
-        "Net payé : reste à charge payé dans l'année moins le FCTVA reçu ; dépassement : \
+        "Net payé : reste à charge payé dans l'année moins le FCTVA reçu ; non couvert : \
          cumul net payé moins cumul de la capacité, s'il est positif."
             .to_owned(),
     );
@@ -979,11 +873,11 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
         first,
         Block {
             kind: BlockKind::Years,
-            title: "Dépassement cumulé de la capacité, année par année".to_owned(),
+            title: "Besoin de financement non couvert, année par année".to_owned(),
             grid: gaps,
             notes: vec![
-                "Dépassement : cumul net payé moins cumul de la capacité, s'il est positif ; \
-                 celui de la dernière année est le dépassement en fin de période."
+                "Non couvert : cumul net payé moins cumul de la capacité, s'il est positif ; \
+                 celui de la dernière année est le besoin non couvert en fin de période."
                     .to_owned(),
             ],
         },
@@ -993,7 +887,7 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
 /// "Trésorerie et emprunt": when the subsidies arrive against when the commune pays, what it
 /// borrows each year, its debt and interest, and its capacité de désendettement — for the
 /// reference run year by year, and for each run in brief when several are compared.
-fn treasury(runs: &[Compared<'_>], commune_id: &str, name: &str, tags: &[String]) -> Option<Block> {
+fn treasury(runs: &[Run<'_>], commune_id: &str, name: &str, tags: &[String]) -> Option<Block> {
     let reference = &runs[0];
     let index = reference
         .dataset
@@ -1057,10 +951,10 @@ fn treasury(runs: &[Compared<'_>], commune_id: &str, name: &str, tags: &[String]
                 format!(" (au plus haut en {year} : {})", b.debt_peak.fr())
             });
             let years = b.years_to_repay.as_deref().map_or_else(
-                || " ; sans capacité d'autofinancement, elle ne peut pas la rembourser".to_owned(),
+                || " ; sans capacité de financement, elle ne peut pas la rembourser".to_owned(),
                 |years| {
                     format!(
-                        ", soit {} années de capacité d'autofinancement (capacité de désendettement)",
+                        ", soit {} années de capacité de financement (capacité de désendettement)",
                         years.replace('.', ",")
                     )
                 },
@@ -1108,17 +1002,4 @@ fn treasury(runs: &[Compared<'_>], commune_id: &str, name: &str, tags: &[String]
         grid,
         notes,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folds_case_accents_and_punctuation() {
-        assert_eq!(fold("Condé-sur-l'Escaut"), "conde sur l escaut");
-        assert_eq!(fold("  LIÉVIN "), "lievin");
-        assert_eq!(fold("Cœur d'Ostrevent"), "coeur d ostrevent");
-        assert_eq!(fold("--"), "");
-    }
 }
