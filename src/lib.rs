@@ -54,6 +54,7 @@
 pub mod chart;
 pub mod engine;
 pub mod error;
+pub mod figures;
 pub mod generate;
 pub mod input;
 pub mod model;
