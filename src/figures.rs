@@ -29,14 +29,7 @@ impl<'a> ReportCharts<'a> {
     /// The charts of `runs`, the first being the reference.
     pub fn new(runs: &[Compared<'a>]) -> ReportCharts<'a> {
         ReportCharts {
-            runs: runs
-                .iter()
-                .map(|run| ChartRun {
-                    label: run.label,
-                    dataset: run.dataset,
-                    outcome: run.outcome,
-                })
-                .collect(),
+            runs: runs.to_vec(),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::model::Money;
 use crate::report::commune;
 use crate::report::compare::{Compared, unspent};
 use crate::report::grid::Grid;
+use crate::runs::tag as letter;
 
 /// Run columns a table of the annex holds.
 const RUNS_PER_TABLE: usize = 4;
@@ -22,16 +23,6 @@ pub(crate) const SECTIONS: &[(&str, &str)] = &[
     ("annexe-communes", "Annexe C — Les communes, au centime"),
     ("annexe-fiches", "Annexe D — Chaque commune, au centime"),
 ];
-
-/// `A`, `B`… `Z`, then `A2`…: how the annex's tables name the runs.
-fn letter(index: usize) -> String {
-    let letter = char::from(b'A' + u8::try_from(index % 26).unwrap_or(0));
-    if index < 26 {
-        letter.to_string()
-    } else {
-        format!("{letter}{}", index / 26 + 1)
-    }
-}
 
 fn table(flow: &mut Flow, grid: &Grid) {
     for part in grid.parts(RUNS_PER_TABLE) {
