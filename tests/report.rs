@@ -197,11 +197,11 @@ fn the_report_is_well_formed_in_french_with_a_page_per_commune() {
         "<h2 id=\"annexe-fiches\">Annexe D — Chaque commune, au centime</h2>",
         // 5 788 142,36 € in all; Carvin 2 828 587,80 €.
         &format!(
-            "<strong>5 communes sur 20 ont un besoin de financement non couvert en fin de période : 5,79{n}M€ en tout</strong> dans la référence ; la plus exposée est <a href=\"#commune-62215\">Carvin</a> (2,83{n}M€)."
+            "<strong>5 communes sur 20 ont un besoin de financement non couvert en fin de période : 5,8{n}M€ en tout</strong> dans la référence ; la plus exposée est <a href=\"#commune-62215\">Carvin</a> (2,8{n}M€)."
         ),
         // Marles-les-Mines: 1 482 735,90 € at the end, 1 989 557,31 € at the peak of 2013.
         &format!(
-            "<h2 id=\"commune-62555\" class=\"finding\">Marles-les-Mines : il manque 1,48{n}M€ en fin de période, 1,99{n}M€ au pic de 2013</h2>"
+            "<h2 id=\"commune-62555\" class=\"finding\">Marles-les-Mines : il manque 1,5{n}M€ en fin de période, 2{n}M€ au pic de 2013</h2>"
         ),
     ] {
         assert!(html.contains(title), "no {title}");
@@ -217,7 +217,13 @@ fn the_report_is_well_formed_in_french_with_a_page_per_commune() {
     assert!(html.contains("<td class=\"word\">scenarios/bassin-minier/operations.csv</td>"));
     // Nothing is written as "-", "jamais" or "0,00 €" outside the annex's cent tables.
     let body = &html[html.find("<main>").unwrap()..html.find("id=\"annexe-donnees\"").unwrap()];
-    for none in [">-<", ">jamais<", ">0,00 €<", " 0,00 €"] {
+    for none in [
+        ">-<",
+        ">jamais<",
+        ">0,00\u{202F}€<",
+        "0,00 €",
+        " 0\u{202F}€",
+    ] {
         assert!(!body.contains(none), "{none} before the annex");
     }
 
@@ -326,7 +332,7 @@ fn amounts(text: &str) -> Vec<String> {
         .flat_map(|line| line.split("  "))
         .map(str::trim)
         .filter(|cell| {
-            cell.ends_with(" €")
+            cell.ends_with('€')
                 && cell
                     .chars()
                     .next()
@@ -395,7 +401,7 @@ fn a_report_of_one_run_has_no_comparison() {
     assert!(
         annex(&html, "C").contains("<h4>Reste à charge année par année, face à la capacité</h4>")
     );
-    assert!(annex(&html, "C").contains(">31 083,52 €<"));
+    assert!(annex(&html, "C").contains(">31\u{202F}083,52\u{202F}€<"));
 }
 
 #[test]

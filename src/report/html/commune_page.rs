@@ -302,15 +302,7 @@ fn causes(context: &Context<'_, '_>, commune: usize) -> Vec<String> {
 fn why(reason: Reason) -> Option<&'static str> {
     match reason {
         Reason::Rate | Reason::NoRule => None,
-        Reason::Cap => Some("aide plafonnée par opération"),
-        Reason::UnitCap => Some("aide plafonnée par logement"),
-        Reason::PublicCap => Some("aide réduite au plafond des aides publiques"),
-        Reason::BaseCap => Some("aide réduite à l'assiette"),
-        Reason::WorksCap => Some("assiette plafonnée par logement"),
-        Reason::Envelope => Some("aide réduite faute d'enveloppe"),
-        Reason::QueueExpired => Some("demande restée en attente de crédits, puis refusée"),
-        Reason::NotAsked => Some("demande impossible avant la fin de la période"),
-        Reason::Abandoned => Some("refus d'un financeur indispensable"),
+        reason => Some(crate::fr::labels::reason(reason, crate::fr::Lang::Fr)),
     }
 }
 
