@@ -16,7 +16,7 @@
 
 use super::compare::Compared;
 use super::grid::Grid;
-use crate::chart::{ChartRun, payers::fctva_of, tag};
+use crate::chart::tag;
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::error::{Error, Result, edit_distance};
 use crate::model::{Dataset, Money, OwnerKind, Year, group_thousands};
@@ -530,18 +530,8 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
         .iter()
         .map(|f| funders.iter().position(|(id, _)| *id == f.id))
         .collect();
-    let chart_run = ChartRun {
-        label: run.label,
-        dataset,
-        outcome: run.outcome,
-    };
     if let Some(commune) = owner {
-        for (index, (operation, outcome)) in dataset
-            .operations
-            .iter()
-            .zip(&run.outcome.operations)
-            .enumerate()
-        {
+        for (operation, outcome) in dataset.operations.iter().zip(&run.outcome.operations) {
             let split = if operation.owner == commune {
                 &mut own
             } else if operation.commune == commune {
@@ -560,7 +550,11 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
                     split.grants[slot] += grant;
                 }
             }
-            split.fctva += fctva_of(&chart_run, index);
+            split.fctva += outcome
+                .fctva
+                .iter()
+                .map(|&(_, refund)| refund)
+                .sum::<Money>();
             split.residual += outcome.residual;
         }
     }
