@@ -19,6 +19,7 @@ use super::plot::{self, Plot, Rows};
 use super::style::{self, FCTVA, INK, RESIDUAL, others_colour, size};
 use super::{ChartRun, FunderKey, funders};
 use crate::model::{Family, Money, OwnerKind};
+use crate::payers::Payers;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::fmt::Write as _;
@@ -85,18 +86,6 @@ pub struct PayerSplit {
 }
 
 impl PayerSplit {
-    fn new(run: &str, funders: usize) -> PayerSplit {
-        PayerSplit {
-            run: run.to_owned(),
-            grants: vec![Money::ZERO; funders],
-            fctva: Money::ZERO,
-            residual_communes: Money::ZERO,
-            residual_others: Money::ZERO,
-            cost_ttc: Money::ZERO,
-            operations: 0,
-        }
-    }
-
     /// Σ grants + FCTVA + residuals net of FCTVA.
     pub fn total(&self) -> Money {
         self.grants.iter().copied().sum::<Money>()
@@ -136,17 +125,14 @@ pub fn commune(runs: &[ChartRun<'_>], commune_id: &str) -> Option<PayersChart> {
 /// Who pays what, per group, for the operations located in `place` (a commune's id) or all.
 fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> PayersChart {
     let keys = funders(runs);
+    let ids = crate::runs::funders(runs);
     let mut groups: Vec<PayerGroup> = Vec::new();
     let mut not_committed = Vec::with_capacity(runs.len());
     for run in runs {
-        let funder_slots: Vec<Option<usize>> = run
-            .dataset
-            .funders
-            .iter()
-            .map(|f| keys.iter().position(|k| k.id == f.id))
-            .collect();
+        let slots = crate::runs::funder_slots(run.dataset, &ids);
         let mut left_out = 0;
-        let mut splits: Vec<(String, String, PayerSplit)> = Vec::new();
+        // Per group: the communes' and EPCI's operations, then the other owners'.
+        let mut splits: Vec<(String, String, [Payers; 2])> = Vec::new();
         for (operation, outcome) in run.dataset.operations.iter().zip(&run.outcome.operations) {
             if place.is_some_and(|id| run.dataset.owners[operation.commune].id != id) {
                 continue;
@@ -169,28 +155,30 @@ fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> Pa
             {
                 position
             } else {
-                splits.push((id, label, PayerSplit::new(run.label, keys.len())));
+                let empty = Payers::new(keys.len());
+                splits.push((id, label, [empty.clone(), empty]));
                 splits.len() - 1
             };
-            let split = &mut splits[position].2;
-            for (slot, &grant) in funder_slots.iter().zip(&outcome.grants) {
-                if let Some(slot) = *slot {
-                    split.grants[slot] += grant;
-                }
-            }
-            let fctva: Money = outcome.fctva.iter().map(|&(_, refund)| refund).sum();
-            split.fctva += fctva;
             let kind = run.dataset.owners[operation.owner].kind;
-            if matches!(kind, OwnerKind::Commune | OwnerKind::Epci) {
-                split.residual_communes += outcome.residual - fctva;
-            } else {
-                split.residual_others += outcome.residual - fctva;
-            }
-            split.cost_ttc += outcome.cost_ttc;
-            split.operations += 1;
+            let whose = usize::from(!matches!(kind, OwnerKind::Commune | OwnerKind::Epci));
+            splits[position].2[whose].add(outcome, &slots);
         }
         not_committed.push(left_out);
-        for (id, label, split) in splits {
+        for (id, label, [communes, others]) in splits {
+            let split = PayerSplit {
+                run: run.label.to_owned(),
+                grants: communes
+                    .grants
+                    .iter()
+                    .zip(&others.grants)
+                    .map(|(&a, &b)| a + b)
+                    .collect(),
+                fctva: communes.fctva + others.fctva,
+                residual_communes: communes.net(),
+                residual_others: others.net(),
+                cost_ttc: communes.cost_ttc + others.cost_ttc,
+                operations: communes.operations + others.operations,
+            };
             match groups.iter_mut().find(|g| g.id == id) {
                 Some(group) => group.runs.push(split),
                 None => groups.push(PayerGroup {

@@ -16,10 +16,10 @@
 
 use super::compare::Compared;
 use super::grid::Grid;
-use crate::chart::tag;
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::error::{Error, Result, edit_distance};
 use crate::model::{Dataset, Money, OwnerKind, Year, group_thousands};
+use crate::runs::tag;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -550,11 +550,7 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
                     split.grants[slot] += grant;
                 }
             }
-            split.fctva += outcome
-                .fctva
-                .iter()
-                .map(|&(_, refund)| refund)
-                .sum::<Money>();
+            split.fctva += outcome.fctva_total();
             split.residual += outcome.residual;
         }
     }

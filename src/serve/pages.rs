@@ -107,13 +107,7 @@ fn relink(fragment: &str, link: &dyn Fn(&str) -> String) -> String {
 }
 
 fn chart_runs<'a>(runs: &[Compared<'a>]) -> Vec<ChartRun<'a>> {
-    runs.iter()
-        .map(|run| ChartRun {
-            label: run.label,
-            dataset: run.dataset,
-            outcome: run.outcome,
-        })
-        .collect()
+    runs.to_vec()
 }
 
 fn commune_page_link(id: &str) -> String {
