@@ -495,7 +495,7 @@ fn the_sheet_text_is_the_grids_of_the_sheet() {
     let sheet = commune::sheet(&runs, commune::find(&dataset, "lens").unwrap());
     let text = sheet.text();
     for block in &sheet.blocks {
-        assert!(text.contains(&format!("== {}\n{}", block.title, block.grid.text())));
+        assert!(text.contains(&format!("== {}\n{}", block.title, block.grid.text(100))));
     }
     let printed = cofinance().args(["commune", "lens"]).output().unwrap();
     assert_eq!(String::from_utf8(printed.stdout).unwrap(), text);

@@ -26,6 +26,54 @@ use std::io::Write;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of what the terminal shows: French (fr) or English (en). Files
+    /// (summary.json, *.csv) do not change.
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Fr)]
+    lang: LangArg,
+    /// The width the terminal's tables fit, in columns: the terminal's own by default, 100
+    /// when the output is not a terminal.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    width: Option<u16>,
+}
+
+/// The languages of the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LangArg {
+    /// Français.
+    Fr,
+    /// English.
+    En,
+}
+
+/// How the terminal output is written: in which language, within how many columns.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Screen {
+    pub(crate) lang: cofinance::fr::Lang,
+    pub(crate) width: usize,
+}
+
+static SCREEN: std::sync::OnceLock<Screen> = std::sync::OnceLock::new();
+
+/// The language and width of this run's terminal output (French, 100 columns, until set).
+pub(crate) fn screen() -> Screen {
+    SCREEN.get().copied().unwrap_or(Screen {
+        lang: cofinance::fr::Lang::Fr,
+        width: cofinance::report::grid::DEFAULT_WIDTH,
+    })
+}
+
+/// The width asked for, else the terminal's (when stdout is one), else 100.
+fn width(asked: Option<u16>) -> usize {
+    asked.map_or_else(
+        || {
+            console::Term::stdout()
+                .size_checked()
+                .map_or(cofinance::report::grid::DEFAULT_WIDTH, |(_, columns)| {
+                    usize::from(columns).max(40)
+                })
+        },
+        usize::from,
+    )
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +169,14 @@ pub(crate) fn main() -> i32 {
             return error.exit_code();
         }
     };
+    let lang = match cli.lang {
+        LangArg::Fr => cofinance::fr::Lang::Fr,
+        LangArg::En => cofinance::fr::Lang::En,
+    };
+    let _ = SCREEN.set(Screen {
+        lang,
+        width: width(cli.width),
+    });
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
@@ -147,7 +203,12 @@ pub(crate) fn main() -> i32 {
 /// The line that tells where outputs went.
 fn written(dir: &std::path::Path, files: &[cofinance::output::OutputFile]) -> String {
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    format!("\nWritten to {}/: {}\n", dir.display(), names.join(", "))
+    let screen = screen();
+    let line = match screen.lang {
+        cofinance::fr::Lang::Fr => format!("Écrits dans {}/ : {}", dir.display(), names.join(", ")),
+        cofinance::fr::Lang::En => format!("Written to {}/: {}", dir.display(), names.join(", ")),
+    };
+    format!("\n{}", cofinance::report::grid::wrap(&line, screen.width))
 }
 
 /// Prints to stdout; a closed pipe (`cofinance run | head`) is not an error, any other failure

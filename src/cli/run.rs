@@ -57,7 +57,8 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
     match args.format {
         Format::Json => super::print(&String::from_utf8_lossy(&files[0].bytes)),
         Format::Table => {
-            let mut text = report::table::summary(&run);
+            let screen = super::screen();
+            let mut text = report::table::summary(&run, screen.lang, screen.width);
             text.push_str(&super::written(&args.out, &files));
             if let Some((dir, charts)) = &charts {
                 text.push_str(&super::chart::written(dir, charts));

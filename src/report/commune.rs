@@ -15,9 +15,10 @@
 //! intercommunality), whose residual it does not pay; the sheet shows them apart, labelled.
 
 use super::compare::Compared;
-use super::grid::Grid;
+use super::grid::{DEFAULT_WIDTH as TEXT_WIDTH, Grid, wrap};
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::error::{Error, Result, edit_distance};
+use crate::fr::{Lang, NONE};
 use crate::model::{Dataset, Money, OwnerKind, Year, group_thousands};
 use crate::runs::tag;
 use std::collections::BTreeSet;
@@ -267,56 +268,13 @@ impl Sheet {
         }
         for block in &self.blocks {
             let _ = writeln!(out, "\n== {}", block.title);
-            out.push_str(&block.grid.text());
+            out.push_str(&block.grid.text(TEXT_WIDTH));
             for note in &block.notes {
                 out.push_str(&wrap(note, TEXT_WIDTH));
             }
         }
         out
     }
-}
-
-/// The width prose is wrapped at in the terminal (tables are as wide as they need).
-const TEXT_WIDTH: usize = 100;
-
-/// `text` on lines of at most `width` characters (a longer word on its own), each ended. An
-/// amount (`2 847 462,57 €`) is not cut, nor is a French space before `;`, `:`, `?`, `!`, `»`
-/// or after `«`.
-fn wrap(text: &str, width: usize) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut word = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied().unwrap_or(' ');
-        let previous = if i == 0 { ' ' } else { chars[i - 1] };
-        let glued = next.is_ascii_digit() || "€%;:?!»".contains(next) || previous == '«';
-        if c.is_whitespace() && !glued {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-        } else {
-            word.push(c);
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in words {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
 }
 
 /// One run's view of the commune.
@@ -563,22 +521,15 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
 }
 
 fn money(value: Option<Money>) -> String {
-    value.map_or_else(|| "-".to_owned(), Money::fr)
+    Lang::Fr.money_or_none(value)
 }
 
 fn year(value: Option<Year>) -> String {
-    value.map_or_else(|| "-".to_owned(), |y| y.to_string())
+    Lang::Fr.year(value)
 }
 
-/// `35,2 %` of `total`, rounded half away from zero; empty for a zero total.
 fn share(part: Money, total: Money) -> String {
-    if !total.is_positive() {
-        return String::new();
-    }
-    let (part, total) = (i128::from(part.cents()), i128::from(total.cents()));
-    let tenths = (part * 1000 + part.signum() * total / 2) / total;
-    let sign = if tenths < 0 { "-" } else { "" };
-    format!("{sign}{},{} %", tenths.abs() / 10, tenths.abs() % 10)
+    Lang::Fr.share(part, total)
 }
 
 /// Values with the tags of the runs that share each, in the order they first come.
@@ -646,7 +597,7 @@ fn summary(facts: &[Facts<'_, '_>], headers: Vec<String>) -> Grid {
         let mut cells = vec![label.to_owned()];
         cells.extend(facts.iter().map(|f| {
             f.owner
-                .map_or_else(|| "-".to_owned(), |o| value(&f.run.outcome.owners[o]))
+                .map_or_else(|| NONE.to_owned(), |o| value(&f.run.outcome.owners[o]))
         }));
         grid.row(cells);
     }
@@ -784,7 +735,7 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
                 grid.heading(format!(
                     "{}, {} — reste à charge {}",
                     dataset.owners[owner].name,
-                    kind_french(dataset.owners[owner].kind),
+                    crate::fr::labels::owner_kind(dataset.owners[owner].kind, Lang::Fr),
                     owed.fr()
                 ));
             }
@@ -812,11 +763,14 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
                     None => cells.extend([
                         "jamais".to_owned(),
                         result.cost_ttc.fr(),
-                        "-".to_owned(),
-                        "-".to_owned(),
+                        NONE.to_owned(),
+                        NONE.to_owned(),
                     ]),
                 }
-                cells.extend([operation.family.french().to_owned(), label]);
+                cells.extend([
+                    crate::fr::labels::family(operation.family, crate::fr::Lang::Fr).to_owned(),
+                    label,
+                ]);
                 grid.row(cells);
             }
         }
@@ -851,17 +805,6 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
         });
     }
     blocks
-}
-
-/// What a kind of owner is called.
-fn kind_french(kind: OwnerKind) -> &'static str {
-    match kind {
-        OwnerKind::Commune => "commune",
-        OwnerKind::Epci => "intercommunalité",
-        OwnerKind::Bailleur => "bailleur social",
-        OwnerKind::Soginorpa => "bailleur minier",
-        OwnerKind::Other => "autre maître d'ouvrage",
-    }
 }
 
 /// One run: each year's residual, FCTVA received, net paid, capacity, and the cumulated gap.
@@ -974,7 +917,7 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
                     capacities[i] += year.capacity.unwrap_or(Money::ZERO);
                     cells.push(year.residual_paid.fr());
                 }
-                None => cells.push("-".to_owned()),
+                None => cells.push(NONE.to_owned()),
             }
         }
         paid.row(cells);
@@ -1016,7 +959,7 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
         cells.extend(
             owners
                 .iter()
-                .map(|&o| at(o, y).map_or_else(|| "-".to_owned(), |y| money(y.gap))),
+                .map(|&o| at(o, y).map_or_else(|| NONE.to_owned(), |y| money(y.gap))),
         );
         gaps.row(cells);
     }
@@ -1171,28 +1114,5 @@ mod tests {
         assert_eq!(fold("  LIÉVIN "), "lievin");
         assert_eq!(fold("Cœur d'Ostrevent"), "coeur d ostrevent");
         assert_eq!(fold("--"), "");
-    }
-
-    #[test]
-    fn wraps_prose_between_words() {
-        assert_eq!(wrap("un deux trois", 7), "un deux\ntrois\n");
-        assert_eq!(
-            wrap("anticonstitutionnellement x", 5),
-            "anticonstitutionnellement\nx\n"
-        );
-        assert_eq!(wrap("", 10), "\n");
-        assert_eq!(
-            wrap("un pic de 2 847 462,57 € en 2014 ; fin", 12),
-            "un pic\nde 2 847 462,57 €\nen 2014 ;\nfin\n"
-        );
-    }
-
-    #[test]
-    fn shares_round_half_away_from_zero() {
-        let m = Money::from_cents;
-        assert_eq!(share(m(3_525), m(10_000)), "35,3 %");
-        assert_eq!(share(m(-3_525), m(10_000)), "-35,3 %");
-        assert_eq!(share(m(10_000), m(10_000)), "100,0 %");
-        assert_eq!(share(m(1), Money::ZERO), "");
     }
 }

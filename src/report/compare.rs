@@ -2,7 +2,7 @@
 //! `cofinance compare` prints. Every scenario is set beside the first, the reference.
 
 use super::Manifest;
-use super::table::Table;
+use super::grid::Grid;
 use crate::engine::Outcome;
 use crate::model::{Money, OwnerKind, Year};
 use serde::Serialize;
@@ -296,7 +296,7 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
         runs.len()
     );
 
-    let mut overview = Table::new(
+    let mut overview = Grid::labelled(
         &[
             "Scenario",
             "Communes short",
@@ -326,14 +326,15 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
             granted.fr(),
         ]);
     }
-    out.push_str(&overview.render());
+    out.push_str(&overview.text(super::grid::DEFAULT_WIDTH));
 
     for (i, run) in runs.iter().enumerate().skip(1) {
         let _ = writeln!(out, "\n== {} (against \"{reference}\")", run.label);
         if let Some(description) = run.description {
             let _ = writeln!(out, "{description}");
         }
-        let mut table = Table::new(&["Commune", "Residual", "Change", "Shortfall", "Change"], 1);
+        let mut table =
+            Grid::labelled(&["Commune", "Residual", "Change", "Shortfall", "Change"], 1);
         let mut unchanged = 0;
         for owner in &communes {
             let (r, base) = (owner.runs[i], owner.runs[0]);
@@ -351,7 +352,7 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
         }
         if unchanged < communes.len() {
             out.push('\n');
-            out.push_str(&table.render());
+            out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
         }
         if unchanged > 0 {
             let _ = writeln!(
@@ -360,7 +361,7 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
                 if unchanged == 1 { "" } else { "s" }
             );
         }
-        let mut others = Table::new(&["Other owner", "Residual", "Change"], 1);
+        let mut others = Grid::labelled(&["Other owner", "Residual", "Change"], 1);
         let mut changed_others = 0;
         for owner in comparison
             .owners
@@ -379,9 +380,10 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
         }
         if changed_others > 0 {
             out.push('\n');
-            out.push_str(&others.render());
+            out.push_str(&others.text(super::grid::DEFAULT_WIDTH));
         }
-        let mut funders = Table::new(&["Funder", "Granted", "Change", "Exhausted in", "was"], 1);
+        let mut funders =
+            Grid::labelled(&["Funder", "Granted", "Change", "Exhausted in", "was"], 1);
         for funder in &comparison.funders {
             let (r, base) = (funder.runs[i], funder.runs[0]);
             funders.row(vec![
@@ -393,7 +395,7 @@ pub fn text_summary(runs: &[Compared<'_>]) -> String {
             ]);
         }
         out.push('\n');
-        out.push_str(&funders.render());
+        out.push_str(&funders.text(super::grid::DEFAULT_WIDTH));
     }
     out
 }

@@ -8,7 +8,7 @@
 //! earlier year, or the same year earlier in `funder_order`), which is exactly what the engine
 //! saw. Each recomputed request is checked against the grant the run made.
 
-use super::table::Table;
+use super::grid::Grid;
 use crate::engine::{Asking, Outcome, Plan, Reason, split};
 use crate::error::{Error, Hint, Result};
 use crate::model::{Dataset, Money, Operation, Rate, Year};
@@ -765,7 +765,7 @@ pub fn text(e: &Explanation) -> String {
         headers.extend(e.funders.iter().map(|f| f.name.clone()));
         headers.push("FCTVA".to_owned());
         let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let mut table = Table::new(&header_refs, 1);
+        let mut table = Grid::labelled(&header_refs, 1);
         for p in &e.payments {
             let mut row = vec![p.year.to_string(), p.owner.fr()];
             row.extend(p.funders.iter().map(|m| m.fr()));
@@ -773,7 +773,7 @@ pub fn text(e: &Explanation) -> String {
             table.row(row);
         }
         out.push('\n');
-        out.push_str(&table.render());
+        out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
         if e.fctva_total.is_positive() {
             let _ = writeln!(out, "FCTVA received in all: {}", e.fctva_total.fr());
         }

@@ -3,7 +3,7 @@
 //! text `cofinance montecarlo` prints.
 
 use super::Manifest;
-use super::table::Table;
+use super::grid::Grid;
 use crate::model::{Dataset, Money, OwnerKind, Year};
 use crate::montecarlo::{Results, Stats};
 use serde::Serialize;
@@ -395,8 +395,7 @@ pub fn draws(runs: &[Simulated<'_>], results: &Results) -> Vec<u8> {
 }
 
 fn percent(count: u64, draws: u64) -> String {
-    let tenths = (count * 1000 + draws / 2) / draws;
-    format!("{},{} %", tenths / 10, tenths % 10)
+    crate::fr::Lang::Fr.percent(count, draws)
 }
 
 /// What `cofinance montecarlo` prints: per scenario, the communes by probability of shortfall,
@@ -425,7 +424,7 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
                 ))
                 .then_with(|| dataset.owners[a].name.cmp(&dataset.owners[b].name))
         });
-        let mut table = Table::new(
+        let mut table = Grid::labelled(
             &[
                 "Commune",
                 "P(shortfall)",
@@ -449,8 +448,8 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
             ]);
         }
         out.push('\n');
-        out.push_str(&table.render());
-        let mut funders = Table::new(
+        out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
+        let mut funders = Grid::labelled(
             &[
                 "Funder",
                 "Never short",
@@ -473,7 +472,7 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
                 .filter(|(y, _)| y.is_some())
                 .max_by_key(|&&(y, c)| (c, std::cmp::Reverse(y)))
                 .map_or_else(
-                    || "-".to_owned(),
+                    || crate::fr::NONE.to_owned(),
                     |&(y, c)| format!("{} ({})", y.unwrap_or_default(), percent(c, results.draws)),
                 );
             funders.row(vec![
@@ -486,9 +485,9 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
             ]);
         }
         out.push('\n');
-        out.push_str(&funders.render());
+        out.push_str(&funders.text(super::grid::DEFAULT_WIDTH));
         if let Some(differences) = &stats.differences {
-            let mut table = Table::new(
+            let mut table = Grid::labelled(
                 &["Commune", "Shortfall change p5", "p50", "p95", "Worse in"],
                 1,
             );
@@ -516,7 +515,7 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
             if rows == 0 {
                 out.push_str("no commune's shortfall changes in any draw between p5 and p95.\n");
             } else {
-                out.push_str(&table.render());
+                out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
             }
         }
     }

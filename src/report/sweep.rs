@@ -1,7 +1,7 @@
 //! A sweep's outputs: `sweep.json` (parameters, thresholds, the whole grid), `sweep.csv` (one
 //! line per grid point and owner) and the thresholds `cofinance sweep` prints.
 
-use super::table::Table;
+use super::grid::Grid;
 use crate::model::{Money, OwnerKind, Year};
 use crate::scenario::sweep::Sweep;
 use rust_decimal::Decimal;
@@ -184,7 +184,7 @@ pub fn text_summary(sweep: &Sweep) -> String {
         headers.push(sweep.parameters[1].text.split('=').next().unwrap_or(""));
     }
     headers.extend(["Shortfall from", "first on grid", "Shortfall there"]);
-    let mut table = Table::new(&headers, if two { 2 } else { 1 });
+    let mut table = Grid::labelled(&headers, if two { 2 } else { 1 });
     let mut thresholds: Vec<_> = sweep.thresholds.iter().collect();
     thresholds.sort_by(|a, b| {
         (
@@ -209,15 +209,21 @@ pub fn text_summary(sweep: &Sweep) -> String {
             row.push(t.other.map(decimal).unwrap_or_default());
         }
         row.push(t.threshold.map_or_else(|| "never".to_owned(), decimal));
-        row.push(t.first_value.map_or_else(|| "-".to_owned(), decimal));
-        row.push(t.shortfall_at.map_or_else(|| "-".to_owned(), Money::fr));
+        row.push(
+            t.first_value
+                .map_or_else(|| crate::fr::NONE.to_owned(), decimal),
+        );
+        row.push(
+            t.shortfall_at
+                .map_or_else(|| crate::fr::NONE.to_owned(), Money::fr),
+        );
         table.row(row);
     }
     let _ = writeln!(
         out,
         "Stress thresholds along {first}: the smallest value at which a commune's shortfall becomes positive"
     );
-    out.push_str(&table.render());
+    out.push_str(&table.text(super::grid::DEFAULT_WIDTH));
     let communes = sweep
         .dataset
         .owners

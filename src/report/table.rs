@@ -1,118 +1,28 @@
-//! The readable summary `cofinance run` prints: per funder the envelope, what it granted and
-//! when it ran out; per commune the residual against capacity and the shortfall. Money in the
-//! French format officials read (`1 234 567,89 €`).
+//! The readable summary `cofinance run` prints: per funder the envelope, what it committed,
+//! what it left uncommitted and when it ran out; per commune the residual against its
+//! financing capacity and what is left uncovered. Amounts exact to the cent, written by
+//! [`crate::fr`]; tables fit the width given ([`Grid::text`]).
 
 use super::Run;
+use super::compare::unspent;
+use super::grid::{Grid, wrap};
+use crate::fr::{Lang, labels};
 use crate::model::{Money, OwnerKind};
 use std::fmt::Write;
 
-/// A plain-text table: a header line, a rule, then rows; text columns left-aligned, the others
-/// right-aligned.
-#[derive(Debug, Clone)]
-pub struct Table {
-    headers: Vec<String>,
-    /// Per column: whether it is text (left-aligned).
-    text_columns: Vec<bool>,
-    rows: Vec<Line>,
-}
-
-/// A line of a table under its header.
-#[derive(Debug, Clone)]
-enum Line {
-    Cells(Vec<String>),
-    /// A rule, to set totals apart.
-    Rule,
-    /// Text on its own line, outside the columns (a group's heading).
-    Heading(String),
-}
-
-impl Table {
-    /// A table whose first `text_columns` columns are text.
-    pub fn new(headers: &[&str], text_columns: usize) -> Table {
-        Table::aligned(
-            headers,
-            (0..headers.len()).map(|i| i < text_columns).collect(),
-        )
-    }
-
-    /// A table whose columns are text (left-aligned) where `text` says so.
-    pub fn aligned(headers: &[&str], text: Vec<bool>) -> Table {
-        Table {
-            headers: headers.iter().map(|&h| h.to_owned()).collect(),
-            text_columns: text,
-            rows: Vec::new(),
-        }
-    }
-
-    pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(Line::Cells(cells));
-    }
-
-    /// A rule under the rows so far, to set totals apart.
-    pub fn rule(&mut self) {
-        self.rows.push(Line::Rule);
-    }
-
-    /// A line of text outside the columns, heading the rows that follow.
-    pub fn heading(&mut self, text: impl Into<String>) {
-        self.rows.push(Line::Heading(text.into()));
-    }
-
-    pub fn render(&self) -> String {
-        let width = |s: &str| s.chars().count();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
-        for line in &self.rows {
-            if let Line::Cells(row) = line {
-                for (w, cell) in widths.iter_mut().zip(row) {
-                    *w = (*w).max(width(cell));
-                }
-            }
-        }
-        let line = |cells: &[String]| {
-            let parts: Vec<String> = cells
-                .iter()
-                .zip(&widths)
-                .zip(&self.text_columns)
-                .map(|((cell, &w), &text)| {
-                    let pad = " ".repeat(w - width(cell));
-                    if text {
-                        format!("{cell}{pad}")
-                    } else {
-                        format!("{pad}{cell}")
-                    }
-                })
-                .collect();
-            format!("{}\n", parts.join("  ").trim_end())
-        };
-        let mut out = line(&self.headers);
-        let rule = line(&widths.iter().map(|&w| "-".repeat(w)).collect::<Vec<_>>());
-        out.push_str(&rule);
-        for row in &self.rows {
-            match row {
-                Line::Cells(cells) => out.push_str(&line(cells)),
-                Line::Rule => out.push_str(&rule),
-                Line::Heading(text) => {
-                    out.push_str(text);
-                    out.push('\n');
-                }
-            }
-        }
-        out
-    }
-}
-
-/// `1 234 567,89 €`, or `-` for nothing.
-fn money(value: Option<Money>) -> String {
-    value.map_or_else(|| "-".to_owned(), Money::fr)
-}
-
-/// The summary printed after a run.
-pub fn summary(run: &Run<'_>) -> String {
+/// The summary printed after a run, in `lang`, within `width` columns.
+pub fn summary(run: &Run<'_>, lang: Lang, width: usize) -> String {
     let dataset = run.dataset;
     let outcome = run.outcome;
+    let t = |fr, en| lang.pick(fr, en);
     let mut out = String::new();
     let _ = match run.scenario {
-        Some(scenario) => writeln!(out, "{} — scenario: {scenario}", dataset.name),
+        Some(scenario) => writeln!(
+            out,
+            "{} — {} : {scenario}",
+            dataset.name,
+            t("scénario", "scenario")
+        ),
         None => writeln!(out, "{}", dataset.name),
     };
     let not_asked = outcome
@@ -120,46 +30,61 @@ pub fn summary(run: &Run<'_>) -> String {
         .iter()
         .filter(|o| o.commit_year.is_none())
         .count();
-    let _ = write!(
-        out,
-        "{} operations, {} funders, {} owners, horizon {}-{}",
-        dataset.operations.len(),
-        dataset.funders.len(),
-        dataset.owners.len(),
-        dataset.start_year,
-        dataset.end_year
-    );
+    let mut intro = match lang {
+        Lang::Fr => format!(
+            "{} opérations, {} financeurs, {} maîtres d'ouvrage, période {}",
+            dataset.operations.len(),
+            dataset.funders.len(),
+            dataset.owners.len(),
+            lang.period(dataset.start_year, dataset.end_year)
+        ),
+        Lang::En => format!(
+            "{} operations, {} funders, {} owners, period {}",
+            dataset.operations.len(),
+            dataset.funders.len(),
+            dataset.owners.len(),
+            lang.period(dataset.start_year, dataset.end_year)
+        ),
+    };
     if not_asked > 0 {
-        let _ = write!(
-            out,
-            "; {not_asked} operation{} could not ask for funding in time (dependencies not decided)",
-            if not_asked == 1 { "" } else { "s" }
-        );
+        let plural = not_asked > 1;
+        let _ = match lang {
+            Lang::Fr => write!(
+                intro,
+                " ; {not_asked} opération{s} jamais demandée{s} (une opération préalable n'a pas été décidée à temps)",
+                s = if plural { "s" } else { "" }
+            ),
+            Lang::En => write!(
+                intro,
+                "; {not_asked} operation{} never asked for funding (an operation it depends on was not decided in time)",
+                if plural { "s" } else { "" }
+            ),
+        };
     }
-    out.push_str("\n\n");
+    out.push_str(&wrap(&intro, width));
+    out.push('\n');
 
-    let mut funders = Table::new(
-        &["Funder", "Envelope", "Granted", "Unspent", "Exhausted in"],
+    let mut funders = Grid::labelled(
+        &[
+            t("Financeur", "Funder"),
+            t("Enveloppe", "Envelope"),
+            t("Engagé", "Committed"),
+            t("Non engagé", "Uncommitted"),
+            t("Épuisée en", "Exhausted in"),
+        ],
         1,
     );
-    for (funder, result) in dataset.funders.iter().zip(&outcome.funders) {
+    for (index, (funder, result)) in dataset.funders.iter().zip(&outcome.funders).enumerate() {
         let envelope: Money = result.years.iter().map(|y| y.envelope).sum();
-        let available: Money = result
-            .years
-            .iter()
-            .map(|y| y.envelope - y.frozen + y.released)
-            .sum();
         funders.row(vec![
             funder.name.clone(),
-            envelope.fr(),
-            result.total_granted.fr(),
-            (available - result.total_granted).fr(),
-            result
-                .exhaustion_year
-                .map_or_else(|| "never".to_owned(), |y| y.to_string()),
+            lang.money(envelope),
+            lang.money(result.total_granted),
+            lang.money(unspent(outcome, index)),
+            lang.year(result.exhaustion_year),
         ]);
     }
-    out.push_str(&funders.render());
+    out.push_str(&funders.text(width));
     out.push('\n');
 
     let mut communes: Vec<(usize, Money)> = dataset
@@ -173,15 +98,15 @@ pub fn summary(run: &Run<'_>) -> String {
         b.1.cmp(&a.1)
             .then_with(|| dataset.owners[a.0].name.cmp(&dataset.owners[b.0].name))
     });
-    let mut table = Table::new(
+    let mut table = Grid::labelled(
         &[
             "Commune",
-            "Residual",
+            t("Reste à charge", "Residual"),
             "FCTVA",
-            "Capacity",
-            "Shortfall",
-            "Peak gap",
-            "in",
+            t("Capacité", "Capacity"),
+            t("Non couvert", "Uncovered"),
+            t("Pic non couvert", "Peak uncovered"),
+            t("Année du pic", "Peak year"),
         ],
         1,
     );
@@ -189,63 +114,52 @@ pub fn summary(run: &Run<'_>) -> String {
         let owner = &outcome.owners[index];
         table.row(vec![
             dataset.owners[index].name.clone(),
-            owner.residual_total.fr(),
-            owner.fctva_total.fr(),
-            money(owner.capacity_total),
-            money(owner.shortfall),
-            money(owner.peak_gap),
-            owner
-                .peak_gap_year
-                .map_or_else(|| "-".to_owned(), |y| y.to_string()),
+            lang.money(owner.residual_total),
+            lang.money(owner.fctva_total),
+            lang.money_or_none(owner.capacity_total),
+            lang.money_or_none(owner.shortfall),
+            lang.money_or_none(owner.peak_gap),
+            lang.year(owner.peak_gap_year),
         ]);
     }
-    out.push_str(&table.render());
+    out.push_str(&table.text(width));
+    out.push_str(&wrap(
+        t(
+            "Capacité : ce que la commune peut payer sur la période sans emprunter ; non couvert : \
+             besoin de financement non couvert en fin de période (reste à charge net du FCTVA, \
+             au-delà de la capacité, cumulés) ; pic : le plus haut de ce besoin en cours de \
+             période.",
+            "Capacity: what the commune can pay over the period without borrowing; uncovered: \
+             the financing need left uncovered at the end (residual net of FCTVA beyond the \
+             capacity, cumulated); peak: the highest such need during the period.",
+        ),
+        width,
+    ));
 
     let others: Vec<usize> = (0..dataset.owners.len())
         .filter(|&i| dataset.owners[i].kind != OwnerKind::Commune)
         .collect();
     if !others.is_empty() {
         out.push('\n');
-        let mut table = Table::new(&["Other owner", "Kind", "Residual", "FCTVA"], 2);
+        let mut table = Grid::labelled(
+            &[
+                t("Autre maître d'ouvrage", "Other owner"),
+                t("Type", "Kind"),
+                t("Reste à charge", "Residual"),
+                "FCTVA",
+            ],
+            2,
+        );
         for index in others {
             let owner = &outcome.owners[index];
             table.row(vec![
                 dataset.owners[index].name.clone(),
-                dataset.owners[index].kind.id().to_owned(),
-                owner.residual_total.fr(),
-                owner.fctva_total.fr(),
+                labels::owner_kind(dataset.owners[index].kind, lang).to_owned(),
+                lang.money(owner.residual_total),
+                lang.money(owner.fctva_total),
             ]);
         }
-        out.push_str(&table.render());
+        out.push_str(&table.text(width));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aligns_text_left_and_numbers_right() {
-        let mut table = Table::new(&["Name", "Amount"], 1);
-        table.row(vec!["Liévin".into(), "1 000,00 €".into()]);
-        table.row(vec!["Lens".into(), "5,00 €".into()]);
-        assert_eq!(
-            table.render(),
-            "Name        Amount\n------  ----------\nLiévin  1 000,00 €\nLens        5,00 €\n"
-        );
-    }
-
-    #[test]
-    fn draws_rules_and_headings() {
-        let mut table = Table::aligned(&["Amount", "Name"], vec![false, true]);
-        table.heading("Pas-de-Calais, a long heading outside the columns");
-        table.row(vec!["5,00 €".into(), "Lens".into()]);
-        table.rule();
-        table.row(vec!["5,00 €".into(), "Total".into()]);
-        assert_eq!(
-            table.render(),
-            "Amount  Name\n------  -----\nPas-de-Calais, a long heading outside the columns\n5,00 €  Lens\n------  -----\n5,00 €  Total\n"
-        );
-    }
 }
