@@ -16,11 +16,11 @@
 
 use super::compare::Compared;
 use super::grid::{DEFAULT_WIDTH as TEXT_WIDTH, Grid, wrap};
-use crate::chart::{ChartRun, payers::fctva_of, tag};
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::error::{Error, Result, edit_distance};
 use crate::fr::{Lang, NONE};
 use crate::model::{Dataset, Money, OwnerKind, Year, group_thousands};
+use crate::runs::tag;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -488,14 +488,8 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
         .iter()
         .map(|f| funders.iter().position(|(id, _)| *id == f.id))
         .collect();
-    let chart_run: ChartRun<'_> = *run;
     if let Some(commune) = owner {
-        for (index, (operation, outcome)) in dataset
-            .operations
-            .iter()
-            .zip(&run.outcome.operations)
-            .enumerate()
-        {
+        for (operation, outcome) in dataset.operations.iter().zip(&run.outcome.operations) {
             let split = if operation.owner == commune {
                 &mut own
             } else if operation.commune == commune {
@@ -514,7 +508,7 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
                     split.grants[slot] += grant;
                 }
             }
-            split.fctva += fctva_of(&chart_run, index);
+            split.fctva += outcome.fctva_total();
             split.residual += outcome.residual;
         }
     }
