@@ -62,9 +62,11 @@ impl Charts for ReportCharts<'_> {
     }
 
     fn commune(&self, commune_id: &str, against: Option<usize>) -> Result<Option<Figure>> {
-        let mut runs: Vec<ChartRun<'_>> = self.runs.iter().take(1).copied().collect();
-        runs.extend(against.and_then(|i| self.runs.get(i)).copied());
-        chart::timeline::data(&runs, commune_id)
+        let Some(reference) = self.runs.first() else {
+            return Ok(None);
+        };
+        let scenario = against.and_then(|i| self.runs.get(i));
+        chart::timeline::against(reference, scenario, commune_id)
             .map(|data| {
                 figure(
                     data.title(),

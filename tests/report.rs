@@ -267,7 +267,7 @@ fn the_report_is_well_formed_in_french_with_a_page_per_commune() {
             owner.name
         );
         assert!(part.contains(&format!(
-            "aria-label=\"{} : reste à charge cumulé et capacité d&#39;autofinancement\"",
+            "role=\"img\" aria-label=\"{}",
             escaped(&owner.name)
         )));
         // The ranking and the findings link to it; its page is its own.
