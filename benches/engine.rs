@@ -101,6 +101,63 @@ fn national(c: &mut Criterion) {
     group.bench_function("summary.json", |b| {
         b.iter(|| cofinance::report::json::summary(&run));
     });
+    let files = cofinance::report::files::RUN_FILES;
+    group.bench_function("the five files of run, in memory", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|&(_, write)| {
+                    cofinance::report::files::bytes(&run, cofinance::input::Dialect::Auto, write)
+                        .len()
+                })
+                .sum::<usize>()
+        });
+    });
+    // Writing the outputs as `run` does (staged, in parallel, moved into place), against the
+    // physical floor: the same bytes written with one buffered `write_all`.
+    let dir = tempfile::tempdir().unwrap();
+    let writers: Vec<_> = files
+        .iter()
+        .map(|&(_, write)| {
+            move |out: &mut dyn std::io::Write| {
+                cofinance::report::files::stream(&run, cofinance::input::Dialect::Auto, write, out)
+            }
+        })
+        .collect();
+    let streamed: Vec<cofinance::output::Streamed<'_>> = files
+        .iter()
+        .zip(&writers)
+        .map(|(&(name, _), write)| cofinance::output::Streamed { name, write })
+        .collect();
+    let out = dir.path().join("out");
+    group.bench_function("outputs made and written as run writes them", |b| {
+        b.iter(|| {
+            cofinance::output::write_folders_streamed(
+                &[cofinance::output::Folder {
+                    option: "--out",
+                    dir: &out,
+                    files: &[],
+                }],
+                &streamed,
+            )
+            .unwrap();
+        });
+    });
+    let all: Vec<u8> = files
+        .iter()
+        .flat_map(|&(_, write)| {
+            cofinance::report::files::bytes(&run, cofinance::input::Dialect::Auto, write)
+        })
+        .collect();
+    let floor = dir.path().join("floor.bin");
+    group.bench_function("floor: the same bytes, one buffered write_all", |b| {
+        b.iter(|| {
+            let file = std::fs::File::create(&floor).unwrap();
+            let mut out = std::io::BufWriter::new(file);
+            std::io::Write::write_all(&mut out, &all).unwrap();
+            std::io::Write::flush(&mut out).unwrap();
+        });
+    });
     group.finish();
 }
 

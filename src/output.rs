@@ -41,6 +41,36 @@ pub struct Folder<'a> {
     pub files: &'a [OutputFile],
 }
 
+/// A file made as it is written: `write` is given the staging file and writes the whole file
+/// into it (in large chunks: the file is not buffered again). Streamed files are made in
+/// parallel, and never held whole in memory.
+pub struct Streamed<'a> {
+    pub name: &'a str,
+    pub write: &'a (dyn Fn(&mut dyn Write) -> io::Result<()> + Sync),
+}
+
+impl std::fmt::Debug for Streamed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Streamed")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a staged file holds.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Bytes(&'a [u8]),
+    Streamed(&'a (dyn Fn(&mut dyn Write) -> io::Result<()> + Sync)),
+}
+
+/// One file to stage: its name in its folder and what it holds.
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    name: &'a str,
+    body: Body<'a>,
+}
+
 /// The name of the lock file of an output folder.
 pub const LOCK_FILE: &str = ".cofinance.lock";
 
@@ -65,8 +95,14 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
 /// Writes the files of several folders (a run's outputs and its charts), all or nothing: when
 /// any file of any folder cannot be written, none is changed.
 pub fn write_folders(folders: &[Folder<'_>]) -> Result<()> {
-    for folder in folders {
-        check(folder)?;
+    write_folders_streamed(folders, &[])
+}
+
+/// [`write_folders`], with files of the first folder that are made as they are written.
+pub fn write_folders_streamed(folders: &[Folder<'_>], streamed: &[Streamed<'_>]) -> Result<()> {
+    for (index, folder) in folders.iter().enumerate() {
+        let extra = if index == 0 { streamed } else { &[] };
+        check(folder, extra.iter().map(|file| file.name))?;
     }
     let timeout = lock_timeout()?;
     let mut groups: Vec<(PathBuf, Vec<&Folder<'_>>)> = Vec::new();
@@ -84,7 +120,20 @@ pub fn write_folders(folders: &[Folder<'_>]) -> Result<()> {
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     let mut staged = Vec::with_capacity(groups.len());
     for (_, group) in &groups {
-        staged.push(Staged::new(group, timeout)?);
+        let mut entries: Vec<Entry<'_>> = Vec::new();
+        for folder in group {
+            entries.extend(folder.files.iter().map(|file| Entry {
+                name: &file.name,
+                body: Body::Bytes(&file.bytes),
+            }));
+            if std::ptr::eq(*folder, &raw const folders[0]) {
+                entries.extend(streamed.iter().map(|file| Entry {
+                    name: file.name,
+                    body: Body::Streamed(file.write),
+                }));
+            }
+        }
+        staged.push(Staged::new(group[0], &entries, timeout)?);
     }
     let mut journal = Journal::default();
     for folder in &staged {
@@ -97,7 +146,7 @@ pub fn write_folders(folders: &[Folder<'_>]) -> Result<()> {
 }
 
 /// Everything that would stop the files from being written, found before writing any.
-fn check(folder: &Folder<'_>) -> Result<()> {
+fn check<'a>(folder: &Folder<'a>, streamed: impl Iterator<Item = &'a str>) -> Result<()> {
     let dir = folder.dir;
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage {
@@ -117,11 +166,16 @@ fn check(folder: &Folder<'_>) -> Result<()> {
             ),
         });
     }
-    for file in folder.files {
-        let components = relative_components(&file.name);
+    for name in folder
+        .files
+        .iter()
+        .map(|file| file.name.as_str())
+        .chain(streamed)
+    {
+        let components = relative_components(name);
         if components.is_empty() {
             return Err(Error::output(
-                dir.join(&file.name).display(),
+                dir.join(name).display(),
                 "n'est pas un nom de fichier dans le dossier de sortie ; c'est une erreur de cofinance : signalez-la",
             ));
         }
@@ -202,8 +256,9 @@ struct Staged {
 }
 
 impl Staged {
-    fn new(folders: &[&Folder<'_>], timeout: Duration) -> Result<Staged> {
-        let first = folders[0];
+    /// Locks the folder and writes the entries into a staging folder in it, in parallel.
+    fn new(first: &Folder<'_>, entries: &[Entry<'_>], timeout: Duration) -> Result<Staged> {
+        use rayon::prelude::*;
         let dir = first.dir.to_path_buf();
         let lock = Lock::acquire(first, timeout)?;
         remove_stale_staging(&dir);
@@ -214,28 +269,31 @@ impl Staged {
         fs::create_dir(staging.path().join("new"))
             .and_then(|()| fs::create_dir(staging.path().join("old")))
             .map_err(|e| Error::write(dir.display(), e))?;
-        let mut names = Vec::new();
-        for file in folders.iter().flat_map(|f| f.files) {
-            let path = staging.path().join("new").join(&file.name);
-            let written = path
-                .parent()
-                .map_or(Ok(()), fs::create_dir_all)
-                .and_then(|()| {
-                    let mut out = OpenOptions::new()
-                        .write(true)
-                        .create_new(true)
-                        .open(&path)?;
-                    out.write_all(&file.bytes)?;
-                    out.flush()
-                });
-            if let Err(error) = written {
-                return Err(Error::write(dir.join(&file.name).display(), error));
-            }
-            names.push(file.name.clone());
-        }
+        let written: Vec<Result<()>> = entries
+            .par_iter()
+            .map(|entry| {
+                let path = staging.path().join("new").join(entry.name);
+                path.parent()
+                    .map_or(Ok(()), fs::create_dir_all)
+                    .and_then(|()| {
+                        let mut out = OpenOptions::new()
+                            .write(true)
+                            .create_new(true)
+                            .open(&path)?;
+                        match entry.body {
+                            Body::Bytes(bytes) => out.write_all(bytes)?,
+                            Body::Streamed(write) => write(&mut out)?,
+                        }
+                        out.flush()
+                    })
+                    .map_err(|error| Error::write(dir.join(entry.name).display(), error))
+            })
+            .collect();
+        // The first failure in file order, whatever the thread count.
+        written.into_iter().collect::<Result<Vec<()>>>()?;
         Ok(Staged {
             dir,
-            names,
+            names: entries.iter().map(|entry| entry.name.to_owned()).collect(),
             staging,
             _lock: lock,
         })
@@ -503,16 +561,25 @@ mod tests {
         )
         .unwrap();
         // A folder appears where the second file goes after the checks: its move fails.
+        let files = [
+            OutputFile::new("a.txt", b"two".to_vec()),
+            OutputFile::new("new/c.txt", b"two".to_vec()),
+            OutputFile::new("sub/b.txt", b"two".to_vec()),
+        ];
+        let entries: Vec<Entry<'_>> = files
+            .iter()
+            .map(|file| Entry {
+                name: &file.name,
+                body: Body::Bytes(&file.bytes),
+            })
+            .collect();
         let staged = Staged::new(
-            &[&Folder {
+            &Folder {
                 option: "--out",
                 dir: &out,
-                files: &[
-                    OutputFile::new("a.txt", b"two".to_vec()),
-                    OutputFile::new("new/c.txt", b"two".to_vec()),
-                    OutputFile::new("sub/b.txt", b"two".to_vec()),
-                ],
-            }],
+                files: &files,
+            },
+            &entries,
             DEFAULT_LOCK_TIMEOUT,
         )
         .unwrap();
@@ -562,5 +629,57 @@ mod tests {
         assert!(relative_components("../x").is_empty());
         assert!(relative_components("/etc/x").is_empty());
         assert_eq!(relative_components("a/b.png").len(), 2);
+    }
+
+    #[test]
+    fn streamed_files_are_written_beside_the_others_and_fail_as_a_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let big = |out: &mut dyn Write| -> io::Result<()> {
+            for i in 0..10_000 {
+                writeln!(out, "line {i}")?;
+            }
+            Ok(())
+        };
+        let failing = |out: &mut dyn Write| -> io::Result<()> {
+            out.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        };
+        let files = [OutputFile::new("a.txt", b"one".to_vec())];
+        let folder = Folder {
+            option: "--out",
+            dir: &out,
+            files: &files,
+        };
+        write_folders_streamed(
+            &[folder],
+            &[Streamed {
+                name: "big.txt",
+                write: &big,
+            }],
+        )
+        .unwrap();
+        let expected: Vec<u8> = (0..10_000)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        assert_eq!(fs::read(out.join("big.txt")).unwrap(), expected);
+        assert_eq!(names(&out), ["a.txt", "big.txt"]);
+        let error = write_folders_streamed(
+            &[Folder {
+                option: "--out",
+                dir: &out,
+                files: &[OutputFile::new("a.txt", b"two".to_vec())],
+            }],
+            &[Streamed {
+                name: "big.txt",
+                write: &failing,
+            }],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("disk full"), "{error}");
+        assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"one");
+        assert_eq!(fs::read(out.join("big.txt")).unwrap(), expected);
+        assert_eq!(names(&out), ["a.txt", "big.txt"]);
     }
 }

@@ -14,26 +14,54 @@ use cofinance::model::{
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-/// A small deterministic generator, so that one `u64` from proptest describes a dataset.
-struct Gen(u64);
+/// The random choices a dataset is made of, drawn by proptest ([`choices`]). When a case
+/// fails, proptest shrinks them — fewer choices, each toward zero — and a zero choice is always
+/// the simplest one (the fewest owners, funders and operations, the lowest amounts, an optional
+/// feature left out), so that the failing dataset is reported small. Past the last choice,
+/// every choice is zero.
+struct Gen {
+    choices: Vec<u64>,
+    used: usize,
+}
+
+/// What a random dataset is drawn from: more choices than the largest dataset the generator
+/// makes uses (see `CHOICES`).
+fn choices() -> impl Strategy<Value = Vec<u64>> {
+    prop::collection::vec(0..RESOLUTION, CHOICES)
+}
+
+/// A choice is a fraction of this; a smaller choice is never a larger value, so that proptest's
+/// shrinking (each choice toward zero) shrinks the dataset.
+const RESOLUTION: u64 = 1 << 16;
+
+/// How many choices a case draws; the largest datasets use about 1 100 of them.
+const CHOICES: usize = 2048;
+
+/// A failed invariant with the dataset it failed on, shrunk: what to read first.
+#[allow(clippy::needless_pass_by_value)] // it is `map_err`'s closure
+fn with_dataset(error: TestCaseError, dataset: &Dataset) -> TestCaseError {
+    TestCaseError::fail(format!("{error}\non the dataset (shrunk):\n{dataset:#?}"))
+}
 
 impl Gen {
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    fn new(choices: Vec<u64>) -> Gen {
+        Gen { choices, used: 0 }
     }
+    fn next(&mut self) -> u64 {
+        let choice = self.choices.get(self.used).copied().unwrap_or(0);
+        self.used += 1;
+        choice
+    }
+    /// A value in `0..n`, growing with the choice.
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        (u128::from(self.next()) * u128::from(n.max(1)) / u128::from(RESOLUTION)) as u64
     }
     fn range(&mut self, low: i64, high: i64) -> i64 {
         low + self.below((high - low + 1) as u64) as i64
     }
+    /// Yes `percent` times in a hundred; no for a zero choice.
     fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
+        self.below(100) >= 100 - percent.min(100)
     }
     fn rate(&mut self, low: i64, high: i64) -> Rate {
         Rate::from_millionths(self.range(low, high))
@@ -94,8 +122,7 @@ fn conditions(g: &mut Gen, owners: &[Owner], start: Year, end: Year) -> Conditio
     }
 }
 
-fn dataset(seed: u64) -> Dataset {
-    let g = &mut Gen(seed);
+fn dataset(g: &mut Gen) -> Dataset {
     let start: Year = 2004;
     let end = start + g.range(0, 4) as Year;
     let horizon = (end - start + 1) as usize;
@@ -308,7 +335,7 @@ fn dataset(seed: u64) -> Dataset {
     let mut by_family = FamilyMap::default();
     by_family.set(Family::Rehabilitation, Rate::from_millionths(55_000));
     Dataset {
-        name: format!("random {seed}"),
+        name: "random".to_owned(),
         start_year: start,
         end_year: end,
         public_aid_cap: g.rate(500_000, 1_000_000),
@@ -647,21 +674,21 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
-    fn every_invariant_holds_on_random_datasets(seed in any::<u64>()) {
-        let dataset = dataset(seed);
+    fn every_invariant_holds_on_random_datasets(choices in choices()) {
+        let dataset = dataset(&mut Gen::new(choices));
         let plan = Plan::new(&dataset).expect("random datasets stay far below the money limit");
         let outcome = plan.run().unwrap();
-        check_invariants(&dataset, &plan, &outcome)?;
+        check_invariants(&dataset, &plan, &outcome).map_err(|e| with_dataset(e, &dataset))?;
         // Same inputs, same outputs.
         prop_assert_eq!(&plan.run().unwrap(), &outcome);
     }
 
     #[test]
-    fn invariants_hold_with_other_inputs_on_one_plan(seed in any::<u64>()) {
+    fn invariants_hold_with_other_inputs_on_one_plan(choices in choices()) {
         // Monte-Carlo draws share a plan and change costs, start years and freezes.
-        let dataset = dataset(seed);
+        let g = &mut Gen::new(choices);
+        let dataset = dataset(g);
         let plan = Plan::new(&dataset).expect("random datasets stay far below the money limit");
-        let g = &mut Gen(seed ^ 0xDEAD_BEEF);
         let mut inputs = Inputs::of(&dataset);
         for (i, operation) in dataset.operations.iter().enumerate() {
             let factor = g.range(800_000, 1_300_000);
@@ -684,7 +711,7 @@ proptest! {
         }
         let outcome = plan.run_with(&inputs).unwrap();
         let modified_plan = Plan::new(&modified).expect("within limits");
-        check_invariants(&modified, &modified_plan, &outcome)?;
+        check_invariants(&modified, &modified_plan, &outcome).map_err(|e| with_dataset(e, &modified))?;
         // What Monte Carlo keeps of a run is the same as a full run's.
         let totals = plan.run_totals(&inputs).unwrap();
         prop_assert!(totals.operations.is_empty());

@@ -100,6 +100,16 @@ pub(crate) fn write_with(
     files: &[OutputFile],
     charts: Option<&(&PathBuf, Vec<OutputFile>)>,
 ) -> cofinance::Result<()> {
+    write_streamed_with(out, files, &[], charts)
+}
+
+/// [`write_with`], with outputs made as they are written.
+pub(crate) fn write_streamed_with(
+    out: &Path,
+    files: &[OutputFile],
+    streamed: &[output::Streamed<'_>],
+    charts: Option<&(&PathBuf, Vec<OutputFile>)>,
+) -> cofinance::Result<()> {
     let mut folders = vec![output::Folder {
         option: "--out",
         dir: out,
@@ -112,7 +122,7 @@ pub(crate) fn write_with(
             files: charts,
         });
     }
-    output::write_folders(&folders)
+    output::write_folders_streamed(&folders, streamed)
 }
 
 pub(crate) fn written(out: &Path, files: &[OutputFile]) -> String {

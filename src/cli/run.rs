@@ -2,7 +2,7 @@
 
 use cofinance::chart::{self, ImageFormat};
 use cofinance::engine::Plan;
-use cofinance::output::OutputFile;
+use cofinance::output::{self, OutputFile};
 use cofinance::report::{self, Manifest, Run};
 use cofinance::scenario;
 use std::path::PathBuf;
@@ -37,15 +37,31 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
     let target = scenario::read_with(args.path.as_deref(), args.input.options())?.target()?;
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
-    let csv = |bytes| report::csv::in_dialect(bytes, args.input.dialect());
+    let dialect = args.input.dialect();
     let run = Run::of(&target, &outcome, &manifest);
-    let files = [
-        OutputFile::new("summary.json", report::json::summary(&run)),
-        OutputFile::new("allocations.csv", csv(report::csv::allocations(&run))),
-        OutputFile::new("funders.csv", csv(report::csv::funders(&run))),
-        OutputFile::new("owners.csv", csv(report::csv::owners(&run))),
-        OutputFile::new("payments.csv", csv(report::csv::payments(&run))),
-    ];
+    // The files are made as they are written, in parallel; summary.json is kept in memory
+    // only when it is also printed.
+    let printed = match args.format {
+        Format::Json => Some(report::json::summary(&run)),
+        Format::Table => None,
+    };
+    let (kept, streamed) = report::files::RUN_FILES.split_at(usize::from(printed.is_some()));
+    let writers: Vec<_> = streamed
+        .iter()
+        .map(|&(_, write)| {
+            move |out: &mut dyn std::io::Write| report::files::stream(&run, dialect, write, out)
+        })
+        .collect();
+    let streamed: Vec<output::Streamed<'_>> = streamed
+        .iter()
+        .zip(&writers)
+        .map(|(&(name, _), write)| output::Streamed { name, write })
+        .collect();
+    let in_memory: Vec<OutputFile> = kept
+        .iter()
+        .zip(printed)
+        .map(|(&(name, _), bytes)| OutputFile::new(name, bytes))
+        .collect();
     let charts = match &args.charts {
         Some(dir) => {
             let runs = [run];
@@ -53,13 +69,18 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         }
         None => None,
     };
-    super::chart::write_with(&args.out, &files, charts.as_ref())?;
+    super::chart::write_streamed_with(&args.out, &in_memory, &streamed, charts.as_ref())?;
     match args.format {
-        Format::Json => super::print(&String::from_utf8_lossy(&files[0].bytes)),
+        Format::Json => super::print(&String::from_utf8_lossy(&in_memory[0].bytes)),
         Format::Table => {
+            // The names of the files written, for the line that says where they went.
+            let names: Vec<OutputFile> = report::files::RUN_FILES
+                .iter()
+                .map(|&(name, _)| OutputFile::new(name, Vec::new()))
+                .collect();
             let screen = super::screen();
             let mut text = report::table::summary(&run, screen.lang, screen.width);
-            text.push_str(&super::written(&args.out, &files));
+            text.push_str(&super::written(&args.out, &names));
             if let Some((dir, charts)) = &charts {
                 text.push_str(&super::chart::written(dir, charts));
             }

@@ -9,7 +9,7 @@ use crate::model::{
     Borrowing, Capacity, Conditions, Family, Modulation, Money, Owner, OwnerKind, PaymentTerms,
     Profile, Rate, Rule, Year,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use toml::Spanned;
 

@@ -10,13 +10,15 @@ use super::number::RawNum;
 use super::raw::RawOperation;
 use super::source::SourceFile;
 use crate::error::{Hint, Problem, Result};
+use std::borrow::Cow;
 use std::ops::Range;
 use toml::Spanned;
 
-/// One cell: its unquoted text and where it is in the file.
+/// One cell: its unquoted text (borrowed from the file unless it had `""` escapes) and where
+/// it is in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Cell {
-    text: String,
+struct Cell<'a> {
+    text: Cow<'a, str>,
     span: Range<usize>,
 }
 
@@ -54,11 +56,15 @@ pub(super) fn read_operations(
     dialect: Dialect,
 ) -> Result<Vec<Spanned<RawOperation>>> {
     let reading = Reading::new(separator(&file.text), dialect);
-    let rows = parse(file, reading.separator)?;
-    let mut rows = rows.into_iter();
-    let Some((_, header)) = rows.next() else {
+    // Every syntax error of the file comes before any error in a cell's value: a first pass
+    // over the rows finds them, the second reads the cells.
+    let mut rows = Rows::new(file, reading.separator);
+    while rows.next_row()?.is_some() {}
+    let mut rows = Rows::new(file, reading.separator);
+    let Some((_, header)) = rows.next_row()? else {
         return Ok(Vec::new());
     };
+    let header = header.to_vec();
     let mut fields = Vec::with_capacity(header.len());
     let labels = super::workbook::operations();
     for cell in &header {
@@ -93,18 +99,18 @@ pub(super) fn read_operations(
         }
         fields.push(name);
     }
-    let mut operations = Vec::new();
-    for (row_span, row) in rows {
+    let mut operations = Vec::with_capacity(file.text.len() / 64);
+    while let Some((row_span, row)) = rows.next_row()? {
         if row.len() != fields.len() {
             return Err(file.error(
                 &row_span,
                 Problem::Syntax {
-                    message: cell_count_message(reading, &fields, &row),
+                    message: cell_count_message(reading, &fields, row),
                 },
             ));
         }
         let mut operation = RawOperation::default();
-        for (field, cell) in fields.iter().zip(&row) {
+        for (field, cell) in fields.iter().zip(row) {
             set_field(file, reading, &mut operation, field, cell)?;
         }
         operations.push(Spanned::new(row_span, operation));
@@ -119,7 +125,7 @@ fn separator(text: &str) -> u8 {
 }
 
 /// Why a line does not have as many cells as the header, and what to do.
-fn cell_count_message(reading: Reading, fields: &[&str], row: &[Cell]) -> String {
+fn cell_count_message(reading: Reading, fields: &[&str], row: &[Cell<'_>]) -> String {
     let (separator, name) = if reading.separator == b';' {
         (';', "semicolon")
     } else {
@@ -130,7 +136,7 @@ fn cell_count_message(reading: Reading, fields: &[&str], row: &[Cell]) -> String
         row.len(),
         fields.len()
     );
-    let digits = |cell: &Cell| {
+    let digits = |cell: &Cell<'_>| {
         let text = cell.text.trim();
         !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
     };
@@ -154,7 +160,7 @@ fn set_field(
     reading: Reading,
     op: &mut RawOperation,
     field: &str,
-    cell: &Cell,
+    cell: &Cell<'_>,
 ) -> Result<()> {
     let text = cell.text.trim();
     if text.is_empty() {
@@ -189,9 +195,9 @@ fn set_field(
     };
     let integer = || -> Result<Option<Spanned<i64>>> {
         let digits = if reading.decimal_comma {
-            dialect::decimal_comma(text).unwrap_or_else(|| text.to_owned())
+            dialect::decimal_comma(text).map_or(Cow::Borrowed(text), Cow::Owned)
         } else {
-            text.to_owned()
+            Cow::Borrowed(text)
         };
         digits
             .parse::<i64>()
@@ -270,45 +276,69 @@ fn split_list(text: &str, start: usize) -> Vec<Spanned<String>> {
     ids
 }
 
-/// Splits the file into rows of cells; blank lines, and lines of empty cells only (what a
-/// spreadsheet writes for formatted but empty rows), are skipped.
-fn parse(file: &SourceFile, separator: u8) -> Result<Vec<(Range<usize>, Vec<Cell>)>> {
-    let text = &file.text;
-    let bytes = text.as_bytes();
-    let mut position = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut rows = Vec::new();
-    while position < bytes.len() {
-        let row_start = position;
-        let mut cells = Vec::new();
-        loop {
-            let (cell, next) = parse_cell(file, position, separator)?;
-            cells.push(cell);
-            position = next;
-            match bytes.get(position) {
-                Some(&b) if b == separator => position += 1,
-                Some(b'\r') if bytes.get(position + 1) == Some(&b'\n') => {
-                    position += 2;
-                    break;
-                }
-                Some(b'\n') => {
-                    position += 1;
-                    break;
-                }
-                None => break,
-                Some(_) => unreachable!("parse_cell stops at a separator or the end"),
-            }
-        }
-        let blank = cells.iter().all(|cell| cell.text.trim().is_empty())
-            && (cells.len() == 1 || !rows.is_empty());
-        if !blank {
-            rows.push((row_start..position, cells));
+/// The rows of a file, one at a time, each as its span and its cells (kept in a buffer that
+/// the next row reuses); blank lines, and lines of empty cells only (what a spreadsheet writes
+/// for formatted but empty rows), are skipped.
+struct Rows<'a> {
+    file: &'a SourceFile,
+    separator: u8,
+    position: usize,
+    cells: Vec<Cell<'a>>,
+    /// Whether a row was given already (a blank first line is the header's: it stays).
+    any: bool,
+}
+
+impl<'a> Rows<'a> {
+    fn new(file: &'a SourceFile, separator: u8) -> Rows<'a> {
+        Rows {
+            file,
+            separator,
+            position: if file.text.starts_with('\u{feff}') {
+                3
+            } else {
+                0
+            },
+            cells: Vec::new(),
+            any: false,
         }
     }
-    Ok(rows)
+
+    fn next_row(&mut self) -> Result<Option<(Range<usize>, &[Cell<'a>])>> {
+        let bytes = self.file.text.as_bytes();
+        while self.position < bytes.len() {
+            let row_start = self.position;
+            self.cells.clear();
+            loop {
+                let (cell, next) = parse_cell(self.file, self.position, self.separator)?;
+                self.cells.push(cell);
+                self.position = next;
+                match bytes.get(self.position) {
+                    Some(&b) if b == self.separator => self.position += 1,
+                    Some(b'\r') if bytes.get(self.position + 1) == Some(&b'\n') => {
+                        self.position += 2;
+                        break;
+                    }
+                    Some(b'\n') => {
+                        self.position += 1;
+                        break;
+                    }
+                    None => break,
+                    Some(_) => unreachable!("parse_cell stops at a separator or the end"),
+                }
+            }
+            let blank = self.cells.iter().all(|cell| cell.text.trim().is_empty())
+                && (self.cells.len() == 1 || self.any);
+            if !blank {
+                self.any = true;
+                return Ok(Some((row_start..self.position, &self.cells)));
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// One cell starting at `start`; returns it and the offset of the separator after it.
-fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell, usize)> {
+fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell<'_>, usize)> {
     let text = &file.text;
     let bytes = text.as_bytes();
     let is_end = |i: usize| {
@@ -319,8 +349,13 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell, u
     };
     let content_start = start + bytes[start..].iter().take_while(|&&b| b == b' ').count();
     if bytes.get(content_start) != Some(&b'"') {
+        // To the separator or the line's end (a lone `\r` is part of the cell).
         let mut end = start;
-        while !is_end(end) {
+        while let Some(n) = bytes[end..]
+            .iter()
+            .position(|&b| b == separator || b == b'\n' || b == b'\r' || b == b'"')
+        {
+            end += n;
             if bytes[end] == b'"' {
                 return Err(file.error(
                     &(end..end + 1),
@@ -329,15 +364,22 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell, u
                     },
                 ));
             }
+            if is_end(end) {
+                break;
+            }
             end += 1;
         }
+        if end < bytes.len() && !is_end(end) {
+            end = bytes.len();
+        }
         let cell = Cell {
-            text: text[start..end].to_owned(),
+            text: Cow::Borrowed(&text[start..end]),
             span: start..end,
         };
         return Ok((cell, end));
     }
-    let mut value = String::new();
+    // Borrowed until a `""` escape needs a copy.
+    let mut value: Cow<'_, str> = Cow::Borrowed("");
     let mut i = content_start + 1;
     loop {
         match bytes.get(i) {
@@ -350,18 +392,29 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell, u
                 ));
             }
             Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
-                value.push('"');
+                if let Cow::Borrowed(_) = value {
+                    value = Cow::Owned(text[content_start + 1..i].to_owned());
+                }
+                value.to_mut().push('"');
                 i += 2;
             }
             Some(b'"') => {
+                if let Cow::Borrowed(_) = value {
+                    value = Cow::Borrowed(&text[content_start + 1..i]);
+                }
                 i += 1;
                 break;
             }
             Some(_) => {
-                let rest = &text[i..];
-                let c = rest.chars().next().unwrap_or('\u{fffd}');
-                value.push(c);
-                i += c.len_utf8();
+                // Up to the next quote at once (a quote is one byte: never inside a character).
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'"')
+                    .map_or(bytes.len(), |n| i + n);
+                if let Cow::Owned(owned) = &mut value {
+                    owned.push_str(&text[i..run]);
+                }
+                i = run;
             }
         }
     }

@@ -72,12 +72,65 @@ pub fn load_base_with(files: Files, path: &Path, options: Options) -> Result<Loa
         Some(bytes) => Some(csv_source(&display_path(&csv_path), bytes)?),
         None => None,
     };
-    load_base_sources_with(base_file, csv_file, options)
+    let same = |shared: &&Shared| {
+        shared.files == files
+            && shared.path == path
+            && shared.options == options
+            && shared.loaded.inputs.first().map(|f| &f.text) == Some(&base_file.text)
+            && shared.loaded.inputs.get(1).map(|f| &f.text) == csv_file.as_ref().map(|f| &f.text)
+    };
+    if let Some(loaded) = SHARED.with_borrow(|shared| {
+        shared
+            .as_ref()
+            .and_then(|list| list.iter().find(same).map(|s| s.loaded.clone()))
+    }) {
+        return Ok(loaded);
+    }
+    let loaded = load_base_sources_with(base_file, csv_file, options)?;
+    SHARED.with_borrow_mut(|shared| {
+        if let Some(list) = shared.as_mut() {
+            list.push(Shared {
+                files,
+                path: path.to_path_buf(),
+                options,
+                loaded: loaded.clone(),
+            });
+        }
+    });
+    Ok(loaded)
+}
+
+/// A dataset read within [`with_shared_loads`], by what it was read from.
+struct Shared {
+    files: Files,
+    path: PathBuf,
+    options: Options,
+    loaded: Loaded,
+}
+
+thread_local! {
+    static SHARED: std::cell::RefCell<Option<Vec<Shared>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `read` with the datasets it reads shared: a base read again (the same path, options
+/// and text, as `compare` reads the base of each of its scenarios) is copied rather than read
+/// and validated again. Outside it, every read reads.
+pub fn with_shared_loads<T>(read: impl FnOnce() -> T) -> T {
+    let outer = SHARED.with_borrow_mut(|shared| shared.replace(Vec::new()));
+    let result = read();
+    SHARED.with_borrow_mut(|shared| *shared = outer);
+    result
 }
 
 /// A CSV file's text, decoded from UTF-8 or Windows-1252; a decoded file keeps the digest
 /// of its bytes for the manifest.
 pub fn csv_source(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
+    // The digest is taken here only when the text is not the bytes as they are (hashing a
+    // national file costs more than reading it); otherwise the manifest takes it from the text.
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(SourceFile::new(path, text)),
+        Err(error) => error.into_bytes(),
+    };
     let sha256 = source::sha256_hex(&bytes);
     let (text, decoded) = dialect::decode(path, bytes)?;
     let mut file = SourceFile::new(path, text);

@@ -166,6 +166,9 @@ pub fn read(
 }
 
 pub fn money(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Money> {
+    if let Some(money) = plain_money(num.get_ref()) {
+        return Ok(money);
+    }
     let value = read(file, field, num, NumKind::Money)?;
     Ok(Money::from_decimal(value).expect("a checked money value fits in cents"))
 }
@@ -182,6 +185,42 @@ pub fn signed_rate(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Res
 
 pub fn factor(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Decimal> {
     read(file, field, num, NumKind::Factor)
+}
+
+/// The amount of the commonest money values, read without a `Decimal`: a whole number below
+/// 10^15, or up to 15 digits, a dot and one or two decimals. `None` for anything else, which
+/// [`read`] then reads (and refuses, with its message, if it must).
+fn plain_money(num: &RawNum) -> Option<Money> {
+    const LIMIT: i64 = 1_000_000_000_000_000;
+    match num {
+        RawNum::Integer(euros) => (0..LIMIT)
+            .contains(euros)
+            .then(|| Money::from_cents(euros * 100)),
+        RawNum::Text(text) => {
+            let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+            let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+            if whole.is_empty()
+                || whole.len() > 15
+                || fraction.len() > 2
+                || (fraction.is_empty() && text.len() != whole.len())
+                || !digits(whole)
+                || !digits(fraction)
+            {
+                return None;
+            }
+            let number = |part: &str| {
+                part.bytes()
+                    .fold(0_i64, |n, b| n * 10 + i64::from(b - b'0'))
+            };
+            let cents = match fraction.len() {
+                0 => 0,
+                1 => number(fraction) * 10,
+                _ => number(fraction),
+            };
+            Some(Money::from_cents(number(whole) * 100 + cents))
+        }
+        RawNum::Float => None,
+    }
 }
 
 /// A quoted decimal, read as strictly as docs/dataset.md says: an optional `-`, digits, and
@@ -249,6 +288,42 @@ mod tests {
             read_as("\"4200000.50\"", NumKind::Money).unwrap(),
             "4200000.5"
         );
+    }
+
+    #[test]
+    fn reads_plain_money_as_the_decimal_reader_does() {
+        let file = SourceFile::new("t.toml", "");
+        for text in [
+            "0",
+            "5",
+            "12.3",
+            "12.30",
+            "12.34",
+            "999999999999999.99",
+            "007.5",
+            "1000000000000000",
+            "12.345",
+            "12.",
+            ".5",
+            "-1",
+            "1e3",
+            "12.340",
+            "",
+        ] {
+            let num = Spanned::new(0..0, RawNum::Text(text.to_owned()));
+            let slow = read(&file, "cost", &num, NumKind::Money)
+                .ok()
+                .and_then(Money::from_decimal);
+            if let Some(fast) = plain_money(num.get_ref()) {
+                assert_eq!(Some(fast), slow, "{text}");
+            }
+            assert_eq!(money(&file, "cost", &num).ok(), slow, "{text}");
+        }
+        assert_eq!(
+            plain_money(&RawNum::Text("12.3".into())),
+            Some(Money::from_cents(1230))
+        );
+        assert_eq!(plain_money(&RawNum::Integer(-1)), None);
     }
 
     #[test]

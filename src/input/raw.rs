@@ -1,10 +1,41 @@
 //! The files as written: serde types that keep every value's span, so that validation can say
-//! where a wrong value is. Nothing outside [`crate::input`] and [`crate::scenario`] sees them.
+//! where a wrong value is. Nothing outside the input and scenario modules sees them.
 
 use super::number::RawNum;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
+
+/// Whether a TOML text is a table whose root has `key` (`base` names a scenario's base),
+/// without parsing the whole text when the answer is no: the root's own keys all come before
+/// the first table header, so when that part parses without `key` and no header may define it,
+/// the whole text cannot have it (and if the rest is not TOML the answer is no all the same).
+/// Otherwise the whole text is parsed.
+pub fn root_has_key(text: &str, key: &str) -> bool {
+    let whole = || {
+        text.parse::<toml::Table>()
+            .is_ok_and(|table| table.contains_key(key))
+    };
+    let mut offset = 0;
+    let mut first_header = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(header) = line.trim_start().strip_prefix('[') {
+            let name = header.trim_start_matches('[').trim_start();
+            if name.trim_start_matches(['"', '\'']).starts_with(key) {
+                return whole();
+            }
+            first_header.get_or_insert(offset);
+        }
+        offset += line.len();
+    }
+    match first_header {
+        Some(cut) => match text[..cut].parse::<toml::Table>() {
+            Ok(root) if !root.contains_key(key) => false,
+            _ => whole(),
+        },
+        None => whole(),
+    }
+}
 
 /// A list of ids or names as written.
 pub type RawList = Spanned<Vec<Spanned<String>>>;
@@ -224,4 +255,34 @@ impl RawOperation {
         "vat_rate",
         "requires",
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::root_has_key;
+
+    #[test]
+    fn finds_a_root_key_as_a_whole_parse_does() {
+        for (text, expected) in [
+            (
+                "name = \"x\"\nbase = \"base.toml\"\n[[change]]\nkind = \"freeze\"\n",
+                true,
+            ),
+            ("name = \"x\"\n[[owner]]\nbase = 1\n", false),
+            ("name = \"x\"\n[base]\nx = 1\n", true),
+            ("name = \"x\"\n[ \"base\" ]\nx = 1\n", true),
+            ("list = [\n[1, 2],\n]\nbase = 2\n", true),
+            ("text = \"\"\"\n[x]\n\"\"\"\nbase = 2\n", true),
+            ("base = 1\n[x]\ny = \n", false),
+            ("name = \"x\"\n[x]\ny = \n", false),
+            ("not toml at all [", false),
+            ("", false),
+        ] {
+            let whole = text
+                .parse::<toml::Table>()
+                .is_ok_and(|table| table.contains_key("base"));
+            assert_eq!(whole, expected, "{text:?}");
+            assert_eq!(root_has_key(text, "base"), expected, "{text:?}");
+        }
+    }
 }

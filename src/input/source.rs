@@ -23,6 +23,9 @@ pub struct SourceFile {
     pub text: String,
     /// Set when `text` is not the file's bytes (a decoded Windows-1252 file, a workbook).
     pub origin: Option<Arc<Origin>>,
+    /// The SHA-256 of `text`, once taken; shared by the copies of the file (a base read once
+    /// for several scenarios is hashed once).
+    digest: Arc<std::sync::OnceLock<String>>,
 }
 
 /// What a file was before it became text: its digest, and for a workbook where each part of
@@ -41,6 +44,7 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             origin: None,
+            digest: Arc::default(),
         }
     }
 
@@ -87,7 +91,10 @@ impl SourceFile {
     pub fn sha256(&self) -> String {
         match &self.origin {
             Some(origin) => origin.sha256.clone(),
-            None => sha256_hex(self.text.as_bytes()),
+            None => self
+                .digest
+                .get_or_init(|| sha256_hex(self.text.as_bytes()))
+                .clone(),
         }
     }
 }

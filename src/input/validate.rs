@@ -10,7 +10,7 @@ use crate::model::{
     Dataset, FamilyMap, Fctva, Funder, Indexation, Money, Operation, Owner, OwnerKind,
     PaymentTerms, Rate, Shortage, Vat, Year,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use toml::Spanned;
 
 /// The longest horizon a dataset may have.
@@ -199,7 +199,7 @@ pub(super) fn dataset(
 }
 
 fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::default();
     let mut owners = Vec::with_capacity(raw.len());
     for entry in raw {
         let o = entry.get_ref();
@@ -280,7 +280,7 @@ fn funders(
     start_year: Year,
     end_year: Year,
 ) -> Result<Vec<Funder>> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::default();
     let mut funders = Vec::with_capacity(raw.funder.len());
     for entry in &raw.funder {
         let f = entry.get_ref();
@@ -411,7 +411,7 @@ fn funder(
         None => PaymentTerms::default(),
     };
     let mut rules = Vec::with_capacity(f.rule.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     for raw_rule in &f.rule {
         let rule = check::rule(file, raw_rule, owners)?;
         let id_span = raw_rule
@@ -459,7 +459,8 @@ fn operations(
     start_year: Year,
     end_year: Year,
 ) -> Result<Vec<Operation>> {
-    let mut seen: HashMap<&str, (&SourceFile, usize)> = HashMap::new();
+    let mut seen: HashMap<&str, (&SourceFile, usize)> = HashMap::default();
+    seen.reserve(raw.len());
     let mut operations = Vec::with_capacity(raw.len());
     for (file, entry) in raw {
         let span = entry.span();
@@ -520,7 +521,7 @@ fn operations(
                     dep,
                     "depends_on",
                     "operation",
-                    index.keys().copied(),
+                    operations.iter().map(|o| o.id.as_str()),
                 ));
             };
             if !deps.contains(&target) {

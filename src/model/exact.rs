@@ -22,6 +22,9 @@ pub struct Ratio {
 
 impl Ratio {
     fn new(num: BigUint, den: BigUint) -> Ratio {
+        if let (Some(num), Some(den)) = (num.to_u64(), den.to_u64()) {
+            return Ratio::of_u64(num, den);
+        }
         let gcd = num.gcd(&den);
         let (num, den) = if gcd.is_zero() || gcd.is_one() {
             (num, den)
@@ -32,6 +35,22 @@ impl Ratio {
         Ratio { num, den, small }
     }
 
+    /// [`Ratio::new`] of terms that fit in a `u64`, reduced without big integers (the same
+    /// fraction: a Monte-Carlo draw makes one per operation).
+    fn of_u64(num: u64, den: u64) -> Ratio {
+        let gcd = num.gcd(&den);
+        let (num, den) = if gcd > 1 {
+            (num / gcd, den / gcd)
+        } else {
+            (num, den)
+        };
+        Ratio {
+            num: BigUint::from(num),
+            den: BigUint::from(den),
+            small: Some((num, den)),
+        }
+    }
+
     pub fn is_one(&self) -> bool {
         self.num == self.den
     }
@@ -39,6 +58,9 @@ impl Ratio {
     /// A non-negative decimal, exactly.
     pub fn from_decimal(value: Decimal) -> Ratio {
         let mantissa = value.mantissa().unsigned_abs();
+        if let (Ok(num), Some(den)) = (u64::try_from(mantissa), 10_u64.checked_pow(value.scale())) {
+            return Ratio::of_u64(num, den);
+        }
         Ratio::new(
             BigUint::from(mantissa),
             BigUint::from(10_u32).pow(value.scale()),
@@ -58,6 +80,11 @@ impl Ratio {
     /// The product of two ratios.
     #[must_use]
     pub fn times(&self, other: &Ratio) -> Ratio {
+        if let (Some((a, b)), Some((c, d))) = (self.small, other.small)
+            && let (Some(num), Some(den)) = (a.checked_mul(c), b.checked_mul(d))
+        {
+            return Ratio::of_u64(num, den);
+        }
         Ratio::new(&self.num * &other.num, &self.den * &other.den)
     }
 
@@ -134,6 +161,42 @@ pub fn tenths(numerator: Money, denominator: Money) -> Option<String> {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn small_terms_reduce_as_big_ones_do() {
+        for (num, den) in [
+            (0_u64, 7_u64),
+            (0, 0),
+            (1_050_000, 1_000_000),
+            (1_000_000, 1_000_000),
+            (u64::MAX, 6),
+            (12, 18),
+            (1, u64::MAX),
+        ] {
+            let big = BigUint::from(num).gcd(&BigUint::from(den));
+            let (n, d) = if big.is_zero() || big.is_one() {
+                (BigUint::from(num), BigUint::from(den))
+            } else {
+                (BigUint::from(num) / &big, BigUint::from(den) / &big)
+            };
+            let small = n.to_u64().zip(d.to_u64());
+            assert_eq!(
+                Ratio::of_u64(num, den),
+                Ratio {
+                    num: n,
+                    den: d,
+                    small
+                },
+                "{num}/{den}"
+            );
+        }
+        let a = Ratio::from_decimal(Decimal::from_str("1.05").unwrap());
+        let b = Ratio::from_decimal(Decimal::from_str("1.2").unwrap());
+        assert_eq!(
+            a.times(&b),
+            Ratio::from_decimal(Decimal::from_str("1.26").unwrap())
+        );
+    }
 
     #[test]
     fn growth_is_exact_and_rounded_once() {

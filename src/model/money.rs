@@ -6,7 +6,7 @@
 //! [`Money::times`] rounds half away from zero, [`Money::floor_div`] and
 //! [`Money::floor_share`] round toward zero.
 //!
-//! The engine's sums cannot overflow: [`crate::engine`] refuses, before it starts, a dataset
+//! The engine's sums cannot overflow: the engine refuses, before it starts, a dataset
 //! whose total money could exceed [`Money::SAFE_TOTAL`].
 
 use rust_decimal::Decimal;
@@ -140,19 +140,71 @@ fn round_div(numerator: i128, denominator: i128) -> i64 {
     rounded as i64
 }
 
+/// The output form of an amount (docs/engine.md, “Outputs”): exactly two decimals, a dot, no
+/// grouping (`-1250000.50`), spelled on the stack so that writing millions of them allocates
+/// nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct MoneyText {
+    bytes: [u8; MoneyText::CAPACITY],
+    start: usize,
+}
+
+impl MoneyText {
+    /// A sign, 19 digits of an `i64`, the dot.
+    const CAPACITY: usize = 21;
+
+    fn of(money: Money) -> MoneyText {
+        /// The two digits of each number below 100.
+        const PAIRS: &[u8; 200] = b"\
+            0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
+        let abs = money.0.unsigned_abs();
+        let mut euros = itoa::Buffer::new();
+        let euros = euros.format(abs / 100).as_bytes();
+        let cents = (abs % 100) as usize * 2;
+        let len = usize::from(money.0 < 0) + euros.len() + 3;
+        let start = MoneyText::CAPACITY - len;
+        let mut bytes = [0_u8; MoneyText::CAPACITY];
+        if money.0 < 0 {
+            bytes[start] = b'-';
+        }
+        let dot = MoneyText::CAPACITY - 3;
+        bytes[dot - euros.len()..dot].copy_from_slice(euros);
+        bytes[dot] = b'.';
+        bytes[dot + 1..].copy_from_slice(&PAIRS[cents..cents + 2]);
+        MoneyText { bytes, start }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).expect("digits, a dot and a sign are ASCII")
+    }
+}
+
+impl Money {
+    /// The output form, `-1250000.50` (what `Display` writes), without an allocation.
+    pub fn text(self) -> MoneyText {
+        MoneyText::of(self)
+    }
+}
+
 impl fmt::Display for Money {
     /// The output form of `summary.json` (docs/engine.md, “Outputs”): exactly two decimals, a dot, no grouping.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+        f.write_str(self.text().as_str())
     }
 }
 
 impl serde::Serialize for Money {
     /// As a string with exactly two decimals (`"1250000.00"`), as docs/engine.md, “Outputs”, wants.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(self.text().as_str())
     }
 }
 
@@ -254,6 +306,23 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn spells_money_with_two_decimals() {
+        for (cents, text) in [
+            (0, "0.00"),
+            (5, "0.05"),
+            (-5, "-0.05"),
+            (100, "1.00"),
+            (123_456_789, "1234567.89"),
+            (-123_456_789, "-1234567.89"),
+            (i64::MAX, "92233720368547758.07"),
+            (i64::MIN, "-92233720368547758.08"),
+        ] {
+            assert_eq!(Money::from_cents(cents).to_string(), text);
+            assert_eq!(Money::from_cents(cents).text().as_str(), text);
+        }
     }
 
     #[test]

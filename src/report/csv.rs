@@ -4,10 +4,9 @@
 //! a UTF-8 BOM.
 
 use super::Run;
-use super::rows;
+use super::bytes::{Csv, Sink};
+use super::{files, rows};
 use crate::input::Dialect;
-use crate::model::{Money, Year};
-use serde::Serialize;
 
 /// The columns of the exported files that hold money (or, in compare.csv, money and years),
 /// the only ones a dialect rewrites.
@@ -77,171 +76,193 @@ pub fn in_dialect(bytes: Vec<u8>, dialect: Dialect) -> Vec<u8> {
     writer.into_inner().expect("writing to memory cannot fail")
 }
 
-/// One grant: an operation and one funder.
-#[derive(Debug, Serialize)]
-struct AllocationRow<'a> {
-    operation: &'a str,
-    commune: &'a str,
-    owner: &'a str,
-    family: &'static str,
-    commit_year: Option<Year>,
-    cost: Money,
-    cost_ttc: Money,
-    funder: &'a str,
-    grant: Money,
-    reason: &'static str,
-    residual: Money,
-}
-
-/// One funder-year of the ledger.
-#[derive(Debug, Serialize)]
-struct FunderRow<'a> {
-    funder: &'a str,
-    year: Year,
-    envelope: Money,
-    frozen: Money,
-    released: Money,
-    available: Money,
-    requested: Money,
-    granted: Money,
-    waiting: Money,
-    unused: Money,
-    carried: Money,
-    lapsed: Money,
-    exhaustion_year: Option<Year>,
-    cancelled: Money,
-    returned: Money,
-}
-
-/// One funder-year of payments.
-#[derive(Debug, Serialize)]
-struct PaymentRow<'a> {
-    funder: &'a str,
-    year: Year,
-    due: Money,
-    paid: Money,
-    overdue: Money,
-}
-
-/// One owner-year.
-#[derive(Debug, Serialize)]
-struct OwnerRow<'a> {
-    owner: &'a str,
-    kind: &'static str,
-    year: Year,
-    residual_paid: Money,
-    capacity: Option<Money>,
-    gap: Option<Money>,
-    residual_total: Money,
-    fctva_total: Money,
-    shortfall: Option<Money>,
-    spent: Money,
-    received: Money,
-    fctva: Money,
-    cash_need: Money,
-    borrowed: Option<Money>,
-    debt_service: Option<Money>,
-    interest: Option<Money>,
-    reserve: Option<Money>,
-    debt: Option<Money>,
-    borrowed_total: Option<Money>,
-    interest_total: Option<Money>,
-    debt_at_end: Option<Money>,
-    years_to_repay: Option<&'a str>,
-}
-
-fn to_bytes<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer.serialize(row).expect("flat rows always serialize");
+/// The separator and money columns of a dialect's tables: what [`in_dialect`] would make of
+/// the plain file, written directly.
+fn table<'s, 'a, 'h>(
+    sink: &'s mut Sink<'a>,
+    header: &'h [&'h str],
+    dialect: Dialect,
+) -> Csv<'s, 'a, 'h> {
+    if dialect == Dialect::Fr {
+        sink.raw(b"\xef\xbb\xbf");
+        Csv::new(sink, header, b';', |name| MONEY_COLUMNS.contains(&name))
+    } else {
+        Csv::new(sink, header, b',', |_| false)
     }
-    writer.into_inner().expect("writing to memory cannot fail")
+}
+
+/// `allocations.csv`: one line per grant (an operation and one funder).
+const ALLOCATION_COLUMNS: [&str; 11] = [
+    "operation",
+    "commune",
+    "owner",
+    "family",
+    "commit_year",
+    "cost",
+    "cost_ttc",
+    "funder",
+    "grant",
+    "reason",
+    "residual",
+];
+
+/// `funders.csv`: one line per funder-year of the ledger.
+const FUNDER_COLUMNS: [&str; 15] = [
+    "funder",
+    "year",
+    "envelope",
+    "frozen",
+    "released",
+    "available",
+    "requested",
+    "granted",
+    "waiting",
+    "unused",
+    "carried",
+    "lapsed",
+    "exhaustion_year",
+    "cancelled",
+    "returned",
+];
+
+/// `payments.csv`: one line per funder-year of payments.
+const PAYMENT_COLUMNS: [&str; 5] = ["funder", "year", "due", "paid", "overdue"];
+
+/// `owners.csv`: one line per owner-year.
+const OWNER_COLUMNS: [&str; 22] = [
+    "owner",
+    "kind",
+    "year",
+    "residual_paid",
+    "capacity",
+    "gap",
+    "residual_total",
+    "fctva_total",
+    "shortfall",
+    "spent",
+    "received",
+    "fctva",
+    "cash_need",
+    "borrowed",
+    "debt_service",
+    "interest",
+    "reserve",
+    "debt",
+    "borrowed_total",
+    "interest_total",
+    "debt_at_end",
+    "years_to_repay",
+];
+
+/// Writes `allocations.csv` into the sink.
+pub fn write_allocations(run: &Run<'_>, dialect: Dialect, sink: &mut Sink<'_>) {
+    let mut out = table(sink, &ALLOCATION_COLUMNS, dialect);
+    for op in rows::operation_records(run) {
+        for (&(funder, grant), &(_, reason)) in op.grants.0.iter().zip(&op.reasons.0) {
+            out.text(op.id);
+            out.text(op.commune);
+            out.text(op.owner);
+            out.text(op.family);
+            out.opt_integer(op.commit_year);
+            out.money(op.cost);
+            out.money(op.cost_ttc);
+            out.text(funder);
+            out.money(grant);
+            out.text(reason);
+            out.money(op.residual);
+            out.end_row();
+        }
+    }
+}
+
+/// Writes `funders.csv` into the sink.
+pub fn write_funders(run: &Run<'_>, dialect: Dialect, sink: &mut Sink<'_>) {
+    let mut out = table(sink, &FUNDER_COLUMNS, dialect);
+    for f in rows::funders(run) {
+        for y in f.years {
+            out.text(f.id);
+            out.integer(y.year);
+            out.money(y.envelope);
+            out.money(y.frozen);
+            out.money(y.released);
+            out.money(y.available);
+            out.money(y.requested);
+            out.money(y.granted);
+            out.money(y.waiting);
+            out.money(y.unused);
+            out.money(y.carried);
+            out.money(y.lapsed);
+            out.opt_integer(f.exhaustion_year);
+            out.money(y.cancelled);
+            out.money(y.returned);
+            out.end_row();
+        }
+    }
+}
+
+/// Writes `payments.csv` into the sink: what each funder has due, pays and still owes each
+/// year.
+pub fn write_payments(run: &Run<'_>, dialect: Dialect, sink: &mut Sink<'_>) {
+    let mut out = table(sink, &PAYMENT_COLUMNS, dialect);
+    for f in rows::funders(run) {
+        for p in f.payments {
+            out.text(f.id);
+            out.integer(p.year);
+            out.money(p.due);
+            out.money(p.paid);
+            out.money(p.overdue);
+            out.end_row();
+        }
+    }
+}
+
+/// Writes `owners.csv` into the sink.
+pub fn write_owners(run: &Run<'_>, dialect: Dialect, sink: &mut Sink<'_>) {
+    let mut out = table(sink, &OWNER_COLUMNS, dialect);
+    for o in rows::owners(run) {
+        for y in &o.years {
+            out.text(o.id);
+            out.text(o.kind);
+            out.integer(y.year);
+            out.money(y.residual_paid);
+            out.opt_money(y.capacity);
+            out.opt_money(y.gap);
+            out.money(o.residual_total);
+            out.money(o.fctva_total);
+            out.opt_money(o.shortfall);
+            out.money(y.spent);
+            out.money(y.received);
+            out.money(y.fctva);
+            out.money(y.cash_need);
+            out.opt_money(y.borrowed);
+            out.opt_money(y.debt_service);
+            out.opt_money(y.interest);
+            out.opt_money(y.reserve);
+            out.opt_money(y.debt);
+            out.opt_money(o.borrowed_total);
+            out.opt_money(o.interest_total);
+            out.opt_money(o.debt_at_end);
+            out.opt_text(o.years_to_repay);
+            out.end_row();
+        }
+    }
 }
 
 pub fn allocations(run: &Run<'_>) -> Vec<u8> {
-    to_bytes(rows::operations(run).iter().flat_map(|op| {
-        op.grants
-            .0
-            .iter()
-            .zip(&op.reasons.0)
-            .map(move |(&(funder, grant), &(_, reason))| AllocationRow {
-                operation: op.id,
-                commune: op.commune,
-                owner: op.owner,
-                family: op.family,
-                commit_year: op.commit_year,
-                cost: op.cost,
-                cost_ttc: op.cost_ttc,
-                funder,
-                grant,
-                reason,
-                residual: op.residual,
-            })
-    }))
+    files::bytes(run, Dialect::Auto, write_allocations)
 }
 
 pub fn funders(run: &Run<'_>) -> Vec<u8> {
-    to_bytes(rows::funders(run).iter().flat_map(|f| {
-        f.years.iter().map(move |y| FunderRow {
-            funder: f.id,
-            year: y.year,
-            envelope: y.envelope,
-            frozen: y.frozen,
-            released: y.released,
-            available: y.available,
-            requested: y.requested,
-            granted: y.granted,
-            waiting: y.waiting,
-            unused: y.unused,
-            carried: y.carried,
-            lapsed: y.lapsed,
-            exhaustion_year: f.exhaustion_year,
-            cancelled: y.cancelled,
-            returned: y.returned,
-        })
-    }))
+    files::bytes(run, Dialect::Auto, write_funders)
 }
 
 /// `payments.csv`: what each funder has due, pays and still owes each year.
 pub fn payments(run: &Run<'_>) -> Vec<u8> {
-    to_bytes(rows::funders(run).iter().flat_map(|f| {
-        f.payments.iter().map(move |p| PaymentRow {
-            funder: f.id,
-            year: p.year,
-            due: p.due,
-            paid: p.paid,
-            overdue: p.overdue,
-        })
-    }))
+    files::bytes(run, Dialect::Auto, write_payments)
 }
 
 pub fn owners(run: &Run<'_>) -> Vec<u8> {
-    to_bytes(rows::owners(run).iter().flat_map(|o| {
-        o.years.iter().map(move |y| OwnerRow {
-            owner: o.id,
-            kind: o.kind,
-            year: y.year,
-            residual_paid: y.residual_paid,
-            capacity: y.capacity,
-            gap: y.gap,
-            residual_total: o.residual_total,
-            fctva_total: o.fctva_total,
-            shortfall: o.shortfall,
-            spent: y.spent,
-            received: y.received,
-            fctva: y.fctva,
-            cash_need: y.cash_need,
-            borrowed: y.borrowed,
-            debt_service: y.debt_service,
-            interest: y.interest,
-            reserve: y.reserve,
-            debt: y.debt,
-            borrowed_total: o.borrowed_total,
-            interest_total: o.interest_total,
-            debt_at_end: o.debt_at_end,
-            years_to_repay: o.years_to_repay,
-        })
-    }))
+    files::bytes(run, Dialect::Auto, write_owners)
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 //! The records (one operation, one funder-year, one owner-year) are built once, in [`rows`],
 //! and serialized by each exporter, so that JSON and CSV can never disagree.
 
+pub mod bytes;
 pub mod commune;
 pub mod compare;
 pub mod csv;
 pub mod explain;
+pub mod files;
 pub mod grid;
 pub mod headlines;
 pub mod html;

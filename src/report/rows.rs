@@ -1,14 +1,15 @@
 //! The records of a run, built once and serialized by every exporter.
 
 use super::Run;
-use crate::engine::{FunderYear, PaymentYear};
+use crate::engine::{FunderYear, PaymentYear, PerFunder};
 use crate::model::{Money, Year};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-/// A map keyed by funder id, in `funder_order` (not sorted).
+/// A map keyed by funder id, in `funder_order` (not sorted); inline, without an allocation,
+/// for up to eight funders.
 #[derive(Debug, Clone)]
-pub struct ByFunder<'a, T>(pub Vec<(&'a str, T)>);
+pub struct ByFunder<'a, T>(pub PerFunder<(&'a str, T)>);
 
 impl<T: Serialize> Serialize for ByFunder<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -90,12 +91,17 @@ pub struct LoanRecord {
 
 /// Operations, sorted by id.
 pub fn operations<'a>(run: &Run<'a>) -> Vec<OperationRecord<'a>> {
+    operation_records(run).collect()
+}
+
+/// Operations, sorted by id, one record at a time (for exporters that write as they go).
+pub fn operation_records<'a>(run: &Run<'a>) -> impl Iterator<Item = OperationRecord<'a>> {
     let dataset = run.dataset;
     dataset
         .operations
         .iter()
         .zip(&run.outcome.operations)
-        .map(|(operation, outcome)| OperationRecord {
+        .map(move |(operation, outcome)| OperationRecord {
             id: &operation.id,
             commune: &dataset.owners[operation.commune].id,
             owner: &dataset.owners[operation.owner].id,
@@ -121,7 +127,6 @@ pub fn operations<'a>(run: &Run<'a>) -> Vec<OperationRecord<'a>> {
             ),
             residual: outcome.residual,
         })
-        .collect()
 }
 
 /// Funders, in `funder_order`.

@@ -267,10 +267,7 @@ pub fn is_scenario(file: &SourceFile) -> bool {
 
 /// Whether the bytes of a file are a scenario (a TOML table that names its base).
 fn is_scenario_bytes(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes).is_ok_and(|text| {
-        text.parse::<toml::Table>()
-            .is_ok_and(|table| table.contains_key("base"))
-    })
+    std::str::from_utf8(bytes).is_ok_and(|text| input::raw::root_has_key(text, "base"))
 }
 
 /// Reads what a command-line path leads to: `None` is the embedded default dataset's base, a
@@ -324,14 +321,14 @@ pub fn read_many(paths: &[PathBuf]) -> Result<Vec<Source>> {
 
 /// [`read_many`], reading input files as `options` say.
 pub fn read_many_with(paths: &[PathBuf], options: Options) -> Result<Vec<Source>> {
-    let sources = match paths {
-        [] => read_folder_with(None, options)?,
-        [one] if input::is_folder(one) => read_folder_with(Some(one), options)?,
+    let sources = input::with_shared_loads(|| match paths {
+        [] => read_folder_with(None, options),
+        [one] if input::is_folder(one) => read_folder_with(Some(one), options),
         many => many
             .iter()
             .map(|p| read_with(Some(p), options))
-            .collect::<Result<Vec<_>>>()?,
-    };
+            .collect::<Result<Vec<_>>>(),
+    })?;
     if let Some(first) = sources.first() {
         for source in &sources[1..] {
             if source.base_path() != first.base_path() {
