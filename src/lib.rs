@@ -64,6 +64,7 @@ pub mod chart;
 pub mod decide;
 pub mod engine;
 pub mod error;
+pub mod figures;
 pub mod fr;
 pub mod generate;
 pub mod input;

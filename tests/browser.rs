@@ -2,7 +2,8 @@
 //! of the default dataset as a user would open the file, dumps its DOM, takes a screenshot and
 //! prints it to PDF, in one run. The test fails on any console message, on any network request
 //! the page makes, on a DOM without its sections, on a screenshot that is not a plausible PNG,
-//! and on a print whose pages are not A4.
+//! on a print whose pages are not A4, and on a print of more or fewer pages than the report
+//! laid out (which would make its contents' page numbers wrong and a commune take two pages).
 //!
 //! How each is seen:
 //!
@@ -285,17 +286,19 @@ fn the_report_opens_in_chromium_without_errors_or_requests_and_prints_on_a4() {
     let dom = &visit.dom;
     assert!(dom.contains("<h1>Rapport de financement du renouvellement urbain</h1>"));
     for id in [
-        "financeurs",
-        "communes",
-        "scenarios",
-        "qui-paie",
+        "synthese",
         "enveloppes",
+        "classement",
+        "sommaire",
+        "scenarios",
+        "annexe-donnees",
+        "annexe-fiches",
     ] {
         assert!(dom.contains(&format!("id=\"{id}\"")), "no #{id} in the DOM");
     }
-    let sections = html.matches("<section class=\"commune\"").count();
-    assert_eq!(sections, 20);
-    assert_eq!(dom.matches("<section class=\"commune\"").count(), sections);
+    let communes = html.matches("class=\"finding\">").count();
+    assert_eq!(communes, 20);
+    assert_eq!(dom.matches("class=\"finding\">").count(), communes);
     assert_eq!(dom.matches("<svg ").count(), html.matches("<svg ").count());
     assert!(dom.contains("id=\"commune-62498\""));
 
@@ -311,11 +314,42 @@ fn the_report_opens_in_chromium_without_errors_or_requests_and_prints_on_a4() {
         visit.screenshot.len()
     );
 
-    // Printed: A4 pages (595 × 842 points), a page at least per commune.
+    // Printed: A4 pages (595 × 842 points), exactly as many as the report laid out. Each
+    // `<section class="page">` starts a sheet, so one more printed page would mean one of them
+    // overflowed: with the count equal, every laid-out page is one printed page, and so the
+    // contents' page numbers are right, each commune is on one page, and the first chart
+    // (in the first two sections) is on page 1 or 2.
     let pages = page_sizes(&visit.pdf);
+    let laid_out = html.matches("<section class=\"page\"").count();
     assert!(
-        pages.len() > sections,
-        "{} pages for {sections} communes",
+        html.contains(&format!(
+            "<meta name=\"cofinance-pages\" content=\"{laid_out}\">"
+        )),
+        "the report does not say it has {laid_out} pages"
+    );
+    assert_eq!(
+        pages.len(),
+        laid_out,
+        "Chromium printed {} pages of the {laid_out} the report laid out",
+        pages.len()
+    );
+    let third = html
+        .match_indices("<section class=\"page\"")
+        .nth(2)
+        .unwrap()
+        .0;
+    assert!(
+        html[..third].contains("<svg "),
+        "no chart on the first two pages"
+    );
+    for commune in html.split("<section class=\"page\"").skip(1) {
+        assert!(
+            commune.matches("class=\"finding\">").count() <= 1,
+            "two communes on one page"
+        );
+    }
+    eprintln!(
+        "note: the report of the default dataset prints on {} A4 pages",
         pages.len()
     );
     for (width, height) in pages {

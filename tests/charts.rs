@@ -227,7 +227,7 @@ fn default_dataset_series_agree_with_its_owners() {
     // FCTVA per operation adds up to each owner's fctva_total.
     let mut fctva = vec![Money::ZERO; dataset.owners.len()];
     for (index, operation) in dataset.operations.iter().enumerate() {
-        fctva[operation.owner] += payers::fctva_of(&runs[0], index);
+        fctva[operation.owner] += outcome.operations[index].fctva_total();
     }
     for (owner, result) in dataset.owners.iter().zip(&outcome.owners) {
         assert_eq!(

@@ -287,12 +287,15 @@ fn histograms_count_the_draws_of_draws_csv_and_mark_montecarlo_json() {
         if chart.positive > 0 {
             assert_eq!(
                 chart.title(),
-                format!("{name} : déficit dans {} des tirages", french(probability))
+                format!(
+                    "{name} : besoin non couvert dans {} des tirages",
+                    french(probability)
+                )
             );
         } else {
             assert_eq!(
                 chart.title(),
-                format!("{name} : aucun déficit dans les {DRAWS} tirages")
+                format!("{name} : aucun besoin non couvert dans les {DRAWS} tirages")
             );
         }
     }
@@ -414,8 +417,8 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title_the_same_every_time(
     }
     let probability = svg("probabilite-deficit.svg");
     for text in [
-        "Probabilité de déficit par commune",
-        "Déficit p95",
+        "Probabilité d'un besoin non couvert, par commune",
+        "Non couvert p95",
         "Marles-les-Mines",
         "100 %",
     ] {
@@ -428,7 +431,7 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title_the_same_every_time(
     let chart = deficit::data(&simulations, &run.results, 0, first).unwrap();
     let histogram = svg(&format!("deficit-{first}.svg"));
     assert!(histogram.contains(&chart.title()), "{}", chart.title());
-    assert!(histogram.contains("Aucun déficit") || chart.none == 0);
+    assert!(histogram.contains("Aucun besoin non couvert") || chart.none == 0);
     assert!(histogram.contains("p95 : ") || histogram.contains("médiane et p95"));
 
     // Byte-identical: a second rendering, and the files `cofinance montecarlo` wrote in

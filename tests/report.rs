@@ -1,6 +1,7 @@
-//! The HTML report: one self-contained file, the same bytes from run to run,
-//! well formed, in French, with a section per commune that says what `cofinance commune`
-//! says. `tests/browser.rs` opens it in a real browser.
+//! The HTML report: one self-contained file, the same bytes from run to run, well formed, in
+//! French: a synthesis, a page per commune riskiest first at the page the ranking gives, and
+//! an annex that gives each commune to the cent as `cofinance commune` does.
+//! `tests/browser.rs` prints it in a real browser and counts its pages.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -88,13 +89,35 @@ fn elements(html: &str) -> Result<BTreeMap<String, usize>, String> {
     }
 }
 
-/// The part of the report that is commune `id`'s section.
-fn section<'h>(html: &'h str, id: &str) -> &'h str {
+/// The part of the report that is commune `id`'s page.
+fn page<'h>(html: &'h str, id: &str) -> &'h str {
+    let anchor = format!("<h2 id=\"commune-{id}\" class=\"finding\">");
     let start = html
-        .find(&format!("<section class=\"commune\" id=\"commune-{id}\">"))
-        .unwrap_or_else(|| panic!("no section for commune {id}"));
+        .find(&anchor)
+        .unwrap_or_else(|| panic!("no page for commune {id}"));
     let end = html[start..].find("</section>").unwrap() + start;
     &html[start..end]
+}
+
+/// The part of the annex that gives commune `id` to the cent.
+fn annex<'h>(html: &'h str, id: &str) -> &'h str {
+    let start = html
+        .find(&format!("<h3 id=\"annexe-{id}\">"))
+        .unwrap_or_else(|| panic!("no annex for commune {id}"));
+    let end = html[start + 1..]
+        .find("<h3 id=\"annexe-")
+        .map_or_else(|| html.len(), |e| e + start + 1);
+    &html[start..end]
+}
+
+/// The number of pages the report says it has.
+fn pages(html: &str) -> usize {
+    let start = html
+        .find("<meta name=\"cofinance-pages\" content=\"")
+        .unwrap()
+        + 38;
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].parse().unwrap()
 }
 
 #[test]
@@ -134,9 +157,10 @@ fn the_report_is_one_self_contained_file_with_the_same_bytes_every_time() {
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
     ));
     for print in [
-        "@page { size: A4;",
-        "section.commune, section.annex, section#qui-paie { break-before: page;",
-        "figure svg { display: block; width: 100%; height: auto;",
+        "@page {\n  size: A4;",
+        "@bottom-right { content: \"page \" counter(page) \" sur \" counter(pages);",
+        "section.page { break-before: page;",
+        "figure svg { display: block; width: 100%; height: auto; }",
     ] {
         assert!(first.contains(print), "no {print}");
     }
@@ -146,7 +170,7 @@ fn the_report_is_one_self_contained_file_with_the_same_bytes_every_time() {
 }
 
 #[test]
-fn the_report_is_well_formed_in_french_with_a_section_per_commune() {
+fn the_report_is_well_formed_in_french_with_a_page_per_commune() {
     let dir = tempfile::tempdir().unwrap();
     let html = report(dir.path(), "report.html", &[]);
     let counts = elements(&html).unwrap_or_else(|e| panic!("not well formed: {e}"));
@@ -156,32 +180,52 @@ fn the_report_is_well_formed_in_french_with_a_section_per_commune() {
         ("body", 1),
         ("main", 1),
         ("h1", 1),
+        ("nav", 1),
     ] {
         assert_eq!(counts.get(element), Some(&expected), "{element}");
     }
+    let n = '\u{202F}';
     for title in [
         "<h1>Rapport de financement du renouvellement urbain</h1>",
         "<p class=\"dataset\">Bassin minier Nord-Pas-de-Calais</p>",
-        "<h3>Données utilisées</h3>",
-        "<h2>Sommaire</h2>",
-        "<h2>Enveloppes des financeurs</h2>",
-        "<h3>Montant accordé selon le scénario</h3>",
-        "<h3>Année d'épuisement selon le scénario</h3>",
-        "<h2>Communes classées par dépassement</h2>",
-        "<h3>Dépassement en fin de période selon le scénario</h3>",
-        "<h2>Scénarios comparés</h2>",
-        "<h2>Qui paie quoi, commune par commune</h2>",
-        "<h2>Annexe : l'épuisement de chaque enveloppe</h2>",
-        "<strong>5 communes sur 20 dépassent leur capacité d'autofinancement en fin de période dans le scénario de référence</strong>, pour un total de 5 788 142,36 €.",
+        "<h3>L'essentiel</h3>",
+        "<h2 id=\"sommaire\">Sommaire</h2>",
+        "<h3 id=\"enveloppes\">Les enveloppes des financeurs, année par année</h3>",
+        "<h2 id=\"classement\">Les communes, de la plus exposée à la moins exposée</h2>",
+        "<h2 id=\"scenarios\">Les scénarios comparés</h2>",
+        "<h2 id=\"annexe-donnees\">Annexe A — Les données et les scénarios</h2>",
+        "<h2 id=\"annexe-fiches\">Annexe D — Chaque commune, au centime</h2>",
+        // 5 788 142,36 € in all; Carvin 2 828 587,80 €.
+        &format!(
+            "<strong>5 communes sur 20 ont un besoin de financement non couvert en fin de période : 5,8{n}M€ en tout</strong> dans la référence ; la plus exposée est <a href=\"#commune-62215\">Carvin</a> (2,8{n}M€)."
+        ),
+        // Marles-les-Mines: 1 482 735,90 € at the end, 1 989 557,31 € at the peak of 2013.
+        &format!(
+            "<h2 id=\"commune-62555\" class=\"finding\">Marles-les-Mines : il manque 1,5{n}M€ en fin de période, 2{n}M€ au pic de 2013</h2>"
+        ),
     ] {
         assert!(html.contains(title), "no {title}");
     }
-    // Without arguments: the default dataset's base and its fifteen scenarios, like `compare`.
-    assert!(html.contains("<dt>A</dt><dd>Bassin minier Nord-Pas-de-Calais (référence)"));
-    assert!(html.contains("<dt>P</dt><dd>TVA à 19,6 % sur les travaux de logement dès 2006"));
+    // Without arguments: the default dataset's base and its fifteen scenarios, each described
+    // once, in the annex.
+    assert!(html.contains("<p><strong>A — Bassin minier Nord-Pas-de-Calais</strong> (référence)"));
+    assert!(
+        html.contains("<p><strong>P — TVA à 19,6 % sur les travaux de logement dès 2006</strong>")
+    );
     // The input files and their digests.
     assert!(html.contains("<td class=\"word\">scenarios/bassin-minier/base.toml</td>"));
     assert!(html.contains("<td class=\"word\">scenarios/bassin-minier/operations.csv</td>"));
+    // Nothing is written as "-", "jamais" or "0,00 €" outside the annex's cent tables.
+    let body = &html[html.find("<main>").unwrap()..html.find("id=\"annexe-donnees\"").unwrap()];
+    for none in [
+        ">-<",
+        ">jamais<",
+        ">0,00\u{202F}€<",
+        "0,00 €",
+        " 0\u{202F}€",
+    ] {
+        assert!(!body.contains(none), "{none} before the annex");
+    }
 
     let dataset = cofinance::scenario::read(None)
         .and_then(|s| s.target())
@@ -192,34 +236,93 @@ fn the_report_is_well_formed_in_french_with_a_section_per_commune() {
         .iter()
         .filter(|o| o.kind == cofinance::model::OwnerKind::Commune)
         .collect();
-    // Funders, ranking, scenarios, who pays what and the annex, then one per commune.
-    assert_eq!(
-        counts.get("section").copied().unwrap_or(0),
-        communes.len() + 5
+    let count = pages(&html);
+    assert_eq!(html.matches("<section class=\"page\"").count(), count);
+    assert!(count < 100, "{count} pages");
+    // Synthesis on pages 1 and 2: the first chart on one of them.
+    let third = html
+        .match_indices("<section class=\"page\"")
+        .nth(2)
+        .unwrap()
+        .0;
+    assert!(
+        html[..third].contains("<svg "),
+        "no chart on the first two pages"
     );
     for owner in communes {
-        let part = section(&html, &owner.id);
-        let title = format!("<h2>{} ({})</h2>", escaped(&owner.name), owner.id);
-        assert!(part.contains(&title), "no {title}");
-        assert!(part.contains("<h3>En bref</h3>"));
-        assert!(part.contains("<h3>Qui paie quoi : opérations portées par la commune</h3>"));
-        assert!(part.contains("<h3>Dépassement cumulé de la capacité, année par année</h3>"));
+        let part = page(&html, &owner.id);
+        assert!(
+            part.starts_with(&format!(
+                "<h2 id=\"commune-{}\" class=\"finding\">{} : ",
+                owner.id,
+                escaped(&owner.name)
+            )),
+            "{}",
+            owner.name
+        );
         assert_eq!(
             part.matches("<svg ").count(),
-            2,
-            "{}: its timeline and who pays what",
+            1,
+            "{}: one chart",
             owner.name
         );
         assert!(part.contains(&format!(
-            "aria-label=\"{} : reste à charge cumulé et capacité d&#39;autofinancement\"",
+            "role=\"img\" aria-label=\"{}",
             escaped(&owner.name)
         )));
-        assert!(part.contains(&format!(
-            "aria-label=\"{} : qui paie quoi ?\"",
-            escaped(&owner.name)
-        )));
-        // The table of contents and the ranking link to it.
+        // The ranking and the findings link to it; its page is its own.
         assert!(html.contains(&format!("<a href=\"#commune-{}\">", owner.id)));
+        let at = html
+            .find(&format!("<h2 id=\"commune-{}\"", owner.id))
+            .unwrap();
+        let start = html[..at].rfind("<section class=\"page\"").unwrap();
+        assert!(
+            !html[start..at].contains("<h2"),
+            "{} does not start its page",
+            owner.name
+        );
+    }
+}
+
+/// The sections of the ranking's rows, in order: (commune id, page).
+fn ranking(html: &str) -> Vec<(String, usize)> {
+    let start = html.find("<h2 id=\"classement\">").unwrap();
+    let end = html[start..].find("</table>").unwrap() + start;
+    html[start..end]
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let id = &row[row.find("#commune-").unwrap() + 9..];
+            let id = &id[..id.find('"').unwrap()];
+            let cells: Vec<&str> = row.split("<td class=\"num\">").collect();
+            let last = cells.last().unwrap();
+            (
+                id.to_owned(),
+                last[..last.find('<').unwrap()].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_communes_come_by_risk_one_page_each_at_the_page_the_ranking_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(dir.path(), "report.html", &[]);
+    let rows = ranking(&html);
+    assert_eq!(rows.len(), 20);
+    // Riskiest first: the shortfall at the end, then the peak.
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(&ids[..3], ["62215", "62555", "59253"]);
+    let pages: Vec<usize> = rows.iter().map(|&(_, p)| p).collect();
+    assert_eq!(pages, (3..23).collect::<Vec<_>>());
+    let starts: Vec<usize> = html
+        .match_indices("<section class=\"page\"")
+        .map(|(i, _)| i)
+        .collect();
+    for (id, number) in &rows {
+        let at = html.find(&format!("<h2 id=\"commune-{id}\"")).unwrap();
+        let page = starts.iter().filter(|&&s| s < at).count();
+        assert_eq!(page, *number, "commune {id}");
     }
 }
 
@@ -229,7 +332,7 @@ fn amounts(text: &str) -> Vec<String> {
         .flat_map(|line| line.split("  "))
         .map(str::trim)
         .filter(|cell| {
-            cell.ends_with(" €")
+            cell.ends_with('€')
                 && cell
                     .chars()
                     .next()
@@ -240,34 +343,34 @@ fn amounts(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn each_commune_section_says_what_the_commune_command_says() {
+fn the_annex_gives_each_commune_to_the_cent_as_the_commune_command_does() {
     let dir = tempfile::tempdir().unwrap();
-    let html = report(dir.path(), "report.html", &["scenarios/bassin-minier"]);
-    for (query, id) in [("lens", "62498"), ("marles", "62555"), ("conde", "59153")] {
-        let output = cofinance()
-            .args(["commune", query, "scenarios/bassin-minier"])
-            .output()
-            .unwrap();
+    let base = "scenarios/bassin-minier/base.toml";
+    let scenario = "scenarios/bassin-minier/girzom-complete.toml";
+    let html = report(dir.path(), "report.html", &[base, scenario]);
+    for (query, id) in [("marles", "62555"), ("lens", "62498"), ("wallers", "59632")] {
+        let mut args = vec!["commune", query, base];
+        let part = annex(&html, id);
+        // Its page sets the scenario against the reference only where it changes something.
+        let changed = part.contains("B : ");
+        assert!(changed || query != "marles", "{query}");
+        if changed {
+            args.push(scenario);
+        }
+        let output = cofinance().args(&args).output().unwrap();
         assert!(output.status.success());
         let text = String::from_utf8(output.stdout).unwrap();
-        let part = section(&html, id);
         let amounts = amounts(&text);
-        assert!(amounts.len() > 300, "{query}: {} amounts", amounts.len());
+        assert!(amounts.len() > 60, "{query}: {} amounts", amounts.len());
         for amount in amounts {
             assert!(
                 part.contains(&format!(">{amount}<")),
-                "{query}: {amount} is not in the report"
+                "{query}: {amount} is not in the annex"
             );
-        }
-        for line in text
-            .lines()
-            .filter(|l| l.contains(" — ") && l.ends_with('.'))
-        {
-            assert!(part.contains(&escaped(line)), "{query}: {line}");
         }
         for title in text.lines().filter_map(|l| l.strip_prefix("== ")) {
             assert!(
-                part.contains(&format!("<h3>{}</h3>", escaped(title))),
+                part.contains(&format!("<h4>{}</h4>", escaped(title))),
                 "{title}"
             );
         }
@@ -292,10 +395,13 @@ fn a_report_of_one_run_has_no_comparison() {
         ));
     let html = std::fs::read_to_string(&out).unwrap();
     elements(&html).unwrap();
-    assert!(html.contains("<section class=\"commune\" id=\"commune-C\">\n<h2>Commune (C)</h2>"));
-    assert!(!html.contains("Scénarios comparés"));
-    assert!(html.contains("<h3>Reste à charge année par année, face à la capacité</h3>"));
-    assert!(html.contains(">31 083,52 €<"));
+    assert!(html.contains("<h2 id=\"commune-C\" class=\"finding\">Commune : "));
+    assert!(!html.contains("scénarios comparés"));
+    assert!(!html.contains("Selon les scénarios"));
+    assert!(
+        annex(&html, "C").contains("<h4>Reste à charge année par année, face à la capacité</h4>")
+    );
+    assert!(annex(&html, "C").contains(">31\u{202F}083,52\u{202F}€<"));
 }
 
 #[test]

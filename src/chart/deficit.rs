@@ -15,12 +15,12 @@
 //! the same bins and axis, so they compare side by side.
 
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
+    self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, millions_with, percent, percent_tick, to_millions};
 use super::montecarlo::{Simulation, scenario_name};
 use super::plot::{self, Plot};
-use super::style::{self, Dash, FCTVA, GRID, INK, RESIDUAL, WHITE, size};
+use super::style::{self, COVERED, Dash, GRID, INK, NOT_COVERED, WHITE, size};
 use crate::model::{Money, group_thousands};
 use crate::montecarlo::Results;
 use plotters::prelude::*;
@@ -170,13 +170,13 @@ impl DeficitChart {
     pub fn title(&self) -> String {
         if self.positive == 0 {
             format!(
-                "{} : aucun déficit dans les {} tirages",
+                "{} : aucun besoin non couvert dans les {} tirages",
                 self.commune_name,
                 group_thousands(self.draws)
             )
         } else {
             format!(
-                "{} : déficit dans {} des tirages",
+                "{} : besoin non couvert dans {} des tirages",
                 self.commune_name,
                 self.probability()
             )
@@ -222,7 +222,7 @@ impl DeficitChart {
             if value.is_positive() {
                 millions(value)
             } else {
-                "aucun déficit".to_owned()
+                "rien de non couvert".to_owned()
             }
         };
         if self.p50 == self.p95 {
@@ -253,26 +253,32 @@ const NONE_WIDTH: i32 = 120;
 const NONE_GAP: i32 = 70;
 
 impl Picture for DeficitChart {
-    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let title = self.title();
-        let subtitle = format!(
+    fn title(&self) -> String {
+        DeficitChart::title(self)
+    }
+
+    fn subtitle(&self) -> String {
+        format!(
             "Besoin de financement non couvert en fin de période, sur {} tirages — {}",
             group_thousands(self.draws),
             self.scenario
-        );
+        )
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
         let mut legend = vec![
             LegendItem::new(
-                "Aucun déficit",
+                "Aucun besoin non couvert",
                 Swatch::Fill {
-                    colour: FCTVA,
+                    colour: COVERED,
                     stripes: None,
                     border: None,
                 },
             ),
             LegendItem::new(
-                format!("Déficit, par tranche de {}", self.bin_label()),
+                format!("Besoin non couvert, par tranche de {}", self.bin_label()),
                 Swatch::Fill {
-                    colour: RESIDUAL,
+                    colour: NOT_COVERED,
                     stripes: None,
                     border: None,
                 },
@@ -298,14 +304,11 @@ impl Picture for DeficitChart {
                 ));
             }
         }
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
-        )?;
+        legend
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
+        let body = self.open(root)?;
 
         // The share axis follows the bins; the grey bar is cut when it would crush them.
         let none_share = self.share(self.none);
@@ -363,7 +366,7 @@ impl Picture for DeficitChart {
             INK.stroke_width(2),
         ))?;
         root.draw_text(
-            "aucun déficit",
+            "rien de non couvert",
             &anchored(style::text(size::TICK, INK), HPos::Center, VPos::Top),
             (i32::midpoint(none_column.0, none_column.1), area.bottom + 8),
         )?;
@@ -376,7 +379,7 @@ impl Picture for DeficitChart {
             let bar_top = money.y(none_share.min(y_axis.max));
             root.draw(&Rectangle::new(
                 [(none_column.0, bar_top), (none_column.1, area.bottom)],
-                FCTVA.filled(),
+                COVERED.filled(),
             ))?;
             let share = percent(self.none, self.draws);
             let font = style::bold(size::NOTE, INK);
@@ -408,7 +411,11 @@ impl Picture for DeficitChart {
 
         // The draws with one, by amount.
         if self.positive == 0 {
-            canvas::centred_note(root, money_area, "Aucun déficit dans aucun tirage")?;
+            canvas::centred_note(
+                root,
+                money_area,
+                "Aucun besoin non couvert dans aucun tirage",
+            )?;
         }
         for bin in &self.bins {
             let x0 = money.x(to_millions(bin.from));
@@ -419,7 +426,7 @@ impl Picture for DeficitChart {
                 let y = money.y(self.share(bin.draws)).min(area.bottom - 2);
                 root.draw(&Rectangle::new(
                     [(x0 + 1, y), (x1, area.bottom)],
-                    RESIDUAL.filled(),
+                    NOT_COVERED.filled(),
                 ))?;
             }
         }

@@ -1,27 +1,33 @@
-//! Envelope exhaustion: per funder, how its money is used up year after year.
+//! Envelope use: per funder, how its money is used year after year.
 //!
-//! What is drawn, and why. The top panel shows two cumulative curves by decision year: the
-//! **credits opened** (`envelope − frozen + released`, summed from the first year) and the
-//! **grants committed**. A finance officer reads the vertical distance between them as the
-//! money not committed so far (carried over, or lost where the funder does not carry over),
-//! and a gap that closes as the envelope running dry. The credits opened are drawn rather than
-//! the yearly `available` because `available` already contains what was carried over: summed,
-//! it would count the same euro several times. When a scenario freezes or releases credits,
-//! the envelope as voted is added as a thin line, so the freeze shows as the gap between the
-//! two grey lines. A red dashed vertical line marks the exhaustion year (docs/engine.md, “Years”).
+//! What is drawn depends on what the funder does with what it does not commit.
 //!
-//! The bottom panel shows, per year, the requests not satisfied that year: those pushed to
-//! the next year (`waiting`, in the funder's colour) and those lowered or expired for lack of
-//! envelope (`requested − granted − waiting`, in the residual's vermillion, since owners end up
-//! paying them). When several runs are compared, each run keeps the funder's colour and gets
-//! its own line style, and its own shade of bars.
+//! - **Credits that lapse** (`carry_over = false`: what is not committed in the year is lost):
+//!   one bar per year, the year's credits (`available`), filled from the bottom by the grants
+//!   committed (the funder's colour) and, above them, what was left and lost (stripes on
+//!   white). Requests not satisfied that year stand on top of the bar: pushed to the next year
+//!   (a lighter, striped shade of the funder's colour) and lowered or refused for want of
+//!   envelope (slate). A cumulative envelope line would be wrong here: it adds credits that no
+//!   longer exist, and says "exhausted" under an envelope three times the grants.
+//! - **Credits that carry over**: two cumulative curves by decision year, the **credits
+//!   opened** (`envelope − frozen + released`, summed from the first year) and the **grants
+//!   committed**; the distance between them is what is still to commit. The credits opened are
+//!   drawn rather than the yearly `available`, which already contains what was carried over:
+//!   summed, it would count the same euro several times. When a scenario freezes or releases
+//!   credits, the envelope as voted is added as a thin line. A dashed ink line marks the
+//!   exhaustion year (docs/engine.md, “Years”). Under the curves, only when some request went
+//!   unsatisfied, the same yearly bars of requests pushed back and refused.
+//!
+//! The title says the finding: when the envelope ran out and how much was missing, or how much
+//! was lost. When runs are compared (three at most), each run keeps the funder's colour and
+//! gets its own line style and a lighter shade of bars.
 
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
+    self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, to_millions};
 use super::plot::{self, Plot};
-use super::style::{self, Dash, INK, MUTED, RESIDUAL, VERMILLION, size, tint};
+use super::style::{self, Dash, INK, LAPSED, MUTED, REFUSED, WHITE, size, tint, waiting_colour};
 use super::{ChartRun, funders};
 use crate::model::{Money, Year};
 use plotters::prelude::*;
@@ -44,6 +50,8 @@ pub struct EnvelopeChart {
     /// The dataset of the first run, for the subtitle.
     pub dataset_name: String,
     pub series: Vec<EnvelopeSeries>,
+    /// Whether what is not committed in a year carries over to the next (else it lapses).
+    pub carry_over: bool,
     pub(crate) colour: RGBColor,
 }
 
@@ -66,12 +74,23 @@ pub struct EnvelopeSeries {
     /// Requests lowered or expired for lack of envelope, per year:
     /// `requested − granted − waiting`.
     pub refused: Vec<Money>,
+    /// The credits of each year: opened, carried over from the year before, returned.
+    pub available: Vec<Money>,
+    /// Grants committed each year.
+    pub granted_year: Vec<Money>,
+    /// Credits lost each year: not committed and not carried over.
+    pub lapsed_year: Vec<Money>,
     pub exhaustion_year: Option<Year>,
 }
 
 /// The series of funder `funder_id` in every run that has it; `None` if none has.
 pub fn data(runs: &[ChartRun<'_>], funder_id: &str) -> Option<EnvelopeChart> {
     let key = funders(runs).into_iter().find(|key| key.id == funder_id)?;
+    let carry_over = runs.iter().any(|run| {
+        run.dataset
+            .funder_index(funder_id)
+            .is_some_and(|index| run.dataset.funders[index].carry_over)
+    });
     let series: Vec<EnvelopeSeries> = runs
         .iter()
         .filter_map(|run| {
@@ -86,6 +105,9 @@ pub fn data(runs: &[ChartRun<'_>], funder_id: &str) -> Option<EnvelopeChart> {
                 lapsed: Vec::new(),
                 waiting: Vec::new(),
                 refused: Vec::new(),
+                available: Vec::new(),
+                granted_year: Vec::new(),
+                lapsed_year: Vec::new(),
                 exhaustion_year: outcome.exhaustion_year,
             };
             let mut envelope = Money::ZERO;
@@ -103,6 +125,9 @@ pub fn data(runs: &[ChartRun<'_>], funder_id: &str) -> Option<EnvelopeChart> {
                 series.opened.push(opened);
                 series.granted.push(granted);
                 series.waiting.push(year.waiting);
+                series.available.push(year.available);
+                series.granted_year.push(year.granted);
+                series.lapsed_year.push(year.lapsed);
                 series
                     .refused
                     .push(year.requested - year.granted - year.waiting);
@@ -121,6 +146,7 @@ pub fn data(runs: &[ChartRun<'_>], funder_id: &str) -> Option<EnvelopeChart> {
             .map(|run| run.dataset.name.clone())
             .unwrap_or_default(),
         series,
+        carry_over,
         colour: key.colour,
     })
 }
@@ -134,10 +160,146 @@ pub fn render(
     canvas::render(chart, format, size)
 }
 
+/// `2006`, `2006 et 2007`, `2006, 2007 et 2009`, `de 2006 à 2010`, or `sur 6 années`.
+fn years_phrase(years: &[Year]) -> String {
+    match years {
+        [] => String::new(),
+        [one] => format!("en {one}"),
+        [a, b] => format!("en {a} et {b}"),
+        [a, b, c] => format!("en {a}, {b} et {c}"),
+        [first, .., last] if (last - first) as usize + 1 == years.len() => {
+            format!("de {first} à {last}")
+        }
+        _ => format!("sur {} années", years.len()),
+    }
+}
+
+impl EnvelopeSeries {
+    /// Requests lowered or refused for want of envelope, over the period.
+    pub fn refused_total(&self) -> Money {
+        self.refused.iter().map(|r| r.max0()).sum()
+    }
+
+    /// The years when some request was lowered or refused.
+    fn short_years(&self) -> Vec<Year> {
+        self.years
+            .iter()
+            .zip(&self.refused)
+            .filter(|(_, r)| r.is_positive())
+            .map(|(&y, _)| y)
+            .collect()
+    }
+
+    /// The year most was refused, and how much.
+    fn worst_year(&self) -> Option<(Year, Money)> {
+        self.years
+            .iter()
+            .zip(&self.refused)
+            .filter(|(_, r)| r.is_positive())
+            .fold(None, |worst, (&year, &refused)| match worst {
+                Some((_, most)) if most >= refused => worst,
+                _ => Some((year, refused)),
+            })
+    }
+
+    fn lapsed_total(&self) -> Money {
+        self.lapsed.last().copied().unwrap_or(Money::ZERO)
+    }
+
+    fn unmet(&self, index: usize) -> Money {
+        self.waiting[index] + self.refused[index].max0()
+    }
+}
+
 impl EnvelopeChart {
-    /// The French title.
+    /// The French title: the finding of the first run, or how the runs differ.
     pub fn title(&self) -> String {
-        format!("{} : enveloppe et subventions engagées", self.funder_name)
+        let findings: Vec<String> = self.series.iter().map(|s| self.finding(s)).collect();
+        if findings.iter().all(|f| *f == findings[0]) {
+            return format!("{} : {}", self.funder_name, findings[0]);
+        }
+        let missing: Vec<String> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} ({})", millions(s.refused_total()), canvas::tag(i)))
+            .collect();
+        let lapsed: Vec<String> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} ({})", millions(s.lapsed_total()), canvas::tag(i)))
+            .collect();
+        if self.series.iter().any(|s| s.refused_total().is_positive()) {
+            format!("{} : il manque {}", self.funder_name, missing.join(", "))
+        } else if !self.carry_over {
+            format!(
+                "{} : crédits perdus {}",
+                self.funder_name,
+                lapsed.join(", ")
+            )
+        } else {
+            let years: Vec<String> = self
+                .series
+                .iter()
+                .enumerate()
+                .map(|(i, s)| match s.exhaustion_year {
+                    Some(year) => format!("{year} ({})", canvas::tag(i)),
+                    None => format!("jamais ({})", canvas::tag(i)),
+                })
+                .collect();
+            format!(
+                "{} : enveloppe épuisée {}",
+                self.funder_name,
+                years.join(", ")
+            )
+        }
+    }
+
+    /// What one run says, after the funder's name.
+    fn finding(&self, series: &EnvelopeSeries) -> String {
+        let refused = series.refused_total();
+        let waiting = series.waiting.iter().any(|w| w.is_positive());
+        if !self.carry_over {
+            let lapsed = series.lapsed_total();
+            let short = years_phrase(&series.short_years());
+            return match (refused.is_positive(), lapsed.is_positive()) {
+                (true, true) => format!(
+                    "il manque {} {short} ; {} perdus les autres années",
+                    millions(refused),
+                    millions(lapsed)
+                ),
+                (true, false) => format!("il manque {} {short}", millions(refused)),
+                (false, true) => format!("{} de crédits perdus, jamais engagés", millions(lapsed)),
+                (false, false) => "chaque année, les crédits couvrent les demandes".to_owned(),
+            };
+        }
+        let left = series.opened.last().copied().unwrap_or(Money::ZERO)
+            - series.granted.last().copied().unwrap_or(Money::ZERO);
+        match (series.exhaustion_year, series.worst_year()) {
+            (Some(year), Some((worst, most))) if worst != year || most != refused => format!(
+                "enveloppe épuisée en {year} ; il manque {}, dont {} en {worst}",
+                millions(refused),
+                millions(most)
+            ),
+            (Some(year), Some(_)) => format!(
+                "enveloppe épuisée en {year} ; il manque {}",
+                millions(refused)
+            ),
+            (None, Some(_)) => format!(
+                "{} de demandes réduites {}",
+                millions(refused),
+                years_phrase(&series.short_years())
+            ),
+            (Some(year), None) if waiting => {
+                format!("enveloppe épuisée en {year} ; des demandes attendent l'année suivante")
+            }
+            (Some(year), None) => format!("enveloppe entièrement engagée en {year}"),
+            (None, None) if left.is_positive() => {
+                format!("l'enveloppe suffit ; {} restent à engager", millions(left))
+            }
+            (None, None) => "l'enveloppe suffit à toutes les demandes".to_owned(),
+        }
     }
 
     /// Whether some run freezes or releases credits (then the voted envelope is drawn too).
@@ -145,114 +307,225 @@ impl EnvelopeChart {
         self.series.iter().any(|s| s.envelope != s.opened)
     }
 
-    fn legend(&self) -> Vec<LegendItem> {
-        let mut items = Vec::new();
-        let line = |colour, width, dot| Swatch::Line {
-            colour,
-            width,
-            dash: Dash::Solid,
-            dot,
-        };
-        if self.has_freeze() {
-            items.push(LegendItem::new("Enveloppe votée", line(MUTED, 2, false)));
+    fn any_waiting(&self) -> bool {
+        self.series
+            .iter()
+            .any(|s| s.waiting.iter().any(|w| w.is_positive()))
+    }
+
+    fn any_refused(&self) -> bool {
+        self.series.iter().any(|s| s.refused_total().is_positive())
+    }
+
+    fn any_lapsed(&self) -> bool {
+        self.series.iter().any(|s| s.lapsed_total().is_positive())
+    }
+
+    /// The most requested but not satisfied in one year, by any run.
+    fn unmet_max(&self) -> Money {
+        self.series
+            .iter()
+            .flat_map(|s| (0..s.years.len()).map(|i| s.unmet(i)))
+            .max()
+            .unwrap_or(Money::ZERO)
+    }
+
+    fn waiting_swatch(&self) -> Swatch {
+        Swatch::Fill {
+            colour: waiting_colour(self.colour),
+            stripes: Some(self.colour),
+            border: light_border(self.colour),
+        }
+    }
+
+    fn refused_swatch() -> Swatch {
+        Swatch::Fill {
+            colour: REFUSED,
+            stripes: None,
+            border: None,
+        }
+    }
+
+    /// The bars of requests not satisfied, under the curves or on the yearly bars.
+    fn unmet_legend(&self, items: &mut Vec<LegendItem>) {
+        if self.any_waiting() {
             items.push(LegendItem::new(
-                "Crédits ouverts (enveloppe − gels + dégels)",
-                line(INK, 4, false),
-            ));
-        } else {
-            items.push(LegendItem::new(
-                "Enveloppe (crédits ouverts)",
-                line(INK, 4, false),
+                "Demandes reportées à l'année suivante",
+                self.waiting_swatch(),
             ));
         }
-        items.push(LegendItem::new(
-            "Subventions engagées",
-            line(self.colour, 5, true),
-        ));
-        items.push(LegendItem::new(
-            "Reportées à l'année suivante",
-            Swatch::Fill {
-                colour: self.colour,
-                stripes: None,
-                border: light_border(self.colour),
-            },
-        ));
-        items.push(LegendItem::new(
-            "Réduites ou refusées faute d'enveloppe",
-            Swatch::Fill {
-                colour: RESIDUAL,
-                stripes: None,
-                border: None,
-            },
-        ));
-        items.push(LegendItem::new(
-            "Année d'épuisement",
-            Swatch::Line {
-                colour: VERMILLION,
-                width: 3,
-                dash: Dash::Dashed,
-                dot: false,
-            },
-        ));
-        if self.series.len() > 1 {
-            for (index, series) in self.series.iter().enumerate() {
-                items.push(LegendItem::new(
-                    format!("{} : {}", canvas::tag(index), series.run),
-                    Swatch::Line {
-                        colour: INK,
-                        width: 3,
-                        dash: Dash::of_run(index),
-                        dot: false,
-                    },
+        if self.any_refused() {
+            items.push(LegendItem::new(
+                "Demandes réduites ou refusées faute d'enveloppe",
+                Self::refused_swatch(),
+            ));
+        }
+    }
+
+    /// The pixel columns of the `index`-th run's bar in a year: several runs stand side by
+    /// side in the year's slot.
+    fn bar_span(&self, year: Year, index: usize) -> (f64, f64) {
+        let width = 0.72 / self.series.len() as f64;
+        let x0 = f64::from(year) - 0.36 + width * index as f64;
+        (x0, x0 + width * 0.92)
+    }
+
+    /// Requests not satisfied, stacked from `base`, in the run's shade.
+    fn draw_unmet<DB: DrawingBackend>(
+        &self,
+        root: &Page<'_, DB>,
+        plot: &Plot,
+        index: usize,
+        base: (usize, f64),
+    ) -> Result<(), DrawError> {
+        let series = &self.series[index];
+        let (at, base) = base;
+        let shade = style::run_tint(index);
+        let (x0, x1) = self.bar_span(series.years[at], index);
+        let w = to_millions(series.waiting[at]);
+        let r = to_millions(series.refused[at].max0());
+        if series.waiting[at].is_positive() {
+            let corners = plot.bar(
+                root,
+                (x0, base),
+                (x1, base + w),
+                tint(waiting_colour(self.colour), shade),
+            )?;
+            canvas::hatch(root, corners, tint(self.colour, shade))?;
+            if let Some(border) = light_border(self.colour) {
+                root.draw(&Rectangle::new(corners, border.stroke_width(1)))?;
+            }
+        }
+        if series.refused[at].is_positive() {
+            plot.bar(
+                root,
+                (x0, base + w),
+                (x1, base + w + r),
+                tint(REFUSED, shade),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Credits that lapse: one panel of yearly bars.
+    fn draw_yearly<DB: DrawingBackend>(
+        &self,
+        root: &Page<'_, DB>,
+        body: Rect,
+    ) -> Result<(), DrawError> {
+        let years = plot::all_years(self.series.iter().map(|s| s.years.as_slice()));
+        let max = self
+            .series
+            .iter()
+            .flat_map(|s| {
+                (0..s.years.len()).map(|i| s.available[i].max(s.granted_year[i]) + s.unmet(i))
+            })
+            .max()
+            .unwrap_or(Money::ZERO);
+        let axis = Axis::new(0.0, to_millions(max) * 1.1, 6);
+        let many = self.series.len() > 1;
+
+        // Totals over the period, right of the bars.
+        let mut totals: Vec<(String, RGBColor)> = Vec::new();
+        for (index, series) in self.series.iter().enumerate() {
+            let tag = if many {
+                format!("{} · ", canvas::tag(index))
+            } else {
+                String::new()
+            };
+            let opened = series.available.iter().copied().sum::<Money>();
+            totals.push((format!("{tag}{} ouverts", millions(opened)), INK));
+            totals.push((
+                format!(
+                    "{tag}{} engagés",
+                    millions(series.granted.last().copied().unwrap_or(Money::ZERO))
+                ),
+                readable(self.colour),
+            ));
+            if series.lapsed_total().is_positive() {
+                totals.push((
+                    format!("{tag}{} perdus", millions(series.lapsed_total())),
+                    MUTED,
+                ));
+            }
+            if series.refused_total().is_positive() {
+                totals.push((
+                    format!("{tag}{} manquent", millions(series.refused_total())),
+                    REFUSED,
                 ));
             }
         }
-        items
-    }
-}
-
-/// A thin dark border for fills too light to stand on white (yellow).
-fn light_border(colour: RGBColor) -> Option<RGBColor> {
-    style::needs_outline(colour).then_some(INK)
-}
-
-/// The colour of text written in `colour` on white: dark for light colours.
-fn readable(colour: RGBColor) -> RGBColor {
-    if light_border(colour).is_some() {
-        INK
-    } else {
-        colour
-    }
-}
-
-impl Picture for EnvelopeChart {
-    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let title = self.title();
-        let subtitle = if self.series.len() > 1 {
-            format!(
-                "Cumul par année de décision, en millions d'euros — {} scénarios comparés",
-                self.series.len()
-            )
-        } else {
-            format!(
-                "Cumul par année de décision, en millions d'euros — {}",
-                self.dataset_name
-            )
+        let font = style::bold(size::NOTE, INK);
+        let heading = "Sur la période :";
+        let texts: Vec<&str> = totals
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .chain([heading])
+            .collect();
+        let right_room = canvas::widest(root, &texts, &font)? + 28;
+        let area = Rect {
+            left: body.left + plot::money_labels_width(root, &axis)? + 12,
+            top: body.top + 12,
+            right: body.right - right_room,
+            bottom: body.bottom - 38,
         };
-        let legend = self.legend();
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
+        let plot = Plot::new(area, plot::year_range(&years), (axis.min, axis.max));
+        plot::money_axis_left(root, &plot, &axis)?;
+        plot::year_axis(root, &plot, &years, true)?;
+        let left = area.right + 16;
+        root.draw_text(
+            heading,
+            &anchored(style::bold(size::NOTE, MUTED), HPos::Left, VPos::Top),
+            (left, area.top),
         )?;
+        for (row, (text, colour)) in totals.iter().enumerate() {
+            root.draw_text(
+                text,
+                &anchored(style::bold(size::NOTE, *colour), HPos::Left, VPos::Top),
+                (left, area.top + 34 * (row as i32 + 1)),
+            )?;
+        }
+
+        for (index, series) in self.series.iter().enumerate() {
+            let shade = style::run_tint(index);
+            for (at, &year) in series.years.iter().enumerate() {
+                let (x0, x1) = self.bar_span(year, index);
+                let granted = to_millions(series.granted_year[at]);
+                let credits = to_millions(series.available[at].max(series.granted_year[at]));
+                if series.granted_year[at].is_positive() {
+                    let corners =
+                        plot.bar(root, (x0, 0.0), (x1, granted), tint(self.colour, shade))?;
+                    if let Some(border) = light_border(self.colour) {
+                        root.draw(&Rectangle::new(corners, border.stroke_width(1)))?;
+                    }
+                }
+                if credits > granted {
+                    let corners = plot.bar(root, (x0, granted), (x1, credits), WHITE)?;
+                    canvas::hatch(root, corners, LAPSED)?;
+                }
+                if credits > 0.0 {
+                    root.draw(&Rectangle::new(
+                        [plot.point((x0, 0.0)), plot.point((x1, credits))],
+                        INK.stroke_width(2),
+                    ))?;
+                }
+                self.draw_unmet(root, &plot, index, (at, credits))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Credits that carry over: the cumulative curves, and under them the requests not
+    /// satisfied when there were some.
+    fn draw_cumulative<DB: DrawingBackend>(
+        &self,
+        root: &Page<'_, DB>,
+        body: Rect,
+    ) -> Result<(), DrawError> {
         let years = plot::all_years(self.series.iter().map(|s| s.years.as_slice()));
         let x_range = plot::year_range(&years);
         let many = self.series.len() > 1;
 
-        // Axes first, to measure the label area.
         let top_max = self
             .series
             .iter()
@@ -261,20 +534,14 @@ impl Picture for EnvelopeChart {
             .max()
             .unwrap_or(Money::ZERO);
         let top_axis = Axis::new(0.0, to_millions(top_max) * 1.04, 6);
-        let bottom_max = self
-            .series
-            .iter()
-            .flat_map(|s| {
-                s.waiting
-                    .iter()
-                    .zip(&s.refused)
-                    .map(|(&w, &r)| w + r.max0())
-            })
-            .max()
-            .unwrap_or(Money::ZERO);
-        let bottom_axis = Axis::new(0.0, to_millions(bottom_max) * 1.15, 3);
-        let label_width = plot::money_labels_width(root, &top_axis)?
-            .max(plot::money_labels_width(root, &bottom_axis)?);
+        let bottom_max = self.unmet_max();
+        let has_bottom = bottom_max.is_positive();
+        let bottom_axis = Axis::new(0.0, to_millions(bottom_max) * 1.3, 3);
+        let label_width = plot::money_labels_width(root, &top_axis)?.max(if has_bottom {
+            plot::money_labels_width(root, &bottom_axis)?
+        } else {
+            0
+        });
 
         // End labels, right of the curves: one per distinct value, tagged with its runs.
         let end_font = style::bold(size::NOTE, INK);
@@ -330,12 +597,21 @@ impl Picture for EnvelopeChart {
         let right = body.right - right_room;
         let caption_height = 62;
         let year_labels = 38;
-        let top_height = (body.height() - 12 - caption_height - year_labels) * 64 / 100;
-        let top_area = Rect {
-            left,
-            top: body.top + 12,
-            right,
-            bottom: body.top + 12 + top_height,
+        let top_area = if has_bottom {
+            let top_height = (body.height() - 12 - caption_height - year_labels) * 64 / 100;
+            Rect {
+                left,
+                top: body.top + 12,
+                right,
+                bottom: body.top + 12 + top_height,
+            }
+        } else {
+            Rect {
+                left,
+                top: body.top + 12,
+                right,
+                bottom: body.bottom - year_labels,
+            }
         };
         let bottom_area = Rect {
             left,
@@ -346,9 +622,11 @@ impl Picture for EnvelopeChart {
         let top = Plot::new(top_area, x_range, (top_axis.min, top_axis.max));
         let bottom = Plot::new(bottom_area, x_range, (bottom_axis.min, bottom_axis.max));
         plot::money_axis_left(root, &top, &top_axis)?;
-        plot::year_axis(root, &top, &years, false)?;
-        plot::money_axis_left(root, &bottom, &bottom_axis)?;
-        plot::year_axis(root, &bottom, &years, true)?;
+        plot::year_axis(root, &top, &years, !has_bottom)?;
+        if has_bottom {
+            plot::money_axis_left(root, &bottom, &bottom_axis)?;
+            plot::year_axis(root, &bottom, &years, true)?;
+        }
 
         // The exhaustion years, behind the data, across both panels.
         let mut exhausted: BTreeMap<Year, Vec<usize>> = BTreeMap::new();
@@ -357,16 +635,18 @@ impl Picture for EnvelopeChart {
                 exhausted.entry(year).or_default().push(index);
             }
         }
+        let panels: &[Rect] = if has_bottom {
+            &[top_area, bottom_area]
+        } else {
+            &[top_area]
+        };
+        let mut exhaustion_lines = Vec::new();
         for year in exhausted.keys() {
             let x = top.x(f64::from(*year));
-            for area in [top_area, bottom_area] {
-                canvas::line(
-                    root,
-                    &[(x, area.top), (x, area.bottom)],
-                    VERMILLION,
-                    3,
-                    Dash::Dashed,
-                )?;
+            for area in panels {
+                let points = [(x, area.top), (x, area.bottom)];
+                canvas::line(root, &points, INK, 2, Dash::Dashed)?;
+                exhaustion_lines.push(points.to_vec());
             }
         }
 
@@ -405,64 +685,51 @@ impl Picture for EnvelopeChart {
             .collect();
         canvas::end_labels(root, &labels, right + 14, top_area.top, top_area.bottom)?;
 
-        // Bottom panel: the requests not satisfied, per year.
-        let caption = if many {
-            let tags: Vec<String> = (0..self.series.len()).map(canvas::tag).collect();
-            format!(
-                "Demandes non satisfaites dans l'année — barres de gauche à droite : {}",
-                tags.join(", ")
-            )
-        } else {
-            "Demandes non satisfaites dans l'année".to_owned()
-        };
-        root.draw_text(
-            &caption,
-            &anchored(style::bold(size::AXIS, INK), HPos::Left, VPos::Bottom),
-            (body.left, bottom_area.top - 18),
-        )?;
-        if bottom_max == Money::ZERO {
-            canvas::centred_note(
-                root,
-                bottom_area,
-                "Aucune : chaque demande a été servie l'année où elle a été décidée",
+        // Bottom panel: the requests not satisfied, per year, when there were some.
+        if has_bottom {
+            let caption = if many {
+                let tags: Vec<String> = (0..self.series.len()).map(canvas::tag).collect();
+                format!(
+                    "Demandes non satisfaites dans l'année — barres de gauche à droite : {}",
+                    tags.join(", ")
+                )
+            } else {
+                "Demandes non satisfaites dans l'année".to_owned()
+            };
+            root.draw_text(
+                &caption,
+                &anchored(style::bold(size::AXIS, INK), HPos::Left, VPos::Bottom),
+                (body.left, bottom_area.top - 18),
             )?;
-        } else {
-            let runs = self.series.len() as f64;
-            let width = 0.72 / runs;
+            let mut placer = canvas::Placer::new(Rect {
+                top: bottom_area.top - 4,
+                ..bottom_area
+            });
+            for line in &exhaustion_lines {
+                placer.avoid_line(line.clone());
+            }
             for (index, series) in self.series.iter().enumerate() {
-                let shade = style::run_tint(index);
-                let waiting_colour = tint(self.colour, shade);
-                let refused_colour = tint(RESIDUAL, shade);
-                for ((&year, &waiting), &refused) in series
-                    .years
-                    .iter()
-                    .zip(&series.waiting)
-                    .zip(&series.refused)
-                {
-                    let x0 = f64::from(year) - 0.36 + width * index as f64;
-                    let x1 = x0 + width * 0.92;
-                    let w = to_millions(waiting);
-                    let r = to_millions(refused.max0());
-                    if waiting.is_positive() {
-                        let corners = bottom.bar(root, (x0, 0.0), (x1, w), waiting_colour)?;
-                        if let Some(border) = light_border(self.colour) {
-                            root.draw(&Rectangle::new(corners, border.stroke_width(1)))?;
-                        }
-                    }
-                    if refused.is_positive() {
-                        bottom.bar(root, (x0, w), (x1, w + r), refused_colour)?;
-                    }
-                    let total = waiting + refused.max0();
+                for (at, &year) in series.years.iter().enumerate() {
+                    self.draw_unmet(root, &bottom, index, (at, 0.0))?;
+                    let total = series.unmet(at);
                     if !many && total.is_positive() {
-                        root.draw_text(
-                            &millions(total),
-                            &anchored(
-                                style::text(size::NOTE - 2.0, INK),
-                                HPos::Center,
-                                VPos::Bottom,
-                            ),
-                            (bottom.x(f64::from(year)), bottom.y(w + r) - 4),
-                        )?;
+                        let label = millions(total);
+                        let font = style::text(size::NOTE - 2.0, INK);
+                        let width =
+                            canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
+                        let x = bottom.x(f64::from(year));
+                        let y = bottom.y(to_millions(total)) - 18;
+                        let place = placer.place(
+                            (width, 28),
+                            &[
+                                ((x, y), HPos::Center),
+                                ((x + 6, y), HPos::Left),
+                                ((x - 6, y), HPos::Right),
+                                ((x + 6, y - 28), HPos::Left),
+                                ((x - 6, y - 28), HPos::Right),
+                            ],
+                        );
+                        canvas::boxed_label(root, &label, font, place)?;
                     }
                 }
             }
@@ -482,15 +749,18 @@ impl Picture for EnvelopeChart {
                 );
             }
         }
+        for line in &exhaustion_lines {
+            placer.avoid_line(line.clone());
+        }
         for (row, (year, runs)) in exhausted.iter().enumerate() {
             let x = top.x(f64::from(*year));
             let label = format!(
                 "Enveloppe épuisée en {year}{}",
                 canvas::tags_suffix(runs, self.series.len())
             );
-            let font = style::bold(size::NOTE, VERMILLION);
+            let font = style::bold(size::NOTE, INK);
             let width = canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
-            let candidates: Vec<((i32, i32), HPos)> = (0..6)
+            let candidates: Vec<((i32, i32), HPos)> = (0..8)
                 .flat_map(|k| {
                     let y = top_area.top + 20 + 36 * (row as i32 + k);
                     [((x + 8, y), HPos::Left), ((x - 8, y), HPos::Right)]
@@ -499,22 +769,148 @@ impl Picture for EnvelopeChart {
             let place = placer.place((width, 32), &candidates);
             canvas::boxed_label(root, &label, font, place)?;
         }
-        let never: Vec<usize> = (0..self.series.len())
-            .filter(|&i| self.series[i].exhaustion_year.is_none())
-            .collect();
-        if !never.is_empty() {
-            let note = format!(
-                "Enveloppe jamais épuisée sur la période{}",
-                canvas::tags_suffix(&never, self.series.len())
-            );
-            let font = style::bold(size::NOTE, MUTED);
-            let width = canvas::text_width(root, &note, &font)? + 2 * canvas::LABEL_PADDING;
-            let candidates: Vec<((i32, i32), HPos)> = (0..8)
-                .map(|k| ((top_area.left + 8, top_area.top + 20 + 36 * k), HPos::Left))
-                .collect();
-            let place = placer.place((width, 32), &candidates);
-            canvas::boxed_label(root, &note, font, place)?;
-        }
         Ok(())
+    }
+}
+
+/// A thin dark border for fills too light to stand on white (yellow).
+fn light_border(colour: RGBColor) -> Option<RGBColor> {
+    style::needs_outline(colour).then_some(INK)
+}
+
+/// The colour of text written in `colour` on white: dark for light colours.
+fn readable(colour: RGBColor) -> RGBColor {
+    if light_border(colour).is_some() {
+        INK
+    } else {
+        colour
+    }
+}
+
+impl Picture for EnvelopeChart {
+    fn title(&self) -> String {
+        EnvelopeChart::title(self)
+    }
+
+    fn subtitle(&self) -> String {
+        let what = if self.carry_over {
+            "Cumul par année de décision, en millions d'euros ; ce qui n'est pas engagé est reporté"
+        } else {
+            "Crédits de chaque année, en millions d'euros ; ce qui n'est pas engagé dans l'année est perdu"
+        };
+        let unmet = if self.carry_over && !self.unmet_max().is_positive() {
+            " ; chaque demande servie l'année de sa décision"
+        } else {
+            ""
+        };
+        if self.series.len() > 1 {
+            let tags: Vec<String> = (0..self.series.len()).map(canvas::tag).collect();
+            let bars = if self.carry_over {
+                String::new()
+            } else {
+                format!(", barres de gauche à droite : {}", tags.join(", "))
+            };
+            format!(
+                "{what}{unmet} — {} scénarios comparés{bars}",
+                self.series.len()
+            )
+        } else {
+            format!("{what}{unmet} — {}", self.dataset_name)
+        }
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
+        let mut items = Vec::new();
+        let line = |colour, width, dot| Swatch::Line {
+            colour,
+            width,
+            dash: Dash::Solid,
+            dot,
+        };
+        if !self.carry_over {
+            items.push(LegendItem::new(
+                "Crédits de l'année",
+                Swatch::Fill {
+                    colour: WHITE,
+                    stripes: None,
+                    border: Some(INK),
+                },
+            ));
+            items.push(LegendItem::new(
+                "Subventions engagées",
+                Swatch::Fill {
+                    colour: self.colour,
+                    stripes: None,
+                    border: light_border(self.colour),
+                },
+            ));
+            if self.any_lapsed() {
+                items.push(LegendItem::new(
+                    "Non engagés, perdus",
+                    Swatch::Fill {
+                        colour: WHITE,
+                        stripes: Some(LAPSED),
+                        border: Some(LAPSED),
+                    },
+                ));
+            }
+            self.unmet_legend(&mut items);
+            return items;
+        }
+        if self.has_freeze() {
+            items.push(LegendItem::new("Enveloppe votée", line(MUTED, 2, false)));
+            items.push(LegendItem::new(
+                "Crédits ouverts (enveloppe − gels + dégels)",
+                line(INK, 4, false),
+            ));
+        } else {
+            items.push(LegendItem::new(
+                "Enveloppe (crédits ouverts)",
+                line(INK, 4, false),
+            ));
+        }
+        items.push(LegendItem::new(
+            "Subventions engagées",
+            line(self.colour, 5, true),
+        ));
+        self.unmet_legend(&mut items);
+        if self.series.iter().any(|s| s.exhaustion_year.is_some()) {
+            items.push(LegendItem::new(
+                "Année d'épuisement",
+                Swatch::Line {
+                    colour: INK,
+                    width: 2,
+                    dash: Dash::Dashed,
+                    dot: false,
+                },
+            ));
+        }
+        items
+    }
+
+    fn runs(&self) -> Vec<String> {
+        self.series.iter().map(|s| s.run.clone()).collect()
+    }
+
+    fn run_swatch(&self, index: usize) -> Swatch {
+        if self.carry_over {
+            Swatch::Line {
+                colour: INK,
+                width: 3,
+                dash: Dash::of_run(index),
+                dot: false,
+            }
+        } else {
+            Swatch::Tag(canvas::tag(index))
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
+        let body = self.open(root)?;
+        if self.carry_over {
+            self.draw_cumulative(root, body)
+        } else {
+            self.draw_yearly(root, body)
+        }
     }
 }

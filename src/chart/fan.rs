@@ -13,13 +13,11 @@
 //! When several scenarios are simulated there is one chart per scenario, all on the same scale,
 //! and the first scenario's median is drawn dashed on the others.
 
-use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch,
-};
+use super::canvas::{self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch};
 use super::format::{Axis, millions, percent, to_millions};
 use super::montecarlo::{Simulation, funder_key, scenario_name};
 use super::plot::{self, Plot};
-use super::style::{self, BLACK, Dash, INK, MUTED, VERMILLION, size, tint};
+use super::style::{self, Dash, INK, MUTED, size, tint};
 use crate::model::{Money, Year, group_thousands};
 use crate::montecarlo::{FunderStats, Results, Stats};
 use plotters::prelude::*;
@@ -189,14 +187,9 @@ impl FanChart {
         }
     }
 
-    /// The envelope is black; for a black funder (Caisse des Dépôts) it is dashed, so the two
-    /// lines stay apart.
+    /// The envelope is drawn in ink, solid: no funder's colour is ink (docs/charts.md).
     fn envelope_dash(&self) -> Dash {
-        if self.colour == BLACK {
-            Dash::Dashed
-        } else {
-            Dash::Solid
-        }
+        Dash::Solid
     }
 
     /// The shades of the bands: 9 draws in 10, then 1 in 2. Light colours (yellow) get
@@ -207,6 +200,28 @@ impl FanChart {
         } else {
             (tint(self.colour, 0.72), tint(self.colour, 0.42))
         }
+    }
+}
+
+/// Text in `colour` on white: dark for light colours.
+fn readable(colour: RGBColor) -> RGBColor {
+    if style::needs_outline(colour) {
+        INK
+    } else {
+        colour
+    }
+}
+
+impl Picture for FanChart {
+    fn title(&self) -> String {
+        FanChart::title(self)
+    }
+
+    fn subtitle(&self) -> String {
+        format!(
+            "Cumul par année de décision, en millions d'euros — {}",
+            self.scenario
+        )
     }
 
     fn legend(&self) -> Vec<LegendItem> {
@@ -261,33 +276,9 @@ impl FanChart {
         }
         items
     }
-}
 
-/// Text in `colour` on white: dark for light colours.
-fn readable(colour: RGBColor) -> RGBColor {
-    if style::needs_outline(colour) {
-        INK
-    } else {
-        colour
-    }
-}
-
-impl Picture for FanChart {
     fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let title = self.title();
-        let subtitle = format!(
-            "Cumul par année de décision, en millions d'euros — {}",
-            self.scenario
-        );
-        let legend = self.legend();
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
-        )?;
+        let body = self.open(root)?;
         let axis = Axis::new(0.0, to_millions(self.scale) * 1.04, 6);
 
         // End labels, right of the last year.
@@ -385,11 +376,7 @@ impl Picture for FanChart {
             placer.avoid_line(points(&self.years, values));
         }
         let note = self.exhaustion_note();
-        let colour = if self.exhausted_draws > 0 {
-            VERMILLION
-        } else {
-            MUTED
-        };
+        let colour = if self.exhausted_draws > 0 { INK } else { MUTED };
         let font = style::bold(size::NOTE, colour);
         let width = canvas::text_width(root, &note, &font)? + 2 * canvas::LABEL_PADDING;
         let mut candidates: Vec<((i32, i32), HPos)> = (0..6)

@@ -12,14 +12,14 @@
 //! says how many).
 
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
+    self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, to_millions};
 use super::plot::{self, Plot, Rows};
-use super::style::{self, FCTVA, INK, RESIDUAL, size};
+use super::style::{self, FCTVA, INK, RESIDUAL, others_colour, size};
 use super::{ChartRun, FunderKey, funders};
-use crate::engine::split;
 use crate::model::{Family, Money, OwnerKind};
+use crate::payers::Payers;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::fmt::Write as _;
@@ -86,18 +86,6 @@ pub struct PayerSplit {
 }
 
 impl PayerSplit {
-    fn new(run: &str, funders: usize) -> PayerSplit {
-        PayerSplit {
-            run: run.to_owned(),
-            grants: vec![Money::ZERO; funders],
-            fctva: Money::ZERO,
-            residual_communes: Money::ZERO,
-            residual_others: Money::ZERO,
-            cost_ttc: Money::ZERO,
-            operations: 0,
-        }
-    }
-
     /// Σ grants + FCTVA + residuals net of FCTVA.
     pub fn total(&self) -> Money {
         self.grants.iter().copied().sum::<Money>()
@@ -110,30 +98,6 @@ impl PayerSplit {
     pub fn residual_net(&self) -> Money {
         self.residual_communes + self.residual_others
     }
-}
-
-/// The FCTVA an operation's owner receives for it over the years (docs/engine.md, “Payments and residuals”): the sum of
-/// `round(part × rate)` over the yearly parts of `split(cost_ttc)`; zero when it was not
-/// committed or its owner gets none.
-pub fn fctva_of(run: &ChartRun<'_>, operation: usize) -> Money {
-    let (Some(fctva), Some(op), Some(outcome)) = (
-        run.dataset.fctva.as_ref(),
-        run.dataset.operations.get(operation),
-        run.outcome.operations.get(operation),
-    ) else {
-        return Money::ZERO;
-    };
-    let eligible = run
-        .dataset
-        .owners
-        .get(op.owner)
-        .is_some_and(|owner| fctva.owner_kinds.contains(&owner.kind));
-    if outcome.commit_year.is_none() || !eligible {
-        return Money::ZERO;
-    }
-    split(outcome.cost_ttc, op.duration_years)
-        .map(|part| part.times(fctva.rate))
-        .sum()
 }
 
 /// Who pays what, per group.
@@ -161,24 +125,15 @@ pub fn commune(runs: &[ChartRun<'_>], commune_id: &str) -> Option<PayersChart> {
 /// Who pays what, per group, for the operations located in `place` (a commune's id) or all.
 fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> PayersChart {
     let keys = funders(runs);
+    let ids = crate::runs::funders(runs);
     let mut groups: Vec<PayerGroup> = Vec::new();
     let mut not_committed = Vec::with_capacity(runs.len());
     for run in runs {
-        let funder_slots: Vec<Option<usize>> = run
-            .dataset
-            .funders
-            .iter()
-            .map(|f| keys.iter().position(|k| k.id == f.id))
-            .collect();
+        let slots = crate::runs::funder_slots(run.dataset, &ids);
         let mut left_out = 0;
-        let mut splits: Vec<(String, String, PayerSplit)> = Vec::new();
-        for (index, (operation, outcome)) in run
-            .dataset
-            .operations
-            .iter()
-            .zip(&run.outcome.operations)
-            .enumerate()
-        {
+        // Per group: the communes' and EPCI's operations, then the other owners'.
+        let mut splits: Vec<(String, String, [Payers; 2])> = Vec::new();
+        for (operation, outcome) in run.dataset.operations.iter().zip(&run.outcome.operations) {
             if place.is_some_and(|id| run.dataset.owners[operation.commune].id != id) {
                 continue;
             }
@@ -200,28 +155,30 @@ fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> Pa
             {
                 position
             } else {
-                splits.push((id, label, PayerSplit::new(run.label, keys.len())));
+                let empty = Payers::new(keys.len());
+                splits.push((id, label, [empty.clone(), empty]));
                 splits.len() - 1
             };
-            let split = &mut splits[position].2;
-            for (slot, &grant) in funder_slots.iter().zip(&outcome.grants) {
-                if let Some(slot) = *slot {
-                    split.grants[slot] += grant;
-                }
-            }
-            let fctva = fctva_of(run, index);
-            split.fctva += fctva;
             let kind = run.dataset.owners[operation.owner].kind;
-            if matches!(kind, OwnerKind::Commune | OwnerKind::Epci) {
-                split.residual_communes += outcome.residual - fctva;
-            } else {
-                split.residual_others += outcome.residual - fctva;
-            }
-            split.cost_ttc += outcome.cost_ttc;
-            split.operations += 1;
+            let whose = usize::from(!matches!(kind, OwnerKind::Commune | OwnerKind::Epci));
+            splits[position].2[whose].add(outcome, &slots);
         }
         not_committed.push(left_out);
-        for (id, label, split) in splits {
+        for (id, label, [communes, others]) in splits {
+            let split = PayerSplit {
+                run: run.label.to_owned(),
+                grants: communes
+                    .grants
+                    .iter()
+                    .zip(&others.grants)
+                    .map(|(&a, &b)| a + b)
+                    .collect(),
+                fctva: communes.fctva + others.fctva,
+                residual_communes: communes.net(),
+                residual_others: others.net(),
+                cost_ttc: communes.cost_ttc + others.cost_ttc,
+                operations: communes.operations + others.operations,
+            };
             match groups.iter_mut().find(|g| g.id == id) {
                 Some(group) => group.runs.push(split),
                 None => groups.push(PayerGroup {
@@ -253,10 +210,14 @@ fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> Pa
     }
 }
 
-/// The residual of landlords and other owners: light, striped with the residual's colour, so
-/// that it reads as a residual without outweighing the communes'.
-fn others_colour() -> RGBColor {
-    style::tint(RESIDUAL, 0.72)
+/// `part / whole` in whole percent, half up; 0 for nothing.
+fn share(part: Money, whole: Money) -> u64 {
+    if whole.is_positive() {
+        ((i128::from(part.max0().cents()) * 100 + i128::from(whole.cents()) / 2)
+            / i128::from(whole.cents())) as u64
+    } else {
+        0
+    }
 }
 
 fn family_rank(id: &str) -> usize {
@@ -269,24 +230,49 @@ pub fn render(chart: &PayersChart, format: ImageFormat, size: Size) -> Result<Ve
 }
 
 impl PayersChart {
+    /// The French title: what share of the cost the funders bring and what the communes pay,
+    /// in the first run (and in each when comparing).
     pub fn title(&self) -> String {
-        if let Some(place) = &self.place {
-            return format!("{place} : qui paie quoi ?");
-        }
-        match self.grouping {
-            Grouping::Commune => "Qui paie quoi ? Les opérations de chaque commune".to_owned(),
-            Grouping::Family => "Qui paie quoi ? Les opérations par famille".to_owned(),
+        let shares: Vec<(u64, u64)> = (0..self.runs.len())
+            .map(|run| {
+                let splits = self
+                    .groups
+                    .iter()
+                    .filter_map(|g| g.runs.iter().find(|s| s.run == self.runs[run]));
+                let (mut cost, mut grants, mut communes) = (Money::ZERO, Money::ZERO, Money::ZERO);
+                for split in splits {
+                    cost += split.cost_ttc;
+                    grants += split.grants.iter().copied().sum::<Money>();
+                    communes += split.residual_communes.max0();
+                }
+                (share(grants, cost), share(communes, cost))
+            })
+            .collect();
+        let place = self.place.as_deref().map_or_else(
+            || "Qui paie quoi ? Les financeurs".to_owned(),
+            |place| format!("{place} : les financeurs"),
+        );
+        match shares.as_slice() {
+            [] => format!("{place} n'apportent rien"),
+            [(grants, communes), rest @ ..] if rest.iter().all(|s| *s == (*grants, *communes)) => {
+                format!(
+                    "{place} apportent {grants} % du coût, les communes et EPCI en paient {communes} %"
+                )
+            }
+            many => {
+                let each: Vec<String> = many
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (grants, _))| format!("{grants} % ({})", canvas::tag(i)))
+                    .collect();
+                format!("{place} apportent {} du coût", each.join(", "))
+            }
         }
     }
 
     /// The tag of a run, by its label.
     fn tag(&self, run: &str) -> String {
         canvas::run_tag(&self.runs, run)
-    }
-
-    /// Legend entries naming the tagged runs, when comparing.
-    fn run_legend(&self) -> Vec<LegendItem> {
-        canvas::run_legend(&self.runs)
     }
 
     fn rows(&self) -> Rows {
@@ -318,8 +304,11 @@ impl Picture for PayersChart {
         }
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let title = self.title();
+    fn title(&self) -> String {
+        PayersChart::title(self)
+    }
+
+    fn subtitle(&self) -> String {
         let what = match (self.grouping, self.place.is_some()) {
             (Grouping::Commune, false) => " par commune où elles se trouvent",
             (Grouping::Commune, true) => " sur la commune",
@@ -340,7 +329,10 @@ impl Picture for PayersChart {
         } else {
             let _ = write!(subtitle, " — {}", self.dataset_name);
         }
+        subtitle
+    }
 
+    fn legend(&self) -> Vec<LegendItem> {
         let funded: Vec<bool> = (0..self.funders.len())
             .map(|i| self.splits().any(|s| s.grants[i].is_positive()))
             .collect();
@@ -388,16 +380,15 @@ impl Picture for PayersChart {
                 },
             ));
         }
-        legend.extend(self.run_legend());
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
-        )?;
+        legend
+    }
 
+    fn runs(&self) -> Vec<String> {
+        self.runs.clone()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
+        let body = self.open(root)?;
         let rows = self.rows();
         let splits: Vec<&PayerSplit> = self.splits().collect();
         let max = splits
@@ -409,14 +400,11 @@ impl Picture for PayersChart {
         let end_labels: Vec<String> = splits
             .iter()
             .map(|s| {
-                let share = if s.cost_ttc.is_positive() {
-                    (i128::from(s.residual_net().max0().cents()) * 100
-                        + i128::from(s.cost_ttc.cents()) / 2)
-                        / i128::from(s.cost_ttc.cents())
-                } else {
-                    0
-                };
-                format!("{} · reste à charge {share} %", millions(s.cost_ttc))
+                format!(
+                    "{} · reste à charge {} %",
+                    millions(s.cost_ttc),
+                    share(s.residual_net(), s.cost_ttc)
+                )
             })
             .collect();
         let end_font = style::text(size::NOTE, INK);

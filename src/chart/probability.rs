@@ -10,12 +10,12 @@
 //! scenario. At most [`MAX_COMMUNES`] rows: beyond, the subtitle says how many are left out.
 
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
+    self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{millions, percent};
 use super::montecarlo::{MAX_COMMUNES, Simulation, communes_by_risk, risk};
 use super::plot::{Plot, Rows, row_labels};
-use super::style::{self, GRID, INK, MUTED, RESIDUAL, size, tint};
+use super::style::{self, GRID, INK, MUTED, NOT_COVERED, size, tint};
 use crate::model::{Money, group_thousands};
 use crate::montecarlo::Results;
 use plotters::prelude::*;
@@ -117,7 +117,7 @@ const CHROME: u32 = 330;
 
 impl ProbabilityChart {
     pub fn title(&self) -> String {
-        "Probabilité de déficit par commune".to_owned()
+        "Probabilité d'un besoin non couvert, par commune".to_owned()
     }
 
     fn compared(&self) -> bool {
@@ -142,10 +142,10 @@ impl ProbabilityChart {
     pub fn hidden_note(&self) -> String {
         let hidden = self.total_communes - self.communes.len();
         let at_risk = if self.hidden_at_risk == 0 {
-            "aucune en déficit dans aucun tirage".to_owned()
+            "aucune à court dans aucun tirage".to_owned()
         } else {
             format!(
-                "dont {} en déficit dans au moins un tirage",
+                "dont {} à court dans au moins un tirage",
                 group_thousands(self.hidden_at_risk as u64)
             )
         };
@@ -157,7 +157,7 @@ impl ProbabilityChart {
         )
     }
 
-    fn subtitle(&self) -> String {
+    fn subtitle_text(&self) -> String {
         let which = if self.compared() {
             format!("{} scénarios comparés", self.scenarios.len())
         } else {
@@ -178,38 +178,40 @@ impl Picture for ProbabilityChart {
         }
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let title = self.title();
-        let subtitle = self.subtitle();
-        let mut legend = vec![LegendItem::new(
-            "Probabilité de déficit (part des tirages)",
+    fn title(&self) -> String {
+        ProbabilityChart::title(self)
+    }
+
+    fn subtitle(&self) -> String {
+        self.subtitle_text()
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
+        vec![LegendItem::new(
+            "Probabilité d'un besoin non couvert (part des tirages)",
             Swatch::Fill {
-                colour: RESIDUAL,
+                colour: NOT_COVERED,
                 stripes: None,
                 border: None,
             },
-        )];
+        )]
+    }
+
+    fn runs(&self) -> Vec<String> {
         if self.compared() {
-            for (i, scenario) in self.scenarios.iter().enumerate() {
-                legend.push(LegendItem::new(
-                    scenario.clone(),
-                    Swatch::Tag(canvas::tag(i)),
-                ));
-            }
+            self.scenarios.clone()
+        } else {
+            Vec::new()
         }
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
-        )?;
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
+        let body = self.open(root)?;
         let rows = self.rows();
         let entries: Vec<&ScenarioRisk> = self.communes.iter().flat_map(|c| &c.runs).collect();
 
         // The p95 column, right-aligned at the right edge, under its two-line head.
-        let head = "Déficit p95";
+        let head = "Non couvert p95";
         let head_note = "1 tirage sur 20 au-delà";
         let amounts: Vec<String> = entries.iter().map(|e| millions(e.p95)).collect();
         let column_width = canvas::widest(root, &amounts, &style::text(size::TICK, INK))?
@@ -296,7 +298,7 @@ impl Picture for ProbabilityChart {
             let share = entry.draws_positive as f64 * 100.0 / self.draws.max(1) as f64;
             let end = plot.x(share);
             if entry.draws_positive > 0 {
-                let colour = tint(RESIDUAL, style::run_tint(entry.scenario));
+                let colour = tint(NOT_COVERED, style::run_tint(entry.scenario));
                 root.draw(&Rectangle::new(
                     [(area.left, y - half), (end.max(area.left + 2), y + half)],
                     colour.filled(),

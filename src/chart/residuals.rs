@@ -12,11 +12,11 @@
 
 use super::ChartRun;
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Size, Swatch, anchored,
+    self, DrawError, ImageFormat, LegendItem, Page, Picture, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, to_millions};
 use super::plot::{self, Plot, Rows};
-use super::style::{self, CAPACITY, FCTVA, INK, MUTED, RESIDUAL, size, tint};
+use super::style::{self, CAPACITY, COVERED, FCTVA, INK, MUTED, NOT_COVERED, size};
 use crate::model::Money;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -144,18 +144,52 @@ pub fn render(
 }
 
 impl ResidualsChart {
+    /// The French title: how many communes have a need their capacity does not cover, and
+    /// the largest (in each run when comparing).
     pub fn title(&self) -> String {
-        "Reste à charge des communes et capacité d'autofinancement".to_owned()
+        let short = |run: &str| -> (usize, Option<(&str, Money)>) {
+            let mut count = 0;
+            let mut largest: Option<(&str, Money)> = None;
+            for commune in &self.communes {
+                if let Some(entry) = commune.runs.iter().find(|r| r.run == run)
+                    && entry.shortfall.is_positive()
+                {
+                    count += 1;
+                    if largest.is_none_or(|(_, most)| entry.shortfall > most) {
+                        largest = Some((commune.name.as_str(), entry.shortfall));
+                    }
+                }
+            }
+            (count, largest)
+        };
+        let total = self.communes.len();
+        let counts: Vec<(usize, Option<(&str, Money)>)> =
+            self.runs.iter().map(|run| short(run)).collect();
+        let communes = |n: usize| if n > 1 { "communes" } else { "commune" };
+        match counts.as_slice() {
+            [] | [(0, _)] => format!("Aucune des {total} communes n'a de besoin non couvert"),
+            [(n, Some((name, most)))] => format!(
+                "{n} {} sur {total} ont un besoin non couvert ; {name} le plus grand ({})",
+                communes(*n),
+                millions(*most)
+            ),
+            many => {
+                let each: Vec<String> = many
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _))| format!("{n} ({})", canvas::tag(i)))
+                    .collect();
+                format!(
+                    "Communes sur {total} avec un besoin non couvert : {}",
+                    each.join(", ")
+                )
+            }
+        }
     }
 
     /// The tag of a run, by its label.
     fn tag(&self, run: &str) -> String {
         canvas::run_tag(&self.runs, run)
-    }
-
-    /// Legend entries naming the tagged runs, when comparing.
-    fn run_legend(&self) -> Vec<LegendItem> {
-        canvas::run_legend(&self.runs)
     }
 
     fn rows(&self) -> Rows {
@@ -173,11 +207,6 @@ impl ResidualsChart {
     }
 }
 
-/// The colour of the residual a commune's capacity covers.
-pub(crate) fn covered_colour() -> RGBColor {
-    tint(RESIDUAL, 0.6)
-}
-
 /// Header, legend and axis take about this much height, in pixels.
 const CHROME: u32 = 290;
 
@@ -189,9 +218,12 @@ impl Picture for ResidualsChart {
         }
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let title = self.title();
-        let subtitle = if self.runs.len() > 1 {
+    fn title(&self) -> String {
+        ResidualsChart::title(self)
+    }
+
+    fn subtitle(&self) -> String {
+        if self.runs.len() > 1 {
             format!(
                 "Totaux sur la période, en millions d'euros ; les communes en difficulté en haut — {} scénarios comparés",
                 self.runs.len()
@@ -201,12 +233,15 @@ impl Picture for ResidualsChart {
                 "Totaux sur la période, en millions d'euros ; les communes en difficulté en haut — {}",
                 self.dataset_name
             )
-        };
-        let mut legend = vec![
+        }
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
+        let legend = vec![
             LegendItem::new(
                 "Reste à charge net couvert par la capacité",
                 Swatch::Fill {
-                    colour: covered_colour(),
+                    colour: COVERED,
                     stripes: None,
                     border: None,
                 },
@@ -214,7 +249,7 @@ impl Picture for ResidualsChart {
             LegendItem::new(
                 "Besoin non couvert",
                 Swatch::Fill {
-                    colour: RESIDUAL,
+                    colour: NOT_COVERED,
                     stripes: None,
                     border: None,
                 },
@@ -232,15 +267,15 @@ impl Picture for ResidualsChart {
                 Swatch::Tick { colour: CAPACITY },
             ),
         ];
-        legend.extend(self.run_legend());
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
-        )?;
+        legend
+    }
+
+    fn runs(&self) -> Vec<String> {
+        self.runs.clone()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
+        let body = self.open(root)?;
         let rows = self.rows();
         let entries: Vec<&CommuneResidual> =
             self.communes.iter().flat_map(|c| c.runs.iter()).collect();
@@ -257,7 +292,7 @@ impl Picture for ResidualsChart {
                 if e.shortfall.is_positive() {
                     (
                         format!("{} non couverts", millions(e.shortfall)),
-                        RESIDUAL,
+                        NOT_COVERED,
                         true,
                     )
                 } else {
@@ -309,8 +344,8 @@ impl Picture for ResidualsChart {
                 }
                 Ok(())
             };
-            segment(Money::ZERO, covered, covered_colour())?;
-            segment(covered, net, RESIDUAL)?;
+            segment(Money::ZERO, covered, COVERED)?;
+            segment(covered, net, NOT_COVERED)?;
             segment(net, entry.residual_total.max(net), FCTVA)?;
             let cap_x = plot.x(to_millions(entry.capacity_total));
             root.draw(&Rectangle::new(

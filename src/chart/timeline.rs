@@ -8,11 +8,11 @@
 
 use super::ChartRun;
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
+    self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, to_millions};
 use super::plot::{self, Plot};
-use super::style::{self, CAPACITY, Dash, INK, MUTED, RESIDUAL, size, tint};
+use super::style::{self, CAPACITY, Dash, INK, MUTED, NOT_COVERED, RESIDUAL, size, tint};
 use crate::model::{Money, OwnerKind, Year};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -48,6 +48,8 @@ pub struct TimelineSeries {
     pub gap: Vec<Money>,
     pub peak_gap: Money,
     pub peak_gap_year: Option<Year>,
+    /// What is not covered at the end of the period.
+    pub shortfall: Money,
 }
 
 /// The years of commune `commune_id` in every run where it is a commune; `None` if none.
@@ -72,6 +74,7 @@ pub fn data(runs: &[ChartRun<'_>], commune_id: &str) -> Option<TimelineChart> {
                 gap: Vec::new(),
                 peak_gap: owner.peak_gap.unwrap_or(Money::ZERO),
                 peak_gap_year: owner.peak_gap_year,
+                shortfall: owner.shortfall.unwrap_or(Money::ZERO),
             };
             let (mut paid, mut capacity) = (Money::ZERO, Money::ZERO);
             for year in &owner.years {
@@ -100,6 +103,21 @@ pub fn data(runs: &[ChartRun<'_>], commune_id: &str) -> Option<TimelineChart> {
     })
 }
 
+/// The commune page's chart: the reference run against at most one chosen scenario (the
+/// commune sheet, the report and the studio show no more, so that it reads in ten seconds).
+/// `None` when the reference has no such commune.
+pub fn against(
+    reference: &ChartRun<'_>,
+    scenario: Option<&ChartRun<'_>>,
+    commune_id: &str,
+) -> Option<TimelineChart> {
+    let runs: Vec<ChartRun<'_>> = std::iter::once(*reference)
+        .chain(scenario.copied())
+        .collect();
+    let chart = data(&runs, commune_id)?;
+    (chart.series.first()?.run == reference.label).then_some(chart)
+}
+
 /// The chart as PNG or SVG bytes.
 pub fn render(
     chart: &TimelineChart,
@@ -110,11 +128,53 @@ pub fn render(
 }
 
 impl TimelineChart {
+    /// The French title: what is missing at the end of the period and at the peak, or that
+    /// the capacity covers every year.
     pub fn title(&self) -> String {
+        let name = &self.commune_name;
+        let findings: Vec<String> = self.series.iter().map(finding).collect();
+        if findings.iter().all(|f| *f == findings[0]) {
+            return format!("{name} : {}", findings[0]);
+        }
+        let each: Vec<String> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} ({})", millions(s.shortfall), canvas::tag(i)))
+            .collect();
+        let peaks: Vec<String> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} ({})", millions(s.peak_gap), canvas::tag(i)))
+            .collect();
         format!(
-            "{} : reste à charge cumulé et capacité d'autofinancement",
-            self.commune_name
+            "{name} : il manque {} en fin de période, {} au pic",
+            each.join(", "),
+            peaks.join(", ")
         )
+    }
+}
+
+/// The shade of the gap: the colour of what is not covered, lightened.
+fn gap_shade() -> RGBColor {
+    tint(NOT_COVERED, 0.72)
+}
+
+/// What one run says of the commune, after its name.
+fn finding(series: &TimelineSeries) -> String {
+    match (series.shortfall.is_positive(), series.peak_gap_year) {
+        (true, Some(year)) if series.peak_gap > series.shortfall => format!(
+            "il manque {} en fin de période, {} au pic de {year}",
+            millions(series.shortfall),
+            millions(series.peak_gap)
+        ),
+        (true, _) => format!("il manque {} en fin de période", millions(series.shortfall)),
+        (false, Some(year)) if series.peak_gap.is_positive() => format!(
+            "{} non couverts au pic de {year}, rattrapés en fin de période",
+            millions(series.peak_gap)
+        ),
+        (false, _) => "la capacité couvre le reste à charge chaque année".to_owned(),
     }
 }
 
@@ -159,24 +219,22 @@ pub(crate) fn gap_polygons(years: &[f64], paid: &[f64], capacity: &[f64]) -> Vec
 }
 
 impl Picture for TimelineChart {
-    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let many = self.series.len() > 1;
-        let title = self.title();
-        let subtitle = format!(
+    fn title(&self) -> String {
+        TimelineChart::title(self)
+    }
+
+    fn subtitle(&self) -> String {
+        format!(
             "Ce que la commune paie pour ses opérations, net du FCTVA reçu, en millions d'euros cumulés — {}",
-            if many {
+            if self.series.len() > 1 {
                 format!("{} scénarios comparés", self.series.len())
             } else {
                 self.dataset_name.clone()
             }
-        );
-        let shade = |index: usize| -> RGBAColor {
-            if many {
-                RESIDUAL.mix(0.16)
-            } else {
-                tint(RESIDUAL, 0.65 + 0.1 * index as f64).mix(1.0)
-            }
-        };
+        )
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
         let mut legend = vec![
             LegendItem::new(
                 "Reste à charge payé, net de FCTVA",
@@ -196,36 +254,36 @@ impl Picture for TimelineChart {
                     dot: false,
                 },
             ),
-            LegendItem::new(
-                "Besoin non couvert (écart)",
+        ];
+        if self.series.iter().any(|s| s.peak_gap.is_positive()) {
+            let whose = if self.series.len() > 1 { " (A)" } else { "" };
+            legend.push(LegendItem::new(
+                format!("Besoin non couvert (écart){whose}"),
                 Swatch::Fill {
-                    colour: tint(RESIDUAL, 0.65),
+                    colour: gap_shade(),
                     stripes: None,
                     border: None,
                 },
-            ),
-        ];
-        if many {
-            for (index, series) in self.series.iter().enumerate() {
-                legend.push(LegendItem::new(
-                    format!("{} : {}", canvas::tag(index), series.run),
-                    Swatch::Line {
-                        colour: INK,
-                        width: 3,
-                        dash: Dash::of_run(index),
-                        dot: false,
-                    },
-                ));
-            }
+            ));
         }
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
-        )?;
+        legend
+    }
+
+    fn runs(&self) -> Vec<String> {
+        self.series.iter().map(|s| s.run.clone()).collect()
+    }
+
+    fn run_swatch(&self, index: usize) -> Swatch {
+        Swatch::Line {
+            colour: INK,
+            width: 3,
+            dash: Dash::of_run(index),
+            dot: false,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
+        let body = self.open(root)?;
         let years = plot::all_years(self.series.iter().map(|s| s.years.as_slice()));
         let values = || {
             self.series
@@ -274,13 +332,15 @@ impl Picture for TimelineChart {
         plot::money_axis_left(root, &plot, &axis)?;
         plot::year_axis(root, &plot, &years, true)?;
 
-        for (index, series) in self.series.iter().enumerate() {
+        // Only the first run's gap is shaded: two translucent fills would mix into a colour the
+        // legend does not have.
+        if let Some(series) = self.series.first() {
             let xs: Vec<f64> = series.years.iter().map(|&y| f64::from(y)).collect();
             let paid: Vec<f64> = series.paid.iter().map(|&m| to_millions(m)).collect();
             let capacity: Vec<f64> = series.capacity.iter().map(|&m| to_millions(m)).collect();
             for polygon in gap_polygons(&xs, &paid, &capacity) {
                 let pixels: Vec<(i32, i32)> = polygon.iter().map(|&p| plot.point(p)).collect();
-                root.draw(&Polygon::new(pixels, shade(index).filled()))?;
+                root.draw(&Polygon::new(pixels, gap_shade().filled()))?;
             }
         }
         for (index, series) in self.series.iter().enumerate() {

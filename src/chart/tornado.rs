@@ -9,7 +9,7 @@
 //! `sensitivity.json`, each an exact run of the engine.
 
 use super::canvas::{
-    self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
+    self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, to_millions};
 use super::plot::{Plot, Rows, money_axis_bottom, row_labels};
@@ -79,21 +79,6 @@ pub fn render(chart: &TornadoChart, format: ImageFormat, size: Size) -> Result<V
 const CHROME: u32 = 300;
 
 impl TornadoChart {
-    pub fn title(&self) -> String {
-        match &self.commune {
-            Some(name) => format!("Ce qui fait varier le déficit de {name}"),
-            None => "Ce qui fait varier le déficit total des communes".to_owned(),
-        }
-    }
-
-    fn subtitle(&self) -> String {
-        format!(
-            "Chaque incertitude à son p10 puis à son p90, les autres à leur médiane (déficit médian : {}) — {}",
-            millions(self.central),
-            self.scenario
-        )
-    }
-
     fn rows(&self) -> Rows {
         let groups: Vec<(String, Vec<String>)> = self
             .bars
@@ -105,6 +90,42 @@ impl TornadoChart {
 }
 
 impl Picture for TornadoChart {
+    fn title(&self) -> String {
+        match &self.commune {
+            Some(name) => format!("Ce qui fait varier le besoin non couvert de {name}"),
+            None => "Ce qui fait varier le besoin non couvert des communes".to_owned(),
+        }
+    }
+
+    fn subtitle(&self) -> String {
+        format!(
+            "Chaque incertitude à son p10 puis à son p90, les autres à leur médiane (besoin non couvert médian : {}) — {}",
+            millions(self.central),
+            self.scenario
+        )
+    }
+
+    fn legend(&self) -> Vec<LegendItem> {
+        let fill = |colour| Swatch::Fill {
+            colour,
+            stripes: None,
+            border: None,
+        };
+        vec![
+            LegendItem::new("Incertitude à son p10", fill(BLUE)),
+            LegendItem::new("Incertitude à son p90", fill(RESIDUAL)),
+            LegendItem::new(
+                "Besoin non couvert médian",
+                Swatch::Line {
+                    colour: INK,
+                    width: 3,
+                    dash: style::Dash::Solid,
+                    dot: false,
+                },
+            ),
+        ]
+    }
+
     fn size(&self, asked: Size) -> Size {
         Size {
             width: asked.width,
@@ -113,34 +134,7 @@ impl Picture for TornadoChart {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &Page<'_, DB>) -> Result<(), DrawError> {
-        let title = self.title();
-        let subtitle = self.subtitle();
-        let fill = |colour| Swatch::Fill {
-            colour,
-            stripes: None,
-            border: None,
-        };
-        let legend = vec![
-            LegendItem::new("Incertitude à son p10", fill(BLUE)),
-            LegendItem::new("Incertitude à son p90", fill(RESIDUAL)),
-            LegendItem::new(
-                "Déficit médian",
-                Swatch::Line {
-                    colour: INK,
-                    width: 3,
-                    dash: style::Dash::Solid,
-                    dot: false,
-                },
-            ),
-        ];
-        let body = canvas::page(
-            root,
-            &Header {
-                title: &title,
-                subtitle: &subtitle,
-                legend: &legend,
-            },
-        )?;
+        let body = self.open(root)?;
         let rows = self.rows();
         let head = "Écart";
         let swings: Vec<String> = self.bars.iter().map(|b| millions(b.swing())).collect();

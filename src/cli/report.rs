@@ -1,5 +1,9 @@
 //! `cofinance report [SCENARIO…] [--out FILE]`: one self-contained HTML file.
+//!
+//! The report takes data; its charts are drawn by [`cofinance::figures`] and handed to it as
+//! SVG.
 
+use cofinance::figures::ReportCharts;
 use cofinance::model::OwnerKind;
 use cofinance::output::{self, OutputFile};
 use cofinance::report::html;
@@ -35,7 +39,7 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
     let sources = scenario::read_many_with(&args.paths, args.input.options())?;
     let ran = cofinance::runs::Runs::new(&sources)?;
     let runs = ran.views();
-    let bytes = html::report(&runs)?;
+    let bytes = html::report(&runs, &ReportCharts::new(&runs))?;
     output::write_all(folder, &[OutputFile::new(name.to_string_lossy(), bytes)])?;
     let communes = ran.targets[0]
         .dataset

@@ -469,7 +469,10 @@ fn download(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             report::xlsx::workbook(&exported)?,
         ),
-        _ => ("text/html; charset=utf-8", html::report(report_runs)?),
+        _ => (
+            "text/html; charset=utf-8",
+            html::report(report_runs, &crate::figures::ReportCharts::new(report_runs))?,
+        ),
     };
     Ok(attachment(name, kind, bytes))
 }

@@ -23,66 +23,84 @@ pub(crate) fn escape(text: &str) -> String {
 /// width of an A4 page.
 pub(crate) fn grid(out: &mut String, grid: &Grid, runs: usize) {
     for part in grid.parts(runs) {
-        table(out, &part);
+        out.push_str("<table>\n");
+        out.push_str(&head(&part));
+        out.push_str("<tbody>\n");
+        for row in rows(&part, false) {
+            out.push_str(&row);
+        }
+        out.push_str("</tbody>\n</table>\n");
     }
 }
 
-fn table(out: &mut String, grid: &Grid) {
-    let header_class = |index: usize| {
-        if grid.is_text(index) {
+/// The `<thead>` of a grid.
+pub(crate) fn head(grid: &Grid) -> String {
+    let mut out = String::from("<thead><tr>");
+    for (index, header) in grid.headers.iter().enumerate() {
+        let class = if grid.is_text(index) {
             ""
         } else {
             " class=\"num\""
-        }
-    };
+        };
+        let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", escape(header));
+    }
+    out.push_str("</tr></thead>\n");
+    out
+}
+
+/// The `<tr>` of each row of a grid. With `clip`, text that does not fit its column ends in
+/// an ellipsis, the whole text in its tooltip, so that every row is one line high.
+pub(crate) fn rows(grid: &Grid, clip: bool) -> Vec<String> {
     // Numbers, and text of one word (an operation's id, a commune's name), never wrap.
     let class = |index: usize, cell: &str| {
         if !grid.is_text(index) {
             " class=\"num\""
-        } else if cell.contains(' ') {
-            ""
-        } else {
+        } else if clip || !cell.contains(' ') {
             " class=\"word\""
+        } else {
+            ""
         }
     };
-    out.push_str("<table>\n<thead><tr>");
-    for (index, header) in grid.headers.iter().enumerate() {
-        let _ = write!(out, "<th{}>{}</th>", header_class(index), escape(header));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
+    let mut out = Vec::with_capacity(grid.rows.len());
     for row in &grid.rows {
+        let mut tr = String::new();
         match row.kind {
             RowKind::Heading => {
                 let _ = writeln!(
-                    out,
-                    "<tr class=\"group\"><th colspan=\"{}\">{}</th></tr>",
+                    tr,
+                    "<tr class=\"group\"><th colspan=\"{}\" scope=\"colgroup\">{}</th></tr>",
                     grid.headers.len().max(1),
                     escape(&row.cells.join(" "))
                 );
+                out.push(tr);
                 continue;
             }
-            RowKind::Total => out.push_str("<tr class=\"total\">"),
-            RowKind::Normal => out.push_str("<tr>"),
+            RowKind::Total => tr.push_str("<tr class=\"total\">"),
+            RowKind::Normal => tr.push_str("<tr>"),
         }
         for (index, cell) in row.cells.iter().enumerate() {
-            let text = escape(cell);
+            let mut text = escape(cell);
+            if clip && grid.is_text(index) && cell.chars().count() > 24 {
+                text = format!("<span class=\"clip\" title=\"{text}\">{text}</span>");
+            }
             match (&row.link, index) {
                 (Some(anchor), 0) => {
                     let _ = write!(
-                        out,
+                        tr,
                         "<td{}><a href=\"#{}\">{text}</a></td>",
                         class(index, cell),
                         escape(anchor)
                     );
                 }
                 _ => {
-                    let _ = write!(out, "<td{}>{text}</td>", class(index, cell));
+                    let _ = write!(tr, "<td{}>{text}</td>", class(index, cell));
                 }
             }
         }
-        out.push_str("</tr>\n");
+        tr.push_str("</tr>\n");
+        out.push(tr);
     }
-    out.push_str("</tbody>\n</table>\n");
+    out
 }
 
 /// A chart's SVG made ready to sit inside the page: its size given by the page's width (the
@@ -108,6 +126,21 @@ pub(crate) fn inline_svg(bytes: Vec<u8>, label: &str) -> Result<String, String> 
         escape(view_box),
         escape(label)
     ))
+}
+
+/// The width and height of an inlined SVG's `viewBox`.
+pub(crate) fn view_box_size(svg: &str) -> Option<(u32, u32)> {
+    let end = svg.find('>')?;
+    let numbers: Vec<f64> = attribute(&svg[..end], "viewBox")?
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers.as_slice() {
+        // Drawn sizes are whole pixels; rounding up errs on the tall side.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        [_, _, w, h] if *w > 0.0 && *h > 0.0 => Some((w.ceil() as u32, h.ceil() as u32)),
+        _ => None,
+    }
 }
 
 /// The value of `name="…"` among a tag's attributes.
@@ -148,7 +181,11 @@ mod tests {
         g.total(vec!["Total".into(), "1,00 €".into()]);
         let mut out = String::new();
         grid(&mut out, &g, 5);
-        assert!(out.contains("<tr class=\"group\"><th colspan=\"2\">Groupe</th></tr>"));
+        assert!(
+            out.contains(
+                "<tr class=\"group\"><th colspan=\"2\" scope=\"colgroup\">Groupe</th></tr>"
+            )
+        );
         assert!(out.contains(
             "<td class=\"word\"><a href=\"#commune-62498\">Lens</a></td><td class=\"num\">1,00 €</td>"
         ));
