@@ -818,7 +818,7 @@ async fn the_scenario_of_a_sent_dataset_runs_to_the_same_summary() {
     assert!(scenario.contains(
         "kind = \"borrowing\"\nrate = \"0.065\"\nduration_years = 8\nprofile = \"linear\""
     ));
-    assert!(scenario.contains(&format!("/atelier?region=arret")));
+    assert!(scenario.contains("/atelier?region=arret"));
     assert!(
         scenario.contains(&key),
         "the link in the file keeps the dataset"
