@@ -113,7 +113,19 @@ fn section(
 ) -> Result<PreEscaped<String>> {
     let mut out = String::new();
     write(&mut out)?;
-    Ok(PreEscaped(relink(&out, link)))
+    Ok(PreEscaped(scrolling(&relink(&out, link))))
+}
+
+/// Each table of a report section in a box that scrolls sideways when the table is wider
+/// than the page (a commune's treasury, year by year, has a dozen columns): the page itself
+/// never does. The box takes the focus, so that the keyboard scrolls it too.
+fn scrolling(fragment: &str) -> String {
+    fragment
+        .replace(
+            "<table",
+            "<div class=\"wide\" tabindex=\"0\" role=\"group\" aria-label=\"Tableau\"><table",
+        )
+        .replace("</table>", "</table></div>")
 }
 
 /// `href="#commune-ID"` (the report's anchors) made `href="<link(ID)>"`.
