@@ -91,7 +91,9 @@ fn national(c: &mut Criterion) {
     group.bench_function("one run (run only)", |b| b.iter(|| plan.run().unwrap()));
     let manifest = cofinance::report::Manifest::new(&[], None);
     let run = cofinance::report::Run {
+        label: &dataset.name,
         scenario: None,
+        description: None,
         dataset: &dataset,
         outcome: &outcome,
         manifest: &manifest,

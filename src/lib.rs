@@ -51,6 +51,9 @@
 //! # Ok::<(), cofinance::Error>(())
 //! ```
 
+// The library never prints nor exits (see above): only `cli/`, in the binary, does.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro, clippy::exit)]
+
 pub mod chart;
 pub mod engine;
 pub mod error;
@@ -59,7 +62,9 @@ pub mod input;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
+pub mod payers;
 pub mod report;
+pub mod runs;
 pub mod scenario;
 pub mod serve;
 

@@ -34,10 +34,15 @@ fn cents(values: &[Money]) -> Vec<i64> {
 }
 
 fn run<'a>(label: &'a str, dataset: &'a Dataset, outcome: &'a Outcome) -> ChartRun<'a> {
+    static MANIFEST: std::sync::LazyLock<cofinance::runs::Manifest> =
+        std::sync::LazyLock::new(|| cofinance::runs::Manifest::new(&[], None));
     ChartRun {
         label,
+        scenario: None,
+        description: None,
         dataset,
         outcome,
+        manifest: &MANIFEST,
     }
 }
 

@@ -29,7 +29,9 @@ fn summary(loaded: &Loaded) -> String {
     let outcome = Plan::new(&loaded.dataset).unwrap().run().unwrap();
     let manifest = Manifest::new(&[], None);
     let run = Run {
+        label: &loaded.dataset.name,
         scenario: None,
+        description: None,
         dataset: &loaded.dataset,
         outcome: &outcome,
         manifest: &manifest,

@@ -210,15 +210,7 @@ pub(crate) enum Swatch {
     Tag(String),
 }
 
-/// The short tag of the n-th compared run: `A`, `B`, … `Z`, then `A2`…
-pub(crate) fn tag(index: usize) -> String {
-    let letter = char::from(b'A' + (index % 26) as u8);
-    if index < 26 {
-        letter.to_string()
-    } else {
-        format!("{letter}{}", index / 26 + 1)
-    }
-}
+pub(crate) use crate::runs::tag;
 
 /// The tag of a compared run by its label.
 pub(crate) fn run_tag(runs: &[String], run: &str) -> String {

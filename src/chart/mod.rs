@@ -25,7 +25,9 @@
 //! palette with a fixed colour per funder ([`style`]).
 //!
 //! ```
-//! use cofinance::chart::{self, ChartRun, ImageFormat};
+//! use cofinance::chart::{self, ImageFormat};
+//! use cofinance::runs::{Manifest, Run};
+//! use cofinance::scenario::Target;
 //! use cofinance::input::{SourceFile, load_base_sources};
 //!
 //! let base = SourceFile::new("base.toml", r#"
@@ -52,9 +54,11 @@
 //!     start_year = 2004
 //!     duration_years = 1
 //! "#);
-//! let dataset = load_base_sources(base, None)?.dataset;
-//! let outcome = cofinance::engine::run(&dataset)?;
-//! let runs = [ChartRun { label: "exemple", dataset: &dataset, outcome: &outcome }];
+//! let loaded = load_base_sources(base, None)?;
+//! let outcome = cofinance::engine::run(&loaded.dataset)?;
+//! let manifest = Manifest::new(&loaded.inputs, None);
+//! let target = Target { scenario: None, description: None, dataset: loaded.dataset, inputs: loaded.inputs };
+//! let runs = [Run::of(&target, &outcome, &manifest)];
 //!
 //! let anru = chart::envelope::data(&runs, "anru").expect("a funder of the dataset");
 //! assert_eq!(anru.series[0].granted[0].to_string(), "70000.00");
@@ -84,20 +88,12 @@ pub(crate) use canvas::tag;
 pub use canvas::{DrawError, ImageFormat, Size};
 pub use montecarlo::{Simulation, render_montecarlo};
 
-use crate::engine::Outcome;
 use crate::error::Error;
-use crate::model::{Dataset, OwnerKind};
 use crate::output::OutputFile;
 use plotters::style::RGBColor;
 
 /// One run to draw: a base or a scenario, and what the engine made of it.
-#[derive(Debug, Clone, Copy)]
-pub struct ChartRun<'a> {
-    /// What the charts call the run: the scenario's name, or the dataset's for a base.
-    pub label: &'a str,
-    pub dataset: &'a Dataset,
-    pub outcome: &'a Outcome,
-}
+pub type ChartRun<'a> = crate::runs::Run<'a>;
 
 /// A funder as charts show it: its name and fixed colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,32 +106,12 @@ pub struct FunderKey {
 /// The funders of all runs, in the first run's `funder_order` (then any a later run adds),
 /// with their colours.
 pub fn funders(runs: &[ChartRun<'_>]) -> Vec<FunderKey> {
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for run in runs {
-        for funder in &run.dataset.funders {
-            if !keys.iter().any(|(id, _)| *id == funder.id) {
-                keys.push((funder.id.clone(), funder.name.clone()));
-            }
-        }
-    }
+    let keys = crate::runs::funders(runs);
     let colours = style::funder_colours(keys.iter().map(|(id, _)| id.as_str()));
     keys.into_iter()
         .zip(colours)
         .map(|((id, name), colour)| FunderKey { id, name, colour })
         .collect()
-}
-
-/// The communes of all runs, in the first run's order: `(id, name)`.
-pub(crate) fn communes(runs: &[ChartRun<'_>]) -> Vec<(String, String)> {
-    let mut communes: Vec<(String, String)> = Vec::new();
-    for run in runs {
-        for owner in &run.dataset.owners {
-            if owner.kind == OwnerKind::Commune && !communes.iter().any(|(id, _)| *id == owner.id) {
-                communes.push((owner.id.clone(), owner.name.clone()));
-            }
-        }
-    }
-    communes
 }
 
 /// The name of a picture file: `stem.ext`, where the stem keeps letters, digits and dashes.
@@ -246,7 +222,7 @@ impl<'f> Charts<'f> {
     }
 
     fn communes(&mut self, runs: &[ChartRun<'_>]) -> Result<(), Error> {
-        for (id, _) in communes(runs) {
+        for (id, _) in crate::runs::communes(runs) {
             if let Some(chart) = timeline::data(runs, &id) {
                 self.add(&format!("commune-{id}"), &|format, size| {
                     timeline::render(&chart, format, size)

@@ -10,13 +10,13 @@
 //! The commune is the owner: these are the operations it carries, not those of landlords on
 //! its territory (see [`super::payers`] for those).
 
+use super::ChartRun;
 use super::canvas::{
     self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, to_millions};
 use super::plot::{self, Plot, Rows};
 use super::style::{self, CAPACITY, FCTVA, INK, MUTED, RESIDUAL, size, tint};
-use super::{ChartRun, communes};
 use crate::model::Money;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -61,7 +61,7 @@ pub fn data(runs: &[ChartRun<'_>]) -> ResidualsChart {
         runs: runs.iter().map(|run| run.label.to_owned()).collect(),
         communes: Vec::new(),
     };
-    for (id, name) in communes(runs) {
+    for (id, name) in crate::runs::communes(runs) {
         let entries = runs
             .iter()
             .filter_map(|run| {

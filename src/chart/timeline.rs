@@ -6,13 +6,13 @@
 //! The commune is the owner here: its own operations, not the landlords' on its territory.
 //! When comparing runs, each run gets its own line style and a lighter shade.
 
+use super::ChartRun;
 use super::canvas::{
     self, DrawError, Header, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{Axis, millions, to_millions};
 use super::plot::{self, Plot};
 use super::style::{self, CAPACITY, Dash, INK, MUTED, RESIDUAL, size, tint};
-use super::{ChartRun, communes};
 use crate::model::{Money, OwnerKind, Year};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -52,7 +52,7 @@ pub struct TimelineSeries {
 
 /// The years of commune `commune_id` in every run where it is a commune; `None` if none.
 pub fn data(runs: &[ChartRun<'_>], commune_id: &str) -> Option<TimelineChart> {
-    let (_, name) = communes(runs)
+    let (_, name) = crate::runs::communes(runs)
         .into_iter()
         .find(|(id, _)| id == commune_id)?;
     let series: Vec<TimelineSeries> = runs

@@ -6,10 +6,9 @@
 //! folder, or nothing (the embedded default dataset), gives the base's charts and, in a
 //! subfolder per scenario named after its file, the scenario against the base.
 
-use cofinance::chart::{self, ChartRun, ImageFormat};
-use cofinance::engine::Outcome;
+use cofinance::chart::{self, ImageFormat};
 use cofinance::output::{self, OutputFile};
-use cofinance::scenario::{self, Source, Target};
+use cofinance::scenario::{self, Source};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -55,8 +54,8 @@ pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
         _ => false,
     };
     let sources = scenario::read_many_with(&args.paths, args.input.options())?;
-    let ran = super::Ran::new(&sources)?;
-    let runs = chart_runs(&ran.targets, &ran.outcomes);
+    let ran = cofinance::runs::Runs::new(&sources)?;
+    let runs = ran.views();
     let formats = args.format.formats();
     let files = match runs.split_first() {
         Some((base, scenarios)) if folder => {
@@ -77,19 +76,6 @@ pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
     output::write_all(&args.out, &files)?;
     super::print(&written(&args.out, &files))?;
     Ok(())
-}
-
-/// The runs to draw, labelled with the scenario's name or the dataset's.
-pub(crate) fn chart_runs<'a>(targets: &'a [Target], outcomes: &'a [Outcome]) -> Vec<ChartRun<'a>> {
-    targets
-        .iter()
-        .zip(outcomes)
-        .map(|(target, outcome)| ChartRun {
-            label: target.label(),
-            dataset: &target.dataset,
-            outcome,
-        })
-        .collect()
 }
 
 /// A scenario's subfolder: its file name without `.toml`.

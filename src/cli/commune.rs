@@ -22,9 +22,9 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     } else {
         scenario::read_many_with(&args.paths, args.input.options())?
     };
-    let ran = super::Ran::new(&sources)?;
+    let ran = cofinance::runs::Runs::new(&sources)?;
     let index = commune::find(&ran.targets[0].dataset, &args.commune)?;
-    let runs = ran.compared();
+    let runs = ran.views();
     super::print(&commune::sheet(&runs, index).text())?;
     Ok(())
 }

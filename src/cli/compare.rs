@@ -23,8 +23,8 @@ pub(crate) struct CompareArgs {
 
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     let sources = scenario::read_many_with(&args.paths, args.input.options())?;
-    let ran = super::Ran::new(&sources)?;
-    let runs: Vec<Compared<'_>> = ran.compared();
+    let ran = cofinance::runs::Runs::new(&sources)?;
+    let runs: Vec<Compared<'_>> = ran.views();
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),
         OutputFile::new(
@@ -34,7 +34,7 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     ];
     let charts = match &args.charts {
         Some(dir) => {
-            let runs = super::chart::chart_runs(&ran.targets, &ran.outcomes);
+            let runs = ran.views();
             Some((dir, chart::render_all(&runs, &ImageFormat::BOTH)?))
         }
         None => None,

@@ -25,12 +25,7 @@ pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
     let target = scenario::read_with(args.path.as_deref(), args.input.options())?.target()?;
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
-    let run = Run {
-        scenario: target.scenario.as_deref(),
-        dataset: &target.dataset,
-        outcome: &outcome,
-        manifest: &manifest,
-    };
+    let run = Run::of(&target, &outcome, &manifest);
     let bytes = report::xlsx::workbook(&run)?;
     output::write_folders(&[output::Folder {
         option: "--xlsx",

@@ -144,58 +144,6 @@ pub(crate) fn main() -> i32 {
     }
 }
 
-/// The runs of a comparison, each with its target's names.
-/// Scenarios of one base, run: their targets, outcomes and manifests, in order.
-#[derive(Debug)]
-struct Ran {
-    targets: Vec<cofinance::scenario::Target>,
-    outcomes: Vec<cofinance::engine::Outcome>,
-    manifests: Vec<cofinance::report::Manifest>,
-}
-
-impl Ran {
-    /// Applies each source's changes, then runs them all in parallel (results in order).
-    fn new(sources: &[cofinance::scenario::Source]) -> cofinance::Result<Ran> {
-        use rayon::prelude::*;
-        let targets: Vec<cofinance::scenario::Target> = sources
-            .iter()
-            .map(cofinance::scenario::Source::target)
-            .collect::<cofinance::Result<_>>()?;
-        let outcomes = targets
-            .par_iter()
-            .map(|t| cofinance::engine::run(&t.dataset))
-            .collect::<cofinance::Result<_>>()?;
-        let manifests = targets
-            .iter()
-            .map(|t| cofinance::report::Manifest::new(&t.inputs, None))
-            .collect();
-        Ok(Ran {
-            targets,
-            outcomes,
-            manifests,
-        })
-    }
-
-    /// The runs as the comparison reports take them.
-    fn compared(&self) -> Vec<cofinance::report::compare::Compared<'_>> {
-        self.targets
-            .iter()
-            .zip(&self.outcomes)
-            .zip(&self.manifests)
-            .map(
-                |((target, outcome), manifest)| cofinance::report::compare::Compared {
-                    label: target.label(),
-                    scenario: target.scenario.as_deref(),
-                    description: target.description.as_deref(),
-                    dataset: &target.dataset,
-                    outcome,
-                    manifest,
-                },
-            )
-            .collect()
-    }
-}
-
 /// The line that tells where outputs went.
 fn written(dir: &std::path::Path, files: &[cofinance::output::OutputFile]) -> String {
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();

@@ -33,8 +33,8 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
     let sources = scenario::read_many_with(&args.paths, args.input.options())?;
-    let ran = super::Ran::new(&sources)?;
-    let runs = ran.compared();
+    let ran = cofinance::runs::Runs::new(&sources)?;
+    let runs = ran.views();
     let bytes = html::report(&runs)?;
     output::write_all(folder, &[OutputFile::new(name.to_string_lossy(), bytes)])?;
     let communes = ran.targets[0]

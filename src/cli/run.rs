@@ -1,6 +1,6 @@
 //! `cofinance run [PATH] [--out DIR] [--format table|json]`.
 
-use cofinance::chart::{self, ChartRun, ImageFormat};
+use cofinance::chart::{self, ImageFormat};
 use cofinance::engine::Plan;
 use cofinance::output::OutputFile;
 use cofinance::report::{self, Manifest, Run};
@@ -38,12 +38,7 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
     let csv = |bytes| report::csv::in_dialect(bytes, args.input.dialect());
-    let run = Run {
-        scenario: target.scenario.as_deref(),
-        dataset: &target.dataset,
-        outcome: &outcome,
-        manifest: &manifest,
-    };
+    let run = Run::of(&target, &outcome, &manifest);
     let files = [
         OutputFile::new("summary.json", report::json::summary(&run)),
         OutputFile::new("allocations.csv", csv(report::csv::allocations(&run))),
@@ -53,11 +48,7 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
     ];
     let charts = match &args.charts {
         Some(dir) => {
-            let runs = [ChartRun {
-                label: target.label(),
-                dataset: &target.dataset,
-                outcome: &outcome,
-            }];
+            let runs = [run];
             Some((dir, chart::render_all(&runs, &ImageFormat::BOTH)?))
         }
         None => None,

@@ -192,6 +192,11 @@ impl OperationOutcome {
     pub fn total_granted(&self) -> Money {
         self.grants.iter().copied().sum()
     }
+
+    /// The FCTVA its owner receives for it, over all years.
+    pub fn fctva_total(&self) -> Money {
+        self.fctva.iter().map(|&(_, refund)| refund).sum()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -530,11 +530,7 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
         .iter()
         .map(|f| funders.iter().position(|(id, _)| *id == f.id))
         .collect();
-    let chart_run = ChartRun {
-        label: run.label,
-        dataset,
-        outcome: run.outcome,
-    };
+    let chart_run: ChartRun<'_> = *run;
     if let Some(commune) = owner {
         for (index, (operation, outcome)) in dataset
             .operations

@@ -4,21 +4,12 @@
 use super::Manifest;
 use super::table::Table;
 use crate::engine::Outcome;
-use crate::model::{Dataset, Money, OwnerKind, Year};
+use crate::model::{Money, OwnerKind, Year};
 use serde::Serialize;
 use std::fmt::Write;
 
 /// One run of a comparison.
-#[derive(Debug, Clone, Copy)]
-pub struct Compared<'a> {
-    /// The scenario's name, or the dataset's for a base.
-    pub label: &'a str,
-    pub scenario: Option<&'a str>,
-    pub description: Option<&'a str>,
-    pub dataset: &'a Dataset,
-    pub outcome: &'a Outcome,
-    pub manifest: &'a Manifest,
-}
+pub type Compared<'a> = crate::runs::Run<'a>;
 
 #[derive(Debug, Serialize)]
 struct ScenarioRecord<'a> {

@@ -73,12 +73,7 @@ impl Ran {
 
     /// The run as the exporters take it.
     pub fn run(&self) -> Run<'_> {
-        Run {
-            scenario: self.target.scenario.as_deref(),
-            dataset: &self.target.dataset,
-            outcome: &self.outcome,
-            manifest: &self.manifest,
-        }
+        Run::of(&self.target, &self.outcome, &self.manifest)
     }
 }
 

@@ -146,13 +146,7 @@ fn relink(fragment: &str, link: &dyn Fn(&str) -> String) -> String {
 }
 
 fn chart_runs<'a>(runs: &[Compared<'a>]) -> Vec<ChartRun<'a>> {
-    runs.iter()
-        .map(|run| ChartRun {
-            label: run.label,
-            dataset: run.dataset,
-            outcome: run.outcome,
-        })
-        .collect()
+    runs.to_vec()
 }
 
 /// The address of a commune's page, on the studio's dataset.

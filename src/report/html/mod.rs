@@ -40,14 +40,7 @@ pub fn report(runs: &[Compared<'_>]) -> Result<Vec<u8>> {
             reason: "there is no run to report on".into(),
         });
     };
-    let chart_runs: Vec<ChartRun<'_>> = runs
-        .iter()
-        .map(|run| ChartRun {
-            label: run.label,
-            dataset: run.dataset,
-            outcome: run.outcome,
-        })
-        .collect();
+    let chart_runs: Vec<ChartRun<'_>> = runs.to_vec();
     let reference_chart = &chart_runs[..1];
     let communes = communes(reference);
     let several = runs.len() > 1;
