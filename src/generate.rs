@@ -159,7 +159,7 @@ pub fn dataset(size: Size) -> Vec<OutputFile> {
         let _ = writeln!(
             csv,
             "OP-{i:06},{} {i},{},{owner},{},,{estate},{euros}.{cents:02},,{units},{start},{},{},{depends},",
-            family.french(),
+            crate::fr::labels::family(family, crate::fr::Lang::Fr),
             commune_ids[c],
             family.id(),
             rng.random_range(1..=5),

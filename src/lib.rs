@@ -13,6 +13,7 @@
 //!   summary, the Excel financing table, a commune's sheet and the HTML report, [`chart`]
 //!   draws it (PNG and SVG), and [`output`] writes files atomically;
 //! - [`serve`] is the studio: a local web application over a dataset (`cofinance serve`);
+//! - [`fr`] writes numbers, amounts and labels for people, in French (or English);
 //! - [`generate`] writes synthetic datasets of any size, for benchmarks.
 //!
 //! The library never prints and never exits: it returns values or typed [`Error`]s that name
@@ -52,11 +53,17 @@
 //! ```
 
 // The library never prints nor exits (see above): only `cli/`, in the binary, does.
-#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro, clippy::exit)]
+#![deny(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::dbg_macro,
+    clippy::exit
+)]
 
 pub mod chart;
 pub mod engine;
 pub mod error;
+pub mod fr;
 pub mod generate;
 pub mod input;
 pub mod model;

@@ -1,19 +1,21 @@
-//! `cofinance explain`: each step recomputed from the run agrees with the grant the run made,
-//! on every operation of the examples, the hand-computed cases and the default dataset; and
-//! the text of one operation is what the worked example's hand computation says.
+//! `cofinance explain`: each step read from the run agrees with the grant the run made, on
+//! every operation of the examples, the hand-computed cases and the default dataset; the text
+//! of one operation is what the worked example's hand computation says, in French and in
+//! English; the two-line summary says what the run decided; only the rules that matter are
+//! shown unless `--all-rules`.
 
 mod common;
 
 use assert_cmd::Command;
 use cofinance::engine::{Plan, Reason};
 use cofinance::model::Money;
-use cofinance::report::explain::{self, Explanation};
+use cofinance::report::explain::{self, Explanation, Lang};
 
 fn explanations(dataset: &cofinance::model::Dataset) -> Vec<Explanation> {
     let plan = Plan::new(dataset).unwrap();
     let outcome = plan.run().unwrap();
     (0..dataset.operations.len())
-        .map(|i| explain::explain(&plan, &outcome, i, None))
+        .map(|i| explain::explain(&plan, &outcome, i, None, Lang::Fr))
         .collect()
 }
 
@@ -61,6 +63,44 @@ fn check(e: &Explanation) {
                     .all(|r| !r.applies && r.because.is_some()),
                 "{context}"
             );
+        }
+    }
+    // What each funder decided on is what the others had granted by then, in the engine's
+    // order: earlier years first, then `funder_order` within a year (grants later cancelled
+    // by an abandonment count: they were granted when the funder decided).
+    for (f, step) in e.funders.iter().enumerate() {
+        let Some(year) = step.decision_year else {
+            continue;
+        };
+        let before = |public: bool| -> Money {
+            e.funders
+                .iter()
+                .enumerate()
+                .filter(|(g, other)| {
+                    other
+                        .decision_year
+                        .is_some_and(|d| d < year || (d == year && *g < f))
+                        && (other.public || !public)
+                })
+                .map(|(_, other)| other.grant + other.cancelled)
+                .sum()
+        };
+        assert_eq!(
+            step.granted_before,
+            before(false),
+            "{} / {}",
+            e.id,
+            step.funder
+        );
+        assert_eq!(
+            step.public_granted_before,
+            before(true),
+            "{} / {}",
+            e.id,
+            step.funder
+        );
+        if step.cancelled.is_positive() {
+            assert!(step.cancelled <= step.request, "{} / {}", e.id, step.funder);
         }
     }
     let granted: Money = e.funders.iter().map(|f| f.grant).sum();
@@ -126,32 +166,186 @@ fn owner_fctva_is_the_sum_of_its_operations_fctva() {
     }
 }
 
-#[test]
-fn the_region_step_of_amn_1_is_the_hand_computation() {
+/// `cofinance explain ARGS…` from the repository's root: its standard output.
+fn explain_text(args: &[&str]) -> String {
     let output = Command::cargo_bin("cofinance")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "explain",
-            "AMN-1",
-            "tests/fixtures/examples/public-cap-family",
-        ])
+        .arg("explain")
+        .args(args)
         .output()
         .unwrap();
-    assert!(output.status.success());
-    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text is the one kept in `tests/fixtures/explain/NAME`
+/// (`COFINANCE_UPDATE_EXPLAIN=1` rewrites it: read the diff).
+fn pinned(name: &str, text: &str) {
+    let path = common::fixtures().join("explain").join(name);
+    if std::env::var_os("COFINANCE_UPDATE_EXPLAIN").is_some() {
+        std::fs::write(&path, text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, expected, "{name}");
+}
+
+#[test]
+fn the_region_step_of_amn_1_is_the_hand_computation() {
+    let text = explain_text(&["AMN-1", "tests/fixtures/examples/public-cap-family"]);
     // EXPECTED.md: region 333 333.33 × 0.45 = 149 999.9985 → 150 000.00; room 266 666.66 −
     // 166 666.67 = 99 999.99 → 99 999.99, public-cap.
     for line in [
-        "base 333 333,33 € × 45 % = 150 000,00 €",
-        "public-aid room 99 999,99 € (public grants already made: 166 666,67 €)",
-        "grant 99 999,99 € (public-cap: lowered so that public aid stays within its ceiling)",
-        "VAT 19,6 % (the default rate) → cost including VAT 398 666,66 €",
-        "grants 299 999,99 € → residual 98 666,67 €",
-        "2007  32 888,89 €  55 555,57 €  33 333,33 €        11 111,11 €  0,00 €",
+        "Base 333 333,33 € × 45 % = 150 000,00 €",
+        "Marge sous le plafond des aides publiques 99 999,99 € (aides publiques déjà accordées : 166 666,67 €)",
+        "Subvention 99 999,99 € — ramenée pour que les aides publiques restent sous leur plafond",
+        "TVA 19,6 % (taux par défaut) → coût TTC 398 666,66 €",
+        "Subventions 299 999,99 € → reste à charge 98 666,67 €",
+        "2007        32 888,89 €  55 555,57 €  33 333,33 €        11 111,11 €",
     ] {
         assert!(text.lines().any(|l| l == line), "missing: {line}\n{text}");
     }
+    pinned("AMN-1.fr.txt", &text);
+}
+
+#[test]
+fn lang_en_gives_the_same_steps_in_english() {
+    let text = explain_text(&[
+        "AMN-1",
+        "tests/fixtures/examples/public-cap-family",
+        "--lang",
+        "en",
+    ]);
+    for line in [
+        "Base 333 333,33 € × 45 % = 150 000,00 €",
+        "Public-aid room 99 999,99 € (public grants already made: 166 666,67 €)",
+        "Grant 99 999,99 € — lowered so that public aid stays within its ceiling",
+        "VAT 19,6 % (the default rate) → cost including VAT 398 666,66 €",
+        "Grants 299 999,99 € → residual 98 666,67 €",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing: {line}\n{text}");
+    }
+    for french in ["Subvention", "reste à charge", "Règle", "engagée"] {
+        assert!(!text.contains(french), "{french} in English:\n{text}");
+    }
+    pinned("AMN-1.en.txt", &text);
+}
+
+#[test]
+fn a_refused_road_says_first_who_refused_and_that_the_commune_pays_nothing() {
+    let text = explain_text(&["MARL-VRD-03"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "MARL-VRD-03 — VRD GIRZOM - Cité du 6 : GIRZOM (État) a refusé (enveloppe épuisée en 2013, après 3 ans en file d'attente).",
+            "L'opération, qui exige sa subvention, n'est pas réalisée : Marles-les-Mines ne paie rien.",
+        ],
+        "{text}"
+    );
+    // Only what matters: GIRZOM's decision; the funders with no rule for a road in one line.
+    assert!(lines.len() <= 30, "{} lines:\n{text}", lines.len());
+    assert!(!text.contains("ne s'applique pas"), "{text}");
+    assert!(
+        text.contains("Règle « Voirie et réseaux (VRD), portée par commune et intercommunalité (EPCI), en cité minière » (girzom-vrd-cites) : s'applique"),
+        "{text}"
+    );
+    for internal in ["queue-expired", "roads", "abandoned", "(girzom)"] {
+        assert!(!text.contains(internal), "{internal}:\n{text}");
+    }
+    assert!(
+        text.contains("Aucune règle ne s'applique chez ANRU, ANAH, Région Nord-Pas-de-Calais,"),
+        "{text}"
+    );
+    pinned("MARL-VRD-03.fr.txt", &text);
+}
+
+#[test]
+fn all_rules_shows_every_rule_checked_and_why_not() {
+    let text = explain_text(&["MARL-VRD-03", "--all-rules"]);
+    let default = cofinance::scenario::read(None).unwrap().target().unwrap();
+    let dataset = &default.dataset;
+    let plan = Plan::new(dataset).unwrap();
+    let outcome = plan.run().unwrap();
+    let index = explain::find(dataset, "MARL-VRD-03").unwrap();
+    let e = explain::explain(&plan, &outcome, index, None, Lang::Fr);
+    for (funder, step) in dataset.funders.iter().zip(&e.funders) {
+        assert!(
+            text.contains(&format!("== {}", funder.name)),
+            "{}",
+            funder.name
+        );
+        if step.rule.is_none() {
+            assert_eq!(step.rules.len(), funder.rules.len(), "{}", funder.id);
+        }
+        for rule in &step.rules {
+            assert!(text.contains(&format!("({}) : ", rule.id)), "{}", rule.id);
+        }
+    }
+    assert!(
+        text.contains(
+            "Règle « Démolition, en ZUS » (anru-demolition-zus) : ne s'applique pas — la règle vise Démolition, l'opération relève de Voirie et réseaux (VRD)"
+        ),
+        "{text}"
+    );
+    let short = explain_text(&["MARL-VRD-03"]);
+    assert!(text.lines().count() > short.lines().count() + 30);
+}
+
+#[test]
+fn the_summary_gives_each_grant_and_the_residual_of_the_run() {
+    let default = cofinance::scenario::read(None).unwrap().target().unwrap();
+    let dataset = &default.dataset;
+    let plan = Plan::new(dataset).unwrap();
+    let outcome = plan.run().unwrap();
+    let mut committed = 0;
+    for (i, result) in outcome.operations.iter().enumerate() {
+        let e = explain::explain(&plan, &outcome, i, None, Lang::Fr);
+        let [first, second] = &e.summary;
+        assert!(first.starts_with(&format!("{} — ", e.id)), "{first}");
+        let text = explain::text(&e, Lang::Fr, false);
+        assert!(
+            text.starts_with(&format!("{first}\n{second}\n\n")),
+            "{text}"
+        );
+        if result.commit_year.is_none() {
+            assert!(second.contains(" ne paie rien"), "{second}");
+            continue;
+        }
+        committed += 1;
+        for (f, funder) in dataset.funders.iter().enumerate() {
+            let grant = result.grants[f];
+            assert_eq!(
+                first.contains(&format!("{} {}", funder.name, grant.fr())),
+                grant.is_positive(),
+                "{first}"
+            );
+        }
+        assert!(
+            second.starts_with(&format!(
+                "Reste à charge de {} : {} sur {} TTC",
+                dataset.owners[dataset.operations[i].owner].name,
+                result.residual.fr(),
+                result.cost_ttc.fr()
+            )),
+            "{second}"
+        );
+        let fctva: Money = result.fctva.iter().map(|&(_, m)| m).sum();
+        if fctva.is_positive() {
+            assert!(
+                second.ends_with(&format!(
+                    ", {} après FCTVA.",
+                    (result.residual - fctva).fr()
+                )),
+                "{second}"
+            );
+        }
+    }
+    assert!(committed > 150, "{committed}");
 }
 
 #[test]
@@ -197,4 +391,31 @@ fn an_unknown_operation_is_exit_2_with_the_closest_ids() {
         String::from_utf8(output.stderr).unwrap(),
         "error: operation \"AMN-2\": is not in \"public cap with family exception\" (did you mean \"AMN-1\"?)\n"
     );
+}
+
+#[test]
+fn a_funder_deciding_after_a_grant_later_cancelled_saw_that_grant() {
+    // The Région granted 50 000 € in 2004, then GIRZOM, which the road requires, refused it the
+    // same year: the Région's grant is cancelled, but GIRZOM decided with it made.
+    let output = Command::cargo_bin("cofinance")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "explain",
+            "V1",
+            "tests/fixtures/examples/practice",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let funders = json["funders"].as_array().unwrap();
+    let region = funders.iter().find(|f| f["funder"] == "region").unwrap();
+    let girzom = funders.iter().find(|f| f["funder"] == "girzom").unwrap();
+    assert_eq!(region["cancelled"], "50000.00");
+    assert_eq!(girzom["granted_before"], "50000.00");
+    assert_eq!(girzom["public_room"], "110000.00");
+    assert_eq!(girzom["base_room"], "150000.00");
+    assert_eq!(json["abandoned"]["funder"], "GIRZOM");
 }

@@ -525,8 +525,8 @@ mod tests {
         assert_eq!(chart(2_500_000).bin_label(), "0,025 M€");
         assert_eq!(chart(100_000_000).bin_label(), "1 M€");
         assert_eq!(chart(25_000_000_000).bin_label(), "250 M€");
-        assert_eq!(chart(500_000).bin_label(), "5 000 €");
-        assert_eq!(chart(25).bin_label(), "0,25 €");
+        assert_eq!(chart(500_000).bin_label(), "5\u{202F}000 €");
+        assert_eq!(chart(25).bin_label(), "0,25\u{202F}€");
     }
 
     #[test]

@@ -166,7 +166,7 @@ mod tests {
     fn labels_amounts_in_french_millions() {
         assert_eq!(millions(Money::euros(1_200_000)), "1,2 M€");
         assert_eq!(millions(Money::euros(12_500_000)), "12,5 M€");
-        assert_eq!(millions(Money::euros(1_234_549_999)), "1 234,5 M€");
+        assert_eq!(millions(Money::euros(1_234_549_999)), "1\u{202F}234,5 M€");
         assert_eq!(millions(Money::euros(570_000)), "0,57 M€");
         assert_eq!(millions(Money::euros(5_000)), "0,005 M€");
         assert_eq!(millions(Money::ZERO), "0 M€");
@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(small.label(0.05), "0,05 M€");
         let quarter = Axis::new(0.0, 1.4, 6);
         assert_eq!(quarter.label(quarter.ticks[1]), "0,25 M€");
-        assert_eq!(Axis::new(0.0, 2_400.0, 6).label(2_000.0), "2 000 M€");
+        assert_eq!(Axis::new(0.0, 2_400.0, 6).label(2_000.0), "2\u{202F}000 M€");
         let ones = Axis::new(0.0, 3.86, 7);
         assert_eq!(ones.label(ones.ticks[1]), "1 M€");
         assert_eq!(Axis::new(0.0, 110.0, 5).label(25.0), "25 M€");

@@ -193,7 +193,7 @@ fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> Pa
                 }
                 Grouping::Family => (
                     operation.family.id().to_owned(),
-                    operation.family.french().to_owned(),
+                    crate::fr::labels::family(operation.family, crate::fr::Lang::Fr).to_owned(),
                 ),
             };
             let position = if let Some(position) = splits.iter().position(|(key, _, _)| *key == id)

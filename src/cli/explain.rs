@@ -1,7 +1,7 @@
-//! `cofinance explain OPERATION [SCENARIO] [--format text|json]`.
+//! `cofinance explain OPERATION [SCENARIO] [--format text|json] [--all-rules] [--lang fr|en]`.
 
 use cofinance::engine::Plan;
-use cofinance::report::explain;
+use cofinance::report::explain::{self, Lang};
 use cofinance::scenario;
 use std::path::PathBuf;
 
@@ -9,6 +9,13 @@ use std::path::PathBuf;
 pub(crate) enum Format {
     Text,
     Json,
+}
+
+/// The languages of what `explain` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Language {
+    Fr,
+    En,
 }
 
 #[derive(Debug, clap::Args)]
@@ -21,6 +28,13 @@ pub(crate) struct ExplainArgs {
     /// Text for reading, JSON for checking each step.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Every rule checked, with every condition it fails (by default only the rule that
+    /// applied and those that missed by one condition).
+    #[arg(long)]
+    all_rules: bool,
+    /// The language of the text (French by default).
+    #[arg(long, value_enum, default_value_t = Language::Fr)]
+    lang: Language,
     #[command(flatten)]
     input: super::InputArgs,
 }
@@ -30,9 +44,13 @@ pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
     let index = explain::find(&target.dataset, &args.operation)?;
     let plan = Plan::new(&target.dataset)?;
     let outcome = plan.run()?;
-    let explanation = explain::explain(&plan, &outcome, index, target.scenario.as_deref());
+    let lang = match args.lang {
+        Language::Fr => Lang::Fr,
+        Language::En => Lang::En,
+    };
+    let explanation = explain::explain(&plan, &outcome, index, target.scenario.as_deref(), lang);
     match args.format {
-        Format::Text => super::print(&explain::text(&explanation)),
+        Format::Text => super::print(&explain::text(&explanation, lang, args.all_rules)),
         Format::Json => super::print(&String::from_utf8_lossy(&explain::json(&explanation))),
     }
 }

@@ -166,6 +166,9 @@ pub struct OperationOutcome {
     pub reasons: PerFunder<Reason>,
     /// Per funder, the year its decision was final (`None` if never asked).
     pub decided: PerFunder<Option<Year>>,
+    /// Per funder, what the operation had been granted when that funder's decision was made
+    /// (zero when it never decided): the request it decided on was computed from it.
+    pub granted_before: PerFunder<Before>,
     pub residual: Money,
     /// Abandoned because a required funder refused it, in that year.
     pub abandoned: Option<Year>,
@@ -177,6 +180,14 @@ pub struct OperationOutcome {
     pub fctva: Vec<(Year, Money)>,
     /// Every payment of a grant: funder, due year, year paid, amount.
     pub payments: Vec<Payment>,
+}
+
+/// What an operation had been granted when a funder decided on it: by every funder, and by
+/// public funders (the public-aid room is computed from it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Before {
+    pub granted: Money,
+    pub public_granted: Money,
 }
 
 /// One payment of one grant (or a part of it).

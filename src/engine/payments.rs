@@ -84,6 +84,7 @@ pub(super) fn settle(
                 } else {
                     smallvec::smallvec![None; funder_count]
                 },
+                granted_before: decisions.granted_before(index_op).collect(),
                 residual: cost_ttc,
                 cancelled: decisions.cancelled(index_op).collect(),
                 abandoned,
@@ -114,6 +115,7 @@ pub(super) fn settle(
                 grants,
                 reasons: decisions.reasons(index_op).collect(),
                 decided: decisions.decided(index_op).collect(),
+                granted_before: decisions.granted_before(index_op).collect(),
                 residual,
                 cancelled: smallvec::smallvec![Money::ZERO; funder_count],
                 abandoned: None,

@@ -3,7 +3,7 @@
 //! cancelled grants coming back the next year), the ledgers and the exhaustion year.
 
 use super::request::{self, Asking, Matches};
-use super::{FreezePart, FunderOutcome, FunderYear, Index, Inputs, Reason, too_large};
+use super::{Before, FreezePart, FunderOutcome, FunderYear, Index, Inputs, Reason, too_large};
 use crate::error::Result;
 use crate::model::{Dataset, Money, Shortage, Year};
 
@@ -59,6 +59,12 @@ impl Decisions<'_> {
         self.book
             .slots(operation)
             .map(|slot| self.book.decided[slot])
+    }
+
+    pub(super) fn granted_before(&self, operation: usize) -> impl Iterator<Item = Before> + '_ {
+        self.book
+            .slots(operation)
+            .map(|slot| self.book.before[slot])
     }
 }
 
@@ -212,6 +218,7 @@ pub(super) fn run<'s>(
     reset(&mut book.grants, slots, Money::ZERO);
     reset(&mut book.reasons, slots, Reason::NotAsked);
     reset(&mut book.decided, slots, None);
+    reset(&mut book.before, slots, Before::default());
     reset(&mut book.made, slots, false);
     let buckets = year_count + 1;
     due.resize_with(funder_count * buckets, Vec::new);
@@ -546,6 +553,8 @@ pub(super) struct Book {
     grants: Vec<Money>,
     reasons: Vec<Reason>,
     decided: Vec<Option<Year>>,
+    /// What the operation had been granted when the funder decided.
+    before: Vec<Before>,
     /// Whether the request to a funder was non-zero when first computed.
     made: Vec<bool>,
 }
@@ -584,6 +593,10 @@ impl Book {
         self.reasons[slot] = reason;
         self.decided[slot] = Some(year);
         let state = &mut self.states[operation];
+        self.before[slot] = Before {
+            granted: state.granted,
+            public_granted: state.public_granted,
+        };
         state.granted += grant;
         if public {
             state.public_granted += grant;

@@ -1083,12 +1083,17 @@ fn french_label(text: &str) -> Option<&'static str> {
     let text = text.trim();
     Family::ALL
         .iter()
-        .find(|f| same_name(f.french(), text))
+        .find(|f| same_name(crate::fr::labels::family(**f, crate::fr::Lang::Fr), text))
         .map(|f| f.id())
         .or_else(|| {
             crate::model::OwnerKind::ALL
                 .iter()
-                .find(|k| same_name(k.french(), text))
+                .find(|k| {
+                    same_name(
+                        crate::fr::labels::owner_kind(**k, crate::fr::Lang::Fr),
+                        text,
+                    )
+                })
                 .map(|k| k.id())
         })
 }

@@ -1,8 +1,10 @@
-//! The closed lists of the model: families of operations and kinds of owners.
+//! The closed lists of the model: families of operations and kinds of owners (ids only; their
+//! names for people are in `crate::fr::labels`).
 
 use std::fmt;
 
-/// A family of operation. Stable ids in English for files; French names for officials.
+/// A family of operation. Stable ids in English for files; the names people read are in
+/// `crate::fr::labels`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Family {
     Demolition,
@@ -41,21 +43,6 @@ impl Family {
             Family::Development => "development",
             Family::Engineering => "engineering",
             Family::Land => "land",
-        }
-    }
-
-    /// The name officials read in charts and reports.
-    pub fn french(self) -> &'static str {
-        match self {
-            Family::Demolition => "Démolition",
-            Family::Construction => "Construction",
-            Family::Rehabilitation => "Réhabilitation",
-            Family::Residentialisation => "Résidentialisation",
-            Family::Roads => "Voirie et réseaux (VRD)",
-            Family::Amenities => "Équipements publics",
-            Family::Development => "Aménagement",
-            Family::Engineering => "Ingénierie",
-            Family::Land => "Foncier",
         }
     }
 
@@ -100,17 +87,6 @@ impl OwnerKind {
             OwnerKind::Bailleur => "bailleur",
             OwnerKind::Soginorpa => "soginorpa",
             OwnerKind::Other => "other",
-        }
-    }
-
-    /// What the owner is, for officials.
-    pub fn french(self) -> &'static str {
-        match self {
-            OwnerKind::Commune => "commune",
-            OwnerKind::Epci => "intercommunalité (EPCI)",
-            OwnerKind::Bailleur => "bailleur social",
-            OwnerKind::Soginorpa => "SOGINORPA (logement minier)",
-            OwnerKind::Other => "autre maître d'ouvrage",
         }
     }
 

@@ -419,160 +419,148 @@ pub struct Conditions {
     pub to: Option<Year>,
 }
 
+/// One condition of a rule or a modulation, named by its field in the dataset's files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Condition {
+    Families,
+    OwnerKinds,
+    Owners,
+    Communes,
+    Departments,
+    Epcis,
+    Zus,
+    PriorityZus,
+    Article6,
+    MiningEstate,
+    PotentialBelow,
+    PotentialAtLeast,
+    From,
+    To,
+}
+
+impl Condition {
+    /// In the order they are checked: the year conditions last.
+    pub const ALL: [Condition; 14] = [
+        Condition::Families,
+        Condition::OwnerKinds,
+        Condition::Owners,
+        Condition::Communes,
+        Condition::Departments,
+        Condition::Epcis,
+        Condition::Zus,
+        Condition::PriorityZus,
+        Condition::Article6,
+        Condition::MiningEstate,
+        Condition::PotentialBelow,
+        Condition::PotentialAtLeast,
+        Condition::From,
+        Condition::To,
+    ];
+
+    /// The field's name in a rule's `when` (`base.toml`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Condition::Families => "families",
+            Condition::OwnerKinds => "owner_kinds",
+            Condition::Owners => "owners",
+            Condition::Communes => "communes",
+            Condition::Departments => "departments",
+            Condition::Epcis => "epcis",
+            Condition::Zus => "zus",
+            Condition::PriorityZus => "priority_zus",
+            Condition::Article6 => "article6",
+            Condition::MiningEstate => "mining_estate",
+            Condition::PotentialBelow => "potential_below",
+            Condition::PotentialAtLeast => "potential_at_least",
+            Condition::From => "from",
+            Condition::To => "to",
+        }
+    }
+
+    /// Whether it is about the decision year rather than the operation.
+    pub fn is_about_year(self) -> bool {
+        matches!(self, Condition::From | Condition::To)
+    }
+}
+
 impl Conditions {
-    /// Whether the conditions that do not depend on the year hold for an operation.
-    pub fn holds_for(&self, operation: &Operation, owners: &[Owner]) -> bool {
+    /// Whether one condition holds for an operation decided in `year` (a condition the rule
+    /// does not give always holds; without a year, the year conditions do).
+    pub fn holds(
+        &self,
+        condition: Condition,
+        operation: &Operation,
+        owners: &[Owner],
+        year: Option<Year>,
+    ) -> bool {
         let commune = &owners[operation.commune];
-        let owner = &owners[operation.owner];
-        (self.families.is_empty() || self.families.contains(&operation.family))
-            && (self.owner_kinds.is_empty() || self.owner_kinds.contains(&owner.kind))
-            && (self.owners.is_empty() || self.owners.contains(&operation.owner))
-            && (self.communes.is_empty() || self.communes.contains(&operation.commune))
-            && (self.departments.is_empty()
-                || commune
-                    .department
-                    .as_ref()
-                    .is_some_and(|department| self.departments.contains(department)))
-            && (self.epcis.is_empty()
-                || commune
-                    .epci
-                    .as_ref()
-                    .is_some_and(|epci| self.epcis.contains(epci)))
-            && self.zus.is_none_or(|zus| commune.zus == zus)
-            && self
-                .priority_zus
-                .is_none_or(|priority| commune.priority_zus == priority)
-            && self
-                .article6
-                .is_none_or(|article6| commune.article6 == article6)
-            && self
-                .mining_estate
-                .is_none_or(|estate| operation.mining_estate == estate)
-            && self.potential_below.is_none_or(|limit| {
+        let flag = |wanted: Option<bool>, actual: bool| wanted.is_none_or(|w| w == actual);
+        let listed = |list: &[String], value: &Option<String>| {
+            list.is_empty() || value.as_ref().is_some_and(|v| list.contains(v))
+        };
+        match condition {
+            Condition::Families => {
+                self.families.is_empty() || self.families.contains(&operation.family)
+            }
+            Condition::OwnerKinds => {
+                self.owner_kinds.is_empty()
+                    || self.owner_kinds.contains(&owners[operation.owner].kind)
+            }
+            Condition::Owners => self.owners.is_empty() || self.owners.contains(&operation.owner),
+            Condition::Communes => {
+                self.communes.is_empty() || self.communes.contains(&operation.commune)
+            }
+            Condition::Departments => listed(&self.departments, &commune.department),
+            Condition::Epcis => listed(&self.epcis, &commune.epci),
+            Condition::Zus => flag(self.zus, commune.zus),
+            Condition::PriorityZus => flag(self.priority_zus, commune.priority_zus),
+            Condition::Article6 => flag(self.article6, commune.article6),
+            Condition::MiningEstate => flag(self.mining_estate, operation.mining_estate),
+            Condition::PotentialBelow => self.potential_below.is_none_or(|limit| {
                 commune
                     .potential_per_capita
                     .is_some_and(|potential| potential < limit)
-            })
-            && self.potential_at_least.is_none_or(|limit| {
+            }),
+            Condition::PotentialAtLeast => self.potential_at_least.is_none_or(|limit| {
                 commune
                     .potential_per_capita
                     .is_some_and(|potential| potential >= limit)
-            })
+            }),
+            Condition::From => year.is_none_or(|year| self.holds_from(year)),
+            Condition::To => year.is_none_or(|year| self.holds_to(year)),
+        }
     }
 
-    /// The first condition that fails for an operation decided in `year`, said in words;
-    /// `None` when they all hold (for `explain`).
-    pub fn failure(&self, operation: &Operation, owners: &[Owner], year: Year) -> Option<String> {
-        let commune = &owners[operation.commune];
-        let owner = &owners[operation.owner];
-        let list = |items: Vec<String>| items.join(", ");
-        if !self.families.is_empty() && !self.families.contains(&operation.family) {
-            let families = list(self.families.iter().map(ToString::to_string).collect());
-            return Some(format!(
-                "family {} is not one of {families}",
-                operation.family
-            ));
-        }
-        if !self.owner_kinds.is_empty() && !self.owner_kinds.contains(&owner.kind) {
-            let kinds = list(self.owner_kinds.iter().map(ToString::to_string).collect());
-            return Some(format!(
-                "owner {} is a {}, not one of {kinds}",
-                owner.name, owner.kind
-            ));
-        }
-        if !self.owners.is_empty() && !self.owners.contains(&operation.owner) {
-            return Some(format!(
-                "owner {} is not among the rule's owners",
-                owner.name
-            ));
-        }
-        if !self.communes.is_empty() && !self.communes.contains(&operation.commune) {
-            return Some(format!(
-                "commune {} is not among the rule's communes",
-                commune.name
-            ));
-        }
-        if !self.departments.is_empty() {
-            match &commune.department {
-                None => return Some(format!("commune {} has no department", commune.name)),
-                Some(d) if !self.departments.contains(d) => {
-                    return Some(format!(
-                        "department {d} is not one of {}",
-                        self.departments.join(", ")
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        if !self.epcis.is_empty() {
-            match &commune.epci {
-                None => return Some(format!("commune {} has no EPCI", commune.name)),
-                Some(e) if !self.epcis.contains(e) => {
-                    return Some(format!("EPCI {e} is not one of {}", self.epcis.join(", ")));
-                }
-                Some(_) => {}
-            }
-        }
-        let flag = |name: &str, wanted: Option<bool>, actual: bool| {
-            wanted
-                .filter(|&w| w != actual)
-                .map(|w| format!("{name} is {actual}, the rule wants {w}"))
-        };
-        if let Some(failure) = flag("zus", self.zus, commune.zus)
-            .or_else(|| flag("priority_zus", self.priority_zus, commune.priority_zus))
-            .or_else(|| flag("article6", self.article6, commune.article6))
-            .or_else(|| flag("mining_estate", self.mining_estate, operation.mining_estate))
-        {
-            return Some(failure);
-        }
-        if let Some(limit) = self.potential_below {
-            match commune.potential_per_capita {
-                None => {
-                    return Some(format!(
-                        "commune {} has no potentiel financier",
-                        commune.name
-                    ));
-                }
-                Some(p) if p >= limit => {
-                    return Some(format!(
-                        "potentiel financier {} is not below {}",
-                        p.fr(),
-                        limit.fr()
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        if let Some(limit) = self.potential_at_least {
-            match commune.potential_per_capita {
-                None => {
-                    return Some(format!(
-                        "commune {} has no potentiel financier",
-                        commune.name
-                    ));
-                }
-                Some(p) if p < limit => {
-                    return Some(format!(
-                        "potentiel financier {} is below {}",
-                        p.fr(),
-                        limit.fr()
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        if let Some(from) = self.from.filter(|&from| year < from) {
-            return Some(format!("decided in {year}, before {from}"));
-        }
-        if let Some(to) = self.to.filter(|&to| year > to) {
-            return Some(format!("decided in {year}, after {to}"));
-        }
-        None
+    /// The conditions that fail for an operation decided in `year`, in the order of
+    /// [`Condition::ALL`] (without a year, only those that do not depend on it): the first is
+    /// the one the engine stops at, the others say how far the rule is from applying.
+    pub fn unmet<'a>(
+        &'a self,
+        operation: &'a Operation,
+        owners: &'a [Owner],
+        year: Option<Year>,
+    ) -> impl Iterator<Item = Condition> + 'a {
+        Condition::ALL
+            .into_iter()
+            .filter(move |&condition| !self.holds(condition, operation, owners, year))
+    }
+
+    /// Whether the conditions that do not depend on the year hold for an operation.
+    pub fn holds_for(&self, operation: &Operation, owners: &[Owner]) -> bool {
+        self.unmet(operation, owners, None).next().is_none()
     }
 
     /// Whether the year conditions hold for a decision made in `year`.
     pub fn holds_in(&self, year: Year) -> bool {
-        self.from.is_none_or(|from| year >= from) && self.to.is_none_or(|to| year <= to)
+        self.holds_from(year) && self.holds_to(year)
+    }
+
+    fn holds_from(&self, year: Year) -> bool {
+        self.from.is_none_or(|from| year >= from)
+    }
+
+    fn holds_to(&self, year: Year) -> bool {
+        self.to.is_none_or(|to| year <= to)
     }
 }
 

@@ -102,30 +102,21 @@ impl Money {
         Money(self.0.max(0))
     }
 
-    /// French formatting for officials: `1 234 567,89 €`.
+    /// French formatting for officials: `1 234 567,89 €` (written by `crate::fr`, the one
+    /// place for French numbers).
     pub fn fr(self) -> String {
-        format!("{} €", self.fr_number())
+        crate::fr::number::euros_fr(self.0)
     }
 
     /// French formatting without the euro sign: `1 234 567,89`.
     pub fn fr_number(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        format!("{sign}{},{:02}", group_thousands(abs / 100), abs % 100)
+        crate::fr::number::cents_fr(self.0)
     }
 }
 
-/// Digits grouped by three with spaces, the French way.
+/// Digits grouped by three the French way, with narrow no-break spaces (see `crate::fr`).
 pub fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
+    crate::fr::number::grouped(n, crate::fr::number::THIN)
 }
 
 /// `round(numerator / denominator)`, half away from zero, for a positive denominator.
@@ -236,10 +227,9 @@ impl Rate {
         Rate(Rate::ONE.0 + self.0)
     }
 
-    /// French percentage: `35,5 %`.
+    /// French percentage: `35,5 %` (written by `crate::fr`).
     pub fn fr_percent(self) -> String {
-        let percent = Decimal::new(self.0, 4).normalize();
-        format!("{} %", percent.to_string().replace('.', ","))
+        crate::fr::number::rate_fr(self.0)
     }
 }
 
@@ -316,10 +306,13 @@ mod tests {
 
     #[test]
     fn formats_the_french_way() {
-        assert_eq!(Money::from_cents(123_456_789).fr(), "1 234 567,89 €");
-        assert_eq!(Money::from_cents(-5).fr(), "-0,05 €");
-        assert_eq!(Money::from_cents(100_000).fr_number(), "1 000,00");
-        assert_eq!(Rate::from_millionths(355_000).fr_percent(), "35,5 %");
+        assert_eq!(
+            Money::from_cents(123_456_789).fr(),
+            "1\u{202F}234\u{202F}567,89\u{202F}€"
+        );
+        assert_eq!(Money::from_cents(-5).fr(), "-0,05\u{202F}€");
+        assert_eq!(Money::from_cents(100_000).fr_number(), "1\u{202F}000,00");
+        assert_eq!(Rate::from_millionths(355_000).fr_percent(), "35,5\u{202F}%");
         assert_eq!(Money::from_cents(-123).to_string(), "-1.23");
     }
 

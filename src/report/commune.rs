@@ -19,6 +19,7 @@ use super::grid::Grid;
 use crate::chart::{ChartRun, payers::fctva_of, tag};
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::error::{Error, Result, edit_distance};
+use crate::fr::{Lang, NONE};
 use crate::model::{Dataset, Money, OwnerKind, Year, group_thousands};
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -569,22 +570,15 @@ fn facts<'r, 'a>(run: &'r Compared<'a>, id: &str, funders: &[(String, String)]) 
 }
 
 fn money(value: Option<Money>) -> String {
-    value.map_or_else(|| "-".to_owned(), Money::fr)
+    Lang::Fr.money_or_none(value)
 }
 
 fn year(value: Option<Year>) -> String {
-    value.map_or_else(|| "-".to_owned(), |y| y.to_string())
+    Lang::Fr.year(value)
 }
 
-/// `35,2 %` of `total`, rounded half away from zero; empty for a zero total.
 fn share(part: Money, total: Money) -> String {
-    if !total.is_positive() {
-        return String::new();
-    }
-    let (part, total) = (i128::from(part.cents()), i128::from(total.cents()));
-    let tenths = (part * 1000 + part.signum() * total / 2) / total;
-    let sign = if tenths < 0 { "-" } else { "" };
-    format!("{sign}{},{} %", tenths.abs() / 10, tenths.abs() % 10)
+    Lang::Fr.share(part, total)
 }
 
 /// Values with the tags of the runs that share each, in the order they first come.
@@ -652,7 +646,7 @@ fn summary(facts: &[Facts<'_, '_>], headers: Vec<String>) -> Grid {
         let mut cells = vec![label.to_owned()];
         cells.extend(facts.iter().map(|f| {
             f.owner
-                .map_or_else(|| "-".to_owned(), |o| value(&f.run.outcome.owners[o]))
+                .map_or_else(|| NONE.to_owned(), |o| value(&f.run.outcome.owners[o]))
         }));
         grid.row(cells);
     }
@@ -790,7 +784,7 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
                 grid.heading(format!(
                     "{}, {} — reste à charge {}",
                     dataset.owners[owner].name,
-                    kind_french(dataset.owners[owner].kind),
+                    crate::fr::labels::owner_kind(dataset.owners[owner].kind, Lang::Fr),
                     owed.fr()
                 ));
             }
@@ -818,11 +812,14 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
                     None => cells.extend([
                         "jamais".to_owned(),
                         result.cost_ttc.fr(),
-                        "-".to_owned(),
-                        "-".to_owned(),
+                        NONE.to_owned(),
+                        NONE.to_owned(),
                     ]),
                 }
-                cells.extend([operation.family.french().to_owned(), label]);
+                cells.extend([
+                    crate::fr::labels::family(operation.family, crate::fr::Lang::Fr).to_owned(),
+                    label,
+                ]);
                 grid.row(cells);
             }
         }
@@ -857,17 +854,6 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
         });
     }
     blocks
-}
-
-/// What a kind of owner is called.
-fn kind_french(kind: OwnerKind) -> &'static str {
-    match kind {
-        OwnerKind::Commune => "commune",
-        OwnerKind::Epci => "intercommunalité",
-        OwnerKind::Bailleur => "bailleur social",
-        OwnerKind::Soginorpa => "bailleur minier",
-        OwnerKind::Other => "autre maître d'ouvrage",
-    }
 }
 
 /// One run: each year's residual, FCTVA received, net paid, capacity, and the cumulated gap.
@@ -980,7 +966,7 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
                     capacities[i] += year.capacity.unwrap_or(Money::ZERO);
                     cells.push(year.residual_paid.fr());
                 }
-                None => cells.push("-".to_owned()),
+                None => cells.push(NONE.to_owned()),
             }
         }
         paid.row(cells);
@@ -1022,7 +1008,7 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
         cells.extend(
             owners
                 .iter()
-                .map(|&o| at(o, y).map_or_else(|| "-".to_owned(), |y| money(y.gap))),
+                .map(|&o| at(o, y).map_or_else(|| NONE.to_owned(), |y| money(y.gap))),
         );
         gaps.row(cells);
     }
@@ -1188,17 +1174,11 @@ mod tests {
         );
         assert_eq!(wrap("", 10), "\n");
         assert_eq!(
-            wrap("un pic de 2 847 462,57 € en 2014 ; fin", 12),
-            "un pic\nde 2 847 462,57 €\nen 2014 ;\nfin\n"
+            wrap(
+                "un pic de 2\u{202F}847\u{202F}462,57\u{202F}€ en 2014 ; fin",
+                12
+            ),
+            "un pic\nde 2\u{202F}847\u{202F}462,57\u{202F}€\nen 2014 ;\nfin\n"
         );
-    }
-
-    #[test]
-    fn shares_round_half_away_from_zero() {
-        let m = Money::from_cents;
-        assert_eq!(share(m(3_525), m(10_000)), "35,3 %");
-        assert_eq!(share(m(-3_525), m(10_000)), "-35,3 %");
-        assert_eq!(share(m(10_000), m(10_000)), "100,0 %");
-        assert_eq!(share(m(1), Money::ZERO), "");
     }
 }

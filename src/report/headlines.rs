@@ -583,33 +583,22 @@ fn join(items: impl Iterator<Item = String>) -> String {
 
 /// `Réhabilitation : 21 et Aménagement : 3`.
 fn families(counts: &[(Family, usize)]) -> String {
-    join(
-        counts
-            .iter()
-            .map(|&(family, n)| format!("{} : {n}", family.french())),
-    )
+    join(counts.iter().map(|&(family, n)| {
+        format!(
+            "{} : {n}",
+            crate::fr::labels::family(family, crate::fr::Lang::Fr)
+        )
+    }))
 }
 
 /// The kind of owner, for a table row.
 fn kind_label(kind: OwnerKind) -> &'static str {
-    match kind {
-        OwnerKind::Commune => "Communes",
-        OwnerKind::Epci => "Intercommunalités",
-        OwnerKind::Bailleur => "Bailleurs sociaux",
-        OwnerKind::Soginorpa => "Bailleur minier (SOGINORPA)",
-        OwnerKind::Other => "Autres maîtres d'ouvrage",
-    }
+    crate::fr::labels::owner_kinds(kind, crate::fr::Lang::Fr)
 }
 
 /// The kind of owner, after "Reste à charge".
 fn kind_of(kind: OwnerKind) -> &'static str {
-    match kind {
-        OwnerKind::Commune => "des communes",
-        OwnerKind::Epci => "des intercommunalités",
-        OwnerKind::Bailleur => "des bailleurs sociaux",
-        OwnerKind::Soginorpa => "du bailleur minier (SOGINORPA)",
-        OwnerKind::Other => "des autres maîtres d'ouvrage",
-    }
+    crate::fr::labels::of_owner_kinds(kind, crate::fr::Lang::Fr)
 }
 
 #[cfg(test)]
@@ -678,16 +667,16 @@ mod tests {
             compared("sans ANRU", &cut, &after, &manifest),
         ];
         let text = markdown(&runs);
-        assert!(text.contains("| Référence : base | 0 | 0,00 € | 130 000,00 € | 70 000,00 € |"));
+        assert!(text.contains("| Référence : base | 0 | 0,00\u{202F}€ | 130\u{202F}000,00\u{202F}€ | 70\u{202F}000,00\u{202F}€ |"));
         assert!(text.contains("- **Aucune commune en déficit** en fin de période."));
         assert!(
-            text.contains("  - Passent en déficit (1) : Lens (50 000,00 €)."),
+            text.contains("  - Passent en déficit (1) : Lens (50\u{202F}000,00\u{202F}€)."),
             "{text}"
         );
         assert!(
             text.contains("- **ANRU** : enveloppe épuisée en 2004 (référence : jamais épuisée).")
         );
-        assert!(text.contains("| ANRU | 0,00 € | -70 000,00 € | 0,00 € | 30 000,00 € |"));
+        assert!(text.contains("| ANRU | 0,00\u{202F}€ | -70\u{202F}000,00\u{202F}€ | 0,00\u{202F}€ | 30\u{202F}000,00\u{202F}€ |"));
         assert!(!text.contains("\n\n\n"));
     }
 
@@ -703,8 +692,8 @@ mod tests {
 
     #[test]
     fn signs_changes_and_names_missing_years() {
-        assert_eq!(signed(Money::euros(1_234)), "+1 234,00 €");
-        assert_eq!(signed(Money::euros(-5)), "-5,00 €");
+        assert_eq!(signed(Money::euros(1_234)), "+1\u{202F}234,00\u{202F}€");
+        assert_eq!(signed(Money::euros(-5)), "-5,00\u{202F}€");
         assert_eq!(year(None), "jamais");
         assert_eq!(communes(1), "1 commune");
         assert_eq!(operations(19), "19 opérations");

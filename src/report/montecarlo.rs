@@ -395,8 +395,7 @@ pub fn draws(runs: &[Simulated<'_>], results: &Results) -> Vec<u8> {
 }
 
 fn percent(count: u64, draws: u64) -> String {
-    let tenths = (count * 1000 + draws / 2) / draws;
-    format!("{},{} %", tenths / 10, tenths % 10)
+    crate::fr::Lang::Fr.percent(count, draws)
 }
 
 /// What `cofinance montecarlo` prints: per scenario, the communes by probability of shortfall,
@@ -473,7 +472,7 @@ pub fn text_summary(runs: &[Simulated<'_>], results: &Results, uncertainty: &str
                 .filter(|(y, _)| y.is_some())
                 .max_by_key(|&&(y, c)| (c, std::cmp::Reverse(y)))
                 .map_or_else(
-                    || "-".to_owned(),
+                    || crate::fr::NONE.to_owned(),
                     |&(y, c)| format!("{} ({})", y.unwrap_or_default(), percent(c, results.draws)),
                 );
             funders.row(vec![

@@ -209,8 +209,14 @@ pub fn text_summary(sweep: &Sweep) -> String {
             row.push(t.other.map(decimal).unwrap_or_default());
         }
         row.push(t.threshold.map_or_else(|| "never".to_owned(), decimal));
-        row.push(t.first_value.map_or_else(|| "-".to_owned(), decimal));
-        row.push(t.shortfall_at.map_or_else(|| "-".to_owned(), Money::fr));
+        row.push(
+            t.first_value
+                .map_or_else(|| crate::fr::NONE.to_owned(), decimal),
+        );
+        row.push(
+            t.shortfall_at
+                .map_or_else(|| crate::fr::NONE.to_owned(), Money::fr),
+        );
         table.row(row);
     }
     let _ = writeln!(

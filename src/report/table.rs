@@ -3,6 +3,7 @@
 //! French format officials read (`1 234 567,89 €`).
 
 use super::Run;
+use crate::fr::Lang;
 use crate::model::{Money, OwnerKind};
 use std::fmt::Write;
 
@@ -101,9 +102,8 @@ impl Table {
     }
 }
 
-/// `1 234 567,89 €`, or `-` for nothing.
 fn money(value: Option<Money>) -> String {
-    value.map_or_else(|| "-".to_owned(), Money::fr)
+    Lang::Fr.money_or_none(value)
 }
 
 /// The summary printed after a run.
@@ -196,7 +196,7 @@ pub fn summary(run: &Run<'_>) -> String {
             money(owner.peak_gap),
             owner
                 .peak_gap_year
-                .map_or_else(|| "-".to_owned(), |y| y.to_string()),
+                .map_or_else(|| crate::fr::NONE.to_owned(), |y| y.to_string()),
         ]);
     }
     out.push_str(&table.render());

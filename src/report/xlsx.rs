@@ -767,7 +767,10 @@ impl Book<'_, '_> {
                     &mut sheet,
                     row,
                     &written,
-                    (Layout::FAMILY, family.french()),
+                    (
+                        Layout::FAMILY,
+                        crate::fr::labels::family(family, crate::fr::Lang::Fr),
+                    ),
                     &lines,
                 )?;
                 row += 1;
@@ -904,7 +907,12 @@ impl Book<'_, '_> {
         sheet.text(row, Layout::NAME, line.name, &cells.text)?;
         sheet.text(row, Layout::COMMUNE, line.commune, &cells.text)?;
         sheet.text(row, Layout::OWNER, &self.labels[line.owner], &cells.text)?;
-        sheet.text(row, Layout::FAMILY, line.family.french(), &cells.text)?;
+        sheet.text(
+            row,
+            Layout::FAMILY,
+            crate::fr::labels::family(line.family, crate::fr::Lang::Fr),
+            &cells.text,
+        )?;
         sheet.text(row, Layout::SITE, line.site, &cells.text)?;
         match record.commit_year {
             Some(year) => sheet.year(row, Layout::YEAR, year, &cells.year)?,
@@ -1123,7 +1131,7 @@ impl Book<'_, '_> {
         sheet.note(0, &self.labels[owner], &styles.title)?;
         let mut about = format!(
             "Maître d'ouvrage : {} — identifiant {}",
-            info.kind.french(),
+            crate::fr::labels::owner_kind(info.kind, crate::fr::Lang::Fr),
             info.id
         );
         if is_commune {

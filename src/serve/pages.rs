@@ -336,8 +336,15 @@ fn operations(studio: &Studio, run: &Ran, commune_index: usize, query: &str) -> 
 /// An operation's financing step by step (`cofinance explain`), in a run.
 pub fn operation_page(studio: &Studio, run: &Ran, index: usize, back: &str) -> Result<Markup> {
     let plan = Plan::new(&run.target.dataset)?;
-    let explanation = explain::explain(&plan, &run.outcome, index, run.target.scenario.as_deref());
-    let text = explain::text(&explanation);
+    let lang = explain::Lang::Fr;
+    let explanation = explain::explain(
+        &plan,
+        &run.outcome,
+        index,
+        run.target.scenario.as_deref(),
+        lang,
+    );
+    let text = explain::text(&explanation, lang, false);
     let commune_id = run.target.dataset.owners[run.target.dataset.operations[index].commune]
         .id
         .clone();
