@@ -27,8 +27,12 @@ struct Answer {
 }
 
 impl Answer {
+    /// The answer's text, its narrow no-break spaces (between thousands, before `€`) read as
+    /// spaces so that the figures below read as they are written.
     fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).expect("the answer is UTF-8")
+        String::from_utf8(self.body.clone())
+            .expect("the answer is UTF-8")
+            .replace('\u{202F}', " ")
     }
 }
 
@@ -125,6 +129,9 @@ async fn every_page_answers_with_the_real_figures() {
     let text = operation.text();
     assert!(text.contains("PECQ-DEM-01 — Démolition de 140 logements - Cité Barrois"));
     assert!(text.contains("1 601 600,00 €"), "ANRU's grant");
+    // explain's own French: what decided first, then the steps.
+    assert!(text.contains("id=\"en-bref\""));
+    assert!(text.contains("== Coût et reste à charge"), "{text}");
     let in_workshop = get_page("/operation/PECQ-DEM-01?surcout=10").await;
     assert_eq!(in_workshop.status, StatusCode::OK);
     assert!(
@@ -168,7 +175,8 @@ async fn every_page_answers_with_the_real_figures() {
     .unwrap();
     let marles = studio.reference.target.dataset.owner_index(MARLES).unwrap();
     let median = results.scenarios[0].owners[marles].shortfall.unwrap().p50;
-    assert!(text.contains(&median.fr()), "{}", median.fr());
+    let median = median.fr().replace('\u{202F}', " ");
+    assert!(text.contains(&median), "{median}");
 
     let css = get_page("/static/studio.css").await;
     assert_eq!(css.status, StatusCode::OK);
@@ -596,8 +604,9 @@ fn the_server_stops_gracefully_and_refuses_a_bad_start() {
         .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{}", &answer[..80]);
-    assert!(answer.contains("1 482 735,90 €"));
+    // Checked once the server is stopped, so that a failure leaves no server behind.
+    let answered = answer.starts_with("HTTP/1.1 200");
+    let shown = answer.contains("1\u{202F}482\u{202F}735,90\u{202F}€");
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -608,6 +617,8 @@ fn the_server_stops_gracefully_and_refuses_a_bad_start() {
     stdout.read_to_string(&mut rest).unwrap();
     assert!(status.success(), "{status}");
     assert_eq!(rest, "Studio arrêté.\n");
+    assert!(answered, "{}", &answer[..80]);
+    assert!(shown, "Marles-les-Mines' shortfall, in French figures");
 
     // An address that is not this machine's, a bad address, a bad dataset: exit 2, a message.
     for (args, message) in [

@@ -345,13 +345,20 @@ pub fn operation_page(studio: &Studio, run: &Ran, index: usize, back: &str) -> R
         lang,
     );
     let text = explain::text(&explanation, lang, false);
+    // The explanation opens on what decided the financing, then a blank line, then the steps.
+    let (summary, steps) = text.split_once("\n\n").unwrap_or(("", &text));
     let commune_id = run.target.dataset.owners[run.target.dataset.operations[index].commune]
         .id
         .clone();
     let title = format!("{} — {}", explanation.id, explanation.name);
     let body = html! {
         h1 { (title) }
-        p.lead {
+        div.summary id="en-bref" {
+            @for line in summary.lines() {
+                p.lead { (line) }
+            }
+        }
+        p {
             (explanation.commune) ", porté par " (explanation.owner) ". "
             "Coût TTC " (explanation.cost_ttc.fr()) ", subventions " (explanation.total_granted.fr())
             ", reste à charge " (explanation.residual.fr()) ", FCTVA " (explanation.fctva_total.fr()) "."
@@ -374,7 +381,7 @@ pub fn operation_page(studio: &Studio, run: &Ran, index: usize, back: &str) -> R
             }
         }
         h2 { "Pas à pas" }
-        pre.explain { (text) }
+        pre.explain { (steps) }
         p { a href=(back.replace("{commune}", &commune_id)) { "Retour à la commune" } }
     };
     Ok(layout(Some(studio), &title, Nav::Commune, &body))
