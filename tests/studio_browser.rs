@@ -436,7 +436,8 @@ fn a_mayor_stops_the_region_and_gets_what_cofinance_run_gives() {
     assert_eq!(shown, cents(marles["shortfall"].as_str().unwrap()));
     assert_eq!(shown, 158_195_469);
 
-    // What the reader sees, for the README.
+    // What the reader sees, for the README: the top of the workshop, its figures.
+    d.script("window.scrollTo(0, 0);");
     let png = base64_decode(d.call("GET", "/screenshot", None).as_str().unwrap());
     assert!(
         png.starts_with(b"\x89PNG") && png.len() > 20_000,
