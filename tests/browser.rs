@@ -219,6 +219,7 @@ fn out_dir(name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 #[test]
+#[cfg_attr(no_chromium, ignore = "needs Chromium: apt-get install chromium")]
 fn the_report_opens_in_chromium_without_errors_or_requests_and_prints_on_a4() {
     if !chromium_or_skip() {
         return;

@@ -237,6 +237,10 @@ fn cents(amount: &str) -> i64 {
 }
 
 #[test]
+#[cfg_attr(
+    no_chromedriver,
+    ignore = "needs Chromium and chromedriver: apt-get install chromium chromium-driver"
+)]
 fn a_mayor_stops_the_region_and_gets_what_cofinance_run_gives() {
     if !tools_or_skip() {
         return;

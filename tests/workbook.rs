@@ -654,6 +654,10 @@ fn workbooks_written_by_libreoffice_read_to_the_same_results() {
 
 /// The template saved as `.ods` by `LibreOffice`, then as `.xlsx` again, reads back the same.
 #[test]
+#[cfg_attr(
+    no_soffice,
+    ignore = "needs LibreOffice: apt-get install libreoffice-calc-nogui"
+)]
 fn a_workbook_saved_by_libreoffice_reads_back_the_same() {
     let Ok(status) = Command::new("soffice").arg("--version").output() else {
         assert!(

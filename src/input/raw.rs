@@ -1,5 +1,5 @@
 //! The files as written: serde types that keep every value's span, so that validation can say
-//! where a wrong value is. Nothing outside [`crate::input`] and [`crate::scenario`] sees them.
+//! where a wrong value is. Nothing outside the input and scenario modules sees them.
 
 use super::number::RawNum;
 use serde::Deserialize;

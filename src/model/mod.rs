@@ -1,8 +1,8 @@
 //! The validated model: what a dataset says once every id is resolved and every number checked.
 //!
 //! Nothing here is raw input: owners, funders and operations refer to each other by index,
-//! money is [`Money`] and rates are [`Rate`]. [`crate::input`] builds a [`Dataset`] from files;
-//! [`crate::scenario`] returns modified copies of one; [`crate::engine`] runs one.
+//! money is [`Money`] and rates are [`Rate`]. The input module builds a [`Dataset`] from files;
+//! the scenario module returns modified copies of one; the engine runs one.
 
 pub mod exact;
 mod family;

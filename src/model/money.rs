@@ -6,7 +6,7 @@
 //! [`Money::times`] rounds half away from zero, [`Money::floor_div`] and
 //! [`Money::floor_share`] round toward zero.
 //!
-//! The engine's sums cannot overflow: [`crate::engine`] refuses, before it starts, a dataset
+//! The engine's sums cannot overflow: the engine refuses, before it starts, a dataset
 //! whose total money could exceed [`Money::SAFE_TOTAL`].
 
 use rust_decimal::Decimal;
