@@ -22,6 +22,10 @@ const EVERY_CONTROL: &str = "/atelier?region=arret&enveloppe.anah=80&enveloppe.a
     &gel=anru&gel.part=30&gel.deblocage=2009&exclusion.financeur=anru&exclusion.commune=62215\
     &delai.anru=0&tva=19.6&tva.de=2006&retard=1&surcout=10";
 
+/// The treasury's controls: ANRU's payment terms and credits, the communes' loans.
+const TREASURY: &str = "/atelier?commune=62555&paiement=anru&paiement.avance=30\
+    &paiement.solde=10&credits.anru=80&emprunt.taux=5,5&emprunt.duree=10";
+
 fn request(runtime: &tokio::runtime::Runtime, router: &axum::Router, uri: &str) -> usize {
     runtime.block_on(async {
         let response = router
@@ -64,6 +68,12 @@ fn main() {
             b.iter(|| request(&runtime, &router, black_box(EVERY_CONTROL)));
         },
     );
+    c.bench_function(
+        "what-if request: payment terms, credits and loans, Marles-les-Mines",
+        |b| {
+            b.iter(|| request(&runtime, &router, black_box(TREASURY)));
+        },
+    );
     c.bench_function("scenario file download (recompute + TOML)", |b| {
         b.iter(|| {
             request(
@@ -75,7 +85,7 @@ fn main() {
     });
     c.final_summary();
 
-    for uri in [WHAT_IF, EVERY_CONTROL] {
+    for uri in [WHAT_IF, EVERY_CONTROL, TREASURY] {
         let mut times: Vec<Duration> = (0..500)
             .map(|_| {
                 let start = Instant::now();

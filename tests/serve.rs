@@ -27,8 +27,12 @@ struct Answer {
 }
 
 impl Answer {
+    /// The answer's text, its narrow no-break spaces (between thousands, before `€`) read as
+    /// spaces so that the figures below read as they are written.
     fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).expect("the answer is UTF-8")
+        String::from_utf8(self.body.clone())
+            .expect("the answer is UTF-8")
+            .replace('\u{202F}', " ")
     }
 }
 
@@ -125,6 +129,9 @@ async fn every_page_answers_with_the_real_figures() {
     let text = operation.text();
     assert!(text.contains("PECQ-DEM-01 — Démolition de 140 logements - Cité Barrois"));
     assert!(text.contains("1 601 600,00 €"), "ANRU's grant");
+    // explain's own French: what decided first, then the steps.
+    assert!(text.contains("id=\"en-bref\""));
+    assert!(text.contains("== Coût et reste à charge"), "{text}");
     let in_workshop = get_page("/operation/PECQ-DEM-01?surcout=10").await;
     assert_eq!(in_workshop.status, StatusCode::OK);
     assert!(
@@ -168,7 +175,8 @@ async fn every_page_answers_with_the_real_figures() {
     .unwrap();
     let marles = studio.reference.target.dataset.owner_index(MARLES).unwrap();
     let median = results.scenarios[0].owners[marles].shortfall.unwrap().p50;
-    assert!(text.contains(&median.fr()), "{}", median.fr());
+    let median = median.fr().replace('\u{202F}', " ");
+    assert!(text.contains(&median), "{median}");
 
     let css = get_page("/static/studio.css").await;
     assert_eq!(css.status, StatusCode::OK);
@@ -596,8 +604,9 @@ fn the_server_stops_gracefully_and_refuses_a_bad_start() {
         .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{}", &answer[..80]);
-    assert!(answer.contains("1 482 735,90 €"));
+    // Checked once the server is stopped, so that a failure leaves no server behind.
+    let answered = answer.starts_with("HTTP/1.1 200");
+    let shown = answer.contains("1\u{202F}482\u{202F}735,90\u{202F}€");
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -608,6 +617,8 @@ fn the_server_stops_gracefully_and_refuses_a_bad_start() {
     stdout.read_to_string(&mut rest).unwrap();
     assert!(status.success(), "{status}");
     assert_eq!(rest, "Studio arrêté.\n");
+    assert!(answered, "{}", &answer[..80]);
+    assert!(shown, "Marles-les-Mines' shortfall, in French figures");
 
     // An address that is not this machine's, a bad address, a bad dataset: exit 2, a message.
     for (args, message) in [
@@ -636,4 +647,381 @@ fn the_server_stops_gracefully_and_refuses_a_bad_start() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Vos données: a dataset the default pages never show, sent through the page.
+
+const SCARPE: &str = "tests/fixtures/studio/scarpe";
+const HAILLICOURT: &str = "62400";
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(SCARPE)
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A `multipart/form-data` body of files: (field, file name, bytes).
+fn form(files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----cofinance-essai-7d1f";
+    let mut body = Vec::new();
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_form(router: Router, files: &[(&str, &str, &[u8])]) -> Answer {
+    let (kind, body) = form(files);
+    let request = Request::post("/donnees")
+        .header(header::CONTENT_TYPE, kind)
+        .header(header::CONTENT_LENGTH, body.len().to_string())
+        .body(Body::from(body))
+        .unwrap();
+    send(router, request).await
+}
+
+/// Sends the Scarpe fixture; returns the router (which keeps it) and its key.
+async fn sent_scarpe() -> (Router, String) {
+    let router = app(STUDIO.clone(), Limits::default());
+    let (base, csv) = (fixture("base.toml"), fixture("operations.csv"));
+    let answer = post_form(
+        router.clone(),
+        &[
+            ("base", "base.toml", &base),
+            ("operations", "mes-operations.csv", &csv),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let location = answer.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let key = location
+        .strip_prefix("/?d=")
+        .expect("to its overview")
+        .to_owned();
+    assert_eq!(key.len(), 64);
+    (router, key)
+}
+
+async fn get_on(router: &Router, uri: &str) -> Answer {
+    send(
+        router.clone(),
+        Request::get(uri).body(Body::empty()).unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_sent_dataset_is_served_on_every_page_under_its_key() {
+    let (router, key) = sent_scarpe().await;
+    let d = format!("d={key}");
+    let overview = get_on(&router, &format!("/?{d}")).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    let text = overview.text();
+    assert!(text.contains("Vallée de la Scarpe (essai)"));
+    assert!(text.contains("Vos données : <strong>Vallée de la Scarpe (essai)</strong>"));
+    // Haillicourt's shortfall, as `cofinance run` of the fixture gives it, and its link keeps
+    // the dataset.
+    assert!(text.contains("2 217 800,00 €"), "{text}");
+    assert!(text.contains(&format!("href=\"/commune/{HAILLICOURT}?{d}\"")));
+    assert!(text.contains(&format!("href=\"/atelier?{d}\"")));
+    assert!(text.contains(&format!("href=\"/telecharger/summary.json?{d}\"")));
+    assert!(!text.contains("Marles"), "none of the default dataset");
+    // Every page, with the key.
+    let search = get_on(&router, &format!("/commune?q=haillicourt&{d}")).await;
+    assert_eq!(search.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        search.headers[header::LOCATION],
+        format!("/commune/{HAILLICOURT}?{d}").as_str()
+    );
+    for (uri, expected) in [
+        (format!("/commune/{HAILLICOURT}?{d}"), "Haillicourt"),
+        (format!("/operation/HAI-VRD-1?{d}"), "Voirie des Glycines"),
+        (
+            format!("/operation/HAI-VRD-1?region=arret&{d}"),
+            "Voirie des Glycines",
+        ),
+        (format!("/scenarios?{d}"), "pas de scénario"),
+        (
+            format!("/atelier?commune=haillicourt&region=arret&{d}"),
+            "Haillicourt",
+        ),
+        (
+            format!("/incertitudes?{d}"),
+            "pas de fichier d'incertitudes",
+        ),
+        (format!("/donnees?{d}"), "Jeu de données envoyé ouvert"),
+    ] {
+        let page = get_on(&router, &uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.text());
+        let text = page.text();
+        assert!(text.contains(expected), "{uri}");
+        assert!(
+            text.contains(&format!("href=\"/atelier?{d}\"")),
+            "{uri}: its links keep the dataset"
+        );
+        assert!(
+            !text.contains("<form")
+                || text.contains(&format!("name=\"d\" value=\"{key}\""))
+                || uri.contains("donnees"),
+            "{uri}: its forms keep the dataset"
+        );
+    }
+    for file in [
+        "summary.json",
+        "allocations.csv",
+        "owners.csv",
+        "maquette.xlsx",
+    ] {
+        let base = get_on(&router, &format!("/telecharger/{file}?{d}")).await;
+        assert_eq!(base.status, StatusCode::OK, "{file}");
+        let workshop = get_on(
+            &router,
+            &format!("/atelier/telecharger/{file}?region=arret&{d}"),
+        )
+        .await;
+        assert_eq!(workshop.status, StatusCode::OK, "{file}");
+    }
+    let summary = get_on(&router, &format!("/telecharger/summary.json?{d}")).await;
+    assert!(
+        summary.text().contains("\"path\": \"operations.csv\""),
+        "named as run looks for it"
+    );
+}
+
+#[tokio::test]
+async fn the_scenario_of_a_sent_dataset_runs_to_the_same_summary() {
+    let (router, key) = sent_scarpe().await;
+    let query = format!(
+        "region=arret&paiement=anru&paiement.avance=30&paiement.solde=10&paiement.delai=2\
+         &credits.anru=60&emprunt.taux=6,5&emprunt.duree=8&emprunt.profil=lineaire&d={key}"
+    );
+    let page = get_on(&router, &format!("/atelier?commune={HAILLICOURT}&{query}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    assert!(text.contains("les communes empruntent à 6,5 % sur 8 ans, en amortissement constant"));
+    assert!(text.contains("ANRU : crédits de paiement à 60 % de la base"));
+    assert!(
+        text.contains("id=\"emprunt\""),
+        "Haillicourt's debt is shown"
+    );
+    assert!(text.contains("Emprunts des communes"));
+    let toml = get_on(&router, &format!("/atelier/atelier.toml?{query}")).await;
+    assert_eq!(toml.status, StatusCode::OK);
+    let scenario = toml.text();
+    assert!(scenario.contains("base = \"base.toml\""));
+    assert!(scenario.contains("kind = \"payment-credits\""));
+    assert!(scenario.contains("years = [2004, 2005, 2006, 2007, 2008, 2009]"));
+    assert!(scenario.contains(
+        "kind = \"borrowing\"\nrate = \"0.065\"\nduration_years = 8\nprofile = \"linear\""
+    ));
+    assert!(scenario.contains("/atelier?region=arret"));
+    assert!(
+        scenario.contains(&key),
+        "the link in the file keeps the dataset"
+    );
+    let studio_summary = get_on(
+        &router,
+        &format!("/atelier/telecharger/summary.json?{query}"),
+    )
+    .await;
+    assert_eq!(studio_summary.status, StatusCode::OK);
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.toml"), fixture("base.toml")).unwrap();
+    std::fs::write(dir.path().join("operations.csv"), fixture("operations.csv")).unwrap();
+    std::fs::write(dir.path().join("atelier.toml"), &toml.body).unwrap();
+    let out = dir.path().join("out");
+    assert_cmd::Command::cargo_bin("cofinance")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["run", "atelier.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let ran = std::fs::read(out.join("summary.json")).unwrap();
+    assert!(
+        ran == studio_summary.body,
+        "cofinance run of the sent dataset's atelier.toml gives another summary.json"
+    );
+    // The debt the page shows is the one `run` writes.
+    let shown: i64 = {
+        let mark = "id=\"emprunt\" data-centimes=\"";
+        let at = text.find(mark).unwrap() + mark.len();
+        text[at..at + text[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let summary: serde_json::Value = serde_json::from_slice(&ran).unwrap();
+    let haillicourt = summary["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == HAILLICOURT)
+        .unwrap();
+    let debt = haillicourt["debt_at_end"].as_str().unwrap();
+    assert_eq!(
+        debt.replace('.', "").parse::<i64>().unwrap(),
+        shown,
+        "{debt}"
+    );
+}
+
+#[tokio::test]
+async fn a_workbook_is_sent_too() {
+    let router = app(STUDIO.clone(), Limits::default());
+    let ods = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbooks/rule-matching.ods"),
+    )
+    .unwrap();
+    let answer = post_form(router.clone(), &[("base", "rule-matching.ods", &ods)]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let location = answer.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let toml = get_on(
+        &router,
+        &location.replace("/?", "/atelier/atelier.toml?retard=1&"),
+    )
+    .await;
+    assert_eq!(toml.status, StatusCode::OK);
+    assert!(toml.text().contains("base = \"rule-matching.ods\""));
+}
+
+#[tokio::test]
+async fn a_bad_dataset_is_refused_with_the_loaders_located_error() {
+    let router = app(STUDIO.clone(), Limits::default());
+    let csv = fixture("operations.csv");
+    // A base that is not TOML: the line and column, as `run` says them.
+    let bad_base = b"name = \"x\"\nstart_year = = 2004\n";
+    let answer = post_form(router.clone(), &[("base", "base.toml", bad_base)]).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = answer.text();
+    assert!(
+        text.contains("Ce jeu de données n'a pas pu être lu"),
+        "{text}"
+    );
+    assert!(text.contains("base.toml:2:"), "{text}");
+    assert!(
+        text.contains("enctype=\"multipart/form-data\""),
+        "the form, to send again"
+    );
+    // A CSV row whose cost is not a number: its file, line and column.
+    let text_csv = String::from_utf8(csv.clone()).unwrap();
+    let broken = text_csv.replace("1 250 000;", "beaucoup;");
+    let base = fixture("base.toml");
+    let answer = post_form(
+        router.clone(),
+        &[
+            ("base", "base.toml", &base),
+            ("operations", "x.csv", broken.as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = answer.text();
+    assert!(text.contains("operations.csv:6:"), "{text}");
+    assert!(text.contains("beaucoup"), "{text}");
+    // A form without its base, a CSV given as the base, an unknown field: 400.
+    for (files, expected) in [
+        (
+            vec![("operations", "operations.csv", &csv[..])],
+            "aucun fichier de base",
+        ),
+        (vec![("base", "operations.csv", &csv[..])], "est un CSV"),
+        (
+            vec![("photo", "a.png", &b"x"[..])],
+            "champ « photo » inconnu",
+        ),
+    ] {
+        let answer = post_form(router.clone(), &files).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{expected}");
+        assert!(answer.text().contains(expected), "{}", answer.text());
+    }
+    let not_multipart = send(
+        router.clone(),
+        Request::post("/donnees")
+            .body(Body::from("base=x"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(not_multipart.status, StatusCode::BAD_REQUEST);
+    assert!(not_multipart.text().contains("envoi de fichiers"));
+}
+
+#[tokio::test]
+async fn too_large_a_dataset_is_413_in_french() {
+    let limits = Limits {
+        upload_bytes: 2000,
+        ..Limits::default()
+    };
+    let router = app(STUDIO.clone(), limits);
+    let big = vec![b'#'; 5000];
+    // Announced too large: refused before it is read.
+    let answer = post_form(router.clone(), &[("base", "base.toml", &big)]).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        answer.text().contains("Envoi trop gros"),
+        "{}",
+        answer.text()
+    );
+    assert!(
+        answer.text().contains("au plus 1 Ko de fichiers"),
+        "{}",
+        answer.text()
+    );
+    // Not announced: cut while it is read.
+    let (kind, body) = form(&[("base", "base.toml", &big)]);
+    let answer = send(
+        router,
+        Request::post("/donnees")
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        answer.text().contains("l'envoi dépasse"),
+        "{}",
+        answer.text()
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_key_says_to_send_the_dataset_again() {
+    let router = app(STUDIO.clone(), Limits::default());
+    let gone = "0".repeat(64);
+    for uri in [
+        format!("/?d={gone}"),
+        format!("/commune/62400?d={gone}"),
+        format!("/atelier?region=arret&d={gone}"),
+        format!("/telecharger/summary.json?d={gone}"),
+    ] {
+        let answer = get_on(&router, &uri).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{uri}");
+        let text = answer.text();
+        assert!(text.contains("n'est plus en mémoire"), "{text}");
+        assert!(text.contains("href=\"/donnees\""), "{text}");
+    }
+    let bad = get_on(&router, "/?d=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("paramètre « d »"));
+    let twice = get_on(&router, &format!("/?d={gone}&d={gone}")).await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
 }

@@ -313,6 +313,15 @@ fn a_mayor_stops_the_region_and_gets_what_cofinance_run_gives() {
     );
     let heading = d.script("return document.querySelector('section.commune h2').textContent;");
     assert_eq!(heading, json!("Marles-les-Mines (62555)"));
+    // Its capacity is a table of steps and its treasury a dozen columns: the page still does
+    // not scroll sideways (wide tables scroll in their own box).
+    assert_eq!(
+        d.script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;"
+        ),
+        json!(true),
+        "the commune page is wider than the window"
+    );
 
     // Into the workshop for this commune.
     let link = d.find("a[href='/atelier?commune=62555']");
@@ -431,7 +440,8 @@ fn a_mayor_stops_the_region_and_gets_what_cofinance_run_gives() {
     assert_eq!(shown, cents(marles["shortfall"].as_str().unwrap()));
     assert_eq!(shown, 158_195_469);
 
-    // What the reader sees, for the README.
+    // What the reader sees, for the README: the top of the workshop, its figures.
+    d.script("window.scrollTo(0, 0);");
     let png = base64_decode(d.call("GET", "/screenshot", None).as_str().unwrap());
     assert!(
         png.starts_with(b"\x89PNG") && png.len() > 20_000,
@@ -444,6 +454,120 @@ fn a_mayor_stops_the_region_and_gets_what_cofinance_run_gives() {
         )
         .unwrap();
     }
+
+    // A finance officer's own dataset, one the default pages never show, sent through the
+    // page: a base.toml and a French operations CSV.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/studio/scarpe");
+    d.go(&format!("{studio_url}/donnees"));
+    accessibility(&d, "the upload page");
+    let base = d.find("#base");
+    d.keys(&base, fixture.join("base.toml").to_str().unwrap());
+    let operations = d.find("#operations");
+    d.keys(
+        &operations,
+        fixture.join("operations.csv").to_str().unwrap(),
+    );
+    let send = d.find("form.upload button[type=submit]");
+    d.call("POST", &format!("/element/{send}/click"), None);
+    let key = d.wait_for(
+        "return location.pathname === '/' && new URLSearchParams(location.search).get('d');",
+        "the overview of the dataset sent",
+    );
+    let key = key.as_str().unwrap().to_owned();
+    assert_eq!(key.len(), 64, "{key}");
+    let title = d.script("return document.title;");
+    assert!(
+        title.as_str().unwrap().contains("Vallée de la Scarpe"),
+        "{title}"
+    );
+    let search = d.find("#q");
+    d.keys(&search, "haillicourt\u{E007}");
+    d.wait_for(
+        "return location.pathname === '/commune/62400';",
+        "the sheet of Haillicourt",
+    );
+    assert_eq!(
+        d.script("return new URLSearchParams(location.search).get('d');"),
+        json!(key),
+        "the search keeps the dataset"
+    );
+    assert_eq!(
+        d.script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth;"
+        ),
+        json!(true),
+        "Haillicourt's page is wider than the window"
+    );
+    accessibility(&d, "the sheet of Haillicourt, sent");
+    let link = d.find(&format!("a[href='/atelier?commune=62400&d={key}']"));
+    d.call("POST", &format!("/element/{link}/click"), None);
+    d.wait_for(
+        "return location.pathname === '/atelier' && document.getElementById('emprunt');",
+        "the workshop of Haillicourt",
+    );
+    // The Région stopped and loans over eight years, with the keyboard.
+    let region = d.find("#region");
+    d.keys(&region, "a");
+    let duration = d.find("[id='emprunt.duree']");
+    d.keys(&duration, "8\u{E004}"); // then Tab, which sends the change
+    let figures = d.wait_for(
+        "const s = new URLSearchParams(location.search); \
+         return s.get('region') === 'arret' && s.get('emprunt.duree') === '8' && s.get('d') \
+           && !document.getElementById('etat').textContent.startsWith('Calcul') \
+           ? [document.getElementById('depassement').dataset.centimes, \
+              document.getElementById('emprunt').dataset.centimes] : null;",
+        "Haillicourt recomputed",
+    );
+    let shown: Vec<i64> = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().parse().unwrap())
+        .collect();
+    let href = d.script("return document.getElementById('scenario-toml').href;");
+    let toml = agent
+        .get(href.as_str().unwrap())
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["base.toml", "operations.csv"] {
+        std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+    }
+    std::fs::write(dir.path().join("atelier.toml"), &toml).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_cofinance"))
+        .current_dir(dir.path())
+        .args(["run", "atelier.toml", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/summary.json")).unwrap())
+            .unwrap();
+    let haillicourt = summary["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "62400")
+        .unwrap();
+    assert_eq!(
+        shown,
+        vec![
+            cents(haillicourt["shortfall"].as_str().unwrap()),
+            cents(haillicourt["debt_at_end"].as_str().unwrap())
+        ],
+        "the shortfall and the debt at the end the page shows are those of cofinance run"
+    );
+    assert_ne!(
+        shown[0], 221_780_000,
+        "the Région stopped changes the shortfall"
+    );
 
     // Nothing said in the console, nothing asked of anyone but the studio.
     let console = d.log("browser");

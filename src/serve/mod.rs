@@ -11,7 +11,8 @@
 //! - [`pages`]: the HTML of each page;
 //! - [`whatif`]: the workshop's controls, read from the query string, written as a scenario;
 //! - [`assets`]: the style sheet and the script, embedded in the binary;
-//! - [`reply`]: the answers that are not a page (400, 404, 500) and the security headers.
+//! - [`reply`]: the answers that are not a page (400, 404, 500) and the security headers;
+//! - [`upload`]: the user's own dataset, sent through the page and kept in a bounded cache.
 //!
 //! See `docs/studio.md` for what each page shows and the choices made.
 
@@ -19,6 +20,7 @@ pub mod assets;
 pub mod pages;
 pub mod reply;
 pub mod routes;
+pub mod upload;
 pub mod whatif;
 
 use crate::engine::{self, Outcome};
@@ -90,6 +92,9 @@ pub struct Studio {
     /// The uncertainty shipped with the dataset (`incertitudes.toml`, or the served scenario's
     /// `[uncertainty]`), for the Incertitudes page.
     pub uncertainty: Option<Uncertainty>,
+    /// For a dataset sent through the page, its key (the `d` of every address); `None` for
+    /// the dataset the studio was started on.
+    pub key: Option<String>,
 }
 
 impl Studio {
@@ -161,7 +166,41 @@ impl Studio {
             reference,
             scenarios,
             uncertainty,
+            key: None,
         })
+    }
+
+    /// The studio of a dataset sent through the page: its base, run, with no scenario and no
+    /// uncertainty; `base_path` is the name its base is given (`base.toml`, or the workbook's).
+    pub fn uploaded(key: String, base: Loaded, base_path: PathBuf) -> Result<Studio> {
+        let reference = Ran::new(
+            "base".to_owned(),
+            Target {
+                scenario: None,
+                description: None,
+                dataset: base.dataset.clone(),
+                inputs: base.inputs.clone(),
+            },
+        )?;
+        Ok(Studio {
+            base,
+            base_path,
+            reference,
+            scenarios: Vec::new(),
+            uncertainty: None,
+            key: Some(key),
+        })
+    }
+
+    /// An address of the studio on this dataset: `target` (a path, perhaps with its query)
+    /// with `d=<key>` added for a dataset sent through the page.
+    pub fn href(&self, target: &str) -> String {
+        let Some(key) = &self.key else {
+            return target.trim_end_matches('?').to_owned();
+        };
+        let target = target.trim_end_matches('?');
+        let joint = if target.contains('?') { '&' } else { '?' };
+        format!("{target}{joint}d={key}")
     }
 
     /// The path a workshop scenario is given: `atelier.toml` beside the base, so that
@@ -187,8 +226,14 @@ impl Studio {
 pub struct Limits {
     /// Past this, the request is answered 503 and its work dropped.
     pub timeout: Duration,
-    /// The largest request body accepted (the studio takes none but uploads).
+    /// The largest request body accepted but on the upload page.
     pub body_bytes: usize,
+    /// The largest dataset sent through the upload page, files and form together.
+    pub upload_bytes: usize,
+    /// At most this many sent datasets are kept; past it, the oldest is forgotten.
+    pub upload_count: usize,
+    /// At most this many bytes of sent files are kept; past it, the oldest is forgotten.
+    pub upload_cache_bytes: usize,
     /// The longest query string accepted.
     pub query_bytes: usize,
 }
@@ -198,6 +243,9 @@ impl Default for Limits {
         Limits {
             timeout: Duration::from_secs(20),
             body_bytes: 64 * 1024,
+            upload_bytes: 4 * 1024 * 1024,
+            upload_count: 16,
+            upload_cache_bytes: 32 * 1024 * 1024,
             query_bytes: 4096,
         }
     }
@@ -205,6 +253,25 @@ impl Default for Limits {
 
 /// The studio, shared by the request handlers.
 pub type Shared = Arc<Studio>;
+
+/// What every request can reach: the dataset the studio was started on, and the datasets
+/// sent through the page.
+#[derive(Debug)]
+pub struct App {
+    pub default: Shared,
+    pub uploads: upload::Uploads,
+    pub limits: Limits,
+}
+
+impl App {
+    pub fn new(default: Shared, limits: Limits) -> App {
+        App {
+            default,
+            uploads: upload::Uploads::new(limits.upload_count, limits.upload_cache_bytes),
+            limits,
+        }
+    }
+}
 
 impl Studio {
     /// The workshop's scenario file for a state: its path and text.
@@ -215,7 +282,11 @@ impl Studio {
             .map_or_else(|| "base.toml".into(), |n| n.to_string_lossy());
         crate::input::SourceFile::new(
             self.workshop_path(),
-            what.toml(&self.base.dataset, &base_name),
+            what.toml(
+                &self.base.dataset,
+                &base_name,
+                &self.href(&format!("/atelier?{}", what.with_commune(None).query())),
+            ),
         )
     }
 

@@ -21,16 +21,21 @@ pub enum Nav {
     Scenarios,
     Workshop,
     Uncertainty,
+    Upload,
     None,
 }
 
-/// The frame of every page: title, navigation, the style sheet and the script.
-pub fn layout(title: &str, nav: Nav, body: &Markup) -> Markup {
-    let item = |href: &str, label: &str, this: Nav| {
+/// The frame of every page: title, navigation, the style sheet and the script. `studio` is
+/// the dataset the page is about, when it is one sent through the page: the navigation stays
+/// on it, and a banner says so.
+pub fn layout(studio: Option<&Studio>, title: &str, nav: Nav, body: &Markup) -> Markup {
+    let href = |target: &str| studio.map_or_else(|| target.to_owned(), |s| s.href(target));
+    let item = |target: &str, label: &str, this: Nav| {
         html! {
-            li { a href=(href) aria-current=[(nav == this).then_some("page")] { (label) } }
+            li { a href=(href(target)) aria-current=[(nav == this).then_some("page")] { (label) } }
         }
     };
+    let sent = studio.filter(|s| s.key.is_some());
     html! {
         (DOCTYPE)
         html lang="fr" {
@@ -53,7 +58,14 @@ pub fn layout(title: &str, nav: Nav, body: &Markup) -> Markup {
                             (item("/scenarios", "Scénarios", Nav::Scenarios))
                             (item("/atelier", "Atelier", Nav::Workshop))
                             (item("/incertitudes", "Incertitudes", Nav::Uncertainty))
+                            li { a href=(href(super::routes::UPLOAD_PATH)) aria-current=[(nav == Nav::Upload).then_some("page")] { "Vos données" } }
                         }
+                    }
+                }
+                @if let Some(sent) = sent {
+                    p.sent role="note" {
+                        "Vos données : " strong { (sent.base.dataset.name) } " (envoyé, gardé en mémoire tant que le studio tourne). "
+                        a href="/" { "Revenir au jeu de données du studio" }
                     }
                 }
                 main id="contenu" { (body) }
@@ -67,15 +79,30 @@ pub fn layout(title: &str, nav: Nav, body: &Markup) -> Markup {
 
 /// A page that says why there is no result.
 pub fn problem(title: &str, message: &str) -> Markup {
+    problem_with(title, message, ("/", "Retour à la vue d'ensemble"))
+}
+
+/// A page that says why there is no result, and where to go: `(address, label)`.
+pub fn problem_with(title: &str, message: &str, next: (&str, &str)) -> Markup {
     layout(
+        None,
         title,
         Nav::None,
         &html! {
             h1 { (title) }
             p.problem id="probleme" role="alert" { (message) }
-            p { a href="/" { "Retour à la vue d'ensemble" } }
+            p { a href=(next.0) { (next.1) } }
         },
     )
+}
+
+/// The hidden field that keeps a form on a dataset sent through the page.
+fn keep_dataset(studio: &Studio) -> Markup {
+    html! {
+        @if let Some(key) = &studio.key {
+            input type="hidden" name="d" value=(key);
+        }
+    }
 }
 
 /// A report section written by [`html`], inside the page, its links to communes pointed at the
@@ -86,7 +113,19 @@ fn section(
 ) -> Result<PreEscaped<String>> {
     let mut out = String::new();
     write(&mut out)?;
-    Ok(PreEscaped(relink(&out, link)))
+    Ok(PreEscaped(scrolling(&relink(&out, link))))
+}
+
+/// Each table of a report section in a box that scrolls sideways when the table is wider
+/// than the page (a commune's treasury, year by year, has a dozen columns): the page itself
+/// never does. The box takes the focus, so that the keyboard scrolls it too.
+fn scrolling(fragment: &str) -> String {
+    fragment
+        .replace(
+            "<table",
+            "<div class=\"wide\" tabindex=\"0\" role=\"group\" aria-label=\"Tableau\"><table",
+        )
+        .replace("</table>", "</table></div>")
 }
 
 /// `href="#commune-ID"` (the report's anchors) made `href="<link(ID)>"`.
@@ -110,8 +149,9 @@ fn chart_runs<'a>(runs: &[Compared<'a>]) -> Vec<ChartRun<'a>> {
     runs.to_vec()
 }
 
-fn commune_page_link(id: &str) -> String {
-    format!("/commune/{id}")
+/// The address of a commune's page, on the studio's dataset.
+fn commune_page_link(studio: &Studio) -> impl Fn(&str) -> String + '_ {
+    move |id: &str| studio.href(&format!("/commune/{id}"))
 }
 
 /// The search box of communes.
@@ -119,6 +159,7 @@ fn search(studio: &Studio, value: &str) -> Markup {
     let dataset = &studio.reference.target.dataset;
     html! {
         form.search method="get" action="/commune" role="search" {
+            (keep_dataset(studio))
             label for="q" { "Commune (nom ou code INSEE)" }
             input id="q" name="q" type="search" value=(value) list="communes" autocomplete="off" placeholder="ex. marles, lievin, 62498";
             datalist id="communes" {
@@ -148,11 +189,11 @@ pub fn overview(studio: &Studio) -> Result<Markup> {
             html::funders(out, &runs);
             Ok(())
         },
-        &commune_page_link,
+        &commune_page_link(studio),
     )?;
     let ranking = section(
         |out| html::ranking(out, &runs, &communes, &chart_runs(&runs)),
-        &commune_page_link,
+        &commune_page_link(studio),
     )?;
     let body = html! {
         h1 { (dataset.name) }
@@ -164,23 +205,17 @@ pub fn overview(studio: &Studio) -> Result<Markup> {
             " : " (total.fr()) " de besoin de financement non couvert en fin de période."
         }
         (search(studio, ""))
-        p { a href="/atelier" { "Ouvrir l'atelier" } " pour changer les enveloppes, les gels, la Région, la TVA… et voir l'effet sur chaque commune." }
+        p { a href=(studio.href("/atelier")) { "Ouvrir l'atelier" } " pour changer les enveloppes, les gels, la Région, la TVA… et voir l'effet sur chaque commune." }
         (funders)
         (ranking)
-        (downloads("/telecharger", ""))
+        (downloads(studio, "/telecharger", ""))
     };
-    Ok(layout(&dataset.name, Nav::Overview, &body))
+    Ok(layout(Some(studio), &dataset.name, Nav::Overview, &body))
 }
 
 /// The links to the current run's files.
-fn downloads(prefix: &str, query: &str) -> Markup {
-    let href = |name: &str| {
-        if query.is_empty() {
-            format!("{prefix}/{name}")
-        } else {
-            format!("{prefix}/{name}?{query}")
-        }
-    };
+fn downloads(studio: &Studio, prefix: &str, query: &str) -> Markup {
+    let href = |name: &str| studio.href(&format!("{prefix}/{name}?{query}"));
     html! {
         section.downloads aria-labelledby="telechargements" {
             h2 id="telechargements" { "Télécharger ce calcul" }
@@ -212,12 +247,12 @@ pub fn commune_search(
         @if !choices.is_empty() {
             ul.choices {
                 @for (id, name) in choices {
-                    li { a href=(commune_page_link(id)) { (name) " (" (id) ")" } }
+                    li { a href=(commune_page_link(studio)(id)) { (name) " (" (id) ")" } }
                 }
             }
         }
     };
-    layout("Fiche commune", Nav::Commune, &body)
+    layout(Some(studio), "Fiche commune", Nav::Commune, &body)
 }
 
 /// Every commune of the dataset, by name, as links.
@@ -243,12 +278,13 @@ pub fn commune_page(studio: &Studio, index: usize, compare: Option<&Ran>) -> Res
     let charts = chart_runs(&runs);
     let sheet_html = section(
         |out| html::commune_section(out, &sheet, &charts),
-        &commune_page_link,
+        &commune_page_link(studio),
     )?;
     let owner_id = &studio.reference.target.dataset.owners[index].id;
     let body = html! {
         (search(studio, ""))
-        form.inline method="get" action=(commune_page_link(owner_id)) {
+        form.inline method="get" action=(format!("/commune/{owner_id}")) {
+            (keep_dataset(studio))
             label for="scenario" { "Comparer avec un scénario" }
             select id="scenario" name="scenario" {
                 option value="" { "— aucun —" }
@@ -260,22 +296,15 @@ pub fn commune_page(studio: &Studio, index: usize, compare: Option<&Ran>) -> Res
         }
         (sheet_html)
         (operations(studio, &studio.reference, index, ""))
-        p { a href=(format!("/atelier?commune={owner_id}")) { "Essayer des hypothèses pour cette commune dans l'atelier" } }
+        p { a href=(studio.href(&format!("/atelier?commune={owner_id}"))) { "Essayer des hypothèses pour cette commune dans l'atelier" } }
     };
-    Ok(layout(&sheet.title, Nav::Commune, &body))
+    Ok(layout(Some(studio), &sheet.title, Nav::Commune, &body))
 }
 
 /// The operations in a commune (carried by it or by others), each linking to its page.
 fn operations(studio: &Studio, run: &Ran, commune_index: usize, query: &str) -> Markup {
     let dataset = &run.target.dataset;
-    let _ = studio;
-    let link = |id: &str| {
-        if query.is_empty() {
-            format!("/operation/{id}")
-        } else {
-            format!("/operation/{id}?{query}")
-        }
-    };
+    let link = |id: &str| studio.href(&format!("/operation/{id}?{query}"));
     let here: Vec<usize> = (0..dataset.operations.len())
         .filter(|&o| dataset.operations[o].commune == commune_index)
         .collect();
@@ -305,7 +334,7 @@ fn operations(studio: &Studio, run: &Ran, commune_index: usize, query: &str) -> 
 }
 
 /// An operation's financing step by step (`cofinance explain`), in a run.
-pub fn operation_page(run: &Ran, index: usize, back: &str) -> Result<Markup> {
+pub fn operation_page(studio: &Studio, run: &Ran, index: usize, back: &str) -> Result<Markup> {
     let plan = Plan::new(&run.target.dataset)?;
     let lang = explain::Lang::Fr;
     let explanation = explain::explain(
@@ -316,13 +345,20 @@ pub fn operation_page(run: &Ran, index: usize, back: &str) -> Result<Markup> {
         lang,
     );
     let text = explain::text(&explanation, lang, false, usize::MAX);
+    // The explanation opens on what decided the financing, then a blank line, then the steps.
+    let (summary, steps) = text.split_once("\n\n").unwrap_or(("", &text));
     let commune_id = run.target.dataset.owners[run.target.dataset.operations[index].commune]
         .id
         .clone();
     let title = format!("{} — {}", explanation.id, explanation.name);
     let body = html! {
         h1 { (title) }
-        p.lead {
+        div.summary id="en-bref" {
+            @for line in summary.lines() {
+                p.lead { (line) }
+            }
+        }
+        p {
             (explanation.commune) ", porté par " (explanation.owner) ". "
             "Coût TTC " (explanation.cost_ttc.fr()) ", subventions " (explanation.total_granted.fr())
             ", reste à charge " (explanation.residual.fr()) ", FCTVA " (explanation.fctva_total.fr()) "."
@@ -345,10 +381,10 @@ pub fn operation_page(run: &Ran, index: usize, back: &str) -> Result<Markup> {
             }
         }
         h2 { "Pas à pas" }
-        pre.explain { (text) }
+        pre.explain { (steps) }
         p { a href=(back.replace("{commune}", &commune_id)) { "Retour à la commune" } }
     };
-    Ok(layout(&title, Nav::Commune, &body))
+    Ok(layout(Some(studio), &title, Nav::Commune, &body))
 }
 
 /// Shipped scenarios side by side with the base: the funders, the communes, the differences.
@@ -363,12 +399,13 @@ pub fn scenarios_page(studio: &Studio, chosen: &[&Ran]) -> Result<Markup> {
         html::scenarios(&mut out, &runs);
         html::funders(&mut out, &runs);
         html::ranking(&mut out, &runs, &communes, &chart_runs(&runs[..1]))?;
-        PreEscaped(relink(&out, &commune_page_link))
+        PreEscaped(relink(&out, &commune_page_link(studio)))
     };
     let body = html! {
         h1 { "Scénarios comparés" }
         p.lead { "Cochez jusqu'à " (super::routes::MAX_COMPARED) " scénarios : chacun est mis à côté de la base (A), avec ce qui change." }
         form.scenarios method="get" action="/scenarios" {
+            (keep_dataset(studio))
             fieldset {
                 legend { "Scénarios livrés avec le jeu de données" }
                 @for run in &studio.scenarios {
@@ -386,16 +423,21 @@ pub fn scenarios_page(studio: &Studio, chosen: &[&Ran]) -> Result<Markup> {
             p { "Ce jeu de données n'a pas de scénario à côté de sa base." }
         }
         @if !chosen.is_empty() {
-            (differences(&runs, &communes))
+            (differences(studio, &runs, &communes))
         }
         (tables)
     };
-    Ok(layout("Scénarios comparés", Nav::Scenarios, &body))
+    Ok(layout(
+        Some(studio),
+        "Scénarios comparés",
+        Nav::Scenarios,
+        &body,
+    ))
 }
 
 /// What each scenario changes for each commune: its shortfall against the base's, only the
 /// communes where some scenario differs, the largest change first.
-fn differences(runs: &[Compared<'_>], communes: &[usize]) -> Markup {
+fn differences(studio: &Studio, runs: &[Compared<'_>], communes: &[usize]) -> Markup {
     let reference = &runs[0];
     let shortfall = |run: &Compared<'_>, id: &str| {
         run.dataset
@@ -432,7 +474,7 @@ fn differences(runs: &[Compared<'_>], communes: &[usize]) -> Markup {
                     tbody {
                         @for (c, base, changes) in &rows {
                             tr {
-                                td { a href=(commune_page_link(&reference.dataset.owners[*c].id)) { (reference.dataset.owners[*c].name) } }
+                                td { a href=(commune_page_link(studio)(&reference.dataset.owners[*c].id)) { (reference.dataset.owners[*c].name) } }
                                 td.num { (base.fr()) }
                                 @for d in changes {
                                     td.num.worse[d.is_positive()].better[*d < Money::ZERO] {
@@ -455,7 +497,8 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
     let query = what.query();
     let runs = [base.compared(), run.compared()];
     let communes = html::communes(&runs[0]);
-    let link_in_workshop = |id: &str| format!("/atelier?{}", what.with_commune(Some(id)).query());
+    let link_in_workshop =
+        |id: &str| studio.href(&format!("/atelier?{}", what.with_commune(Some(id)).query()));
     let commune_index = what
         .commune
         .as_deref()
@@ -484,11 +527,7 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
         &link_in_workshop,
     )?;
     let phrases = what.phrases(dataset);
-    let toml_href = if query.is_empty() {
-        format!("/atelier/{}", whatif::FILE_NAME)
-    } else {
-        format!("/atelier/{}?{query}", whatif::FILE_NAME)
-    };
+    let toml_href = studio.href(&format!("/atelier/{}?{query}", whatif::FILE_NAME));
     let body = html! {
         h1 { "Atelier : et si… ?" }
         p.lead { "Chaque réglage refait tout le calcul, du premier financeur à la dernière commune, et compare à la base (A). L'adresse de la page garde les réglages : un lien redonne le même résultat." }
@@ -510,7 +549,11 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
                     p.actions {
                         a.button href=(toml_href) download=(whatif::FILE_NAME) id="scenario-toml" { "Télécharger le scénario (" (whatif::FILE_NAME) ")" }
                     }
-                    p.note { "Enregistrez " (whatif::FILE_NAME) " dans le dossier du jeu de données, à côté de sa base ; " code { "cofinance run " (studio.workshop_path()) } " donne alors le même calcul, au centime." }
+                    @if studio.key.is_some() {
+                        p.note { "Enregistrez " (whatif::FILE_NAME) " dans le dossier de vos fichiers, à côté de " (sent_names(studio)) " (sous ces noms) ; dans ce dossier, " code { "cofinance run " (studio.workshop_path()) } " donne alors le même calcul, au centime." }
+                    } @else {
+                        p.note { "Enregistrez " (whatif::FILE_NAME) " dans le dossier du jeu de données, à côté de sa base ; " code { "cofinance run " (studio.workshop_path()) } " donne alors le même calcul, au centime." }
+                    }
                 }
                 @if let Some((index, _, html_sheet)) = &commune_block {
                     (html_sheet)
@@ -518,11 +561,12 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
                 }
                 (funders)
                 (ranking)
-                (downloads("/atelier/telecharger", &query))
+                (borrowing_table(base, run, &link_in_workshop))
+                (downloads(studio, "/atelier/telecharger", &query))
             }
         }
     };
-    Ok(layout("Atelier", Nav::Workshop, &body))
+    Ok(layout(Some(studio), "Atelier", Nav::Workshop, &body))
 }
 
 /// The communes short of their capacity and the total, in the base and with the hypotheses.
@@ -564,6 +608,15 @@ fn commune_figures(base: &Ran, run: &Ran, index: usize, sheet: &Sheet) -> Markup
             @if let Some(year) = ours.peak_gap_year { " en " (year) }
             span.note { " ; base : " (money(theirs.peak_gap).fr()) }
         }
+        @if let Some(loans) = &ours.borrowing {
+            @let before = theirs.borrowing.as_ref();
+            p.figure id="emprunt" data-centimes=(loans.debt_at_end.cents()) {
+                "Emprunté : " strong { (loans.borrowed_total.fr()) }
+                ", dette en fin de période : " strong { (loans.debt_at_end.fr()) }
+                span.note { " ; base : " (before.map_or(Money::ZERO, |b| b.borrowed_total).fr())
+                    ", " (before.map_or(Money::ZERO, |b| b.debt_at_end).fr()) }
+            }
+        }
         ul.verdicts {
             @for verdict in &sheet.verdicts {
                 li.short[verdict.short] { (verdict.text) }
@@ -595,6 +648,7 @@ fn controls(studio: &Studio, what: &WhatIf) -> Markup {
     let freeze = what.freeze.as_ref();
     html! {
         form id="atelier" method="get" action="/atelier" aria-label="Réglages de l'atelier" {
+            (keep_dataset(studio))
             fieldset {
                 legend { "Commune suivie" }
                 label for="commune" { "Commune" }
@@ -702,11 +756,126 @@ fn controls(studio: &Studio, what: &WhatIf) -> Markup {
                 label for="surcout" { "Dérive des coûts (%)" }
                 input id="surcout" name="surcout" type="number" min="-50" max="200" step="1" placeholder="0" value=[(!what.overrun.is_zero()).then(|| what.overrun.normalize().to_string())];
             }
+            (treasury_controls(studio, what))
             div.actions {
                 button type="submit" { "Recalculer" }
-                a href=(what.commune.as_ref().map_or_else(|| "/atelier".to_owned(), |c| format!("/atelier?commune={c}"))) { "Tout remettre comme la base" }
+                a href=(studio.href(&what.commune.as_ref().map_or_else(|| "/atelier".to_owned(), |c| format!("/atelier?commune={c}")))) { "Tout remettre comme la base" }
             }
             p id="etat" class="note" role="status" {}
+        }
+    }
+}
+
+/// The treasury's controls: one funder's payment terms, each funder's payment credits, the
+/// communes' borrowing terms.
+fn treasury_controls(studio: &Studio, what: &WhatIf) -> Markup {
+    let dataset = &studio.reference.target.dataset;
+    let payment = what.payment.as_ref();
+    let with_credits: Vec<usize> = (0..dataset.funders.len())
+        .filter(|&f| !whatif::credit_years(dataset, f).is_empty())
+        .collect();
+    let current = dataset.borrowing.unwrap_or_default();
+    let profile = current.profile.unwrap_or(crate::model::Profile::Annuity);
+    let percent = |rate: crate::model::Rate| {
+        whatif::percent_fr((rate.to_decimal() * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+    };
+    let loans = what.loans.as_ref();
+    html! {
+        fieldset {
+            legend { "Paiements des financeurs" }
+            p.note { "Quand l'argent arrive : une avance à l'engagement, un solde après la fin des travaux, le reste au fil des travaux ; et ce que chaque financeur peut payer par an (ses crédits de paiement)." }
+            label for="paiement" { "Conditions de paiement de" }
+            select id="paiement" name="paiement" {
+                option value="" selected[payment.is_none()] { "— comme la base —" }
+                @for funder in &dataset.funders {
+                    option value=(funder.id) selected[payment.is_some_and(|p| p.funder == funder.id)] {
+                        (funder.name) " (base : avance " (percent(funder.payment.advance)) " %, solde " (percent(funder.payment.balance)) " %)"
+                    }
+                }
+            }
+            label for="paiement.avance" { "Avance (% de la subvention)" }
+            input id="paiement.avance" name="paiement.avance" type="text" inputmode="decimal" placeholder="comme la base" value=[payment.map(|p| whatif::percent_fr(p.advance))];
+            label for="paiement.solde" { "Solde (% de la subvention)" }
+            input id="paiement.solde" name="paiement.solde" type="text" inputmode="decimal" placeholder="comme la base" value=[payment.map(|p| whatif::percent_fr(p.balance))];
+            label for="paiement.delai" { "Solde versé après la fin des travaux (années)" }
+            input id="paiement.delai" name="paiement.delai" type="number" min="0" max="10" step="1" placeholder="comme la base" value=[payment.map(|p| p.balance_lag.to_string())];
+            @for &f in &with_credits {
+                @let funder = &dataset.funders[f];
+                @let name = format!("credits.{}", funder.id);
+                @let years = whatif::credit_years(dataset, f);
+                label for=(name) { "Crédits de paiement de " (funder.name) " (% de la base, "
+                    (years.first().copied().unwrap_or_default()) "-" (years.last().copied().unwrap_or_default()) ")" }
+                input id=(name) name=(name) type="number" min="0" max="500" step="1" inputmode="decimal" placeholder="100"
+                    value=[what.credits.iter().find(|c| c.funder == funder.id).map(|c| c.percent.normalize().to_string())];
+            }
+        }
+        fieldset {
+            legend { "Emprunt des communes" }
+            p.note { "Ce que la capacité et la trésorerie d'une commune ne couvrent pas, elle l'emprunte, un prêt par an." }
+            label for="emprunt.taux" { "Taux d'intérêt (%)" }
+            input id="emprunt.taux" name="emprunt.taux" type="text" inputmode="decimal"
+                placeholder=(current.rate.map_or_else(|| "à donner".to_owned(), percent))
+                value=[loans.map(|l| whatif::percent_fr(l.rate))];
+            label for="emprunt.duree" { "Durée (années)" }
+            input id="emprunt.duree" name="emprunt.duree" type="number" min="1" max="50" step="1"
+                placeholder=(current.duration_years.map_or_else(|| "à donner".to_owned(), |d| d.to_string()))
+                value=[loans.map(|l| l.years.to_string())];
+            label for="emprunt.profil" { "Remboursement" }
+            select id="emprunt.profil" name="emprunt.profil" data-default=(whatif::profile_code(profile).0) {
+                @for p in [crate::model::Profile::Annuity, crate::model::Profile::Linear] {
+                    option value=(whatif::profile_code(p).0) selected[loans.map_or(profile, |l| l.profile) == p] { (whatif::profile_code(p).1) }
+                }
+            }
+        }
+    }
+}
+
+/// What each commune that borrows borrows and owes at the end, in the base and with the
+/// hypotheses.
+fn borrowing_table(base: &Ran, run: &Ran, link: &dyn Fn(&str) -> String) -> Markup {
+    let owners = &run.target.dataset.owners;
+    let rows: Vec<usize> = (0..owners.len())
+        .filter(|&o| owners[o].kind == OwnerKind::Commune)
+        .filter(|&o| {
+            run.outcome.owners[o].borrowing.is_some()
+                || base
+                    .outcome
+                    .owners
+                    .get(o)
+                    .is_some_and(|b| b.borrowing.is_some())
+        })
+        .collect();
+    let money = |ran: &Ran, o: usize, pick: fn(&crate::engine::BorrowingOutcome) -> Money| {
+        ran.outcome
+            .owners
+            .get(o)
+            .and_then(|x| x.borrowing.as_ref())
+            .map_or(Money::ZERO, pick)
+    };
+    html! {
+        @if !rows.is_empty() {
+            section aria-labelledby="emprunts" {
+                h2 id="emprunts" { "Emprunts des communes" }
+                p.note { "Ce que chaque commune emprunte en tout, les intérêts de ses prêts et sa dette en fin de période : avec les hypothèses, et dans la base (A)." }
+                table {
+                    thead { tr {
+                        th { "Commune" } th.num { "Emprunté" } th.num { "A : emprunté" }
+                        th.num { "Intérêts" } th.num { "Dette en fin" } th.num { "A : dette en fin" }
+                    } }
+                    tbody {
+                        @for &o in &rows {
+                            tr {
+                                td { a href=(link(&owners[o].id)) { (owners[o].name) } }
+                                td.num { (money(run, o, |b| b.borrowed_total).fr()) }
+                                td.num.note { (money(base, o, |b| b.borrowed_total).fr()) }
+                                td.num { (money(run, o, |b| b.interest_total).fr()) }
+                                td.num { (money(run, o, |b| b.debt_at_end).fr()) }
+                                td.num.note { (money(base, o, |b| b.debt_at_end).fr()) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -727,7 +896,12 @@ pub fn uncertainty_page(
                 code { (crate::scenario::DEFAULT_UNCERTAINTY) } " avec une table " code { "[uncertainty]" }
                 ") : il n'y a rien à tirer au sort." }
         };
-        return Ok(layout("Incertitudes", Nav::Uncertainty, &body));
+        return Ok(layout(
+            Some(studio),
+            "Incertitudes",
+            Nav::Uncertainty,
+            &body,
+        ));
     };
     let mut charts = String::new();
     let mut rows: Vec<(usize, u64, Option<crate::montecarlo::Stats>)> = Vec::new();
@@ -767,6 +941,7 @@ pub fn uncertainty_page(
         p.lead { "Des tirages au sort des dérives de coûts, des retards et des gels de crédits décrits dans "
             code { (uncertainty.source) } ", chacun calculé en entier ; la même graine redonne les mêmes tirages, au centime." }
         form.inline id="incertitudes" method="get" action="/incertitudes" {
+            (keep_dataset(studio))
             label for="tirages" { "Tirages" }
             input id="tirages" name="tirages" type="number" min="1" max=(super::routes::MAX_DRAWS) step="1" value=(draws);
             label for="graine" { "Graine" }
@@ -788,7 +963,7 @@ pub fn uncertainty_page(
                 tbody {
                     @for (o, count, stats) in &rows {
                         tr {
-                            td { a href=(commune_page_link(&dataset.owners[*o].id)) { (dataset.owners[*o].name) } }
+                            td { a href=(commune_page_link(studio)(&dataset.owners[*o].id)) { (dataset.owners[*o].name) } }
                             td.num { (chart::format::percent(*count, results.draws)) }
                             td.num { (stats.map_or_else(|| "-".to_owned(), |s| s.p50.fr())) }
                             td.num { (stats.map_or_else(|| "-".to_owned(), |s| s.p90.fr())) }
@@ -800,5 +975,70 @@ pub fn uncertainty_page(
             (PreEscaped(charts))
         }
     };
-    Ok(layout("Incertitudes", Nav::Uncertainty, &body))
+    Ok(layout(
+        Some(studio),
+        "Incertitudes",
+        Nav::Uncertainty,
+        &body,
+    ))
+}
+
+/// The names a sent dataset's files are given: `base.toml et operations.csv`, or the
+/// workbook's.
+fn sent_names(studio: &Studio) -> String {
+    let names: Vec<&str> = studio
+        .base
+        .inputs
+        .iter()
+        .map(|file| file.path.as_str())
+        .collect();
+    names.join(" et ")
+}
+
+/// Vos données: the form that sends a dataset, what it takes, and what went wrong with the
+/// last one sent (`problem`); `current`, the dataset sent the page was opened from.
+pub fn upload_page(
+    current: Option<&Studio>,
+    limits: &super::Limits,
+    problem: Option<&str>,
+) -> Markup {
+    let size = |bytes: usize| format!("{} Mo", bytes / (1024 * 1024));
+    let body = html! {
+        h1 { "Vos données" }
+        p.lead { "Envoyez votre propre jeu de données : le studio le lit comme " code { "cofinance run" }
+            " lit un dossier, avec les mêmes contrôles et les mêmes messages (fichier, ligne, colonne ou feuille et cellule), puis toutes les pages — vue d'ensemble, communes, opérations, atelier, téléchargements — portent sur lui." }
+        @if let Some(problem) = problem {
+            div.problem id="probleme" role="alert" {
+                p { strong { "Ce jeu de données n'a pas pu être lu." } }
+                p.located { (problem) }
+                p { "Corrigez le fichier et envoyez-le de nouveau." }
+            }
+        }
+        @if let Some(current) = current {
+            p { "Jeu de données envoyé ouvert : " strong { (current.base.dataset.name) } " — "
+                a href=(current.href("/")) { "sa vue d'ensemble" } "." }
+        }
+        form.upload method="post" action=(super::routes::UPLOAD_PATH) enctype="multipart/form-data" {
+            fieldset {
+                legend { "Vos fichiers" }
+                div.field {
+                    label for="base" { "Base : votre " code { "base.toml" } ", ou le classeur du jeu de données (.xlsx, .ods) qui contient tout" }
+                    input id="base" name="base" type="file" accept=".toml,.xlsx,.ods" required;
+                }
+                div.field {
+                    label for="operations" { "Opérations (facultatif, avec un base.toml) : " code { "operations.csv" } ", séparé par des virgules, ou par des points-virgules avec des virgules décimales comme l'écrit Excel en français" }
+                    input id="operations" name="operations" type="file" accept=".csv,.txt";
+                }
+            }
+            button type="submit" { "Envoyer et calculer" }
+        }
+        h2 { "Ce qu'il faut savoir" }
+        ul {
+            li { "Au plus " (size(limits.upload_bytes)) " par envoi. Le format des fichiers est celui de " code { "docs/dataset.md" } " ; " code { "cofinance template --xlsx mon-dossier.xlsx --empty" } " écrit un classeur à compléter." }
+            li { "Les fichiers restent en mémoire, dans ce studio seulement, sous l'empreinte SHA-256 de leur contenu : rien n'est écrit sur le disque. Les " (limits.upload_count) " derniers envois sont gardés (" (size(limits.upload_cache_bytes)) " au plus) ; au-delà, le plus ancien est oublié, et son adresse demande de l'envoyer de nouveau." }
+            li { "L'adresse de chaque page porte la clé du jeu envoyé (" code { "?d=…" } ") : un lien redonne le même résultat tant que le studio tourne." }
+            li { "Les fichiers prennent les noms que " code { "cofinance run" } " cherche : " code { "base.toml" } " et " code { "operations.csv" } " (un classeur garde le sien). Enregistrez le scénario de l'atelier à côté d'eux, sous ces noms, pour refaire le calcul en ligne de commande." }
+        }
+    };
+    layout(current, "Vos données", Nav::Upload, &body)
 }

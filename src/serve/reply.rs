@@ -40,6 +40,8 @@ pub enum Failure {
     BadScenario(String),
     /// 404, with what was not found.
     NotFound(String),
+    /// 404: the key of a dataset sent through the page that the studio no longer keeps.
+    Expired(String),
     /// 500: a failure of the studio itself.
     Internal(String),
 }
@@ -65,7 +67,7 @@ impl Failure {
     pub fn status(&self) -> StatusCode {
         match self {
             Failure::BadParam(_) | Failure::BadScenario(_) => StatusCode::BAD_REQUEST,
-            Failure::NotFound(_) => StatusCode::NOT_FOUND,
+            Failure::NotFound(_) | Failure::Expired(_) => StatusCode::NOT_FOUND,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,6 +82,10 @@ impl Failure {
                 )
             }
             Failure::NotFound(what) => what.clone(),
+            Failure::Expired(key) => format!(
+                "Le jeu de données « {} » n'est plus en mémoire : le studio a redémarré, ou l'a oublié pour faire place à d'autres envois. Envoyez vos fichiers de nouveau sur la page Vos données ; les mêmes fichiers redonnent la même adresse.",
+                key.get(..12).unwrap_or(key)
+            ),
             Failure::Internal(error) => format!(
                 "Erreur interne du studio ({error}) ; c'est un défaut de cofinance : merci de le signaler avec l'adresse de la page."
             ),
@@ -94,12 +100,52 @@ impl IntoResponse for Failure {
             StatusCode::NOT_FOUND => "Page introuvable",
             _ => "Erreur interne",
         };
-        (
-            self.status(),
-            Html(pages::problem(title, &self.message()).into_string()),
-        )
-            .into_response()
+        let page = match &self {
+            Failure::Expired(_) => pages::problem_with(
+                title,
+                &self.message(),
+                (super::routes::UPLOAD_PATH, "Envoyer un jeu de données"),
+            ),
+            _ => pages::problem(title, &self.message()),
+        };
+        (self.status(), Html(page.into_string())).into_response()
     }
+}
+
+/// What a request too large is told.
+pub fn too_large_message(limit: usize) -> String {
+    format!(
+        "l'envoi dépasse {} ; accepté : au plus {} de fichiers par envoi (un classeur ou un CSV plus gros se découpe, ou se sert en dossier : cofinance serve mon-dossier/)",
+        mega(limit),
+        mega(limit)
+    )
+}
+
+/// `4 Mo`, `64 Ko`.
+fn mega(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} Mo", bytes / (1024 * 1024))
+    } else if bytes >= 1024 {
+        format!("{} Ko", bytes / 1024)
+    } else {
+        format!("{bytes} octets")
+    }
+}
+
+/// The answer to a body announced larger than the page takes (413).
+pub fn too_large(limit: usize) -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Html(
+            pages::problem_with(
+                "Envoi trop gros",
+                &format!("Envoi refusé : {}.", too_large_message(limit)),
+                (super::routes::UPLOAD_PATH, "Retour à la page Vos données"),
+            )
+            .into_string(),
+        ),
+    )
+        .into_response()
 }
 
 /// The answer to a handler that panicked: 500, the page says so; the server goes on.

@@ -11,19 +11,26 @@
 //! | `/atelier/atelier.toml?<atelier>` | the workshop's scenario file |
 //! | `/atelier/telecharger/{file}?<atelier>`, `/telecharger/{file}` | the run's files |
 //! | `/incertitudes?tirages=…&graine=…&financeur=…` | Incertitudes (bounded Monte Carlo) |
+//! | `/donnees` | Vos données: the form to send a dataset (GET), the dataset sent (POST) |
 //! | `/static/{file}` | the embedded style sheet and script |
+//!
+//! Every page but `/donnees` and `/static` takes `d=<key>`: the dataset sent through the page
+//! under that key instead of the one the studio was started on.
 
 use super::pages::{self, Nav};
 use super::reply::{self, Failure, security_headers};
+use super::upload::{self, Part, Sent};
 use super::whatif::{BadParam, WhatIf};
-use super::{Limits, Ran, Shared, assets};
+use super::{App, Limits, Ran, Shared, assets};
 use crate::report::{self, commune, html};
 use axum::Router;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -47,8 +54,16 @@ pub const DOWNLOADS: [&str; 6] = [
     "rapport.html",
 ];
 
-/// The studio's routes, hardened ([`harden`]).
+/// The address of the upload page.
+pub const UPLOAD_PATH: &str = "/donnees";
+
+/// The studio's routes on a dataset, hardened ([`harden`]); datasets can be sent beside it.
 pub fn app(studio: Shared, limits: Limits) -> Router {
+    let state = Arc::new(App::new(studio, limits));
+    let upload = Router::new()
+        .route(UPLOAD_PATH, get(upload_page).post(upload_post))
+        .layer(DefaultBodyLimit::max(limits.upload_bytes))
+        .with_state(Arc::clone(&state));
     let routes = Router::new()
         .route("/", get(overview))
         .route("/commune", get(commune_search))
@@ -61,8 +76,10 @@ pub fn app(studio: Shared, limits: Limits) -> Router {
         .route("/telecharger/{file}", get(base_download))
         .route("/incertitudes", get(uncertainty))
         .route("/static/{file}", get(asset))
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .merge(upload)
         .fallback(not_found)
-        .with_state(studio);
+        .with_state(state);
     harden(routes, limits)
 }
 
@@ -71,7 +88,9 @@ pub fn app(studio: Shared, limits: Limits) -> Router {
 pub fn harden(router: Router, limits: Limits) -> Router {
     let mut router = router
         .layer(middleware::from_fn_with_state(limits, limit))
-        .layer(RequestBodyLimitLayer::new(limits.body_bytes))
+        .layer(RequestBodyLimitLayer::new(
+            limits.body_bytes.max(limits.upload_bytes),
+        ))
         .layer(CatchPanicLayer::custom(reply::panicked));
     for (name, value) in security_headers() {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
@@ -79,8 +98,22 @@ pub fn harden(router: Router, limits: Limits) -> Router {
     router
 }
 
-/// Refuses a query string that is too long, and answers 503 when the work takes too long.
+/// Refuses a query string that is too long and a body announced larger than the page takes
+/// (413, in French), and answers 503 when the work takes too long.
 async fn limit(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    let allowed = if request.uri().path() == UPLOAD_PATH {
+        limits.upload_bytes
+    } else {
+        limits.body_bytes
+    };
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > allowed as u64) {
+        return reply::too_large(allowed);
+    }
     if request
         .uri()
         .query()
@@ -116,6 +149,50 @@ async fn blocking<T: Send + 'static>(
 
 type Page = Result<Html<String>, Failure>;
 
+/// The dataset a request is about — the one sent under its `d`, or the studio's own — and
+/// the rest of its query string.
+fn open(app: &App, query: Option<String>) -> Result<(Shared, Option<String>), Failure> {
+    let Some(query) = query else {
+        return Ok((Arc::clone(&app.default), None));
+    };
+    let mut key: Option<String> = None;
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    let mut others = false;
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if name == "d" {
+            if key.is_some() {
+                return Err(BadParam {
+                    param: "d".to_owned(),
+                    message: "donné deux fois ; ne le donnez qu'une fois".to_owned(),
+                }
+                .into());
+            }
+            key = Some(value.trim().to_owned());
+        } else {
+            rest.append_pair(&name, &value);
+            others = true;
+        }
+    }
+    let rest = others.then(|| rest.finish());
+    let studio = match key.as_deref() {
+        None | Some("") => Arc::clone(&app.default),
+        Some(key) if !upload::is_key(key) => {
+            return Err(BadParam {
+                param: "d".to_owned(),
+                message: format!(
+                    "« {key} » n'est pas accepté ; attendu la clé d'un jeu de données envoyé sur la page Vos données (64 chiffres hexadécimaux)"
+                ),
+            }
+            .into());
+        }
+        Some(key) => app
+            .uploads
+            .get(key)
+            .ok_or_else(|| Failure::Expired(key.to_owned()))?,
+    };
+    Ok((studio, rest))
+}
+
 /// The pairs of a query string whose names are all in `allowed` (a name may repeat).
 fn pairs(query: Option<&str>, allowed: &[&str]) -> Result<Vec<(String, String)>, BadParam> {
     let mut out = Vec::new();
@@ -138,15 +215,17 @@ fn pairs(query: Option<&str>, allowed: &[&str]) -> Result<Vec<(String, String)>,
     Ok(out)
 }
 
-async fn overview(State(studio): State<Shared>, RawQuery(query): RawQuery) -> Page {
+async fn overview(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Page {
+    let (studio, query) = open(&app, query)?;
     pairs(query.as_deref(), &[])?;
     blocking(move || Ok(Html(pages::overview(&studio)?.into_string()))).await
 }
 
 async fn commune_search(
-    State(studio): State<Shared>,
+    State(app): State<Arc<App>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
+    let (studio, query) = open(&app, query)?;
     let params = pairs(query.as_deref(), &["q"])?;
     let q = params
         .iter()
@@ -168,7 +247,7 @@ async fn commune_search(
     }
     if let Ok(index) = commune::find(dataset, &q) {
         let id = &dataset.owners[index].id;
-        return Ok(Redirect::to(&format!("/commune/{}", encode(id))).into_response());
+        return Ok(Redirect::to(&studio.href(&format!("/commune/{}", encode(id)))).into_response());
     }
     let candidates: Vec<(String, String)> = dataset
         .owners
@@ -203,10 +282,11 @@ fn encode(segment: &str) -> String {
 }
 
 async fn commune_page(
-    State(studio): State<Shared>,
+    State(app): State<Arc<App>>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Page {
+    let (studio, query) = open(&app, query)?;
     let params = pairs(query.as_deref(), &["scenario"])?;
     let dataset = &studio.reference.target.dataset;
     let index = dataset
@@ -256,10 +336,11 @@ fn scenario_slug<'a>(studio: &'a Shared, param: &str, slug: &str) -> Result<&'a 
 }
 
 async fn operation(
-    State(studio): State<Shared>,
+    State(app): State<Arc<App>>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Page {
+    let (studio, query) = open(&app, query)?;
     let what = WhatIf::parse(query.as_deref(), &studio.base.dataset, &[])?;
     let index = studio.base.dataset.operation_index(&id).ok_or_else(|| {
         Failure::NotFound(format!(
@@ -269,7 +350,12 @@ async fn operation(
     })?;
     blocking(move || {
         let page = if what.is_base() {
-            pages::operation_page(&studio.reference, index, "/commune/{commune}")?
+            pages::operation_page(
+                &studio,
+                &studio.reference,
+                index,
+                &studio.href("/commune/{commune}"),
+            )?
         } else {
             let run = studio.workshop(&what)?;
             let back = format!("/atelier?{}", what.with_commune(None).query());
@@ -278,14 +364,15 @@ async fn operation(
             } else {
                 format!("{back}&commune={{commune}}")
             };
-            pages::operation_page(&run, index, &back)?
+            pages::operation_page(&studio, &run, index, &studio.href(&back))?
         };
         Ok(Html(page.into_string()))
     })
     .await
 }
 
-async fn scenarios(State(studio): State<Shared>, RawQuery(query): RawQuery) -> Page {
+async fn scenarios(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Page {
+    let (studio, query) = open(&app, query)?;
     let params = pairs(query.as_deref(), &["s"])?;
     let mut slugs: Vec<String> = Vec::new();
     for (_, slug) in params.into_iter().filter(|(_, v)| !v.is_empty()) {
@@ -311,7 +398,8 @@ async fn scenarios(State(studio): State<Shared>, RawQuery(query): RawQuery) -> P
     .await
 }
 
-async fn workshop(State(studio): State<Shared>, RawQuery(query): RawQuery) -> Page {
+async fn workshop(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Page {
+    let (studio, query) = open(&app, query)?;
     let what = WhatIf::parse(query.as_deref(), &studio.base.dataset, &[])?;
     blocking(move || {
         let run = studio.workshop(&what)?;
@@ -320,7 +408,8 @@ async fn workshop(State(studio): State<Shared>, RawQuery(query): RawQuery) -> Pa
     .await
 }
 
-async fn uncertainty(State(studio): State<Shared>, RawQuery(query): RawQuery) -> Page {
+async fn uncertainty(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Page {
+    let (studio, query) = open(&app, query)?;
     let params = pairs(query.as_deref(), &["tirages", "graine", "financeur"])?;
     let value = |name: &str| {
         params
@@ -394,9 +483,10 @@ async fn uncertainty(State(studio): State<Shared>, RawQuery(query): RawQuery) ->
 }
 
 async fn workshop_toml(
-    State(studio): State<Shared>,
+    State(app): State<Arc<App>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
+    let (studio, query) = open(&app, query)?;
     let what = WhatIf::parse(query.as_deref(), &studio.base.dataset, &[])?.with_commune(None);
     // The file is given only if it runs.
     let text = blocking(move || {
@@ -412,10 +502,11 @@ async fn workshop_toml(
 }
 
 async fn workshop_download(
-    State(studio): State<Shared>,
+    State(app): State<Arc<App>>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
+    let (studio, query) = open(&app, query)?;
     let what = WhatIf::parse(query.as_deref(), &studio.base.dataset, &[])?.with_commune(None);
     let name = download_name(&file)?;
     blocking(move || {
@@ -427,10 +518,11 @@ async fn workshop_download(
 }
 
 async fn base_download(
-    State(studio): State<Shared>,
+    State(app): State<Arc<App>>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
+    let (studio, query) = open(&app, query)?;
     pairs(query.as_deref(), &[])?;
     let name = download_name(&file)?;
     blocking(move || {
@@ -505,6 +597,7 @@ async fn asset(Path(file): Path<String>) -> Result<Response, Failure> {
 async fn not_found(request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let page = pages::layout(
+        None,
         "Page introuvable",
         Nav::None,
         &maud::html! {
@@ -514,4 +607,109 @@ async fn not_found(request: Request) -> Response {
         },
     );
     (StatusCode::NOT_FOUND, Html(page.into_string())).into_response()
+}
+
+async fn upload_page(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Page {
+    let (studio, query) = open(&app, query)?;
+    pairs(query.as_deref(), &[])?;
+    let current = studio.key.is_some().then_some(&*studio);
+    Ok(Html(
+        pages::upload_page(current, &app.limits, None).into_string(),
+    ))
+}
+
+/// A dataset sent: its files read from the form, loaded as `cofinance run` loads a folder,
+/// run, kept under its key; the answer sends the browser to its overview (303), or shows the
+/// form again with what is wrong: 400 for the form, 413 for its size, 422 for the dataset
+/// (the loaders' located error).
+async fn upload_post(
+    State(app): State<Arc<App>>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let limits = app.limits;
+    let refuse = |status: StatusCode, message: String| {
+        (
+            status,
+            Html(pages::upload_page(None, &limits, Some(&message)).into_string()),
+        )
+            .into_response()
+    };
+    let mut multipart = match multipart {
+        Ok(multipart) => multipart,
+        Err(rejection) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "le formulaire n'a pas été envoyé comme un envoi de fichiers ({}) ; utilisez le formulaire de cette page",
+                    rejection.status()
+                ),
+            );
+        }
+    };
+    let mut base: Option<Part> = None;
+    let mut operations: Option<Part> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return unreadable(error.status(), &limits, &refuse),
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes.to_vec(),
+            Err(error) => return unreadable(error.status(), &limits, &refuse),
+        };
+        let part = (!(file_name.is_empty() && bytes.is_empty())).then_some(Part {
+            name: file_name,
+            bytes,
+        });
+        match name.as_str() {
+            "base" => base = part,
+            "operations" => operations = part,
+            other => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "champ « {other} » inconnu ; le formulaire prend « base » (base.toml ou classeur) et « operations » (CSV)"
+                    ),
+                );
+            }
+        }
+    }
+    let sent = match Sent::new(base, operations) {
+        Ok(sent) => sent,
+        Err(upload::BadForm(message)) => return refuse(StatusCode::BAD_REQUEST, message),
+    };
+    if let Some(studio) = app.uploads.get(&sent.key) {
+        return Redirect::to(&studio.href("/")).into_response();
+    }
+    let (key, bytes) = (sent.key.clone(), sent.bytes);
+    let loaded = tokio::task::spawn_blocking(move || sent.load()).await;
+    match loaded {
+        Ok(Ok(studio)) => {
+            let studio = Arc::new(studio);
+            app.uploads.insert(key, bytes, Arc::clone(&studio));
+            Redirect::to(&studio.href("/")).into_response()
+        }
+        Ok(Err(error)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, error.to_string()),
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(error) => Failure::Internal(error.to_string()).into_response(),
+    }
+}
+
+/// A form that cannot be read to its end: too large (413), or broken (400).
+fn unreadable(
+    status: StatusCode,
+    limits: &Limits,
+    refuse: &dyn Fn(StatusCode, String) -> Response,
+) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        refuse(status, reply::too_large_message(limits.upload_bytes))
+    } else {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "le formulaire envoyé est incomplet ou illisible ; choisissez les fichiers et envoyez-le de nouveau".to_owned(),
+        )
+    }
 }

@@ -7,7 +7,7 @@
 //! kinds of `docs/scenarios.md` ([`WhatIf::toml`]); the studio runs that very text, so the
 //! file downloaded gives what the page shows.
 
-use crate::model::{Dataset, OwnerKind, Year};
+use crate::model::{Dataset, OwnerKind, Profile, Year};
 use crate::report::commune;
 use rust_decimal::Decimal;
 use std::fmt::{self, Write};
@@ -127,6 +127,32 @@ pub struct Vat {
     pub from: Year,
 }
 
+/// A funder's payment terms (docs/engine.md, "Treasury"), in percent of the grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub funder: String,
+    pub advance: Decimal,
+    pub balance: Decimal,
+    pub balance_lag: u32,
+}
+
+/// A funder's payment credits scaled, every year it has some.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credits {
+    pub funder: String,
+    /// Percent of the base's credits (100 is no change).
+    pub percent: Decimal,
+}
+
+/// The communes' borrowing terms (the dataset's `[borrowing]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loans {
+    /// The interest rate, in percent.
+    pub rate: Decimal,
+    pub years: u32,
+    pub profile: Profile,
+}
+
 /// Every control of the workshop. The default is the base, unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WhatIf {
@@ -144,6 +170,36 @@ pub struct WhatIf {
     pub delay: u32,
     /// Percent every cost is raised by (negative: lowered).
     pub overrun: Decimal,
+    /// One funder's payment terms, when changed.
+    pub payment: Option<Payment>,
+    /// Per funder with payment credits, in the dataset's funder order; only those changed.
+    pub credits: Vec<Credits>,
+    /// The communes' borrowing terms, when changed.
+    pub loans: Option<Loans>,
+}
+
+/// The years a funder has payment credits in, in order.
+pub fn credit_years(dataset: &Dataset, funder: usize) -> Vec<Year> {
+    dataset.funders[funder]
+        .payment_credits
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_some())
+        .map(|(i, _)| dataset.start_year + i as Year)
+        .collect()
+}
+
+/// A rate as a percent (`0.045` → `4.5`).
+fn percent_of(rate: crate::model::Rate) -> Decimal {
+    (rate.to_decimal() * Decimal::ONE_HUNDRED).normalize()
+}
+
+/// The profile's value in the query string and its French label.
+pub fn profile_code(profile: Profile) -> (&'static str, &'static str) {
+    match profile {
+        Profile::Annuity => ("annuite", "annuités constantes"),
+        Profile::Linear => ("lineaire", "amortissement constant"),
+    }
 }
 
 /// The raw values of a query string, by name, each given once.
@@ -192,9 +248,19 @@ pub fn parameter_names(dataset: &Dataset) -> Vec<String> {
             "tva.de",
             "retard",
             "surcout",
+            "paiement",
+            "paiement.avance",
+            "paiement.solde",
+            "paiement.delai",
         ]
         .map(str::to_owned),
     );
+    for (f, funder) in dataset.funders.iter().enumerate() {
+        if !credit_years(dataset, f).is_empty() {
+            names.push(format!("credits.{}", funder.id));
+        }
+    }
+    names.extend(["emprunt.taux", "emprunt.duree", "emprunt.profil"].map(str::to_owned));
     names
 }
 
@@ -362,6 +428,29 @@ impl WhatIf {
                 "un pourcentage du coût",
             )?;
         }
+        what.payment = payment(&mut params, dataset)?;
+        for (f, funder) in dataset.funders.iter().enumerate() {
+            if credit_years(dataset, f).is_empty() {
+                continue;
+            }
+            let name = format!("credits.{}", funder.id);
+            if let Some(value) = params.take(&name) {
+                let percent = decimal(
+                    &name,
+                    &value,
+                    Decimal::ZERO,
+                    Decimal::from(500),
+                    "un pourcentage des crédits de paiement de la base",
+                )?;
+                if percent != Decimal::ONE_HUNDRED {
+                    what.credits.push(Credits {
+                        funder: funder.id.clone(),
+                        percent,
+                    });
+                }
+            }
+        }
+        what.loans = loans(&mut params, dataset)?;
         if let Some((name, _)) = params.0.first() {
             let mut names = parameter_names(dataset);
             names.extend(extra.iter().map(|&n| n.to_owned()));
@@ -425,6 +514,23 @@ impl WhatIf {
         }
         if !self.overrun.is_zero() {
             out.append_pair("surcout", &self.overrun.normalize().to_string());
+        }
+        if let Some(p) = &self.payment {
+            out.append_pair("paiement", &p.funder);
+            out.append_pair("paiement.avance", &p.advance.normalize().to_string());
+            out.append_pair("paiement.solde", &p.balance.normalize().to_string());
+            out.append_pair("paiement.delai", &p.balance_lag.to_string());
+        }
+        for c in &self.credits {
+            out.append_pair(
+                &format!("credits.{}", c.funder),
+                &c.percent.normalize().to_string(),
+            );
+        }
+        if let Some(l) = &self.loans {
+            out.append_pair("emprunt.taux", &l.rate.normalize().to_string());
+            out.append_pair("emprunt.duree", &l.years.to_string());
+            out.append_pair("emprunt.profil", profile_code(l.profile).0);
         }
         out.finish()
     }
@@ -525,12 +631,40 @@ impl WhatIf {
                 percent_fr(self.overrun.abs())
             ));
         }
+        if let Some(p) = &self.payment {
+            out.push(format!(
+                "{} paie {} % d'avance à l'engagement, {} % de solde {} après la fin des travaux, le reste au fil des travaux",
+                funder_name(&p.funder),
+                percent_fr(p.advance),
+                percent_fr(p.balance),
+                match p.balance_lag {
+                    0 => "l'année même".to_owned(),
+                    1 => "un an".to_owned(),
+                    n => format!("{n} ans"),
+                }
+            ));
+        }
+        for c in &self.credits {
+            out.push(format!(
+                "{} : crédits de paiement à {} % de la base",
+                funder_name(&c.funder),
+                percent_fr(c.percent)
+            ));
+        }
+        if let Some(l) = &self.loans {
+            out.push(format!(
+                "les communes empruntent à {} % sur {} ans, en {}",
+                percent_fr(l.rate),
+                l.years,
+                profile_code(l.profile).1
+            ));
+        }
         out
     }
 
     /// The scenario file of this state, on the base file named `base` (relative to the
-    /// scenario's folder).
-    pub fn toml(&self, dataset: &Dataset, base: &str) -> String {
+    /// scenario's folder); `link` is the workshop's address of this state.
+    pub fn toml(&self, dataset: &Dataset, base: &str, link: &str) -> String {
         let phrases = self.phrases(dataset);
         let name = if phrases.is_empty() {
             "Atelier : la base, sans changement".to_owned()
@@ -551,8 +685,7 @@ impl WhatIf {
             "# Scénario composé dans l'atelier de cofinance (cofinance serve).\n\
              # Enregistrez-le dans le dossier du jeu de données, à côté de {base}, puis lancez\n\
              # cofinance run <dossier>/{FILE_NAME}\n\
-             # Lien de l'atelier : /atelier?{}\n",
-            self.with_commune(None).query()
+             # Lien de l'atelier : {link}\n"
         );
         let _ = writeln!(out, "name = {}", quote(&name));
         let _ = writeln!(out, "description = {}", quote(&description));
@@ -683,8 +816,162 @@ impl WhatIf {
             let factor = (Decimal::ONE + self.overrun / Decimal::ONE_HUNDRED).normalize();
             change(&mut out, "cost", &[("factor", quote(&factor.to_string()))]);
         }
+        if let Some(p) = &self.payment {
+            change(
+                &mut out,
+                "payment",
+                &[
+                    ("funder", quote(&p.funder)),
+                    ("advance", quote(&fraction(p.advance))),
+                    ("balance", quote(&fraction(p.balance))),
+                    ("balance_lag_years", p.balance_lag.to_string()),
+                ],
+            );
+        }
+        for c in &self.credits {
+            let years = dataset
+                .funder_index(&c.funder)
+                .map(|f| credit_years(dataset, f))
+                .unwrap_or_default();
+            let years: Vec<String> = years.iter().map(ToString::to_string).collect();
+            change(
+                &mut out,
+                "payment-credits",
+                &[
+                    ("funder", quote(&c.funder)),
+                    ("years", format!("[{}]", years.join(", "))),
+                    ("factor", quote(&fraction(c.percent))),
+                ],
+            );
+        }
+        if let Some(l) = &self.loans {
+            change(
+                &mut out,
+                "borrowing",
+                &[
+                    ("rate", quote(&fraction(l.rate))),
+                    ("duration_years", l.years.to_string()),
+                    ("profile", quote(l.profile.as_str())),
+                ],
+            );
+        }
         out
     }
+}
+
+/// The payment-terms control: a funder, and its advance, balance and balance lag (each
+/// defaulting to the funder's own).
+fn payment(params: &mut Params, dataset: &Dataset) -> Result<Option<Payment>, BadParam> {
+    let funder = params.take("paiement");
+    let advance = params.take("paiement.avance");
+    let balance = params.take("paiement.solde");
+    let lag = params.take("paiement.delai");
+    let Some(funder) = funder else {
+        if advance.is_some() || balance.is_some() || lag.is_some() {
+            return Err(bad(
+                "paiement",
+                "manquant : nommez le financeur dont les conditions de paiement changent",
+            ));
+        }
+        return Ok(None);
+    };
+    let id = funder_id(dataset, "paiement", &funder)?;
+    let terms = dataset.funders[dataset.funder_index(&id).unwrap_or(0)].payment;
+    let share = |name: &str, value: Option<String>, current| match value {
+        Some(v) => decimal(
+            name,
+            &v,
+            Decimal::ZERO,
+            Decimal::ONE_HUNDRED,
+            "un pourcentage de la subvention",
+        ),
+        None => Ok(percent_of(current)),
+    };
+    let advance = share("paiement.avance", advance, terms.advance)?;
+    let balance = share("paiement.solde", balance, terms.balance)?;
+    let balance_lag = match lag {
+        Some(v) => integer("paiement.delai", &v, 0, 10, "un nombre d'années")?,
+        None => terms.balance_lag_years,
+    };
+    if advance + balance > Decimal::ONE_HUNDRED {
+        return Err(bad(
+            "paiement.solde",
+            format!(
+                "« {} » n'est pas accepté avec une avance de {} % ; attendu une avance et un solde qui font ensemble au plus 100 %",
+                percent_fr(balance),
+                percent_fr(advance)
+            ),
+        ));
+    }
+    if advance == percent_of(terms.advance)
+        && balance == percent_of(terms.balance)
+        && balance_lag == terms.balance_lag_years
+    {
+        return Ok(None);
+    }
+    Ok(Some(Payment {
+        funder: id,
+        advance,
+        balance,
+        balance_lag,
+    }))
+}
+
+/// The borrowing control: the communes' rate, duration and profile (each defaulting to the
+/// dataset's `[borrowing]`); `None` when it is the base's.
+fn loans(params: &mut Params, dataset: &Dataset) -> Result<Option<Loans>, BadParam> {
+    let rate = params.take("emprunt.taux");
+    let years = params.take("emprunt.duree");
+    let profile = params.take("emprunt.profil");
+    if rate.is_none() && years.is_none() && profile.is_none() {
+        return Ok(None);
+    }
+    let current = dataset.borrowing.unwrap_or_default();
+    let rate = match rate {
+        Some(v) => decimal(
+            "emprunt.taux",
+            &v,
+            Decimal::ZERO,
+            Decimal::from(20),
+            "un taux d'intérêt en pourcentage",
+        )?,
+        None => current.rate.map(percent_of).ok_or_else(|| {
+            bad(
+                "emprunt.taux",
+                "manquant : le jeu de données n'a pas de taux d'emprunt ; donnez-le",
+            )
+        })?,
+    };
+    let years = match years {
+        Some(v) => integer("emprunt.duree", &v, 1, 50, "une durée en années")?,
+        None => current.duration_years.ok_or_else(|| {
+            bad(
+                "emprunt.duree",
+                "manquant : le jeu de données n'a pas de durée d'emprunt ; donnez-la",
+            )
+        })?,
+    };
+    let profile = match profile {
+        Some(v) => [Profile::Annuity, Profile::Linear]
+            .into_iter()
+            .find(|p| profile_code(*p).0 == v)
+            .ok_or_else(|| {
+                bad(
+                    "emprunt.profil",
+                    format!("« {v} » n'est pas un choix ; valeurs acceptées : annuite, lineaire"),
+                )
+            })?,
+        None => current.profile.unwrap_or(Profile::Annuity),
+    };
+    let loans = Loans {
+        rate,
+        years,
+        profile,
+    };
+    let same = current.rate.map(percent_of) == Some(rate)
+        && current.duration_years == Some(years)
+        && current.profile.unwrap_or(Profile::Annuity) == profile;
+    Ok((!same).then_some(loans))
 }
 
 /// One `[[change]]` table.
