@@ -470,3 +470,35 @@ fn the_binary_links_no_font_library() {
         );
     }
 }
+
+/// What overlaps in the charts of some runs: labels over labels, labels a line runs through.
+fn overlaps(runs: &[ChartRun<'_>]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (stem, layout) in chart::layouts(runs).unwrap() {
+        for (a, b) in layout.overlapping_texts() {
+            found.push(format!("{stem}: {a:?} over {b:?}"));
+        }
+        for text in layout.texts_on_lines() {
+            found.push(format!("{stem}: a line through {text:?}"));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_label_covers_another_or_a_line() {
+    let sources = cofinance::scenario::read_folder(None).unwrap();
+    let ran = cofinance::runs::Runs::new(&sources).unwrap();
+    let runs = ran.views();
+    let mut found = overlaps(&runs[..1]);
+    for scenario in &runs[1..] {
+        found.extend(overlaps(&[runs[0], *scenario]));
+    }
+    found.extend(overlaps(&runs[..3]));
+    assert!(
+        found.is_empty(),
+        "{} overlaps:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}

@@ -17,7 +17,7 @@
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
-use super::format::{Axis, millions, millions_with, percent, percent_tick, to_millions};
+use super::format::{Axis, millions_with, percent, percent_tick, to_millions};
 use super::montecarlo::{Simulation, scenario_name};
 use super::plot::{self, Plot};
 use super::style::{self, COVERED, Dash, GRID, INK, NOT_COVERED, WHITE, size};
@@ -220,7 +220,7 @@ impl DeficitChart {
     fn markers(&self) -> Vec<(String, Money, Dash)> {
         let amount = |value: Money| {
             if value.is_positive() {
-                millions(value)
+                crate::fr::rounded(value)
             } else {
                 "rien de non couvert".to_owned()
             }

@@ -25,7 +25,7 @@
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
-use super::format::{Axis, millions, to_millions};
+use super::format::{Axis, to_millions};
 use super::plot::{self, Plot};
 use super::style::{self, Dash, INK, LAPSED, MUTED, REFUSED, WHITE, size, tint, waiting_colour};
 use super::{ChartRun, funders};
@@ -222,13 +222,25 @@ impl EnvelopeChart {
             .series
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("{} ({})", millions(s.refused_total()), canvas::tag(i)))
+            .map(|(i, s)| {
+                format!(
+                    "{} ({})",
+                    crate::fr::rounded(s.refused_total()),
+                    canvas::tag(i)
+                )
+            })
             .collect();
         let lapsed: Vec<String> = self
             .series
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("{} ({})", millions(s.lapsed_total()), canvas::tag(i)))
+            .map(|(i, s)| {
+                format!(
+                    "{} ({})",
+                    crate::fr::rounded(s.lapsed_total()),
+                    canvas::tag(i)
+                )
+            })
             .collect();
         if self.series.iter().any(|s| s.refused_total().is_positive()) {
             format!("{} : il manque {}", self.funder_name, missing.join(", "))
@@ -266,29 +278,40 @@ impl EnvelopeChart {
             return match (refused.is_positive(), lapsed.is_positive()) {
                 (true, true) => format!(
                     "il manque {} {short} ; {} perdus les autres années",
-                    millions(refused),
-                    millions(lapsed)
+                    crate::fr::rounded(refused),
+                    crate::fr::rounded(lapsed)
                 ),
-                (true, false) => format!("il manque {} {short}", millions(refused)),
-                (false, true) => format!("{} de crédits perdus, jamais engagés", millions(lapsed)),
+                (true, false) => format!("il manque {} {short}", crate::fr::rounded(refused)),
+                (false, true) => format!(
+                    "{} de crédits perdus, jamais engagés",
+                    crate::fr::rounded(lapsed)
+                ),
                 (false, false) => "chaque année, les crédits couvrent les demandes".to_owned(),
             };
         }
         let left = series.opened.last().copied().unwrap_or(Money::ZERO)
             - series.granted.last().copied().unwrap_or(Money::ZERO);
         match (series.exhaustion_year, series.worst_year()) {
-            (Some(year), Some((worst, most))) if worst != year || most != refused => format!(
-                "enveloppe épuisée en {year} ; il manque {}, dont {} en {worst}",
-                millions(refused),
-                millions(most)
+            (Some(year), Some((worst, most)))
+                if crate::fr::rounded(most) != crate::fr::rounded(refused) =>
+            {
+                format!(
+                    "enveloppe épuisée en {year} ; il manque {}, dont {} en {worst}",
+                    crate::fr::rounded(refused),
+                    crate::fr::rounded(most)
+                )
+            }
+            (Some(year), Some((worst, _))) if worst != year => format!(
+                "enveloppe épuisée en {year} ; il manque {} en {worst}",
+                crate::fr::rounded(refused)
             ),
             (Some(year), Some(_)) => format!(
                 "enveloppe épuisée en {year} ; il manque {}",
-                millions(refused)
+                crate::fr::rounded(refused)
             ),
             (None, Some(_)) => format!(
                 "{} de demandes réduites {}",
-                millions(refused),
+                crate::fr::rounded(refused),
                 years_phrase(&series.short_years())
             ),
             (Some(year), None) if waiting => {
@@ -296,7 +319,10 @@ impl EnvelopeChart {
             }
             (Some(year), None) => format!("enveloppe entièrement engagée en {year}"),
             (None, None) if left.is_positive() => {
-                format!("l'enveloppe suffit ; {} restent à engager", millions(left))
+                format!(
+                    "l'enveloppe suffit ; {} restent à engager",
+                    crate::fr::rounded(left)
+                )
             }
             (None, None) => "l'enveloppe suffit à toutes les demandes".to_owned(),
         }
@@ -434,23 +460,26 @@ impl EnvelopeChart {
                 String::new()
             };
             let opened = series.available.iter().copied().sum::<Money>();
-            totals.push((format!("{tag}{} ouverts", millions(opened)), INK));
+            totals.push((format!("{tag}{} ouverts", crate::fr::rounded(opened)), INK));
             totals.push((
                 format!(
                     "{tag}{} engagés",
-                    millions(series.granted.last().copied().unwrap_or(Money::ZERO))
+                    crate::fr::rounded(series.granted.last().copied().unwrap_or(Money::ZERO))
                 ),
                 readable(self.colour),
             ));
             if series.lapsed_total().is_positive() {
                 totals.push((
-                    format!("{tag}{} perdus", millions(series.lapsed_total())),
+                    format!("{tag}{} perdus", crate::fr::rounded(series.lapsed_total())),
                     MUTED,
                 ));
             }
             if series.refused_total().is_positive() {
                 totals.push((
-                    format!("{tag}{} manquent", millions(series.refused_total())),
+                    format!(
+                        "{tag}{} manquent",
+                        crate::fr::rounded(series.refused_total())
+                    ),
                     REFUSED,
                 ));
             }
@@ -570,19 +599,19 @@ impl EnvelopeChart {
                 .into_iter()
                 .map(|(kind, value, suffix)| match kind {
                     End::Opened => (
-                        format!("{} ouverts{suffix}", millions(value)),
+                        format!("{} ouverts{suffix}", crate::fr::rounded(value)),
                         INK,
                         value,
                         true,
                     ),
                     End::Lapsed => (
-                        format!("dont {} perdus{suffix}", millions(value)),
+                        format!("dont {} perdus{suffix}", crate::fr::rounded(value)),
                         MUTED,
                         last_opened(&suffix).unwrap_or(value),
                         false,
                     ),
                     End::Granted => (
-                        format!("{} engagés{suffix}", millions(value)),
+                        format!("{} engagés{suffix}", crate::fr::rounded(value)),
                         readable(self.colour),
                         value,
                         true,
@@ -713,7 +742,7 @@ impl EnvelopeChart {
                     self.draw_unmet(root, &bottom, index, (at, 0.0))?;
                     let total = series.unmet(at);
                     if !many && total.is_positive() {
-                        let label = millions(total);
+                        let label = crate::fr::rounded(total);
                         let font = style::text(size::NOTE - 2.0, INK);
                         let width =
                             canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
@@ -760,9 +789,11 @@ impl EnvelopeChart {
             );
             let font = style::bold(size::NOTE, INK);
             let width = canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
-            let candidates: Vec<((i32, i32), HPos)> = (0..8)
+            // Down the exhaustion line, on either side, from the top of the panel.
+            let rows = (top_area.height() - 40) / 36;
+            let candidates: Vec<((i32, i32), HPos)> = (0..rows.max(1))
                 .flat_map(|k| {
-                    let y = top_area.top + 20 + 36 * (row as i32 + k);
+                    let y = top_area.top + 20 + 36 * ((row as i32 + k) % rows.max(1));
                     [((x + 8, y), HPos::Left), ((x - 8, y), HPos::Right)]
                 })
                 .collect();

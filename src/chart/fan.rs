@@ -14,7 +14,7 @@
 //! and the first scenario's median is drawn dashed on the others.
 
 use super::canvas::{self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch};
-use super::format::{Axis, millions, percent, to_millions};
+use super::format::{Axis, percent, to_millions};
 use super::montecarlo::{Simulation, funder_key, scenario_name};
 use super::plot::{self, Plot};
 use super::style::{self, Dash, INK, MUTED, size, tint};
@@ -285,25 +285,25 @@ impl Picture for FanChart {
         let last = |values: &[Money]| values.last().copied().unwrap_or(Money::ZERO);
         let ends = [
             (
-                format!("enveloppe {}", millions(last(&self.envelope))),
+                format!("enveloppe {}", crate::fr::rounded(last(&self.envelope))),
                 INK,
                 last(&self.envelope),
                 true,
             ),
             (
-                format!("p95 {}", millions(last(&self.p95))),
+                format!("p95 {}", crate::fr::rounded(last(&self.p95))),
                 MUTED,
                 last(&self.p95),
                 false,
             ),
             (
-                format!("médiane {}", millions(last(&self.p50))),
+                format!("médiane {}", crate::fr::rounded(last(&self.p50))),
                 readable(self.colour),
                 last(&self.p50),
                 true,
             ),
             (
-                format!("p5 {}", millions(last(&self.p5))),
+                format!("p5 {}", crate::fr::rounded(last(&self.p5))),
                 MUTED,
                 last(&self.p5),
                 false,

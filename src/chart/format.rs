@@ -14,22 +14,6 @@ pub(crate) fn to_millions(money: Money) -> f64 {
     money.cents() as f64 / CENTS_PER_MILLION as f64
 }
 
-/// An amount as a French label in millions: one decimal from 1 M€ up, two below (three under
-/// 10 000 €), `0 M€` for nothing.
-pub fn millions(money: Money) -> String {
-    let abs = money.cents().unsigned_abs();
-    let decimals = if abs == 0 {
-        0
-    } else if abs >= CENTS_PER_MILLION as u64 {
-        1
-    } else if abs >= 1_000_000 {
-        2
-    } else {
-        3
-    };
-    millions_with(money, decimals)
-}
-
 /// An amount in millions with exactly `decimals` decimals (at most 8).
 pub fn millions_with(money: Money, decimals: u32) -> String {
     let decimals = decimals.min(8);
@@ -130,23 +114,10 @@ impl Axis {
     }
 }
 
-/// A share of draws as a French percentage with one decimal: `37,5 %`. Exactly none is `0 %`
-/// and exactly all `100 %`; a share that would round to either without being it is written
-/// `< 0,1 %` or `> 99,9 %`, so a rare shortfall never reads as impossible. Computed from the
-/// counts with integers, half up.
+/// A share of draws as a French percentage with one decimal (`37,5 %`, `< 0,1 %` when rare
+/// but not impossible), as every output writes it.
 pub fn percent(count: u64, total: u64) -> String {
-    if count == 0 || total == 0 {
-        return "0 %".to_owned();
-    }
-    if count >= total {
-        return "100 %".to_owned();
-    }
-    let tenths = (u128::from(count) * 1000 + u128::from(total) / 2) / u128::from(total);
-    match tenths {
-        0 => "< 0,1 %".to_owned(),
-        1000.. => "> 99,9 %".to_owned(),
-        _ => format!("{},{} %", tenths / 10, tenths % 10),
-    }
+    crate::fr::Lang::Fr.percent(count, total)
 }
 
 /// A plotted percentage with `decimals` decimals, the French way: `12,5 %`.
@@ -164,13 +135,6 @@ mod tests {
 
     #[test]
     fn labels_amounts_in_french_millions() {
-        assert_eq!(millions(Money::euros(1_200_000)), "1,2 M€");
-        assert_eq!(millions(Money::euros(12_500_000)), "12,5 M€");
-        assert_eq!(millions(Money::euros(1_234_549_999)), "1\u{202F}234,5 M€");
-        assert_eq!(millions(Money::euros(570_000)), "0,57 M€");
-        assert_eq!(millions(Money::euros(5_000)), "0,005 M€");
-        assert_eq!(millions(Money::ZERO), "0 M€");
-        assert_eq!(millions(Money::euros(-1_250_000)), "-1,3 M€");
         // Half away from zero, from exact cents.
         assert_eq!(millions_with(Money::from_cents(5_000_000), 1), "0,1 M€");
         assert_eq!(millions_with(Money::from_cents(4_999_999), 1), "0,0 M€");
@@ -178,16 +142,7 @@ mod tests {
     }
 
     #[test]
-    fn writes_shares_of_draws_in_french() {
-        assert_eq!(percent(375, 1000), "37,5 %");
-        assert_eq!(percent(946, 1000), "94,6 %");
-        assert_eq!(percent(1, 3), "33,3 %");
-        assert_eq!(percent(1, 8), "12,5 %");
-        assert_eq!(percent(0, 1000), "0 %");
-        assert_eq!(percent(200, 200), "100 %");
-        assert_eq!(percent(1, 10_000), "< 0,1 %");
-        assert_eq!(percent(9_999, 10_000), "> 99,9 %");
-        assert_eq!(percent(5, 10_000), "0,1 %");
+    fn writes_plotted_percentages_in_french() {
         assert_eq!(percent_tick(20.0, 0), "20 %");
         assert_eq!(percent_tick(2.5, 1), "2,5 %");
         assert_eq!(percent_tick(0.0, 1), "0 %");

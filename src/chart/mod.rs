@@ -86,7 +86,7 @@ pub mod timeline;
 pub mod tornado;
 
 pub(crate) use canvas::tag;
-pub use canvas::{DrawError, ImageFormat, Size};
+pub use canvas::{DrawError, ImageFormat, Layout, Rect, Size};
 pub use montecarlo::{Simulation, render_montecarlo};
 
 use crate::error::Error;
@@ -115,37 +115,260 @@ pub fn funders(runs: &[ChartRun<'_>]) -> Vec<FunderKey> {
         .collect()
 }
 
-/// The name of a picture file: `stem.ext`, where the stem keeps letters, digits and dashes.
+/// The name of a picture file: `stem.ext`, where the stem is a [`slug`].
 pub fn file_name(stem: &str, format: ImageFormat) -> String {
-    let slug: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("{slug}.{}", format.extension())
+    format!("{}.{}", slug(stem), format.extension())
 }
 
-/// Every chart of `runs`, in every format asked, with stable names:
+/// A name a person can find in a folder: lower case, accents dropped, every run of other
+/// characters than letters and digits one dash (`Condé-sur-l'Escaut` → `conde-sur-l-escaut`).
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let plain = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
+            'ç' => "c",
+            'è' | 'é' | 'ê' | 'ë' => "e",
+            'ì' | 'í' | 'î' | 'ï' => "i",
+            'ñ' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => "o",
+            'ù' | 'ú' | 'û' | 'ü' => "u",
+            'ý' | 'ÿ' => "y",
+            'œ' => "oe",
+            'æ' => "ae",
+            c if c.is_ascii_alphanumeric() || c == '_' => {
+                out.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        if plain == "-" {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push_str(plain);
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// The most runs one comparison chart draws: beyond three, lines and bars no longer read.
+pub const MAX_COMPARED: usize = 3;
+
+/// One chart of a set, ready to draw.
+#[derive(Debug, Clone)]
+enum Drawing {
+    Envelope(envelope::EnvelopeChart),
+    Residuals(residuals::ResidualsChart),
+    Payers(payers::PayersChart),
+    Timeline(timeline::TimelineChart),
+}
+
+impl Drawing {
+    fn title(&self) -> String {
+        match self {
+            Drawing::Envelope(chart) => chart.title(),
+            Drawing::Residuals(chart) => chart.title(),
+            Drawing::Payers(chart) => chart.title(),
+            Drawing::Timeline(chart) => chart.title(),
+        }
+    }
+
+    fn render(&self, format: ImageFormat, size: Size) -> Result<Vec<u8>, DrawError> {
+        match self {
+            Drawing::Envelope(chart) => canvas::render(chart, format, size),
+            Drawing::Residuals(chart) => canvas::render(chart, format, size),
+            Drawing::Payers(chart) => canvas::render(chart, format, size),
+            Drawing::Timeline(chart) => canvas::render(chart, format, size),
+        }
+    }
+
+    fn layout(&self, size: Size) -> Result<Layout, DrawError> {
+        match self {
+            Drawing::Envelope(chart) => canvas::layout(chart, size),
+            Drawing::Residuals(chart) => canvas::layout(chart, size),
+            Drawing::Payers(chart) => canvas::layout(chart, size),
+            Drawing::Timeline(chart) => canvas::layout(chart, size),
+        }
+    }
+}
+
+/// The charts of some runs, each with its file stem (unique in the set).
+fn plan(runs: &[ChartRun<'_>], with_communes: bool) -> Vec<(String, Drawing)> {
+    let mut planned: Vec<(String, Drawing)> = Vec::new();
+    for funder in funders(runs) {
+        if let Some(chart) = envelope::data(runs, &funder.id) {
+            planned.push((
+                format!("enveloppes-{}", slug(&funder.id)),
+                Drawing::Envelope(chart),
+            ));
+        }
+    }
+    let residuals = residuals::data(runs);
+    if !residuals.communes.is_empty() {
+        planned.push(("residus-communes".to_owned(), Drawing::Residuals(residuals)));
+    }
+    for grouping in [payers::Grouping::Commune, payers::Grouping::Family] {
+        let chart = payers::data(runs, grouping);
+        if !chart.groups.is_empty() {
+            planned.push((grouping.file_stem().to_owned(), Drawing::Payers(chart)));
+        }
+    }
+    if with_communes {
+        let communes = crate::runs::communes(runs);
+        for (id, name) in &communes {
+            if let Some(chart) = timeline::data(runs, id) {
+                // Homonyms (two communes of one name) are told apart by their INSEE code.
+                let homonyms = communes
+                    .iter()
+                    .filter(|(_, n)| slug(n) == slug(name))
+                    .count();
+                let stem = if homonyms > 1 {
+                    format!("commune-{}-{}", slug(name), slug(id))
+                } else {
+                    format!("commune-{}", slug(name))
+                };
+                planned.push((stem, Drawing::Timeline(chart)));
+            }
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (stem, _) in &mut planned {
+        let mut unique = stem.clone();
+        let mut n = 1;
+        while seen.contains(&unique) {
+            n += 1;
+            unique = format!("{stem}-{n}");
+        }
+        seen.push(unique.clone());
+        *stem = unique;
+    }
+    planned
+}
+
+/// Runs to compare, cut into comparisons of at most [`MAX_COMPARED`] runs: the first run (the
+/// reference) with each next pair of the others. One group when there are few enough.
+fn comparisons<'r, 'a>(runs: &'r [ChartRun<'a>]) -> Vec<Vec<ChartRun<'a>>> {
+    match runs.split_first() {
+        Some((reference, others)) if runs.len() > MAX_COMPARED => others
+            .chunks(MAX_COMPARED - 1)
+            .map(|chunk| {
+                std::iter::once(*reference)
+                    .chain(chunk.iter().copied())
+                    .collect()
+            })
+            .collect(),
+        _ => vec![runs.to_vec()],
+    }
+}
+
+/// A set of chart files being made, and the index that lists them (`index.md`).
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    files: Vec<OutputFile>,
+    /// Per section: its heading, then each chart's file name and title.
+    sections: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl Catalogue {
+    pub fn new() -> Catalogue {
+        Catalogue::default()
+    }
+
+    /// Draws the charts of `runs` (with one chart per commune when `with_communes`) into
+    /// `folder` (or the top of the set), listed under `heading` in the index. More than
+    /// [`MAX_COMPARED`] runs are drawn as several comparisons of the first with the next two.
+    pub fn add(
+        &mut self,
+        folder: Option<&str>,
+        heading: &str,
+        runs: &[ChartRun<'_>],
+        with_communes: bool,
+        formats: &[ImageFormat],
+    ) -> Result<(), Error> {
+        let groups = comparisons(runs);
+        let several = groups.len() > 1;
+        let mut entries = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
+            for (stem, drawing) in plan(group, with_communes) {
+                let stem = if several {
+                    let tags: Vec<String> = std::iter::once(0)
+                        .chain(2 * g + 1..=(2 * g + group.len() - 1))
+                        .map(|i| tag(i).to_lowercase())
+                        .collect();
+                    format!("{stem}-{}", tags.join("-"))
+                } else {
+                    stem
+                };
+                let title = drawing.title();
+                for &format in formats {
+                    let name = file_name(&stem, format);
+                    let path =
+                        folder.map_or_else(|| name.clone(), |folder| format!("{folder}/{name}"));
+                    let bytes =
+                        drawing
+                            .render(format, Size::DEFAULT)
+                            .map_err(|error| Error::Chart {
+                                chart: path.clone(),
+                                reason: error.0,
+                            })?;
+                    self.files.push(OutputFile::new(path.clone(), bytes));
+                    entries.push((path, title.clone()));
+                }
+            }
+        }
+        self.sections.push((heading.to_owned(), entries));
+        Ok(())
+    }
+
+    /// The files drawn, without the index.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.files
+    }
+
+    /// The files drawn and, last, `index.md`: each file with its title, by section, then the
+    /// meaning of each colour.
+    pub fn finish(mut self) -> Vec<OutputFile> {
+        let mut index = String::from("# Graphiques\n\nChaque graphique, avec ce qu'il montre.\n");
+        for (heading, entries) in &self.sections {
+            index.push_str(&format!("\n## {heading}\n\n"));
+            for (path, title) in entries {
+                index.push_str(&format!("- [{path}]({path}) — {title}\n"));
+            }
+        }
+        index.push_str("\n## Couleurs\n\nUne couleur a le même sens dans tous les graphiques.\n\n");
+        for (meaning, colour) in style::PALETTE {
+            index.push_str(&format!(
+                "- {meaning} : #{:02x}{:02x}{:02x}\n",
+                colour.0, colour.1, colour.2
+            ));
+        }
+        self.files
+            .push(OutputFile::new("index.md", index.into_bytes()));
+        self.files
+    }
+}
+
+/// Every chart of `runs`, in every format asked, with stable names, and `index.md`:
 ///
 /// - `enveloppes-<funder>.<ext>`, one per funder;
 /// - `residus-communes.<ext>`;
 /// - `qui-paie-communes.<ext>` and `qui-paie-familles.<ext>`;
-/// - `commune-<id>.<ext>`, one per commune (INSEE code).
+/// - `commune-<name>.<ext>`, one per commune (`commune-marles-les-mines.png`; homonyms get
+///   their INSEE code after the name).
 ///
-/// A chart with nothing to show (no commune, no committed operation) is left out.
+/// A chart with nothing to show (no commune, no committed operation) is left out. More than
+/// [`MAX_COMPARED`] runs are drawn as several comparisons, named after their runs' letters
+/// (`enveloppes-anru-a-b-c`, `enveloppes-anru-a-d-e`).
 pub fn render_all(
     runs: &[ChartRun<'_>],
     formats: &[ImageFormat],
 ) -> Result<Vec<OutputFile>, Error> {
-    let mut charts = Charts::new(formats, Size::DEFAULT);
-    charts.overview(runs)?;
-    charts.communes(runs)?;
-    Ok(charts.files)
+    let mut catalogue = Catalogue::new();
+    let heading = runs.first().map_or("", |run| run.label);
+    catalogue.add(None, heading, runs, true, formats)?;
+    Ok(catalogue.finish())
 }
 
 /// The charts that sum runs up, without one chart per commune: envelopes, commune residuals
@@ -155,83 +378,27 @@ pub fn render_overview(
     runs: &[ChartRun<'_>],
     formats: &[ImageFormat],
 ) -> Result<Vec<OutputFile>, Error> {
-    let mut charts = Charts::new(formats, Size::DEFAULT);
-    charts.overview(runs)?;
-    Ok(charts.files)
+    let mut catalogue = Catalogue::new();
+    catalogue.add(None, "", runs, false, formats)?;
+    Ok(catalogue.into_files())
 }
 
-/// Files being drawn, named uniquely.
-struct Charts<'f> {
-    formats: &'f [ImageFormat],
-    size: Size,
-    files: Vec<OutputFile>,
-}
-
-impl<'f> Charts<'f> {
-    fn new(formats: &'f [ImageFormat], size: Size) -> Charts<'f> {
-        Charts {
-            formats,
-            size,
-            files: Vec::new(),
-        }
-    }
-
-    fn add(
-        &mut self,
-        stem: &str,
-        draw: &dyn Fn(ImageFormat, Size) -> Result<Vec<u8>, DrawError>,
-    ) -> Result<(), Error> {
-        for &format in self.formats {
-            let mut name = file_name(stem, format);
-            let mut n = 1;
-            while self.files.iter().any(|f| f.name == name) {
-                n += 1;
-                name = file_name(&format!("{stem}-{n}"), format);
-            }
-            let bytes = draw(format, self.size).map_err(|error| Error::Chart {
-                chart: name.clone(),
-                reason: error.0,
-            })?;
-            self.files.push(OutputFile::new(name, bytes));
-        }
-        Ok(())
-    }
-
-    fn overview(&mut self, runs: &[ChartRun<'_>]) -> Result<(), Error> {
-        for funder in funders(runs) {
-            if let Some(chart) = envelope::data(runs, &funder.id) {
-                self.add(&format!("enveloppes-{}", funder.id), &|format, size| {
-                    envelope::render(&chart, format, size)
+/// Where each chart of `runs` puts its text and its lines (drawn as SVG at the default size),
+/// by file stem: what the layout tests check for labels over labels or over lines.
+pub fn layouts(runs: &[ChartRun<'_>]) -> Result<Vec<(String, Layout)>, Error> {
+    let mut layouts = Vec::new();
+    for group in comparisons(runs) {
+        for (stem, drawing) in plan(&group, true) {
+            let layout = drawing
+                .layout(Size::DEFAULT)
+                .map_err(|error| Error::Chart {
+                    chart: stem.clone(),
+                    reason: error.0,
                 })?;
-            }
+            layouts.push((stem, layout));
         }
-        let residuals = residuals::data(runs);
-        if !residuals.communes.is_empty() {
-            self.add("residus-communes", &|format, size| {
-                residuals::render(&residuals, format, size)
-            })?;
-        }
-        for grouping in [payers::Grouping::Commune, payers::Grouping::Family] {
-            let chart = payers::data(runs, grouping);
-            if !chart.groups.is_empty() {
-                self.add(grouping.file_stem(), &|format, size| {
-                    payers::render(&chart, format, size)
-                })?;
-            }
-        }
-        Ok(())
     }
-
-    fn communes(&mut self, runs: &[ChartRun<'_>]) -> Result<(), Error> {
-        for (id, _) in crate::runs::communes(runs) {
-            if let Some(chart) = timeline::data(runs, &id) {
-                self.add(&format!("commune-{id}"), &|format, size| {
-                    timeline::render(&chart, format, size)
-                })?;
-            }
-        }
-        Ok(())
-    }
+    Ok(layouts)
 }
 
 #[cfg(test)]
@@ -248,5 +415,8 @@ mod tests {
             file_name("commune-Lens/62 498", ImageFormat::Svg),
             "commune-lens-62-498.svg"
         );
+        assert_eq!(slug("Condé-sur-l'Escaut"), "conde-sur-l-escaut");
+        assert_eq!(slug("Hénin-Beaumont"), "henin-beaumont");
+        assert_eq!(slug("Œuf  Été"), "oeuf-ete");
     }
 }

@@ -14,7 +14,7 @@
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
-use super::format::{Axis, millions, to_millions};
+use super::format::{Axis, to_millions};
 use super::plot::{self, Plot, Rows};
 use super::style::{self, FCTVA, INK, RESIDUAL, others_colour, size};
 use super::{ChartRun, FunderKey, funders};
@@ -402,7 +402,7 @@ impl Picture for PayersChart {
             .map(|s| {
                 format!(
                     "{} · reste à charge {} %",
-                    millions(s.cost_ttc),
+                    crate::fr::rounded(s.cost_ttc),
                     share(s.residual_net(), s.cost_ttc)
                 )
             })

@@ -12,7 +12,7 @@
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
-use super::format::{millions, percent};
+use super::format::percent;
 use super::montecarlo::{MAX_COMMUNES, Simulation, communes_by_risk, risk};
 use super::plot::{Plot, Rows, row_labels};
 use super::style::{self, GRID, INK, MUTED, NOT_COVERED, size, tint};
@@ -213,7 +213,7 @@ impl Picture for ProbabilityChart {
         // The p95 column, right-aligned at the right edge, under its two-line head.
         let head = "Non couvert p95";
         let head_note = "1 tirage sur 20 au-delà";
-        let amounts: Vec<String> = entries.iter().map(|e| millions(e.p95)).collect();
+        let amounts: Vec<String> = entries.iter().map(|e| crate::fr::rounded(e.p95)).collect();
         let column_width = canvas::widest(root, &amounts, &style::text(size::TICK, INK))?
             .max(canvas::text_width(
                 root,

@@ -14,7 +14,7 @@ use super::ChartRun;
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Size, Swatch, anchored,
 };
-use super::format::{Axis, millions, to_millions};
+use super::format::{Axis, to_millions};
 use super::plot::{self, Plot, Rows};
 use super::style::{self, CAPACITY, COVERED, FCTVA, INK, MUTED, NOT_COVERED, size};
 use crate::model::Money;
@@ -171,7 +171,11 @@ impl ResidualsChart {
             [(n, Some((name, most)))] => format!(
                 "{n} {} sur {total} ont un besoin non couvert ; {name} le plus grand ({})",
                 communes(*n),
-                millions(*most)
+                crate::fr::rounded(*most)
+            ),
+            [(n, _), rest @ ..] if rest.iter().all(|(m, _)| m == n) => format!(
+                "{n} {} sur {total} ont un besoin non couvert, dans chaque scénario",
+                communes(*n)
             ),
             many => {
                 let each: Vec<String> = many
@@ -291,13 +295,16 @@ impl Picture for ResidualsChart {
             .map(|e| {
                 if e.shortfall.is_positive() {
                     (
-                        format!("{} non couverts", millions(e.shortfall)),
+                        format!("{} non couverts", crate::fr::rounded(e.shortfall)),
                         NOT_COVERED,
                         true,
                     )
                 } else {
                     (
-                        format!("marge {}", millions(e.capacity_total - e.residual_net)),
+                        format!(
+                            "marge {}",
+                            crate::fr::rounded(e.capacity_total - e.residual_net)
+                        ),
                         MUTED,
                         false,
                     )

@@ -7,7 +7,7 @@
 //! Caisse des Dépôts in indigo (Okabe–Ito's black is the ink of envelopes and capacities).
 //! The table is checked under simulated deuteranopia and protanopia (Machado, Oliveira and
 //! Fernandes, 2009): every two colours drawn in the same chart stay apart by a CIEDE2000
-//! distance of at least [`MIN_DISTANCE`] (see the tests below). Where a second shade of one
+//! distance of at least 10 (see the tests below). Where a second shade of one
 //! meaning is needed (a landlord's share beside a commune's, a scenario's bars beside the
 //! reference's) it is lighter and striped, never another hue.
 
@@ -76,10 +76,6 @@ pub(crate) const PALETTE: [(&str, RGBColor); 14] = [
     ("Crédits non engagés, perdus (rayures)", LAPSED),
     ("Enveloppes, capacités, textes", INK),
 ];
-
-/// The least CIEDE2000 distance between two colours drawn in the same chart, in normal
-/// vision and under simulated deuteranopia and protanopia.
-pub(crate) const MIN_DISTANCE: f64 = 10.0;
 
 /// Colours for funders whose id is not one of the default dataset's, by position.
 const OTHERS: [RGBColor; 7] = [
@@ -236,6 +232,10 @@ pub(crate) mod size {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The least CIEDE2000 distance between two colours drawn in the same chart, in normal
+    /// vision and under simulated deuteranopia and protanopia.
+    const MIN_DISTANCE: f64 = 10.0;
 
     #[test]
     fn a_funder_keeps_its_colour_whatever_the_others() {

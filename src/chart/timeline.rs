@@ -10,7 +10,7 @@ use super::ChartRun;
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
-use super::format::{Axis, millions, to_millions};
+use super::format::{Axis, to_millions};
 use super::plot::{self, Plot};
 use super::style::{self, CAPACITY, Dash, INK, MUTED, NOT_COVERED, RESIDUAL, size, tint};
 use crate::model::{Money, OwnerKind, Year};
@@ -140,13 +140,13 @@ impl TimelineChart {
             .series
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("{} ({})", millions(s.shortfall), canvas::tag(i)))
+            .map(|(i, s)| format!("{} ({})", crate::fr::rounded(s.shortfall), canvas::tag(i)))
             .collect();
         let peaks: Vec<String> = self
             .series
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("{} ({})", millions(s.peak_gap), canvas::tag(i)))
+            .map(|(i, s)| format!("{} ({})", crate::fr::rounded(s.peak_gap), canvas::tag(i)))
             .collect();
         format!(
             "{name} : il manque {} en fin de période, {} au pic",
@@ -166,13 +166,16 @@ fn finding(series: &TimelineSeries) -> String {
     match (series.shortfall.is_positive(), series.peak_gap_year) {
         (true, Some(year)) if series.peak_gap > series.shortfall => format!(
             "il manque {} en fin de période, {} au pic de {year}",
-            millions(series.shortfall),
-            millions(series.peak_gap)
+            crate::fr::rounded(series.shortfall),
+            crate::fr::rounded(series.peak_gap)
         ),
-        (true, _) => format!("il manque {} en fin de période", millions(series.shortfall)),
+        (true, _) => format!(
+            "il manque {} en fin de période",
+            crate::fr::rounded(series.shortfall)
+        ),
         (false, Some(year)) if series.peak_gap.is_positive() => format!(
             "{} non couverts au pic de {year}, rattrapés en fin de période",
-            millions(series.peak_gap)
+            crate::fr::rounded(series.peak_gap)
         ),
         (false, _) => "la capacité couvre le reste à charge chaque année".to_owned(),
     }
@@ -308,9 +311,13 @@ impl Picture for TimelineChart {
         let ends: Vec<(String, RGBColor, Money)> = canvas::merged_ends(&values, self.series.len())
             .into_iter()
             .map(|(kind, value, suffix)| match kind {
-                End::Paid => (format!("payé {}{suffix}", millions(value)), RESIDUAL, value),
+                End::Paid => (
+                    format!("payé {}{suffix}", crate::fr::rounded(value)),
+                    RESIDUAL,
+                    value,
+                ),
                 End::Capacity => (
-                    format!("capacité {}{suffix}", millions(value)),
+                    format!("capacité {}{suffix}", crate::fr::rounded(value)),
                     CAPACITY,
                     value,
                 ),
@@ -427,7 +434,7 @@ impl Picture for TimelineChart {
             placer.avoid_line(vec![(x, top), (x, bottom)]);
             let label = format!(
                 "Écart maximal : {} en {year}{}",
-                millions(series.peak_gap),
+                crate::fr::rounded(series.peak_gap),
                 canvas::tags_suffix(&sharing, self.series.len())
             );
             let font = style::bold(size::NOTE + 1.0, INK);

@@ -59,17 +59,14 @@ pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
     let formats = args.format.formats();
     let files = match runs.split_first() {
         Some((base, scenarios)) if folder => {
-            let mut files = chart::render_all(std::slice::from_ref(base), formats)?;
+            let mut catalogue = chart::Catalogue::new();
+            catalogue.add(None, base.label, std::slice::from_ref(base), true, formats)?;
             for (source, run) in sources[1..].iter().zip(scenarios) {
                 let folder = subfolder(source);
-                for file in chart::render_overview(&[*base, *run], formats)? {
-                    files.push(OutputFile::new(
-                        format!("{folder}/{}", file.name),
-                        file.bytes,
-                    ));
-                }
+                let heading = format!("{} face à {}", run.label, base.label);
+                catalogue.add(Some(&folder), &heading, &[*base, *run], false, formats)?;
             }
-            files
+            catalogue.finish()
         }
         _ => chart::render_all(&runs, formats)?,
     };
