@@ -188,9 +188,7 @@ impl FanChart {
     }
 
     /// The envelope is drawn in ink, solid: no funder's colour is ink (docs/charts.md).
-    fn envelope_dash(&self) -> Dash {
-        Dash::Solid
-    }
+    const ENVELOPE_DASH: Dash = Dash::Solid;
 
     /// The shades of the bands: 9 draws in 10, then 1 in 2. Light colours (yellow) get
     /// stronger shades, or the outer band would vanish on white.
@@ -233,7 +231,7 @@ impl Picture for FanChart {
                 Swatch::Line {
                     colour: INK,
                     width: 4,
-                    dash: self.envelope_dash(),
+                    dash: Self::ENVELOPE_DASH,
                     dot: false,
                 },
             ),
@@ -342,7 +340,7 @@ impl Picture for FanChart {
             }
         }
         let envelope = points(&self.years, &self.envelope);
-        canvas::line(root, &envelope, INK, 4, self.envelope_dash())?;
+        canvas::line(root, &envelope, INK, 4, Self::ENVELOPE_DASH)?;
         if let Some(reference) = &self.reference {
             canvas::line(
                 root,

@@ -92,6 +92,7 @@ pub use montecarlo::{Simulation, render_montecarlo};
 use crate::error::Error;
 use crate::output::OutputFile;
 use plotters::style::RGBColor;
+use std::fmt::Write as _;
 
 /// One run to draw: a base or a scenario, and what the engine made of it.
 pub type ChartRun<'a> = crate::runs::Run<'a>;
@@ -249,7 +250,7 @@ fn plan(runs: &[ChartRun<'_>], with_communes: bool) -> Vec<(String, Drawing)> {
 
 /// Runs to compare, cut into comparisons of at most [`MAX_COMPARED`] runs: the first run (the
 /// reference) with each next pair of the others. One group when there are few enough.
-fn comparisons<'r, 'a>(runs: &'r [ChartRun<'a>]) -> Vec<Vec<ChartRun<'a>>> {
+fn comparisons<'a>(runs: &[ChartRun<'a>]) -> Vec<Vec<ChartRun<'a>>> {
     match runs.split_first() {
         Some((reference, others)) if runs.len() > MAX_COMPARED => others
             .chunks(MAX_COMPARED - 1)
@@ -294,7 +295,7 @@ impl Catalogue {
             for (stem, drawing) in plan(group, with_communes) {
                 let stem = if several {
                     let tags: Vec<String> = std::iter::once(0)
-                        .chain(2 * g + 1..=(2 * g + group.len() - 1))
+                        .chain((2 * g + 1)..(2 * g + group.len()))
                         .map(|i| tag(i).to_lowercase())
                         .collect();
                     format!("{stem}-{}", tags.join("-"))
@@ -332,17 +333,18 @@ impl Catalogue {
     pub fn finish(mut self) -> Vec<OutputFile> {
         let mut index = String::from("# Graphiques\n\nChaque graphique, avec ce qu'il montre.\n");
         for (heading, entries) in &self.sections {
-            index.push_str(&format!("\n## {heading}\n\n"));
+            let _ = write!(index, "\n## {heading}\n\n");
             for (path, title) in entries {
-                index.push_str(&format!("- [{path}]({path}) — {title}\n"));
+                let _ = writeln!(index, "- [{path}]({path}) — {title}");
             }
         }
         index.push_str("\n## Couleurs\n\nUne couleur a le même sens dans tous les graphiques.\n\n");
         for (meaning, colour) in style::PALETTE {
-            index.push_str(&format!(
-                "- {meaning} : #{:02x}{:02x}{:02x}\n",
+            let _ = writeln!(
+                index,
+                "- {meaning} : #{:02x}{:02x}{:02x}",
                 colour.0, colour.1, colour.2
-            ));
+            );
         }
         self.files
             .push(OutputFile::new("index.md", index.into_bytes()));

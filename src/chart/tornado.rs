@@ -11,10 +11,11 @@
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
-use super::format::{Axis, millions, to_millions};
+use super::format::{Axis, to_millions};
 use super::plot::{Plot, Rows, money_axis_bottom, row_labels};
 use super::style::{self, BLUE, INK, MUTED, RESIDUAL, size};
 use crate::decide::sensitivity::Sensitivity;
+use crate::fr::rounded as millions;
 use crate::model::{Dataset, Money};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
