@@ -335,16 +335,18 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title() {
             "qui-paie-communes.svg",
             "qui-paie-familles.png",
             "qui-paie-familles.svg",
-            "commune-c1.png",
-            "commune-c1.svg",
+            "commune-commune.png",
+            "commune-commune.svg",
+            "index.md",
         ]
     );
+    // Each title states the chart's finding (docs/charts.md).
     let titles = [
-        "ANRU : enveloppe et subventions engagées",
-        "Reste à charge des communes et capacité d'autofinancement",
-        "Qui paie quoi ? Les opérations de chaque commune",
-        "Qui paie quoi ? Les opérations par famille",
-        "Commune : reste à charge cumulé et capacité d'autofinancement",
+        "ANRU : enveloppe épuisée en 2004 ; il manque 165\u{202f}k€ en 2006",
+        "1 commune sur 1 a un besoin non couvert ; le plus grand : Commune (570\u{202f}k€)",
+        "Qui paie quoi ? Les financeurs apportent 30 % du coût, les communes et EPCI en paient 70 %",
+        "Qui paie quoi ? Les financeurs apportent 30 % du coût, les communes et EPCI en paient 70 %",
+        "Commune : il manque 570\u{202f}k€ en fin de période",
     ];
     for (pair, title) in files.chunks(2).zip(titles) {
         assert_eq!(is_png(&pair[0].bytes), (1600, 900), "{}", pair[0].name);
@@ -400,7 +402,7 @@ fn chart_command_writes_the_charts_of_a_dataset() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(predicates::str::contains("5 charts written to"));
+        .stdout(predicates::str::contains("6 charts written to"));
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -409,8 +411,9 @@ fn chart_command_writes_the_charts_of_a_dataset() {
     assert_eq!(
         names,
         [
-            "commune-c1.svg",
+            "commune-commune.svg",
             "enveloppes-anru.svg",
+            "index.md",
             "qui-paie-communes.svg",
             "qui-paie-familles.svg",
             "residus-communes.svg"
@@ -432,7 +435,7 @@ fn run_draws_its_charts_with_charts_dir() {
         .arg(dir.path().join("charts"))
         .assert()
         .success();
-    let png = std::fs::read(dir.path().join("charts/commune-62498.png")).unwrap();
+    let png = std::fs::read(dir.path().join("charts/commune-lens.png")).unwrap();
     assert_eq!(is_png(&png), (1600, 900));
     assert!(dir.path().join("charts/enveloppes-cdc.svg").is_file());
     assert!(dir.path().join("out/summary.json").is_file());

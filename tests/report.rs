@@ -331,12 +331,12 @@ fn amounts(text: &str) -> Vec<String> {
     text.lines()
         .flat_map(|line| line.split("  "))
         .map(str::trim)
+        // Amounts to the cent (`-1 234,56 €`), not the rounded ones of the sheet's prose.
         .filter(|cell| {
+            let digits = cell.strip_prefix('-').unwrap_or(cell);
             cell.ends_with('€')
-                && cell
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c == '-' || c.is_ascii_digit())
+                && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && cell.contains(',')
         })
         .map(str::to_owned)
         .collect()

@@ -16,11 +16,11 @@ use std::time::Duration;
 const DIGESTS: &[(&str, &str)] = &[
     (
         "cmp-def/compare.csv",
-        "d7a8be5460aaf0c4130253296c724947366c66e992b84007ab45472b7f131705",
+        "7f4601cd7979340d40f6b5747350c7b3af422d12ed4ffdd98feeadf914701eea",
     ),
     (
         "cmp-def/compare.json",
-        "0035af050f862a7bf3ae40a05338c967095b7791705d096adde8eec099ee9b59",
+        "0da766ed9b25f958b2d35577b1ff3a0717ad137082f9e56d4d959e3dad30057f",
     ),
     (
         "cmp-nat/compare.csv",

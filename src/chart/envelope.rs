@@ -789,12 +789,19 @@ impl EnvelopeChart {
             );
             let font = style::bold(size::NOTE, INK);
             let width = canvas::text_width(root, &label, &font)? + 2 * canvas::LABEL_PADDING;
-            // Down the exhaustion line, on either side, from the top of the panel.
+            // Down the exhaustion line, on either side, from the top of the panel; then further
+            // from it, where the curves leave room.
             let rows = (top_area.height() - 40) / 36;
-            let candidates: Vec<((i32, i32), HPos)> = (0..rows.max(1))
-                .flat_map(|k| {
-                    let y = top_area.top + 20 + 36 * ((row as i32 + k) % rows.max(1));
-                    [((x + 8, y), HPos::Left), ((x - 8, y), HPos::Right)]
+            let candidates: Vec<((i32, i32), HPos)> = [8, 160, 320, 480]
+                .into_iter()
+                .flat_map(|offset| {
+                    (0..rows.max(1)).flat_map(move |k| {
+                        let y = top_area.top + 20 + 36 * ((row as i32 + k) % rows.max(1));
+                        [
+                            ((x + offset, y), HPos::Left),
+                            ((x - offset, y), HPos::Right),
+                        ]
+                    })
                 })
                 .collect();
             let place = placer.place((width, 32), &candidates);

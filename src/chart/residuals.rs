@@ -166,16 +166,19 @@ impl ResidualsChart {
         let counts: Vec<(usize, Option<(&str, Money)>)> =
             self.runs.iter().map(|run| short(run)).collect();
         let communes = |n: usize| if n > 1 { "communes" } else { "commune" };
+        let have = |n: usize| if n > 1 { "ont" } else { "a" };
         match counts.as_slice() {
             [] | [(0, _)] => format!("Aucune des {total} communes n'a de besoin non couvert"),
             [(n, Some((name, most)))] => format!(
-                "{n} {} sur {total} ont un besoin non couvert ; {name} le plus grand ({})",
+                "{n} {} sur {total} {} un besoin non couvert ; le plus grand : {name} ({})",
                 communes(*n),
+                have(*n),
                 crate::fr::rounded(*most)
             ),
             [(n, _), rest @ ..] if rest.iter().all(|(m, _)| m == n) => format!(
-                "{n} {} sur {total} ont un besoin non couvert, dans chaque scénario",
-                communes(*n)
+                "{n} {} sur {total} {} un besoin non couvert, dans chaque scénario",
+                communes(*n),
+                have(*n)
             ),
             many => {
                 let each: Vec<String> = many

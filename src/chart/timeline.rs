@@ -136,17 +136,25 @@ impl TimelineChart {
         if findings.iter().all(|f| *f == findings[0]) {
             return format!("{name} : {}", findings[0]);
         }
+        // Nothing missing reads "rien", not "0 €".
+        let amount = |money: Money| {
+            if money == Money::ZERO {
+                "rien".to_owned()
+            } else {
+                crate::fr::rounded(money)
+            }
+        };
         let each: Vec<String> = self
             .series
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("{} ({})", crate::fr::rounded(s.shortfall), canvas::tag(i)))
+            .map(|(i, s)| format!("{} ({})", amount(s.shortfall), canvas::tag(i)))
             .collect();
         let peaks: Vec<String> = self
             .series
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("{} ({})", crate::fr::rounded(s.peak_gap), canvas::tag(i)))
+            .map(|(i, s)| format!("{} ({})", amount(s.peak_gap), canvas::tag(i)))
             .collect();
         format!(
             "{name} : il manque {} en fin de période, {} au pic",

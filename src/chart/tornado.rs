@@ -171,7 +171,7 @@ impl Picture for TornadoChart {
             INK.stroke_width(2),
         ))?;
         root.draw_text(
-            "Déficit en fin de période (M€)",
+            "Besoin non couvert en fin de période (M€)",
             &anchored(style::text(size::AXIS, INK), HPos::Center, VPos::Top),
             (i32::midpoint(area.left, area.right), area.bottom + 40),
         )?;

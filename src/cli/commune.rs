@@ -25,6 +25,20 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     let ran = cofinance::runs::Runs::new(&sources)?;
     let index = commune::find(&ran.targets[0].dataset, &args.commune)?;
     let runs = ran.views();
-    super::print(&commune::sheet(&runs, index).text(super::screen().width))?;
+    let mut text = commune::sheet(&runs, index).text(super::screen().width);
+    // What weighs most on its gap and what would close it (docs/decide.md, "Readers").
+    let dataset = &ran.targets[0].dataset;
+    let uncertainty = cofinance::decide::readers::uncertainty_of(&sources[0], dataset)?;
+    let decision = cofinance::decide::readers::Decisions::new(dataset, uncertainty.as_ref())?
+        .commune(index)?;
+    let width = super::screen().width;
+    text.push_str("\nCe qui pèse et ce qui comblerait\n");
+    for sentence in [&decision.drivers, &decision.closing] {
+        if !sentence.is_empty() {
+            text.push_str(&cofinance::report::grid::wrap(sentence, width));
+            text.push('\n');
+        }
+    }
+    super::print(&text)?;
     Ok(())
 }

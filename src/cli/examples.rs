@@ -78,6 +78,19 @@ Exemple :
   cofinance serve
       le studio sur http://127.0.0.1:8080 (Ctrl+C pour l'arrêter)";
 
+pub(crate) const SENSITIVITY: &str = "\
+Exemples :
+  cofinance sensitivity --commune carvin
+      ce qui pèse le plus sur le besoin non couvert de Carvin, entre p10 et p90
+  cofinance sensitivity --scenarios out/bornes --charts out/tornades
+      écrit aussi les scénarios de chaque borne et les graphiques en tornade";
+
+pub(crate) const CLOSE_GAP: &str = "\
+Exemple :
+  cofinance close-gap --funder region --funder anru --years 2007..2013 --commune grenay
+      l'enveloppe supplémentaire par an, à l'euro près, qui couvre le besoin de Grenay,
+      pour chaque financeur, et le scénario qui la met en œuvre";
+
 pub(crate) const COMPLETIONS: &str = "\
 Exemples :
   cofinance completions bash > ~/.local/share/bash-completion/completions/cofinance

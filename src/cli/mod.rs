@@ -102,9 +102,11 @@ enum Command {
     /// Which uncertainties drive each commune's shortfall: each [uncertainty] entry at its p10
     /// and p90 (exact runs) and its rank correlation over the draws; write sensitivity.json,
     /// sensitivity.csv, tornado charts and the scenarios of the runs.
+    #[command(after_help = examples::SENSITIVITY)]
     Sensitivity(sensitivity::SensitivityArgs),
     /// The smallest extra envelope per year, to the euro, that closes a commune's (or every
     /// commune's) gap, per funder; write close-gap.json and the scenario that closes it.
+    #[command(after_help = examples::CLOSE_GAP)]
     CloseGap(close_gap::CloseGapArgs),
     /// Explain one operation's financing step by step: rules, rates, caps, envelopes, grants,
     /// VAT, residual, payments and FCTVA.

@@ -186,6 +186,7 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
     text.push_str(&output::sensitivity_total_text(
         targets[0].label(),
         &sensitivity,
+        screen.width,
     ));
     text.push_str(&super::written(&args.out, &files));
     if let Some((dir, charts)) = &charts {
@@ -263,7 +264,7 @@ fn precision_line(p: Precision, draws: u64) -> String {
     let draws = cofinance::model::group_thousands(draws);
     if p.reached {
         format!(
-            "\nPrécision ± {} point(s) atteinte en {draws} tirages : l'intervalle de Wilson à 95 % de chaque probabilité de déficit a une demi-largeur d'au plus {} point(s).\n",
+            "\nPrécision ± {} point(s) atteinte en {draws} tirages : l'intervalle de Wilson à 95 % de chaque probabilité de besoin non couvert a une demi-largeur d'au plus {} point(s).\n",
             points(p.target),
             points(p.widest)
         )

@@ -64,10 +64,10 @@ impl Target {
     /// For readers, in French.
     pub fn french(self) -> String {
         match self {
-            Target::Shortfall => "déficit nul".to_owned(),
-            Target::P90 => "déficit p90 nul".to_owned(),
+            Target::Shortfall => "besoin non couvert nul".to_owned(),
+            Target::P90 => "besoin non couvert p90 nul".to_owned(),
             Target::Probability(p) => format!(
-                "probabilité de déficit d'au plus {} %",
+                "probabilité de besoin non couvert d'au plus {} %",
                 format_decimal(p * 100.0)
             ),
         }

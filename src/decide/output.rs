@@ -155,36 +155,17 @@ pub fn sensitivity_csv(dataset: &Dataset, s: &Sensitivity) -> Vec<u8> {
 /// At most this many communes in the terminal; every one is in the files.
 const TERMINAL_COMMUNES: usize = 8;
 
-fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(width - 1).collect();
-        cut.push('…');
-        cut
-    }
-}
-
-fn pad(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    format!("{text}{}", " ".repeat(width.saturating_sub(n)))
-}
-
-fn right(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    format!("{}{text}", " ".repeat(width.saturating_sub(n)))
-}
-
-fn table(s: &Sensitivity, c: Option<usize>, out: &mut String) {
-    let _ = writeln!(
-        out,
-        "{} {} {} {} {} {}",
-        pad("Incertitude", 31),
-        pad("p10 → p90", 18),
-        right("Déficit p10", 12),
-        right("Déficit p90", 12),
-        right("Écart", 12),
-        right("Spearman", 8)
+fn table(s: &Sensitivity, c: Option<usize>, out: &mut String, width: usize) {
+    let mut grid = crate::report::grid::Grid::labelled(
+        &[
+            "Incertitude",
+            "p10 → p90",
+            "Besoin p10",
+            "Besoin p90",
+            "Écart",
+            "Spearman",
+        ],
+        2,
     );
     for e in s.ranked(c) {
         let (low, high, rho_value) = match c {
@@ -192,17 +173,16 @@ fn table(s: &Sensitivity, c: Option<usize>, out: &mut String) {
             None => (e.at_low.total, e.at_high.total, e.spearman_total),
         };
         let levels = format!("{} → {}", e.levels.low.french(), e.levels.high.french());
-        let _ = writeln!(
-            out,
-            "{} {} {} {} {} {}",
-            pad(&cut(&e.label, 31), 31),
-            pad(&cut(&levels, 18), 18),
-            right(&euros(low), 12),
-            right(&euros(high), 12),
-            right(&euros(e.swing(c)), 12),
-            right(&rho(rho_value), 8)
-        );
+        grid.row(vec![
+            e.label.clone(),
+            levels,
+            euros(low),
+            euros(high),
+            euros(e.swing(c)),
+            rho(rho_value),
+        ]);
     }
+    out.push_str(&grid.text(width));
 }
 
 /// The terminal summary of a sensitivity analysis, in French.
@@ -221,7 +201,7 @@ fn sensitivity_lines(
     s: &Sensitivity,
     only: Option<usize>,
 ) -> String {
-    let mut out = format!("Sensibilité du déficit — {label}\n");
+    let mut out = format!("Sensibilité du besoin non couvert — {label}\n");
     let _ = write!(
         out,
         "{} incertitudes, chacune à son p10 puis à son p90, les autres à leur médiane (calcul exact)",
@@ -242,20 +222,20 @@ fn sensitivity_lines(
     } else {
         let _ = writeln!(
             out,
-            "\nTotal des communes — déficit au point médian : {}",
+            "\nTotal des communes — besoin non couvert au point médian : {}",
             euros(s.central.total)
         );
-        table(s, None, &mut out);
+        table(s, None, &mut out, 100);
         s.at_risk()
     };
     if communes.is_empty() {
-        out.push_str("\nAucune commune n'est en déficit, ni au point médian, ni aux p10 et p90, ni dans un tirage.\n");
+        out.push_str("\nAucune commune n'a de besoin non couvert, ni au point médian, ni aux p10 et p90, ni dans un tirage.\n");
     }
     for &c in communes.iter().take(TERMINAL_COMMUNES) {
         let owner = &dataset.owners[s.communes[c]];
         let share = if s.draws > 0 {
             format!(
-                " ; en déficit dans {} des tirages",
+                " ; avec un besoin non couvert dans {} des tirages",
                 crate::chart::format::percent(s.shortfall_draws[c], s.draws)
             )
         } else {
@@ -263,12 +243,12 @@ fn sensitivity_lines(
         };
         let _ = writeln!(
             out,
-            "\n{} ({}) — déficit au point médian : {}{share}",
+            "\n{} ({}) — besoin non couvert au point médian : {}{share}",
             owner.name,
             owner.id,
             euros(s.central.communes[c])
         );
-        table(s, Some(c), &mut out);
+        table(s, Some(c), &mut out, 100);
     }
     if communes.len() > TERMINAL_COMMUNES {
         let _ = writeln!(
@@ -293,8 +273,8 @@ pub struct FunderAnswer<'a> {
 fn measure_text(target: Target, m: &Measure, draws: u64) -> String {
     let sum = Money::from_cents(m.values.iter().sum());
     match target {
-        Target::Shortfall => format!("un déficit de {}", sum.fr()),
-        Target::P90 => format!("un déficit p90 de {}", sum.fr()),
+        Target::Shortfall => format!("un besoin non couvert de {}", sum.fr()),
+        Target::P90 => format!("un besoin non couvert p90 de {}", sum.fr()),
         Target::Probability(_) => {
             let worst = m.values.iter().copied().max().unwrap_or(0);
             format!(
@@ -463,7 +443,7 @@ fn close_gap_lines(
             .join(", ")
     };
     let mut out = format!(
-        "Combler le déficit — {label}\nCible : {} pour {who} ; avant : {}.\n",
+        "Combler le besoin non couvert — {label}\nCible : {} pour {who} ; avant : {}.\n",
         q.target.french(),
         measure_text(q.target, &first.found.before, draws)
     );
@@ -577,12 +557,17 @@ fn close_gap_lines(
 }
 
 /// The sensitivity section of `montecarlo`'s terminal summary: the total of the communes.
-pub fn sensitivity_total_text(label: &str, s: &Sensitivity) -> String {
-    let mut out = format!(
-        "Sensibilité du déficit total — {label} (déficit au point médian : {})\n",
+pub fn sensitivity_total_text(label: &str, s: &Sensitivity, width: usize) -> String {
+    let mut out = crate::report::grid::wrap(
+        &format!("Sensibilité du besoin non couvert total — {label}"),
+        width,
+    );
+    let _ = writeln!(
+        out,
+        "\nBesoin non couvert au point médian : {}",
         euros(s.central.total)
     );
-    table(s, None, &mut out);
+    table(s, None, &mut out, width);
     out.push_str("Par commune : sensitivity.json et sensitivity.csv (cofinance sensitivity pour le détail).\n");
     out
 }

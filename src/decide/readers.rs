@@ -57,7 +57,7 @@ impl<'a> Decisions<'a> {
         let name = &self.dataset.owners[commune].name;
         let Some(analysis) = &self.sensitivity else {
             return format!(
-                "Aucune incertitude n'est décrite pour ce jeu de données : rien ne dit ce qui pèse le plus sur le déficit de {name}."
+                "Aucune incertitude n'est décrite pour ce jeu de données : rien ne dit ce qui pèse le plus sur le besoin non couvert de {name}."
             );
         };
         let Some(c) = analysis.communes.iter().position(|&o| o == commune) else {
@@ -71,7 +71,7 @@ impl<'a> Decisions<'a> {
             .collect();
         let part = |e: &sensitivity::EntryEffect| {
             format!(
-                "{} (de {} à {} de déficit entre son p10 et son p90)",
+                "{} (de {} à {} de besoin non couvert entre son p10 et son p90)",
                 lower_first(&e.label),
                 e.at_low.communes[c].fr(),
                 e.at_high.communes[c].fr()
@@ -79,14 +79,14 @@ impl<'a> Decisions<'a> {
         };
         match top.as_slice() {
             [] => format!(
-                "Aucune des incertitudes décrites ne change le déficit de {name} entre leurs p10 et p90."
+                "Aucune des incertitudes décrites ne change le besoin non couvert de {name} entre leurs p10 et p90."
             ),
             [one] => format!(
-                "Une seule incertitude change le déficit de {name} : {}.",
+                "Une seule incertitude change le besoin non couvert de {name} : {}.",
                 part(one)
             ),
             [one, two, ..] => format!(
-                "Ce qui pèse le plus sur le déficit de {name} : {}, puis {}.",
+                "Ce qui pèse le plus sur le besoin non couvert de {name} : {}, puis {}.",
                 part(one),
                 part(two)
             ),
@@ -148,7 +148,7 @@ fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
         .is_some_and(|(_, f)| matches!(f.answer, Answer::AlreadyMet(_)))
     {
         return Ok(format!(
-            "{name} n'a pas de déficit : aucun financement supplémentaire n'est nécessaire."
+            "{name} n'a pas de besoin non couvert : aucun financement supplémentaire n'est nécessaire."
         ));
     }
     let cheapest = found
@@ -163,7 +163,7 @@ fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
     });
     Ok(match cheapest {
         Some((funder, closing)) => format!(
-            "Son déficit de {} se comble avec {} de plus par an sur l'enveloppe « {} » de {} à {} ({} en tout), le moindre coût parmi les financeurs.",
+            "Son besoin non couvert de {} se comble avec {} de plus par an sur l'enveloppe « {} » de {} à {} ({} en tout), le moindre coût parmi les financeurs.",
             shortfall.fr(),
             closing.extra_per_year.fr(),
             dataset.funders[funder].name,
@@ -172,7 +172,7 @@ fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
             closing.total.fr()
         ),
         None => format!(
-            "Aucun financeur ne peut seul combler le déficit de {} de {name} en augmentant son enveloppe.",
+            "Aucun financeur ne peut seul combler le besoin non couvert de {} de {name} en augmentant son enveloppe.",
             shortfall.fr()
         ),
     })

@@ -216,7 +216,10 @@ pub fn envelope_changes(
             let envelope = f.envelope[(year - dataset.start_year) as usize];
             let mut c = change(
                 "envelope",
-                &format!("combler le déficit : {} de plus en {year}", extra.fr()),
+                &format!(
+                    "combler le besoin non couvert : {} de plus en {year}",
+                    extra.fr()
+                ),
             );
             c.insert("funder".into(), Value::String(f.id.clone()));
             c.insert(

@@ -408,7 +408,8 @@ mod tests {
         assert!(text.lines().all(|l| l.chars().count() <= 30), "{text}");
         assert_eq!(
             text,
-            "Commune          Un        Deux\n-------  ----------  ----------\nLens     1 111,11 €  2 222,22 €\n\n\
+            "Commune          Un\n-------  ----------\nLens     1 111,11 €\n\n\
+             Commune        Deux\n-------  ----------\nLens     2 222,22 €\n\n\
              Commune       Trois\n-------  ----------\nLens     3 333,33 €\n"
         );
     }
@@ -443,7 +444,7 @@ mod tests {
         );
         assert_eq!(
             wrap("pic de 2\u{202F}847\u{202F}462,57\u{202F}€ fin", 8),
-            "pic de\n2\u{202F}847\u{202F}462,57\u{202F}€\nfin\n"
+            "pic\nde 2\u{202F}847\u{202F}462,57\u{202F}€\nfin\n"
         );
     }
 

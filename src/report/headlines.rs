@@ -239,7 +239,7 @@ pub fn markdown(runs: &[Compared<'_>]) -> String {
     let all: Vec<Figures<'_>> = runs.iter().map(figures).collect();
     let mut out = String::new();
     out.push_str(
-        "*Reste à charge* : coût TTC moins subventions, avant FCTVA. *Déficit* : en fin de \
+        "*Reste à charge* : coût TTC moins subventions, avant FCTVA. *Besoin non couvert* : en fin de \
          période, ce qu'une commune a payé (reste à charge moins FCTVA reçu) au-delà de sa \
          capacité de financement cumulée.\n\n",
     );
@@ -262,7 +262,7 @@ fn overview(out: &mut String, all: &[Figures<'_>]) {
         .any(|(k, _)| *k == OwnerKind::Soginorpa);
     out.push_str("### Vue d'ensemble\n\n");
     out.push_str(
-        "| Scénario | Communes en déficit | Déficit des communes | Reste à charge des communes |",
+        "| Scénario | Communes au besoin non couvert | Besoin non couvert des communes | Reste à charge des communes |",
     );
     if soginorpa {
         out.push_str(" Reste à charge du bailleur minier |");
@@ -299,11 +299,11 @@ fn reference_section(out: &mut String, reference: &Figures<'_>) {
         let _ = writeln!(out, "{description}\n");
     }
     if reference.communes_short.is_empty() {
-        out.push_str("- **Aucune commune en déficit** en fin de période.\n");
+        out.push_str("- **Aucune commune au besoin non couvert** en fin de période.\n");
     } else {
         let _ = writeln!(
             out,
-            "- **{} en déficit** en fin de période, pour **{}** au total : {}.",
+            "- **{} au besoin non couvert** en fin de période, pour **{}** au total : {}.",
             communes(reference.communes_short.len()),
             reference.total_shortfall.fr(),
             join(reference.communes_short.iter().map(|s| format!(
@@ -367,7 +367,7 @@ fn scenario_section(
         || run.total_shortfall != reference.total_shortfall;
     let _ = writeln!(
         out,
-        "- **{}** en déficit (référence : {}), pour {} au total ({}).",
+        "- **{}** au besoin non couvert (référence : {}), pour {} au total ({}).",
         communes(run.communes_short.len()),
         reference.communes_short.len(),
         run.total_shortfall.fr(),
@@ -415,10 +415,10 @@ fn commune_changes(out: &mut String, reference: &Figures<'_>, run: &Figures<'_>)
         .map(|s| format!("{} (était {})", s.name, s.shortfall.fr()))
         .collect();
     for (title, items) in [
-        ("Passent en déficit", entering),
-        ("Sortent du déficit", leaving),
-        ("Déficit aggravé", worse),
-        ("Déficit allégé", better),
+        ("Passent en besoin non couvert", entering),
+        ("N'ont plus de besoin non couvert", leaving),
+        ("Besoin non couvert accru", worse),
+        ("Besoin non couvert réduit", better),
     ] {
         if !items.is_empty() {
             let _ = writeln!(
@@ -668,9 +668,11 @@ mod tests {
         ];
         let text = markdown(&runs);
         assert!(text.contains("| Référence : base | 0 | 0,00\u{202F}€ | 130\u{202F}000,00\u{202F}€ | 70\u{202F}000,00\u{202F}€ |"));
-        assert!(text.contains("- **Aucune commune en déficit** en fin de période."));
+        assert!(text.contains("- **Aucune commune au besoin non couvert** en fin de période."));
         assert!(
-            text.contains("  - Passent en déficit (1) : Lens (50\u{202F}000,00\u{202F}€)."),
+            text.contains(
+                "  - Passent en besoin non couvert (1) : Lens (50\u{202F}000,00\u{202F}€)."
+            ),
             "{text}"
         );
         assert!(
