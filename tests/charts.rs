@@ -361,9 +361,9 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title() {
     let envelope = svg_text(&files[1].bytes);
     for text in [
         "Enveloppe épuisée en 2004",
-        "0,24 M€ engagés",
+        "240\u{202f}k€ engagés",
         "Demandes non satisfaites dans l'année",
-        "Reportées à l'année suivante",
+        "Demandes reportées à l'année suivante",
     ] {
         assert!(envelope.contains(text), "envelope chart lacks {text:?}");
     }

@@ -218,7 +218,7 @@ fn sensitivity_is_the_same_whatever_the_thread_count() {
         .collect();
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
     let (text, _, csv) = &outputs[0];
-    assert!(text.starts_with("Sensibilité du déficit — incertitudes de test"));
+    assert!(text.starts_with("Sensibilité du besoin non couvert — incertitudes de test"));
     assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
     assert!(text.contains("Commune un (C1)"), "{text}");
     let csv = String::from_utf8(csv.clone()).unwrap();
@@ -434,7 +434,7 @@ fn check_close_gap(args: &[&str], commune: Option<&str>) -> Value {
             let is_extra = change
                 .get("note")
                 .and_then(|n| n.as_str())
-                .is_some_and(|n| n.starts_with("combler le déficit"));
+                .is_some_and(|n| n.starts_with("combler le besoin non couvert"));
             if is_extra {
                 let per_year: rust_decimal::Decimal =
                     change["per_year"].as_str().unwrap().parse().unwrap();
@@ -602,7 +602,7 @@ fn readers_get_one_sentence_each() {
         decision.drivers
     );
     assert!(
-        decision.closing.starts_with("Son déficit de "),
+        decision.closing.starts_with("Son besoin non couvert de "),
         "{}",
         decision.closing
     );

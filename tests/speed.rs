@@ -40,7 +40,7 @@ const DIGESTS: &[(&str, &str)] = &[
     ),
     (
         "mc-def/montecarlo.json",
-        "af0893758418779de395f6d216069379c008ca112fa72d3e460e8cc159e6c55c",
+        "a20771b97645feb1ab8fea6504e44f73ee22625c31dbda4d5367fec8c1cd29dd",
     ),
     (
         "mc-nat/draws.csv",

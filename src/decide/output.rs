@@ -568,6 +568,6 @@ pub fn sensitivity_total_text(label: &str, s: &Sensitivity, width: usize) -> Str
         euros(s.central.total)
     );
     table(s, None, &mut out, width);
-    out.push_str("Par commune : sensitivity.json et sensitivity.csv (cofinance sensitivity pour le détail).\n");
+    out.push_str("Par commune : sensitivity.json, sensitivity.csv, cofinance sensitivity.\n");
     out
 }

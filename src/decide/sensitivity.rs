@@ -236,10 +236,10 @@ pub fn label(uncertainty: &Uncertainty, dataset: &Dataset, entry: Entry) -> Stri
         ),
         Entry::CostFactorOf(f) => format!("Coûts estimés : {}", family(f)),
         Entry::OverrunFactor => format!(
-            "Dépassements{}",
+            "Surcoûts{}",
             others(!uncertainty.overrun_factor_by_family.is_empty())
         ),
-        Entry::OverrunFactorOf(f) => format!("Dépassements : {}", family(f)),
+        Entry::OverrunFactorOf(f) => format!("Surcoûts : {}", family(f)),
         Entry::DelayYears => "Retards de démarrage".to_owned(),
         Entry::Freeze(i) => {
             let event = &uncertainty.freezes[i];
