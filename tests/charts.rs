@@ -368,7 +368,7 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title() {
         assert!(envelope.contains(text), "envelope chart lacks {text:?}");
     }
     let timeline = svg_text(&files[9].bytes);
-    assert!(timeline.contains("Écart maximal : 0,57 M€ en 2006"));
+    assert!(timeline.contains("Écart maximal : 570\u{202f}k€ en 2006"));
 }
 
 #[test]

@@ -455,7 +455,7 @@ fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
         if summary["capacity_total"].is_null() {
             assert!(grid.rows_where(1, |t| t.starts_with("Capacité")).is_empty());
         } else {
-            let capacity = "Capacité d'autofinancement cumulée";
+            let capacity = "Capacité de financement cumulée";
             assert_eq!(value(capacity), cents(&summary["capacity_total"]), "{id}");
             let shortfall = value("Insuffisance en fin de période");
             assert_eq!(shortfall, cents(&summary["shortfall"]), "{id}");
@@ -531,11 +531,11 @@ fn check_owner_sheets(exported: &Exported, book: &mut Xlsx<Cursor<Vec<u8>>>) {
             );
             if year["capacity"].is_null() {
                 assert!(
-                    grid.rows_where(header, |t| t == "Capacité d'autofinancement")
+                    grid.rows_where(header, |t| t == "Capacité de financement")
                         .is_empty()
                 );
             } else {
-                let col = grid.col(header, "Capacité d'autofinancement");
+                let col = grid.col(header, "Capacité de financement");
                 assert_eq!(grid.cents(row, col), cents(&year["capacity"]), "{id}");
                 let col = grid.col(header, "Écart cumulé au-delà de la capacité");
                 assert_eq!(grid.cents(row, col), cents(&year["gap"]), "{id}");

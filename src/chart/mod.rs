@@ -66,7 +66,7 @@
 //! let files = chart::render_all(&runs, &[ImageFormat::Svg])?;
 //! let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
 //! assert!(names.contains(&"enveloppes-anru.svg"));
-//! assert!(names.contains(&"commune-62498.svg"));
+//! assert!(names.contains(&"commune-lens.svg"));
 //! # Ok::<(), cofinance::Error>(())
 //! ```
 

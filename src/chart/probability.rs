@@ -164,7 +164,7 @@ impl ProbabilityChart {
             self.scenarios.first().cloned().unwrap_or_default()
         };
         format!(
-            "Part des {} tirages où le reste à charge dépasse la capacité d'autofinancement en fin de période — {which}",
+            "Part des {} tirages où le reste à charge dépasse la capacité de financement en fin de période — {which}",
             group_thousands(self.draws)
         )
     }

@@ -270,7 +270,7 @@ impl Picture for ResidualsChart {
                 },
             ),
             LegendItem::new(
-                "Capacité d'autofinancement sur la période",
+                "Capacité de financement sur la période",
                 Swatch::Tick { colour: CAPACITY },
             ),
         ];

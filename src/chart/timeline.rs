@@ -257,7 +257,7 @@ impl Picture for TimelineChart {
                 },
             ),
             LegendItem::new(
-                "Capacité d'autofinancement",
+                "Capacité de financement",
                 Swatch::Line {
                     colour: CAPACITY,
                     width: 4,

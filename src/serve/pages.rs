@@ -201,7 +201,7 @@ pub fn overview(studio: &Studio) -> Result<Markup> {
             (dataset.operations.len()) " opérations, " (dataset.funders.len()) " financeurs, "
             (communes.len()) " communes, de " (dataset.start_year) " à " (dataset.end_year) ". "
             strong { (short.len()) " commune" @if short.len() > 1 { "s" } " sur " (communes.len())
-                " ne couvre" @if short.len() > 1 { "nt" } " pas leur reste à charge par leur capacité d'autofinancement" }
+                " ne couvre" @if short.len() > 1 { "nt" } " pas leur reste à charge par leur capacité de financement" }
             " : " (total.fr()) " de besoin de financement non couvert en fin de période."
         }
         (search(studio, ""))

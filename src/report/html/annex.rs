@@ -225,7 +225,7 @@ fn communes(flow: &mut Flow, context: &Context<'_, '_>) {
     flow.push(Block::note(&format!(
         "Reste à charge : ce que la commune paie pour les opérations qu'elle porte, avant le \
          FCTVA qu'elle reçoit ensuite. Non couvert : ce qu'elle a payé (net du FCTVA) au-delà de \
-         sa capacité d'autofinancement cumulée, en fin de période ; pic : le plus fort besoin \
+         sa capacité de financement cumulée, en fin de période ; pic : le plus fort besoin \
          non couvert en cours de route. {NONE} : aucun."
     )));
     if runs.len() < 2 {

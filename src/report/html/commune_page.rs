@@ -101,7 +101,7 @@ pub(crate) fn title(name: &str, result: &OwnerOutcome) -> String {
             rounded(peak)
         )
     } else {
-        format!("{name} : sa capacité d'autofinancement couvre tout, sur toute la période")
+        format!("{name} : sa capacité de financement couvre tout, sur toute la période")
     }
 }
 
@@ -127,7 +127,7 @@ fn particulars(owner: &crate::model::Owner) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     };
-    parts.push(format!("capacité d'autofinancement {capacity}"));
+    parts.push(format!("capacité de financement {capacity}"));
     parts.join(" · ")
 }
 
@@ -160,7 +160,7 @@ fn figures(
         ("Reste à charge net de FCTVA", |o| {
             Some(o.residual_total - o.fctva_total)
         }),
-        ("Capacité d'autofinancement sur la période", |o| {
+        ("Capacité de financement sur la période", |o| {
             o.capacity_total
         }),
         ("Non couvert en fin de période", |o| {

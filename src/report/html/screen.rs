@@ -159,7 +159,7 @@ pub(crate) fn ranking(
             .cmp(&shortfall(a))
             .then_with(|| commune::fold(&owners[a].name).cmp(&commune::fold(&owners[b].name)))
     });
-    out.push_str("<section class=\"overview\" id=\"communes\">\n<h2>Communes classées par dépassement</h2>\n");
+    out.push_str("<section class=\"overview\" id=\"communes\">\n<h2>Communes classées par besoin non couvert</h2>\n");
     if runs.len() > 1 {
         let _ = writeln!(
             out,
@@ -200,7 +200,7 @@ pub(crate) fn ranking(
     out.push_str(
         "<p class=\"note\">Reste à charge : ce que la commune paie pour les opérations qu'elle porte, \
          avant le FCTVA qu'elle reçoit ensuite. Dépassement : ce qu'elle a payé (net du FCTVA) au-delà \
-         de sa capacité d'autofinancement cumulée, en fin de période ; pic : le plus fort dépassement \
+         de sa capacité de financement cumulée, en fin de période ; pic : le plus fort besoin non couvert \
          en cours de route.</p>\n",
     );
     if runs.len() > 1 {
@@ -240,7 +240,7 @@ pub(crate) fn scenarios(out: &mut String, runs: &[Compared<'_>]) {
         headers(&[
             "",
             "Scénario",
-            "Communes en dépassement",
+            "Communes au besoin non couvert",
             "Dépassement total",
             "Reste à charge des communes",
             "Subventions accordées",

@@ -145,7 +145,7 @@ fn findings(context: &Context<'_, '_>) -> Vec<String> {
     }) {
         let r = &results[worst];
         out.push(format!(
-            "En cours de période, {} commune{} {} un moment au-delà de {} capacité d'autofinancement ; le plus fort besoin est celui de {} : {} en {}.",
+            "En cours de période, {} commune{} {} un moment au-delà de {} capacité de financement ; le plus fort besoin est celui de {} : {} en {}.",
             peaking.len(),
             plural(peaking.len()),
             if peaking.len() > 1 { "vont" } else { "va" },
@@ -306,7 +306,7 @@ fn ranking(flow: &mut Flow, context: &Context<'_, '_>) {
     });
     flow.push(Block::note(&format!(
         "Non couvert : ce que la commune a payé (net du FCTVA reçu) au-delà de sa capacité \
-         d'autofinancement cumulée, en fin de période ; pic : le plus fort besoin non couvert \
+         de financement cumulée, en fin de période ; pic : le plus fort besoin non couvert \
          en cours de route. {NONE} : aucun.{}",
         if several {
             " Scénarios où il manque : sur combien de runs (référence comprise) la commune finit la période avec un besoin non couvert."

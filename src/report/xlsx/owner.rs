@@ -73,7 +73,7 @@ impl Book<'_, '_> {
         );
         if is_commune {
             about = format!(
-                "{about} — capacité d'autofinancement : {} par an",
+                "{about} — capacité de financement : {} par an",
                 info.capacity.fr()
             );
         }
@@ -152,7 +152,7 @@ impl Book<'_, '_> {
             let gap = years.range(Years::GAP);
             figures.extend([
                 (
-                    "Capacité d'autofinancement cumulée",
+                    "Capacité de financement cumulée",
                     format!("=SUM({})", years.range(Years::CAPACITY)),
                     capacity,
                 ),
@@ -320,7 +320,7 @@ impl Book<'_, '_> {
         ];
         if is_commune {
             labels.extend([
-                "Capacité d'autofinancement",
+                "Capacité de financement",
                 "Écart cumulé au-delà de la capacité",
             ]);
         }

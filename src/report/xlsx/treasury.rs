@@ -29,7 +29,7 @@ impl Book<'_, '_> {
         ];
         if borrows {
             labels.extend([
-                "Capacité d'autofinancement",
+                "Capacité de financement",
                 "Emprunté",
                 "Annuité",
                 "dont intérêts",
