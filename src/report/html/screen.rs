@@ -74,7 +74,7 @@ pub(crate) fn funders(out: &mut String, runs: &[Compared<'_>]) {
             "Financeur",
             "Enveloppe",
             "Accordé",
-            "Non dépensé",
+            "Non engagé",
             "Épuisée en",
         ]),
         1,
@@ -109,7 +109,7 @@ pub(crate) fn funders(out: &mut String, runs: &[Compared<'_>]) {
     ]);
     markup::grid(out, &grid, RUNS_PER_TABLE);
     out.push_str(
-        "<p class=\"note\">Non dépensé : crédits ouverts (enveloppe, moins les gels, plus les dégels) \
+        "<p class=\"note\">Non engagé : crédits ouverts (enveloppe, moins les gels, plus les dégels) \
          qui n'ont pas été accordés. Épuisée en : première année où une demande a été réduite, \
          mise en attente ou abandonnée faute d'enveloppe.</p>\n",
     );
