@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 "$bin" generate --operations 30000 --owners 1500 --seed 1 --out national >/dev/null
-# The four scenarios compared with the national base (the same as tests/speed.rs).
+# The four scenarios compared with the national base (the same as tests/suite/speed.rs).
 printf 'name = "Gel ANRU"\nbase = "base.toml"\n\n[[change]]\nkind = "freeze"\nfunder = "anru"\nyears = [2005, 2006]\nshare = "0.50"\nrelease_year = 2008\n' >national/gel-anru.toml
 printf 'name = "Région : arrêt après 2006"\nbase = "base.toml"\n\n[[change]]\nkind = "envelope"\nfunder = "region"\nyears = { from = 2007, to = 2010 }\nper_year = "0"\n' >national/region-arret.toml
 printf 'name = "Emprunt à 4 %%"\nbase = "base.toml"\n\n[[change]]\nkind = "borrowing"\nrate = "0.04"\nduration_years = 15\n' >national/emprunt.toml

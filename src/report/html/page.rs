@@ -8,7 +8,7 @@
 //! header repeated) when it does not fit, and each page becomes one `<section class="page">`
 //! that the style sheet starts on a new sheet. So the page of every anchor is known, and
 //! [`Flow::finish`] writes it wherever [`page_of`] asked for it. The estimates err on the tall
-//! side; `tests/browser.rs` prints the report in Chromium and checks that it has exactly the
+//! side; `tests/suite/browser.rs` prints the report in Chromium and checks that it has exactly the
 //! pages counted here, which it would not if a page overflowed.
 
 use std::collections::BTreeMap;

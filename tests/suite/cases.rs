@@ -2,7 +2,7 @@
 //! `base.toml` (tests/fixtures/cases/*/). Each test compares the whole run, operation by
 //! operation, funder-year by funder-year and owner-year by owner-year.
 
-mod common;
+use crate::common;
 
 fn check(case: &str, expected: &str) {
     let (dataset, outcome) = common::run_fixture(&format!("cases/{case}"));

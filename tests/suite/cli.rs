@@ -1,7 +1,7 @@
 //! The command line as users meet it: `run` on the examples and the default dataset, and one
 //! bad input per kind of error, each with its exact message, exit code 2 and no output.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 

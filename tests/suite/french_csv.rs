@@ -4,7 +4,7 @@
 //! same cell-located errors. Also `--csv-dialect fr` for the exported CSVs, and the built-in
 //! dataset named from anywhere (item 5).
 
-mod common;
+use crate::common;
 
 use cofinance::engine::Plan;
 use cofinance::input::{self, Files, Options};

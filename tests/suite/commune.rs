@@ -1,8 +1,6 @@
 //! The commune sheet: forgiving name matching, and every number of the sheet
 //! against `summary.json`, to the cent.
 
-mod common;
-
 use assert_cmd::Command;
 use cofinance::Error;
 use cofinance::engine::{Outcome, Plan};

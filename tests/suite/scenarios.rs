@@ -1,7 +1,7 @@
 //! Every kind of scenario change, each applied to tests/fixtures/scenarios/base.toml with its
 //! effect worked out by hand in the scenario file's comments; then what a scenario may not say.
 
-mod common;
+use crate::common;
 
 /// Runs a scenario and checks that each expected line appears in its digest.
 fn check(scenario: &str, expected: &[&str]) {

@@ -455,7 +455,7 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title_the_same_every_time(
             file.name
         );
     }
-    // Beside them, only the tornado charts of the sensitivity section (tests/decide.rs).
+    // Beside them, only the tornado charts of the sensitivity section (tests/suite/decide.rs).
     let others = std::fs::read_dir(&charts)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

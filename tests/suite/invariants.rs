@@ -2,7 +2,7 @@
 //! owners, funders with every shortage policy, lags, carry-over, rules with conditions,
 //! modulations and caps, freezes, dependencies, VAT and FCTVA).
 //!
-//! `COFINANCE_DEEP=1 cargo test --release --test invariants` runs 20 000 datasets instead of
+//! `COFINANCE_DEEP=1 cargo test --release --test suite invariants::` runs 20 000 datasets instead of
 //! 300.
 
 use cofinance::engine::{Asking, FreezePart, Inputs, Outcome, Plan, Reason, split};

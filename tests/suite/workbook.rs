@@ -4,7 +4,7 @@
 //! a broken workbook gets one message naming the file, sheet, cell and column, exit 2, and
 //! nothing written.
 
-mod common;
+use crate::common;
 
 use cofinance::engine::Plan;
 use cofinance::input::{self, Files, Loaded, SourceFile, template};
@@ -806,7 +806,7 @@ fn the_dataset_doc_lists_every_sheet_and_column() {
     assert_eq!(
         doc[start..end],
         expected,
-        "docs/dataset.md differs from the workbook's columns; rewrite it with COFINANCE_UPDATE_DOCS=1 cargo test --test workbook"
+        "docs/dataset.md differs from the workbook's columns; rewrite it with COFINANCE_UPDATE_DOCS=1 cargo test --test suite workbook::"
     );
 }
 

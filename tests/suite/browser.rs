@@ -68,7 +68,7 @@ fn chromium_or_skip() -> bool {
         "{CHROMIUM} is missing while CI is set: .ci/run installs Debian's chromium before the tests"
     );
     eprintln!(
-        "note: tests/browser.rs skipped: {CHROMIUM} is not installed (apt-get install chromium)"
+        "note: tests/suite/browser.rs skipped: {CHROMIUM} is not installed (apt-get install chromium)"
     );
     false
 }

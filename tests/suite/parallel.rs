@@ -1,8 +1,6 @@
 //! `compare` and `sweep` run in parallel; their outputs must not depend on the number of
 //! threads. Also checks what they write against hand computations.
 
-mod common;
-
 use assert_cmd::Command;
 use std::path::Path;
 

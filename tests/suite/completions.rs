@@ -1,7 +1,7 @@
 //! The command line's own conventions: `cofinance completions SHELL` for every shell clap
 //! knows (bash's script completes a command name for real), the manual pages of `cofinance
 //! man` committed in docs/man and current (regenerate with `COFINANCE_UPDATE_MAN=1 cargo test
-//! --test completions`), and a worked example in French at the end of every command's help.
+//! --test suite completions::`), and a worked example in French at the end of every command's help.
 
 use assert_cmd::Command;
 use std::path::Path;
@@ -123,14 +123,14 @@ fn the_manual_pages_in_docs_man_are_current() {
     assert_eq!(
         names(&docs),
         made,
-        "docs/man: run COFINANCE_UPDATE_MAN=1 cargo test --test completions"
+        "docs/man: run COFINANCE_UPDATE_MAN=1 cargo test --test suite completions::"
     );
     for name in &made {
         let page = std::fs::read_to_string(out.join(name)).unwrap();
         assert_eq!(
             std::fs::read_to_string(docs.join(name)).unwrap(),
             page,
-            "docs/man/{name} is stale: run COFINANCE_UPDATE_MAN=1 cargo test --test completions"
+            "docs/man/{name} is stale: run COFINANCE_UPDATE_MAN=1 cargo test --test suite completions::"
         );
         assert!(page.starts_with(".ie"), "{name}: roff");
         assert!(page.contains("Exemple"), "{name}: its worked example");

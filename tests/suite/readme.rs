@@ -1,6 +1,6 @@
 //! The tour in README.md is real: every `console` block's commands are run and their output
 //! compared with what the README shows. A line `…` ends a block's output early: only the
-//! lines above it are compared. `COFINANCE_UPDATE_README=1 cargo test --test readme` rewrites
+//! lines above it are compared. `COFINANCE_UPDATE_README=1 cargo test --test suite readme::` rewrites
 //! the outputs (keeping each block's length).
 
 use std::path::Path;
@@ -99,7 +99,7 @@ fn the_readme_tour_shows_real_output() {
     } else {
         assert!(
             mismatches.is_empty(),
-            "README.md's tour is out of date; run COFINANCE_UPDATE_README=1 cargo test --test readme\n{}",
+            "README.md's tour is out of date; run COFINANCE_UPDATE_README=1 cargo test --test suite readme::\n{}",
             mismatches.join("\n\n")
         );
     }

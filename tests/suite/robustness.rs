@@ -4,9 +4,9 @@
 use cofinance::input::{SourceFile, load_base_sources};
 use proptest::prelude::*;
 
-const BASE: &str = include_str!("fixtures/scenarios/base.toml");
-const CSV: &str = include_str!("fixtures/cases/csv-and-toml/operations.csv");
-const CSV_BASE: &str = include_str!("fixtures/cases/csv-and-toml/base.toml");
+const BASE: &str = include_str!("../fixtures/scenarios/base.toml");
+const CSV: &str = include_str!("../fixtures/cases/csv-and-toml/operations.csv");
+const CSV_BASE: &str = include_str!("../fixtures/cases/csv-and-toml/base.toml");
 
 /// `text` with `count` bytes-long span at `at` replaced by `insert` (on char boundaries).
 fn edit(text: &str, at: usize, count: usize, insert: &str) -> String {
@@ -52,10 +52,10 @@ proptest! {
 }
 
 const SCENARIOS: [&str; 4] = [
-    include_str!("fixtures/scenarios/freeze-share.toml"),
-    include_str!("fixtures/scenarios/rule.toml"),
-    include_str!("fixtures/scenarios/cost.toml"),
-    include_str!("fixtures/scenarios/uncertain.toml"),
+    include_str!("../fixtures/scenarios/freeze-share.toml"),
+    include_str!("../fixtures/scenarios/rule.toml"),
+    include_str!("../fixtures/scenarios/cost.toml"),
+    include_str!("../fixtures/scenarios/uncertain.toml"),
 ];
 
 proptest! {

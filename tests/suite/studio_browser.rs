@@ -45,7 +45,7 @@ fn tools_or_skip() -> bool {
         "{missing:?} missing while CI is set: .ci/run installs Debian's chromium and chromium-driver"
     );
     eprintln!(
-        "note: tests/studio_browser.rs skipped: {missing:?} not installed (apt-get install chromium chromium-driver)"
+        "note: tests/suite/studio_browser.rs skipped: {missing:?} not installed (apt-get install chromium chromium-driver)"
     );
     false
 }

@@ -6,7 +6,7 @@
 //! and rewrites it when run as
 //!
 //! ```text
-//! COFINANCE_UPDATE_README=1 cargo test --test dataset
+//! COFINANCE_UPDATE_README=1 cargo test --test suite dataset::
 //! ```
 //!
 //! A few figures are also pinned here by value, so that an engine change that moves them is
@@ -359,7 +359,7 @@ fn readme() -> Readme {
     let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
         panic!(
             "{}: the markers {START} and {END} are missing; put them where the headline \
-             figures go, then run `{UPDATE}=1 cargo test --test dataset`",
+             figures go, then run `{UPDATE}=1 cargo test --test suite dataset::`",
             path.display()
         );
     };
@@ -411,7 +411,7 @@ fn the_readme_headlines_are_what_the_tool_computes() {
         );
     panic!(
         "the headline figures in {} are not what the tool computes ({first_difference}).\n\
-         If the change is intended, regenerate them with `{UPDATE}=1 cargo test --test dataset` \
+         If the change is intended, regenerate them with `{UPDATE}=1 cargo test --test suite dataset::` \
          and review the diff.",
         readme.path.display()
     );

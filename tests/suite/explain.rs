@@ -4,7 +4,7 @@
 //! English; the two-line summary says what the run decided; only the rules that matter are
 //! shown unless `--all-rules`.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use cofinance::engine::{Plan, Reason};

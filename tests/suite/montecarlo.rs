@@ -1,7 +1,7 @@
 //! Monte Carlo: exactness on degenerate draws, percentiles recomputed from the per-draw
 //! outputs, paired scenarios, thread-count independence, and bad distributions.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! valid PNG and SVG files with their French titles, the `chart` command, and a binary that
 //! links no font library.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use cofinance::chart::payers::Grouping;

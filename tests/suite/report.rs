@@ -1,7 +1,7 @@
 //! The HTML report: one self-contained file, the same bytes from run to run, well formed, in
 //! French: a synthesis, a page per commune riskiest first at the page the ranking gives, and
 //! an annex that gives each commune to the cent as `cofinance commune` does.
-//! `tests/browser.rs` prints it in a real browser and counts its pages.
+//! `tests/suite/browser.rs` prints it in a real browser and counts its pages.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
