@@ -136,14 +136,7 @@ impl TimelineChart {
         if findings.iter().all(|f| *f == findings[0]) {
             return format!("{name} : {}", findings[0]);
         }
-        // Nothing missing reads "rien", not "0 €".
-        let amount = |money: Money| {
-            if money == Money::ZERO {
-                "rien".to_owned()
-            } else {
-                crate::fr::rounded(money)
-            }
-        };
+        let amount = crate::fr::missing;
         let each: Vec<String> = self
             .series
             .iter()
@@ -157,7 +150,7 @@ impl TimelineChart {
             .map(|(i, s)| format!("{} ({})", amount(s.peak_gap), canvas::tag(i)))
             .collect();
         format!(
-            "{name} : il manque {} en fin de période, {} au pic",
+            "{name} — non couvert en fin de période : {} ; au pic : {}",
             each.join(", "),
             peaks.join(", ")
         )

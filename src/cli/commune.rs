@@ -2,6 +2,7 @@
 
 use cofinance::report::commune;
 use cofinance::scenario;
+use std::fmt::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -32,7 +33,7 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     let decision = cofinance::decide::readers::Decisions::new(dataset, uncertainty.as_ref())?
         .commune(index)?;
     let width = super::screen().width;
-    text.push_str("\nCe qui pèse et ce qui comblerait\n");
+    let _ = writeln!(text, "\n{}", cofinance::decide::readers::TITLE);
     for sentence in [&decision.drivers, &decision.closing] {
         if !sentence.is_empty() {
             text.push_str(&cofinance::report::grid::wrap(sentence, width));

@@ -39,7 +39,10 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
     let sources = scenario::read_many_with(&args.paths, args.input.options())?;
     let ran = cofinance::runs::Runs::new(&sources)?;
     let runs = ran.views();
-    let bytes = html::report(&runs, &ReportCharts::new(&runs))?;
+    let dataset = &ran.targets[0].dataset;
+    let uncertainty = cofinance::decide::readers::uncertainty_of(&sources[0], dataset)?;
+    let decisions = cofinance::decide::readers::Decisions::new(dataset, uncertainty.as_ref())?;
+    let bytes = html::report(&runs, &ReportCharts::new(&runs), Some(&decisions))?;
     output::write_all(folder, &[OutputFile::new(name.to_string_lossy(), bytes)])?;
     let communes = ran.targets[0]
         .dataset

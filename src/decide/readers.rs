@@ -1,12 +1,18 @@
 //! For a commune's page (docs/decide.md, "Readers"): the two uncertainties that weigh most on
-//! its shortfall and what would close its gap, one French sentence each.
+//! its shortfall and what would close its gap, one French sentence each. Amounts are rounded
+//! for reading, as the rest of the page; the extra envelope a year, the answer itself, is
+//! exact.
 
 use super::close_gap::{Answer, Question, Target};
 use super::sensitivity;
 use crate::error::Result;
+use crate::fr;
 use crate::model::{Dataset, Money};
 use crate::scenario::Source;
 use crate::scenario::uncertainty::Uncertainty;
+
+/// The title the two sentences go under, in the terminal and in the report.
+pub const TITLE: &str = "Ce qui pèse et ce qui comblerait";
 
 /// The two sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +51,11 @@ impl<'a> Decisions<'a> {
         })
     }
 
+    /// The dataset the sentences speak of.
+    pub fn dataset(&self) -> &'a Dataset {
+        self.dataset
+    }
+
     /// The two sentences of commune `commune` (an owner index).
     pub fn commune(&self, commune: usize) -> Result<CommuneDecision> {
         Ok(CommuneDecision {
@@ -71,10 +82,10 @@ impl<'a> Decisions<'a> {
             .collect();
         let part = |e: &sensitivity::EntryEffect| {
             format!(
-                "{} (de {} à {} de besoin non couvert entre son p10 et son p90)",
+                "{} ({} à son p10, {} à son p90)",
                 lower_first(&e.label),
-                e.at_low.communes[c].fr(),
-                e.at_high.communes[c].fr()
+                fr::missing(e.at_low.communes[c]),
+                fr::missing(e.at_high.communes[c])
             )
         };
         match top.as_slice() {
@@ -164,16 +175,16 @@ fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
     Ok(match cheapest {
         Some((funder, closing)) => format!(
             "Son besoin non couvert de {} se comble avec {} de plus par an sur l'enveloppe « {} » de {} à {} ({} en tout), le moindre coût parmi les financeurs.",
-            shortfall.fr(),
+            fr::rounded(shortfall),
             closing.extra_per_year.fr(),
             dataset.funders[funder].name,
             dataset.start_year,
             dataset.end_year,
-            closing.total.fr()
+            fr::rounded(closing.total)
         ),
         None => format!(
             "Aucun financeur ne peut seul combler le besoin non couvert de {} de {name} en augmentant son enveloppe.",
-            shortfall.fr()
+            fr::rounded(shortfall)
         ),
     })
 }

@@ -222,6 +222,16 @@ pub fn rounded(money: Money) -> String {
     Lang::Fr.rounded(money)
 }
 
+/// An amount of what is missing, rounded for reading, in French: nothing (or less) reads
+/// `rien`, never `0 €`.
+pub fn missing(money: Money) -> String {
+    if money.is_positive() {
+        rounded(money)
+    } else {
+        "rien".to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -512,7 +512,7 @@ async fn workshop_download(
     blocking(move || {
         let run = studio.workshop(&what)?;
         let runs = [studio.reference.compared(), run.compared()];
-        download(name, &run, &runs)
+        download(name, &run, &runs, studio.uncertainty.as_ref())
     })
     .await
 }
@@ -528,7 +528,7 @@ async fn base_download(
     blocking(move || {
         let mut runs = vec![studio.reference.compared()];
         runs.extend(studio.scenarios.iter().map(Ran::compared));
-        download(name, &studio.reference, &runs)
+        download(name, &studio.reference, &runs, studio.uncertainty.as_ref())
     })
     .await
 }
@@ -542,11 +542,13 @@ fn download_name(file: &str) -> Result<&'static str, Failure> {
     })
 }
 
-/// One file of a run (`report_runs` for the HTML report: the run first, compared runs after).
+/// One file of a run (`report_runs` for the HTML report: the reference first, compared runs
+/// after; `uncertainty`, the dataset's, for what weighs on each commune's gap).
 fn download(
     name: &'static str,
     run: &Ran,
     report_runs: &[report::compare::Compared<'_>],
+    uncertainty: Option<&crate::scenario::uncertainty::Uncertainty>,
 ) -> Result<Response, Failure> {
     let exported = run.run();
     let (kind, bytes) = match name {
@@ -563,7 +565,14 @@ fn download(
         ),
         _ => (
             "text/html; charset=utf-8",
-            html::report(report_runs, &crate::figures::ReportCharts::new(report_runs))?,
+            html::report(
+                report_runs,
+                &crate::figures::ReportCharts::new(report_runs),
+                Some(&crate::decide::readers::Decisions::new(
+                    report_runs[0].dataset,
+                    uncertainty,
+                )?),
+            )?,
         ),
     };
     Ok(attachment(name, kind, bytes))

@@ -419,3 +419,91 @@ fn a_report_that_cannot_be_written_fails_with_exit_1() {
         .code(1)
         .stderr(predicate::str::contains("un dossier porte ce nom"));
 }
+
+#[test]
+fn each_commune_page_says_what_weighs_on_its_gap_and_what_closes_it_as_close_gap_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(
+        dir.path(),
+        "report.html",
+        &["scenarios/bassin-minier/base.toml"],
+    );
+    let dataset = cofinance::scenario::read(None)
+        .and_then(|source| source.target())
+        .unwrap()
+        .dataset;
+    let title = "<h3>Ce qui pèse et ce qui comblerait</h3>\n";
+    for owner in dataset
+        .owners
+        .iter()
+        .filter(|o| o.kind == cofinance::model::OwnerKind::Commune)
+    {
+        let page = page(&html, &owner.id);
+        let at = page
+            .find(title)
+            .unwrap_or_else(|| panic!("no decisions on {}'s page", owner.name))
+            + title.len();
+        let said: Vec<&str> = page[at..]
+            .lines()
+            .take_while(|l| l.starts_with("<p>"))
+            .map(|l| l.trim_start_matches("<p>").trim_end_matches("</p>"))
+            .collect();
+        // The same two sentences as `cofinance commune` prints (one line each when wide).
+        let printed = cofinance()
+            .args(["commune", &owner.id, "--width", "1000"])
+            .output()
+            .unwrap();
+        let printed = String::from_utf8(printed.stdout).unwrap();
+        let terminal: Vec<String> = printed
+            .split("\nCe qui pèse et ce qui comblerait\n")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(escaped)
+            .collect();
+        assert_eq!(said, terminal, "{}", owner.name);
+        assert_eq!(said.len(), 2, "{}", owner.name);
+        assert!(
+            said[0].starts_with("Ce qui pèse le plus sur le besoin non couvert de ")
+                || said[0].starts_with("Une seule incertitude")
+                || said[0].starts_with("Aucune des incertitudes"),
+            "{}",
+            said[0]
+        );
+    }
+
+    // Fresnes-sur-Escaut's gap closes with ANRU money: the sentence gives close-gap's answer.
+    let fresnes = page(&html, "59253");
+    let out = tempfile::tempdir().unwrap();
+    cofinance()
+        .args([
+            "close-gap",
+            "--funder",
+            "anru",
+            "--commune",
+            "fresnes",
+            "--years",
+            "2004..2013",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let answer: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("close-gap.json")).unwrap()).unwrap();
+    let answer = &answer["funders"][0];
+    assert_eq!(answer["status"], "closed");
+    let per_year: rust_decimal::Decimal =
+        answer["extra_per_year"].as_str().unwrap().parse().unwrap();
+    let euros = cofinance::model::Money::from_decimal(per_year)
+        .unwrap()
+        .fr();
+    assert!(
+        fresnes.contains(&format!(
+            "se comble avec {} de plus par an sur l&#39;enveloppe « ANRU » de 2004 à 2013",
+            escaped(&euros)
+        )),
+        "{fresnes}"
+    );
+}

@@ -7,13 +7,19 @@ use super::amount::{NNBSP, NONE, percent, rounded, year_or_none};
 use super::markup::escape;
 use super::page::{self, Block, Flow, LINE, page_of};
 use super::{Charts, Context, anchor, annex_anchor, figure_svg};
+use crate::decide::readers;
 use crate::engine::{OwnerOutcome, Reason};
 use crate::error::Result;
 use crate::model::{Capacity, Money, group_thousands};
 use std::fmt::Write;
 
-/// The chart of a commune is at most this high (mm), so that the page holds it all.
+/// The chart of a commune is at most this high (mm), and lower when the page needs the room
+/// for what follows it, down to [`CHART_MIN`].
 const CHART_MAX: u32 = 105;
+/// The lowest a commune's chart is drawn (mm); below, the page would rather run over.
+const CHART_MIN: u32 = 60;
+/// The margins of a figure (tenths of a millimetre).
+const CHART_MARGIN: u32 = 45;
 
 pub(crate) fn page(
     flow: &mut Flow,
@@ -38,24 +44,17 @@ pub(crate) fn page(
         "<p class=\"particulars\">{}</p>",
         escape(&particulars(owner))
     );
-    flow.push(Block::Fixed {
+    let head = Block::Fixed {
         html: head,
         height: 140 + page::lines(&title, 68).saturating_sub(1) * 65 + LINE + 20,
-    });
+    };
+    let figures = figures(context, &owner.id, result, against);
 
-    figures(flow, context, &owner.id, result, against);
-
-    if let Some(figure) = charts.commune(&owner.id, against)? {
-        let (svg, height) = figure_svg(&figure, 186, CHART_MAX)?;
-        flow.push(Block::Fixed {
-            html: format!("<figure class=\"commune-chart\">\n{svg}\n</figure>\n"),
-            height: height + 45,
-        });
-    }
-
+    // What follows the chart, laid out first so that the chart takes the room left.
+    let mut tail = Vec::new();
     let causes = causes(context, index);
     if !causes.is_empty() {
-        flow.push(Block::h3(None, "Ce qui crée le besoin"));
+        tail.push(Block::h3(None, "Ce qui crée le besoin"));
         let mut html = String::from("<ol class=\"causes\">\n");
         let mut height = 30;
         for cause in &causes {
@@ -63,17 +62,48 @@ pub(crate) fn page(
             height += page::lines(cause, page::BODY_WIDTH - 6) * LINE + 20;
         }
         html.push_str("</ol>\n");
-        flow.push(Block::Fixed { html, height });
+        tail.push(Block::Fixed { html, height });
     }
-
     if context.runs.len() > 1 {
-        flow.push(Block::h3(None, "Selon les scénarios"));
-        flow.push(Block::paragraph(&scenarios(context, &owner.id)));
+        tail.push(Block::h3(None, "Selon les scénarios"));
+        tail.push(Block::paragraph(&scenarios(context, &owner.id)));
     }
-    flow.push(Block::note(&format!(
+    if let Some(decisions) = context.decisions {
+        let decision = decisions.commune(index)?;
+        tail.push(Block::h3(None, readers::TITLE));
+        for sentence in [&decision.drivers, &decision.closing] {
+            if !sentence.is_empty() {
+                tail.push(Block::paragraph(&escape(sentence)));
+            }
+        }
+    }
+    tail.push(Block::note(&format!(
         "Montants arrondis ; au centime en annexe, page {}. {NONE} : aucun.",
         page_of(&annex_anchor(&owner.id))
     )));
+
+    let taken = head.height() + figures.height() + tail.iter().map(Block::height).sum::<u32>();
+    flow.push(head);
+    flow.push(figures);
+    if let Some(figure) = charts.commune(&owner.id, against)? {
+        let room = page::PAGE.saturating_sub(taken + CHART_MARGIN) / 10;
+        let (svg, height) = figure_svg(&figure, 186, room.clamp(CHART_MIN, CHART_MAX))?;
+        let svg = svg.replacen(
+            " role=\"img\"",
+            &format!(
+                " style=\"max-height:{}mm\" role=\"img\"",
+                height.div_ceil(10)
+            ),
+            1,
+        );
+        flow.push(Block::Fixed {
+            html: format!("<figure class=\"commune-chart\">\n{svg}\n</figure>\n"),
+            height: height + CHART_MARGIN,
+        });
+    }
+    for block in tail {
+        flow.push(block);
+    }
     Ok(())
 }
 
@@ -137,12 +167,11 @@ type OwnerFigure = fn(&OwnerOutcome) -> Option<Money>;
 /// The commune's figures, rounded, in the reference and the chosen scenario, and what
 /// differs.
 fn figures(
-    flow: &mut Flow,
     context: &Context<'_, '_>,
     id: &str,
     result: &OwnerOutcome,
     against: Option<usize>,
-) {
+) -> Block {
     let other = against.and_then(|run| context.owner(run, id));
     let mut html = String::from("<table class=\"figures\">\n<thead><tr><th scope=\"col\"></th>");
     if let Some(run) = against.filter(|_| other.is_some()) {
@@ -224,7 +253,7 @@ fn figures(
         html.push_str("</tr>\n");
     }
     html.push_str("</tbody>\n</table>\n");
-    flow.push(Block::Fixed { html, height: 300 });
+    Block::Fixed { html, height: 300 }
 }
 
 /// The two or three operations the commune carries that leave it the most to pay, with
@@ -334,13 +363,7 @@ fn scenarios(context: &Context<'_, '_>, id: &str) -> String {
         .copied()
         .max_by(|&a, &b| value(a).cmp(&value(b)).then_with(|| b.cmp(&a)))
         .unwrap_or(0);
-    let show = |m: Money| {
-        if m.is_positive() {
-            rounded(m)
-        } else {
-            "rien".to_owned()
-        }
-    };
+    let show = crate::fr::missing;
     let mut text = format!(
         "{} scénario{} sur {others} change{} son besoin non couvert en fin de période",
         changing.len(),

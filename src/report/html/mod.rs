@@ -33,6 +33,7 @@ pub(crate) use screen::{
 
 use super::commune;
 use super::compare::Compared;
+use crate::decide::readers::Decisions;
 use crate::error::{Error, Result};
 use crate::model::{Money, OwnerKind};
 use markup::escape;
@@ -69,6 +70,8 @@ pub(crate) struct Context<'r, 'a> {
     /// For each commune (same order), the run its page sets against the reference: the one
     /// that changes its shortfall (then its peak) the most, if any does.
     pub(crate) against: Vec<Option<usize>>,
+    /// What weighs on each commune's gap and what would close it, when the caller asked.
+    pub(crate) decisions: Option<&'r Decisions<'r>>,
 }
 
 impl<'a> Context<'_, 'a> {
@@ -109,15 +112,21 @@ fn slug(id: &str) -> String {
 }
 
 /// The report of `runs`, the first being the reference, as the bytes of an HTML file, with
-/// the charts `charts` draws.
-pub fn report(runs: &[Compared<'_>], charts: &dyn Charts) -> Result<Vec<u8>> {
+/// the charts `charts` draws. With `decisions` (made on the reference's dataset), each
+/// commune's page ends on the two uncertainties that weigh most on its gap and on what would
+/// close it (docs/decide.md, "Readers").
+pub fn report(
+    runs: &[Compared<'_>],
+    charts: &dyn Charts,
+    decisions: Option<&Decisions<'_>>,
+) -> Result<Vec<u8>> {
     let Some(reference) = runs.first() else {
         return Err(Error::Usage {
             subject: "report".into(),
             reason: "there is no run to report on".into(),
         });
     };
-    let context = context(runs);
+    let context = context(runs, decisions);
     let mut flow = Flow::default();
     synthesis::pages(&mut flow, &context, charts)?;
     for (position, &index) in context.communes.iter().enumerate() {
@@ -152,7 +161,10 @@ pub fn report(runs: &[Compared<'_>], charts: &dyn Charts) -> Result<Vec<u8>> {
     Ok(out.into_bytes())
 }
 
-fn context<'r, 'a>(runs: &'r [Compared<'a>]) -> Context<'r, 'a> {
+fn context<'r, 'a>(
+    runs: &'r [Compared<'a>],
+    decisions: Option<&'r Decisions<'r>>,
+) -> Context<'r, 'a> {
     let reference = &runs[0];
     let owners = &reference.dataset.owners;
     let results = &reference.outcome.owners;
@@ -199,6 +211,7 @@ fn context<'r, 'a>(runs: &'r [Compared<'a>]) -> Context<'r, 'a> {
         runs,
         communes,
         against,
+        decisions,
     }
 }
 

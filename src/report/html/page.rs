@@ -52,6 +52,15 @@ pub(crate) enum Block {
 }
 
 impl Block {
+    /// The height the block takes whole (a table with all its rows).
+    pub(crate) fn height(&self) -> u32 {
+        match self {
+            Block::Break => 0,
+            Block::Fixed { height, .. } | Block::Title { height, .. } => *height,
+            Block::Table { rows, .. } => TABLE + ROW * rows.len() as u32,
+        }
+    }
+
     /// A note (`<p class="note">`) of `text`, already escaped.
     pub(crate) fn note(text: &str) -> Block {
         Block::Fixed {
