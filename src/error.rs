@@ -1,7 +1,108 @@
 //! Typed errors. Every input error names the file, line and column, the field, and what to do;
-//! the binary prints it as one line, `error: FILE:LINE:COL: …`, and exits with code 2.
+//! the binary prints it as one line, `erreur : FICHIER:LIGNE:COL : …` (in English with
+//! `--lang en`: `error: FILE:LINE:COL: …`), and exits with code 2.
+//!
+//! Every message is written in both languages where it is made, with [`text!`](crate::text):
+//! [`Error::message`] gives it in the language asked; `Display` gives the English one (logs and
+//! the library's own tests).
 
+use crate::fr::Lang;
 use std::fmt;
+
+/// A message in the two languages of the outputs: French (the default) and English.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Text {
+    pub fr: String,
+    pub en: String,
+}
+
+impl Text {
+    /// The message in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// The same words in both languages: a name, a number, a path, or a message another
+    /// library wrote.
+    pub fn same(text: impl Into<String>) -> Text {
+        let text = text.into();
+        Text {
+            fr: text.clone(),
+            en: text,
+        }
+    }
+}
+
+/// What the system said of a file, in French by its kind (the system's own words in English).
+impl From<&std::io::Error> for Text {
+    fn from(error: &std::io::Error) -> Text {
+        use std::io::ErrorKind as Kind;
+        let fr = match error.kind() {
+            Kind::NotFound => "fichier ou dossier introuvable",
+            Kind::PermissionDenied => "accès refusé",
+            Kind::AlreadyExists => "existe déjà",
+            Kind::StorageFull => "plus de place sur le disque",
+            Kind::ReadOnlyFilesystem => "disque en lecture seule",
+            Kind::NotADirectory => "n'est pas un dossier",
+            Kind::IsADirectory => "est un dossier",
+            Kind::DirectoryNotEmpty => "le dossier n'est pas vide",
+            Kind::InvalidData => "contenu illisible (pas du texte UTF-8 ?)",
+            Kind::BrokenPipe => "la sortie a été fermée",
+            Kind::Interrupted => "interrompu",
+            Kind::AddrInUse => "adresse déjà utilisée",
+            Kind::AddrNotAvailable => "adresse indisponible sur cette machine",
+            _ => {
+                return Text {
+                    fr: format!("erreur du système : {error}"),
+                    en: error.to_string(),
+                };
+            }
+        };
+        Text {
+            fr: fr.to_owned(),
+            en: error.to_string(),
+        }
+    }
+}
+
+impl From<std::io::Error> for Text {
+    fn from(error: std::io::Error) -> Text {
+        Text::from(&error)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text::same(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text::same(text)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+/// A [`Text`] from a French and an English format string with the same arguments:
+/// `text!(fr: "la base {base} dépasse le coût", en: "the base {base} is above the cost")`.
+#[macro_export]
+macro_rules! text {
+    (fr: $fr:literal, en: $en:literal $(, $arg:expr)* $(,)?) => {
+        $crate::error::Text {
+            fr: format!($fr $(, $arg)*),
+            en: format!($en $(, $arg)*),
+        }
+    };
+}
 
 /// Where in an input file something is: 1-based line and column (in characters), or, in a
 /// workbook, the sheet and cell (`Opérations!F12 « Coût HT (€) »`).
@@ -32,31 +133,31 @@ pub enum Error {
     Input(Box<InputError>),
     /// A path given on the command line that cannot be read.
     #[error("{path}: {reason}")]
-    Read { path: String, reason: String },
+    Read { path: String, reason: Text },
     /// A command-line argument that does not make sense for the data (an unknown operation, a
     /// sweep parameter that names no change, scenarios of different bases…).
     #[error("{subject}: {reason}")]
-    Usage { subject: String, reason: String },
+    Usage { subject: String, reason: Text },
     /// A dataset too large to be computed exactly.
     #[error("{message}")]
-    Limit { message: String },
+    Limit { message: Text },
     /// Output that cannot be written.
-    #[error("impossible d'écrire {path} : {reason}")]
-    Write { path: String, reason: String },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: Text },
     /// An output folder or file that cannot be written as it stands: a symbolic link or a
     /// folder in the way, a folder another run is writing into (docs/robustness.md).
     #[error("{path}: {reason}")]
-    Output { path: String, reason: String },
+    Output { path: String, reason: Text },
     /// A chart that cannot be drawn: a bug, never the data.
     #[error(
         "cannot draw {chart}: {reason}; this is a bug in cofinance: please report it with the dataset"
     )]
-    Chart { chart: String, reason: String },
+    Chart { chart: String, reason: Text },
     /// A workbook that cannot be built: a bug, never the data.
     #[error(
         "cannot build the workbook: {reason}; this is a bug in cofinance: please report it with the dataset"
     )]
-    Workbook { reason: String },
+    Workbook { reason: Text },
 }
 
 impl Error {
@@ -71,18 +172,58 @@ impl Error {
         }
     }
 
-    pub fn write(path: impl fmt::Display, reason: impl fmt::Display) -> Error {
+    pub fn write(path: impl fmt::Display, reason: impl Into<Text>) -> Error {
         Error::Write {
             path: path.to_string(),
-            reason: reason.to_string(),
+            reason: reason.into(),
         }
     }
 
-    pub fn output(path: impl fmt::Display, reason: impl fmt::Display) -> Error {
+    pub fn output(path: impl fmt::Display, reason: impl Into<Text>) -> Error {
         Error::Output {
             path: path.to_string(),
-            reason: reason.to_string(),
+            reason: reason.into(),
         }
+    }
+
+    /// The message in `lang`, as one line.
+    pub fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            Error::Input(error) => error.message(lang),
+            Error::Read { path, reason } | Error::Output { path, reason } => {
+                join(fr, path, reason.get(lang))
+            }
+            Error::Usage { subject, reason } => join(fr, subject, reason.get(lang)),
+            Error::Limit { message } => message.get(lang).to_owned(),
+            Error::Write { path, reason } => match lang {
+                Lang::Fr => format!("impossible d'écrire {path} : {}", reason.fr),
+                Lang::En => self.to_string(),
+            },
+            Error::Chart { chart, reason } => match lang {
+                Lang::Fr => format!(
+                    "impossible de dessiner {chart} : {} ; c'est un défaut de cofinance : merci de le signaler avec le jeu de données",
+                    reason.fr
+                ),
+                Lang::En => self.to_string(),
+            },
+            Error::Workbook { reason } => match lang {
+                Lang::Fr => format!(
+                    "impossible de construire le classeur : {} ; c'est un défaut de cofinance : merci de le signaler avec le jeu de données",
+                    reason.fr
+                ),
+                Lang::En => self.to_string(),
+            },
+        }
+    }
+}
+
+/// `where: what`, with French spacing before the colon.
+fn join(fr: bool, place: &str, what: &str) -> String {
+    if fr {
+        format!("{place} : {what}")
+    } else {
+        format!("{place}: {what}")
     }
 }
 
@@ -96,19 +237,30 @@ pub struct InputError {
     pub problem: Problem,
 }
 
+impl InputError {
+    /// The message in `lang`: where, then what.
+    pub fn message(&self, lang: Lang) -> String {
+        join(
+            lang == Lang::Fr,
+            &self.location.to_string(),
+            &self.problem.message(lang),
+        )
+    }
+}
+
 /// What is wrong with an input, without the where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
     /// The file does not parse as TOML or CSV.
     #[error("{message}")]
-    Syntax { message: String },
+    Syntax { message: Text },
     #[error("unknown field \"{field}\"{hint}; remove it or correct its name")]
     UnknownField { field: String, hint: Hint },
     #[error("missing field \"{field}\": {what}")]
-    MissingField { field: String, what: String },
+    MissingField { field: String, what: Text },
     /// A value of the wrong type or outside its range, with what to write instead.
     #[error("field \"{field}\": {message}")]
-    BadValue { field: String, message: String },
+    BadValue { field: String, message: Text },
     #[error("field \"{field}\": {what} \"{id}\" is not defined{hint}")]
     UnknownId {
         field: String,
@@ -125,6 +277,72 @@ pub enum Problem {
     /// A dependency cycle: its operations in order, the first repeated at the end.
     #[error("operations depend on each other in a cycle{}; remove one of these dependencies", cycle_text(.cycle))]
     Cycle { cycle: Vec<String> },
+}
+
+impl Problem {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Problem::Syntax { message } => message.fr.clone(),
+            Problem::UnknownField { field, hint } => format!(
+                "champ inconnu « {field} »{} ; supprimez-le ou corrigez son nom",
+                hint.0.fr
+            ),
+            Problem::MissingField { field, what } => {
+                format!("champ « {field} » manquant : {}", what.fr)
+            }
+            Problem::BadValue { field, message } => format!("champ « {field} » : {}", message.fr),
+            Problem::UnknownId {
+                field,
+                what,
+                id,
+                hint,
+            } => format!(
+                "champ « {field} » : « {id} » n'est pas parmi les {} du jeu de données{}",
+                plural_fr(what),
+                hint.0.fr
+            ),
+            Problem::DuplicateId { what, id, first } => format!(
+                "identifiant « {id} » donné deux fois parmi les {} (la première fois en {first}) ; un identifiant ne sert qu'une fois",
+                plural_fr(what)
+            ),
+            Problem::Cycle { cycle } => format!(
+                "les opérations dépendent les unes des autres en cycle{} ; supprimez l'une de ces dépendances",
+                cycle_text_fr(cycle)
+            ),
+        }
+    }
+}
+
+/// The French plural of the kind of thing an id names (`funder` → `financeurs`).
+fn plural_fr(what: &str) -> &str {
+    match what {
+        "funder" => "financeurs",
+        "operation" => "opérations",
+        "owner" => "maîtres d'ouvrage",
+        "rule" => "règles",
+        "commune" => "communes",
+        "family" => "familles",
+        other => other,
+    }
+}
+
+/// [`cycle_text`] in French.
+fn cycle_text_fr(cycle: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let operations = cycle.len().saturating_sub(1);
+    if operations <= 2 * SHOWN {
+        return format!(" : {}", cycle.join(" -> "));
+    }
+    format!(
+        " de {operations} opérations : {} -> … (et {} de plus) -> {}",
+        cycle[..SHOWN].join(" -> "),
+        operations - SHOWN,
+        cycle[0]
+    )
 }
 
 /// A cycle as written in its message: the whole of a short one (`: A -> B -> A`); the first
@@ -145,7 +363,7 @@ fn cycle_text(cycle: &[String]) -> String {
 
 /// The end of an "unknown …" message: the closest known name, or the known names.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Hint(String);
+pub struct Hint(Text);
 
 impl Hint {
     /// "did you mean …?" when a known name is close enough, else the list of known names
@@ -153,19 +371,33 @@ impl Hint {
     pub fn closest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Hint {
         let known: Vec<&str> = known.into_iter().collect();
         if let Some(best) = closest(unknown, &known) {
-            return Hint(format!(" (did you mean \"{best}\"?)"));
+            return Hint(crate::text!(
+                fr: " (vouliez-vous dire « {best} » ?)",
+                en: " (did you mean \"{best}\"?)"
+            ));
         }
         if !known.is_empty() && known.len() <= 12 {
-            let list: Vec<String> = known.iter().map(|name| format!("\"{name}\"")).collect();
-            return Hint(format!(" (known: {})", list.join(", ")));
+            let quoted = |open: &str, close: &str| {
+                let list: Vec<String> = known.iter().map(|n| format!("{open}{n}{close}")).collect();
+                list.join(", ")
+            };
+            return Hint(Text {
+                fr: format!(" (connus : {})", quoted("« ", " »")),
+                en: format!(" (known: {})", quoted("\"", "\"")),
+            });
         }
         Hint::default()
+    }
+
+    /// The hint in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        self.0.get(lang)
     }
 }
 
 impl fmt::Display for Hint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.0.en)
     }
 }
 

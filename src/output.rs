@@ -154,7 +154,7 @@ fn check<'a>(folder: &Folder<'a>, streamed: impl Iterator<Item = &'a str>) -> Re
             reason: format!(
                 "{} est un fichier, pas un dossier ; donnez un dossier (il sera créé) ou déplacez ce fichier",
                 dir.display()
-            ),
+            ).into(),
         });
     }
     if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) && !dir.exists() {
@@ -163,7 +163,8 @@ fn check<'a>(folder: &Folder<'a>, streamed: impl Iterator<Item = &'a str>) -> Re
             reason: format!(
                 "{} est un lien symbolique qui ne mène nulle part ; donnez un dossier",
                 dir.display()
-            ),
+            )
+            .into(),
         });
     }
     for name in folder
@@ -239,7 +240,7 @@ fn lock_timeout() -> Result<Duration> {
                 subject: LOCK_TIMEOUT_VARIABLE.to_owned(),
                 reason: format!(
                     "« {text} » n'est pas un nombre de secondes ; écrivez par exemple {LOCK_TIMEOUT_VARIABLE}=60"
-                ),
+                ).into(),
             }),
     }
 }

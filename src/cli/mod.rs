@@ -230,7 +230,12 @@ pub(crate) fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(error) => {
-            eprintln!("error: {error}");
+            let lang = screen().lang;
+            eprintln!(
+                "{}{}",
+                lang.pick("erreur : ", "error: "),
+                error.message(lang)
+            );
             error.exit_code()
         }
     }

@@ -239,7 +239,8 @@ pub(crate) fn draws_and_seed(
     if draws == 0 || draws > MAX_DRAWS as u64 {
         return Err(Error::Usage {
             subject: "--draws".into(),
-            reason: format!("{draws} est hors limites : donnez entre 1 et {MAX_DRAWS} tirages"),
+            reason: format!("{draws} est hors limites : donnez entre 1 et {MAX_DRAWS} tirages")
+                .into(),
         });
     }
     Ok((draws, seed.unwrap_or(uncertainty.seed)))
@@ -253,7 +254,7 @@ fn check_precision(value: f64) -> cofinance::Result<f64> {
             subject: "--precision".into(),
             reason: format!(
                 "{value} n'est pas une demi-largeur possible : donnez un nombre entre 0 et 0,5 exclus, par exemple 0.01 pour ± 1 point"
-            ),
+            ).into(),
         })
     }
 }

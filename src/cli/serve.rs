@@ -35,7 +35,7 @@ pub(crate) fn run(args: &ServeArgs) -> cofinance::Result<()> {
         .build()
         .map_err(|error| cofinance::Error::Usage {
             subject: "serve".into(),
-            reason: format!("the server cannot start ({error})"),
+            reason: format!("the server cannot start ({error})").into(),
         })?;
     runtime.block_on(serve(studio, args.bind))
 }
@@ -45,7 +45,8 @@ async fn serve(studio: Arc<Studio>, bind: SocketAddr) -> cofinance::Result<()> {
         subject: format!("--bind {bind}"),
         reason: format!(
             "cannot listen there ({error}); choose another port, e.g. --bind 127.0.0.1:8081"
-        ),
+        )
+        .into(),
     };
     let listener = tokio::net::TcpListener::bind(bind).await.map_err(cannot)?;
     let address = listener.local_addr().map_err(cannot)?;
@@ -80,7 +81,7 @@ async fn serve(studio: Arc<Studio>, bind: SocketAddr) -> cofinance::Result<()> {
         .await
         .map_err(|error| cofinance::Error::Usage {
             subject: "serve".into(),
-            reason: format!("the server stopped ({error})"),
+            reason: format!("the server stopped ({error})").into(),
         })?;
     super::print("Studio arrêté.\n")?;
     Ok(())

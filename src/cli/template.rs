@@ -34,7 +34,7 @@ pub(crate) fn run(args: &TemplateArgs) -> cofinance::Result<()> {
                     reason: format!(
                         "is a scenario: its changes have no place in a dataset workbook; write the template of its base ({})",
                         input::display_path(&scenario.base_path)
-                    ),
+                    ).into(),
                 });
             }
         }

@@ -30,7 +30,7 @@ impl Target {
     pub fn parse(text: &str) -> Result<Target> {
         let usage = |reason: String| Error::Usage {
             subject: "--target".into(),
-            reason,
+            reason: reason.into(),
         };
         match text.trim() {
             "shortfall" | "deficit" | "déficit" => Ok(Target::Shortfall),
@@ -84,7 +84,7 @@ fn format_decimal(value: f64) -> String {
 pub fn parse_years(text: &str, dataset: &Dataset) -> Result<Vec<Year>> {
     let usage = |reason: String| Error::Usage {
         subject: "--years".into(),
-        reason,
+        reason: reason.into(),
     };
     let year = |t: &str| -> Result<Year> {
         t.trim().parse::<Year>().map_err(|_| {
@@ -125,7 +125,8 @@ pub fn funder(dataset: &Dataset, id: &str) -> Result<usize> {
                 .map(|f| f.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
+        )
+        .into(),
     })
 }
 

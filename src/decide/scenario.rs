@@ -43,7 +43,7 @@ impl Origin {
             Source::Scenario(scenario) => {
                 let table: Table = scenario.file.text.parse().map_err(|e| Error::Usage {
                     subject: scenario.file.path.clone(),
-                    reason: format!("relecture impossible : {e}"),
+                    reason: format!("relecture impossible : {e}").into(),
                 })?;
                 let changes = match table.get("change") {
                     Some(Value::Array(changes)) => changes.clone(),

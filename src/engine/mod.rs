@@ -456,7 +456,7 @@ pub(crate) fn too_large(dataset: &Dataset, operation: usize, what: &str, year: Y
         message: format!(
             "operation \"{}\" of \"{}\": its {what} in {year} reaches 10^15 euros, beyond what cofinance computes; check the cost, the indexation rate and the overrun factors",
             dataset.operations[operation].id, dataset.name
-        ),
+        ).into(),
     }
 }
 
@@ -533,7 +533,7 @@ pub fn check_totals(dataset: &Dataset, inputs: &Inputs) -> Result<()> {
                 "the amounts of \"{}\" add up beyond what cofinance computes exactly (about {} € over the years); check the costs, envelopes and capacities for a misplaced digit",
                 dataset.name,
                 total / 100
-            ),
+            ).into(),
         });
     }
     Ok(())

@@ -262,7 +262,7 @@ pub(super) fn settle(
                     message: format!(
                         "commune \"{}\" borrows but its terms have no {field}; give it in [borrowing] or in the commune's own borrowing",
                         owner.id
-                    ),
+                    ).into(),
                 });
             }
         };

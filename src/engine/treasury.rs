@@ -214,7 +214,7 @@ pub(super) fn borrow(
                 message: format!(
                     "dette insoutenable : la dette de la commune \"{}\" ({}) atteint 10^15 euros en {year} dans \"{}\" ; vérifiez sa capacité, ses conditions d'emprunt et ses opérations",
                     owner.id, owner.name, dataset.name
-                ),
+                ).into(),
             });
         }
         if debt > peak {
@@ -242,7 +242,7 @@ pub(super) fn borrow(
             message: format!(
                 "dette insoutenable : les intérêts des emprunts de la commune \"{}\" atteignent 10^15 euros",
                 owner.id
-            ),
+            ).into(),
         })?;
     let last_year = years.last().map_or(dataset.end_year, |row| row.year);
     Ok(BorrowingOutcome {

@@ -26,7 +26,7 @@ pub fn bad(
         span,
         Problem::BadValue {
             field: field.to_owned(),
-            message: message.into(),
+            message: message.into().into(),
         },
     )
 }
@@ -36,7 +36,7 @@ pub fn missing(file: &SourceFile, span: &Range<usize>, field: &str, what: &str) 
         span,
         Problem::MissingField {
             field: field.to_owned(),
-            what: what.to_owned(),
+            what: what.to_owned().into(),
         },
     )
 }

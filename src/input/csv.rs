@@ -93,7 +93,8 @@ pub(super) fn read_operations(
             return Err(file.error(
                 &cell.span,
                 Problem::Syntax {
-                    message: format!("column \"{written}\" appears twice in the header; keep one"),
+                    message: format!("column \"{written}\" appears twice in the header; keep one")
+                        .into(),
                 },
             ));
         }
@@ -105,7 +106,7 @@ pub(super) fn read_operations(
             return Err(file.error(
                 &row_span,
                 Problem::Syntax {
-                    message: cell_count_message(reading, &fields, row),
+                    message: cell_count_message(reading, &fields, row).into(),
                 },
             ));
         }
@@ -172,7 +173,7 @@ fn set_field(
             &span,
             Problem::BadValue {
                 field: field.to_owned(),
-                message,
+                message: message.into(),
             },
         )
     };
@@ -209,7 +210,8 @@ fn set_field(
                         field: field.to_owned(),
                         message: format!(
                             "\"{text}\" is not a whole number; write digits only, such as 2005"
-                        ),
+                        )
+                        .into(),
                     },
                 )
             })
@@ -230,7 +232,8 @@ fn set_field(
                         &span,
                         Problem::BadValue {
                             field: field.to_owned(),
-                            message: format!("\"{text}\" is not a boolean; write true or false"),
+                            message: format!("\"{text}\" is not a boolean; write true or false")
+                                .into(),
                         },
                     ));
                 }

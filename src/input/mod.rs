@@ -191,7 +191,7 @@ fn csv_dialect(base_file: &SourceFile, raw: &raw::RawBase, options: Options) -> 
                 message: format!(
                     "unknown CSV dialect \"{}\"; write \"fr\" (decimal commas), \"en\" (decimal points) or \"auto\"",
                     name.get_ref(),
-                ),
+                ).into(),
             },
         )
     })
@@ -236,7 +236,8 @@ pub fn resolve(path: Option<&Path>) -> Result<(Files, PathBuf)> {
                         .map(|n| format!("{BUILTIN_PREFIX}{n}"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ),
+                )
+                .into(),
             }),
             None if Files::Disk.is_dir(path) => Ok((Files::Disk, path.join(BASE_TOML))),
             None => Ok((Files::Disk, path.to_path_buf())),
@@ -277,7 +278,7 @@ fn toml_error(file: &SourceFile, error: &toml::de::Error) -> Error {
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default().to_owned();
         Problem::MissingField {
-            what: format!("this table needs \"{field}\"; add it"),
+            what: format!("this table needs \"{field}\"; add it").into(),
             field,
         }
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
@@ -292,18 +293,19 @@ fn toml_error(file: &SourceFile, error: &toml::de::Error) -> Error {
             .replace("expected i64", "expected a whole number");
         Problem::BadValue {
             field,
-            message: format!("{message}; write a value of the expected type"),
+            message: format!("{message}; write a value of the expected type").into(),
         }
     } else if message == "duplicate key" {
         Problem::Syntax {
             message: format!(
                 "key \"{}\" is given twice; keep one",
                 file.slice(&span).trim()
-            ),
+            )
+            .into(),
         }
     } else {
         Problem::Syntax {
-            message: format!("invalid TOML: {message}; fix the syntax"),
+            message: format!("invalid TOML: {message}; fix the syntax").into(),
         }
     };
     file.error(&span, problem)

@@ -69,7 +69,7 @@ pub fn decimal(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<
             &span,
             Problem::BadValue {
                 field: field.to_owned(),
-                message,
+                message: message.into(),
             },
         )
     };
@@ -115,7 +115,7 @@ pub fn read(
             &num.span(),
             Problem::BadValue {
                 field: field.to_owned(),
-                message,
+                message: message.into(),
             },
         )
     };

@@ -183,7 +183,7 @@ impl Files {
             Files::Disk => std::fs::read_dir(dir)
                 .map_err(|error| Error::Read {
                     path: display_path(dir),
-                    reason: format!("cannot be listed ({error})"),
+                    reason: format!("cannot be listed ({error})").into(),
                 })?
                 .filter_map(|entry| entry.ok().map(|entry| entry.path()))
                 .collect(),
@@ -214,7 +214,7 @@ pub fn max_input_bytes() -> Result<u64> {
                 subject: MAX_INPUT_VARIABLE.to_owned(),
                 reason: format!(
                     "« {text} » n'est pas un nombre de mégaoctets ; écrivez par exemple {MAX_INPUT_VARIABLE}=2000 pour 2 Go"
-                ),
+                ).into(),
             }),
         },
     }
@@ -227,7 +227,7 @@ fn read_regular(path: &Path, shown: &str) -> Result<Option<Vec<u8>>> {
     use std::io::Read;
     let refuse = |reason: String| Error::Read {
         path: shown.to_owned(),
-        reason,
+        reason: reason.into(),
     };
     let cannot = |error: std::io::Error| refuse(format!("cannot be read ({error})"));
     let metadata = match std::fs::metadata(path) {

@@ -111,7 +111,7 @@ impl Formats {
 #[allow(clippy::needless_pass_by_value)] // the shape `map_err` wants
 fn xlsx_error(error: XlsxError) -> Error {
     Error::Workbook {
-        reason: error.to_string(),
+        reason: error.to_string().into(),
     }
 }
 
@@ -122,7 +122,7 @@ pub fn workbook(dataset: &Dataset) -> Result<Vec<u8>> {
             subject: format!("template of \"{}\"", dataset.name),
             reason: format!(
                 "this dataset uses {what}, which the input workbook does not carry yet; keep it in base.toml"
-            ),
+            ).into(),
         });
     }
     build(dataset).map_err(xlsx_error)

@@ -74,7 +74,7 @@ impl Scenario {
                     &raw.base.span(),
                     crate::error::Problem::BadValue {
                         field: "base".into(),
-                        message: error.to_string(),
+                        message: error.to_string().into(),
                     },
                 )
             })?
@@ -97,7 +97,7 @@ impl Scenario {
                     &raw.base.span(),
                     crate::error::Problem::BadValue {
                         field: "base".into(),
-                        message,
+                        message: message.into(),
                     },
                 ));
             }
@@ -111,7 +111,7 @@ impl Scenario {
                             "the base \"{}\" is not found (looked for {}); give its path relative to this file",
                             raw.base.get_ref(),
                             display_path(&base_path)
-                        ),
+                        ).into(),
                     },
                 ));
             }
@@ -337,7 +337,8 @@ pub fn read_many_with(paths: &[PathBuf], options: Options) -> Result<Vec<Source>
                     reason: format!(
                         "runs on another base than {}; compare scenarios of one base",
                         display_path(first.base_path())
-                    ),
+                    )
+                    .into(),
                 });
             }
         }

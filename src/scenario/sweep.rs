@@ -45,7 +45,7 @@ pub struct Parameter {
 fn usage(text: &str, reason: impl Into<String>) -> Error {
     Error::Usage {
         subject: format!("--vary {text}"),
-        reason: reason.into(),
+        reason: reason.into().into(),
     }
 }
 

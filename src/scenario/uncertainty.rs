@@ -950,7 +950,8 @@ fn distribution(
                 field: field.to_owned(),
                 message: format!(
                     "this distribution can give values outside [{range_low}, {range_high}]: {what}"
-                ),
+                )
+                .into(),
             },
         ));
     }

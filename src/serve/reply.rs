@@ -56,9 +56,9 @@ impl From<crate::Error> for Failure {
     fn from(error: crate::Error) -> Failure {
         match error {
             error @ (crate::Error::Input(_) | crate::Error::Usage { .. }) => {
-                Failure::BadScenario(error.to_string())
+                Failure::BadScenario(error.message(crate::fr::Lang::Fr))
             }
-            error => Failure::Internal(error.to_string()),
+            error => Failure::Internal(error.message(crate::fr::Lang::Fr)),
         }
     }
 }

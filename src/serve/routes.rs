@@ -701,7 +701,10 @@ async fn upload_post(
             app.uploads.insert(key, bytes, Arc::clone(&studio));
             Redirect::to(&studio.href("/")).into_response()
         }
-        Ok(Err(error)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, error.to_string()),
+        Ok(Err(error)) => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error.message(crate::fr::Lang::Fr),
+        ),
         Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
         Err(error) => Failure::Internal(error.to_string()).into_response(),
     }

@@ -33,7 +33,8 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|error| {
             Error::Read {
                 path: path.to_owned(),
-                reason: format!("cannot be read as a workbook ({error}); save it as .xlsx or .ods"),
+                reason: format!("cannot be read as a workbook ({error}); save it as .xlsx or .ods")
+                    .into(),
             }
         })?;
     let mut sheets: Vec<(String, calamine::Range<Data>)> = Vec::new();
@@ -42,7 +43,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
             .worksheet_range(&name)
             .map_err(|error| Error::Read {
                 path: path.to_owned(),
-                reason: format!("sheet \"{name}\" cannot be read ({error})"),
+                reason: format!("sheet \"{name}\" cannot be read ({error})").into(),
             })?;
         sheets.push((name, range));
     }
@@ -63,7 +64,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
                         "unknown sheet \"{name}\"{}; a dataset workbook has the sheets {} (remove or rename this one)",
                         did_you_mean(name, &SHEETS),
                         SHEETS.join(", ")
-                    ),
+                    ).into(),
                 },
             ));
         };
@@ -71,7 +72,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
             return Err(out.error(
                 name.clone(),
                 Problem::Syntax {
-                    message: format!("sheet \"{}\" is given twice; keep one", SHEETS[index]),
+                    message: format!("sheet \"{}\" is given twice; keep one", SHEETS[index]).into(),
                 },
             ));
         }
@@ -93,7 +94,7 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
             Problem::Syntax {
                 message: format!(
                     "the workbook has no sheet \"{PARAMETERS}\"; add it (cofinance template --xlsx writes one to start from)"
-                ),
+                ).into(),
             },
         ));
     }
@@ -254,7 +255,7 @@ impl Sheet<'_> {
                         "the header cells {}:{} are merged; unmerge them and give each column its own header",
                         cell_name(merge.start.0, merge.start.1),
                         cell_name(merge.end.0, merge.end.1)
-                    ),
+                    ).into(),
                 },
             ));
         }
@@ -314,7 +315,8 @@ impl Sheet<'_> {
                     Problem::Syntax {
                         message: format!(
                             "column \"{header}\" appears twice in the header; keep one"
-                        ),
+                        )
+                        .into(),
                     },
                 ));
             }

@@ -115,7 +115,8 @@ impl Toml {
                 return Err(self.error(
                     label_place,
                     Problem::Syntax {
-                        message: format!("parameter \"{}\" is given twice; keep one", column.label),
+                        message: format!("parameter \"{}\" is given twice; keep one", column.label)
+                            .into(),
                     },
                 ));
             }
@@ -139,7 +140,7 @@ impl Toml {
                 sheet.name.to_owned(),
                 Problem::MissingField {
                     field: column.label.to_owned(),
-                    what: format!("add a row \"{}\" with its value", column.label),
+                    what: format!("add a row \"{}\" with its value", column.label).into(),
                 },
             ));
         }
@@ -276,7 +277,7 @@ impl Toml {
                 row.place.clone(),
                 Problem::MissingField {
                     field: label.to_owned(),
-                    what: format!("name the {what} of this row in the column \"{label}\""),
+                    what: format!("name the {what} of this row in the column \"{label}\"").into(),
                 },
             ));
         };
@@ -309,7 +310,7 @@ impl Toml {
                 place.to_owned(),
                 Problem::BadValue {
                     field: field.to_owned(),
-                    message,
+                    message: message.into(),
                 },
             )
         };

@@ -130,7 +130,10 @@ struct Named {
 }
 
 fn usage(subject: String, reason: String) -> Error {
-    Error::Usage { subject, reason }
+    Error::Usage {
+        subject,
+        reason: reason.into(),
+    }
 }
 
 /// `Lens (62498), Liévin (62510)`.

@@ -223,7 +223,8 @@ pub fn find(dataset: &Dataset, id: &str) -> Result<usize> {
             "is not in \"{}\"{}",
             dataset.name,
             Hint::closest(id, dataset.operations.iter().map(|o| o.id.as_str()))
-        ),
+        )
+        .into(),
     })
 }
 

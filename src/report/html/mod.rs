@@ -220,7 +220,7 @@ fn context<'r, 'a>(
 pub(crate) fn figure_svg(figure: &Figure, width_mm: u32, max_mm: u32) -> Result<(String, u32)> {
     let failed = |reason: String| Error::Chart {
         chart: figure.title.clone(),
-        reason,
+        reason: reason.into(),
     };
     let svg = markup::inline_svg(figure.svg.clone(), &figure.title).map_err(failed)?;
     let (w, h) = markup::view_box_size(&svg).ok_or_else(|| failed("no viewBox size".into()))?;
