@@ -94,6 +94,8 @@ impl fmt::Display for Text {
 
 /// A [`Text`] from a French and an English format string with the same arguments:
 /// `text!(fr: "la base {base} dépasse le coût", en: "the base {base} is above the cost")`.
+/// After a `;`, `name = text` binds a [`Text`] that each language takes in its own words:
+/// `text!(fr: "… dans « {name} »{hint}", en: "… in \"{name}\"{hint}"; hint = hint.text())`.
 #[macro_export]
 macro_rules! text {
     (fr: $fr:literal, en: $en:literal $(, $arg:expr)* $(,)?) => {
@@ -102,6 +104,13 @@ macro_rules! text {
             en: format!($en $(, $arg)*),
         }
     };
+    (fr: $fr:literal, en: $en:literal; $($name:ident = $value:expr),+ $(,)?) => {{
+        $(let $name: &$crate::error::Text = &$value;)+
+        $crate::error::Text {
+            fr: { $(let $name = &$name.fr;)+ format!($fr) },
+            en: { $(let $name = &$name.en;)+ format!($en) },
+        }
+    }};
 }
 
 /// Where in an input file something is: 1-based line and column (in characters), or, in a
@@ -137,7 +146,7 @@ pub enum Error {
     /// A command-line argument that does not make sense for the data (an unknown operation, a
     /// sweep parameter that names no change, scenarios of different bases…).
     #[error("{subject}: {reason}")]
-    Usage { subject: String, reason: Text },
+    Usage { subject: Text, reason: Text },
     /// A dataset too large to be computed exactly.
     #[error("{message}")]
     Limit { message: Text },
@@ -194,7 +203,7 @@ impl Error {
             Error::Read { path, reason } | Error::Output { path, reason } => {
                 join(fr, path, reason.get(lang))
             }
-            Error::Usage { subject, reason } => join(fr, subject, reason.get(lang)),
+            Error::Usage { subject, reason } => join(fr, subject.get(lang), reason.get(lang)),
             Error::Limit { message } => message.get(lang).to_owned(),
             Error::Write { path, reason } => match lang {
                 Lang::Fr => format!("impossible d'écrire {path} : {}", reason.fr),
@@ -392,6 +401,11 @@ impl Hint {
     /// The hint in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         self.0.get(lang)
+    }
+
+    /// The hint in both languages.
+    pub fn text(&self) -> &Text {
+        &self.0
     }
 }
 

@@ -37,7 +37,7 @@ impl<'a> ReportCharts<'a> {
 fn figure(title: String, drawn: std::result::Result<Vec<u8>, chart::DrawError>) -> Result<Figure> {
     let svg = drawn.map_err(|e| Error::Chart {
         chart: title.clone(),
-        reason: e.0.into(),
+        reason: crate::error::Text::same(e.0),
     })?;
     Ok(Figure { title, svg })
 }

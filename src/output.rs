@@ -11,7 +11,7 @@
 //! and the folders are exactly as they were. The staging folder and the lock file are then
 //! removed; a staging folder left by a killed run is removed by the next run into the folder.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Text};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -150,21 +150,22 @@ fn check<'a>(folder: &Folder<'a>, streamed: impl Iterator<Item = &'a str>) -> Re
     let dir = folder.dir;
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage {
-            subject: folder.option.to_owned(),
-            reason: format!(
-                "{} est un fichier, pas un dossier ; donnez un dossier (il sera créé) ou déplacez ce fichier",
+            subject: Text::same(folder.option),
+            reason: crate::text!(
+                fr: "{} est un fichier, pas un dossier ; donnez un dossier (il sera créé) ou déplacez ce fichier",
+                en: "{} is a file, not a folder; give a folder (it will be made) or move the file",
                 dir.display()
-            ).into(),
+            ),
         });
     }
     if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) && !dir.exists() {
         return Err(Error::Usage {
-            subject: folder.option.to_owned(),
-            reason: format!(
-                "{} est un lien symbolique qui ne mène nulle part ; donnez un dossier",
+            subject: Text::same(folder.option),
+            reason: crate::text!(
+                fr: "{} est un lien symbolique qui ne mène nulle part ; donnez un dossier",
+                en: "{} is a symbolic link that leads nowhere; give a folder",
                 dir.display()
-            )
-            .into(),
+            ),
         });
     }
     for name in folder
@@ -177,7 +178,10 @@ fn check<'a>(folder: &Folder<'a>, streamed: impl Iterator<Item = &'a str>) -> Re
         if components.is_empty() {
             return Err(Error::output(
                 dir.join(name).display(),
-                "n'est pas un nom de fichier dans le dossier de sortie ; c'est une erreur de cofinance : signalez-la",
+                crate::text!(
+                    fr: "n'est pas un nom de fichier dans le dossier de sortie ; c'est une erreur de cofinance : signalez-la",
+                    en: "is not a file name inside the output folder; this is a bug in cofinance: please report it"
+                ),
             ));
         }
         let mut path = dir.to_path_buf();
@@ -194,22 +198,31 @@ fn check<'a>(folder: &Folder<'a>, streamed: impl Iterator<Item = &'a str>) -> Re
 
 /// What stands in the way at `path`: a symbolic link where a folder is needed, a file where a
 /// folder is needed, a folder where a file goes.
-fn check_entry(path: &Path, is_file: bool) -> Result<(), String> {
+fn check_entry(path: &Path, is_file: bool) -> Result<(), Text> {
     let Ok(metadata) = fs::symlink_metadata(path) else {
         return Ok(());
     };
     let kind = metadata.file_type();
     if is_file {
         if kind.is_dir() {
-            return Err("un dossier porte ce nom ; déplacez-le ou renommez-le".to_owned());
+            return Err(crate::text!(
+                fr: "un dossier porte ce nom ; déplacez-le ou renommez-le",
+                en: "a folder has this name; move or rename it"
+            ));
         }
         // A symbolic link (or any other file) in place of an output is replaced itself: what it
         // points to is never written.
         Ok(())
     } else if kind.is_symlink() {
-        Err("est un lien symbolique : cofinance n'écrit jamais à travers un lien ; supprimez-le ou choisissez un autre dossier".to_owned())
+        Err(crate::text!(
+            fr: "est un lien symbolique : cofinance n'écrit jamais à travers un lien ; supprimez-le ou choisissez un autre dossier",
+            en: "is a symbolic link: cofinance never writes through a link; remove it or choose another folder"
+        ))
     } else if !kind.is_dir() {
-        Err("est un fichier, pas un dossier ; déplacez-le ou renommez-le".to_owned())
+        Err(crate::text!(
+            fr: "est un fichier, pas un dossier ; déplacez-le ou renommez-le",
+            en: "is a file, not a folder; move or rename it"
+        ))
     } else {
         Ok(())
     }
@@ -237,10 +250,11 @@ fn lock_timeout() -> Result<Duration> {
             .parse::<u64>()
             .map(Duration::from_secs)
             .map_err(|_| Error::Usage {
-                subject: LOCK_TIMEOUT_VARIABLE.to_owned(),
-                reason: format!(
-                    "« {text} » n'est pas un nombre de secondes ; écrivez par exemple {LOCK_TIMEOUT_VARIABLE}=60"
-                ).into(),
+                subject: Text::same(LOCK_TIMEOUT_VARIABLE),
+                reason: crate::text!(
+                    fr: "« {text} » n'est pas un nombre de secondes ; écrivez par exemple {LOCK_TIMEOUT_VARIABLE}=60",
+                    en: "\"{text}\" is not a number of seconds; write for example {LOCK_TIMEOUT_VARIABLE}=60"
+                ),
             }),
     }
 }
@@ -308,9 +322,16 @@ impl Staged {
             let fail = |error: io::Error| {
                 Error::output(
                     target.display(),
-                    format!(
-                        "ne peut pas être remplacé ({error}) ; aucun fichier de sortie n'a été changé"
-                    ),
+                    {
+                        let why = Text::from(&error);
+                        Text {
+                            fr: format!(
+                                "ne peut pas être remplacé ({}) ; aucun fichier de sortie n'a été changé",
+                                why.fr
+                            ),
+                            en: format!("cannot be replaced ({}); no output file was changed", why.en),
+                        }
+                    },
                 )
             };
             // Folders inside the output folder (a chart's subfolder): made, never followed.
@@ -442,8 +463,9 @@ impl Lock {
                     if start.elapsed() >= timeout {
                         return Err(Error::output(
                             folder.dir.display(),
-                            format!(
-                                "ce dossier est occupé depuis {} s par un autre calcul de cofinance (verrou {}) ; attendez qu'il finisse ou donnez un autre dossier à {} (délai réglable par {LOCK_TIMEOUT_VARIABLE}, en secondes)",
+                            crate::text!(
+                                fr: "ce dossier est occupé depuis {} s par un autre calcul de cofinance (verrou {}) ; attendez qu'il finisse ou donnez un autre dossier à {} (délai réglable par {LOCK_TIMEOUT_VARIABLE}, en secondes)",
+                                en: "this folder has been busy for {} s with another cofinance run (lock {}); wait for it to finish or give {} another folder (the wait is set by {LOCK_TIMEOUT_VARIABLE}, in seconds)",
                                 timeout.as_secs(),
                                 path.display(),
                                 folder.option

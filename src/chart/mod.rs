@@ -312,7 +312,7 @@ impl Catalogue {
                             .render(format, Size::DEFAULT)
                             .map_err(|error| Error::Chart {
                                 chart: path.clone(),
-                                reason: error.0.into(),
+                                reason: crate::error::Text::same(error.0),
                             })?;
                     self.files.push(OutputFile::new(path.clone(), bytes));
                     entries.push((path, title.clone()));
@@ -395,7 +395,7 @@ pub fn layouts(runs: &[ChartRun<'_>]) -> Result<Vec<(String, Layout)>, Error> {
                 .layout(Size::DEFAULT)
                 .map_err(|error| Error::Chart {
                     chart: stem.clone(),
-                    reason: error.0.into(),
+                    reason: crate::error::Text::same(error.0),
                 })?;
             layouts.push((stem, layout));
         }

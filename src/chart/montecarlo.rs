@@ -233,7 +233,7 @@ pub fn render_montecarlo(
                     .map(|bytes| OutputFile::new(name.clone(), bytes))
                     .map_err(|error| Error::Chart {
                         chart: name,
-                        reason: error.0.into(),
+                        reason: crate::error::Text::same(error.0),
                     })
             })
         })

@@ -271,7 +271,7 @@ pub fn render_all(
                     .map(|bytes| crate::output::OutputFile::new(name.clone(), bytes))
                     .map_err(|error| crate::error::Error::Chart {
                         chart: name,
-                        reason: error.0.into(),
+                        reason: crate::error::Text::same(error.0),
                     })
             })
         })

@@ -37,13 +37,20 @@ pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
         .iter()
         .filter(|o| o.commit_year.is_none())
         .count();
-    super::print(&format!(
-        "Written to {}: {} operations ({not_financed} not financed), {} funders, {} owner sheets\n",
+    let (path, operations, funders, owners) = (
         args.xlsx.display(),
         outcome.operations.len(),
         outcome.funders.len(),
         outcome.owners.len(),
-    ))
+    );
+    super::print(&match super::screen().lang {
+        cofinance::fr::Lang::Fr => format!(
+            "Écrit dans {path} : {operations} opérations ({not_financed} non financées), {funders} financeurs, {owners} feuilles de maîtres d'ouvrage\n"
+        ),
+        cofinance::fr::Lang::En => format!(
+            "Written to {path}: {operations} operations ({not_financed} not financed), {funders} funders, {owners} owner sheets\n"
+        ),
+    })
 }
 
 /// The folder and the file name of the workbook's path.
@@ -54,8 +61,11 @@ pub(crate) fn split(path: &Path) -> cofinance::Result<(PathBuf, String)> {
         .filter(|_| !path.as_os_str().to_string_lossy().ends_with('/'));
     let Some(name) = name else {
         return Err(Error::Usage {
-            subject: path.display().to_string(),
-            reason: "is not a file name; give the workbook's path, like out/plan.xlsx".into(),
+            subject: cofinance::error::Text::same(path.display().to_string()),
+            reason: cofinance::text!(
+                fr: "n'est pas un nom de fichier ; donnez le chemin du classeur, par exemple out/plan.xlsx",
+                en: "is not a file name; give the workbook's path, like out/plan.xlsx"
+            ),
         });
     };
     let dir = match path.parent() {

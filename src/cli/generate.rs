@@ -27,11 +27,14 @@ pub(crate) fn run(args: &GenerateArgs) -> cofinance::Result<()> {
         seed: args.seed,
     });
     output::write_all(&args.out, &files)?;
-    super::print(&format!(
-        "A dataset of {} operations and {} owners (seed {}).{}",
-        args.operations,
-        args.owners,
-        args.seed,
-        super::written(&args.out, &files)
-    ))
+    let (operations, owners, seed) = (args.operations, args.owners, args.seed);
+    let said = match super::screen().lang {
+        cofinance::fr::Lang::Fr => format!(
+            "Un jeu de données de {operations} opérations et {owners} maîtres d'ouvrage (graine {seed})."
+        ),
+        cofinance::fr::Lang::En => {
+            format!("A dataset of {operations} operations and {owners} owners (seed {seed}).")
+        }
+    };
+    super::print(&format!("{said}{}", super::written(&args.out, &files)))
 }

@@ -197,7 +197,12 @@ pub(crate) fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            let _ = error.print();
+            match usage_fr(&error).filter(|_| asked_lang() == cofinance::fr::Lang::Fr) {
+                Some(message) => eprintln!("{message}"),
+                None => {
+                    let _ = error.print();
+                }
+            }
             return error.exit_code();
         }
     };
@@ -241,6 +246,111 @@ pub(crate) fn main() -> i32 {
     }
 }
 
+/// The language the command line asks for, read before its parsing (for clap's own errors).
+fn asked_lang() -> cofinance::fr::Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let en = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
+        || args.iter().any(|a| a == "--lang=en");
+    if en {
+        cofinance::fr::Lang::En
+    } else {
+        cofinance::fr::Lang::Fr
+    }
+}
+
+/// A command-line error of clap's (an unknown option, a bad value…) in French; `None` for
+/// `--help` and `--version`, which are not errors, and for kinds clap words best itself.
+fn usage_fr(error: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind: ContextKind| match error.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(v)) => Some(
+            v.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let quoted = |kind: ContextKind| get(kind).map(|s| format!("« {s} »"));
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let mut message = match error.kind() {
+        ErrorKind::InvalidValue => {
+            let value = get(ContextKind::InvalidValue).unwrap_or_default();
+            let mut text = if value.is_empty() {
+                format!("il manque une valeur à {arg}")
+            } else {
+                format!("valeur « {value} » invalide pour {arg}")
+            };
+            if let Some(valid) = get(ContextKind::ValidValue) {
+                text.push_str(&format!(" ; valeurs possibles : {valid}"));
+            }
+            text
+        }
+        ErrorKind::ValueValidation => {
+            let value = get(ContextKind::InvalidValue).unwrap_or_default();
+            let why = std::error::Error::source(error)
+                .map(|s| format!(" : {}", parse_error_fr(&s.to_string())))
+                .unwrap_or_default();
+            format!("valeur « {value} » invalide pour {arg}{why}")
+        }
+        ErrorKind::UnknownArgument => format!("argument inattendu « {arg} »"),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} »",
+            get(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("il manque des arguments obligatoires : {arg}")
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "donnez une commande, par exemple « cofinance run » ; « cofinance --help » les liste toutes"
+                .to_owned()
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} ne peut pas être donné avec {}",
+            get(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues => format!(
+            "valeur en trop « {} » pour {arg}",
+            get(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("nombre de valeurs incorrect pour {arg}")
+        }
+        ErrorKind::NoEquals => format!("{arg} veut sa valeur après un « = »"),
+        ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8".to_owned(),
+        _ => return None,
+    };
+    for kind in [ContextKind::SuggestedArg, ContextKind::SuggestedSubcommand, ContextKind::SuggestedValue] {
+        if let Some(suggested) = quoted(kind) {
+            message.push_str(&format!(" (vouliez-vous dire {suggested} ?)"));
+        }
+    }
+    Some(format!(
+        "erreur : {message}\n\nPour en savoir plus, essayez « --help »."
+    ))
+}
+
+/// The standard library's words for a value that does not parse, in French.
+fn parse_error_fr(english: &str) -> String {
+    match english {
+        "invalid digit found in string" => "ce n'est pas un nombre entier".to_owned(),
+        "cannot parse integer from empty string" | "cannot parse float from empty string" => {
+            "la valeur est vide".to_owned()
+        }
+        "number too large to fit in target type" => "nombre trop grand".to_owned(),
+        "number too small to fit in target type" => "nombre trop petit".to_owned(),
+        "invalid float literal" => "ce n'est pas un nombre".to_owned(),
+        "invalid socket address syntax" => {
+            "ce n'est pas une adresse IP:port, par exemple 127.0.0.1:8080".to_owned()
+        }
+        other => other.to_owned(),
+    }
+}
+
 /// The line that tells where outputs went.
 fn written(dir: &std::path::Path, files: &[cofinance::output::OutputFile]) -> String {
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
@@ -261,9 +371,14 @@ fn print(text: &str) -> cofinance::Result<()> {
         .and_then(|()| stdout.flush())
     {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            let why = cofinance::error::Text::from(&error);
             Err(cofinance::Error::write(
-                "la sortie standard",
-                format!("{error} ; la sortie est incomplète"),
+                screen().lang.pick("la sortie standard", "the standard output"),
+                cofinance::text!(
+                    fr: "{why} ; la sortie est incomplète",
+                    en: "{why}; the output is incomplete";
+                    why = why
+                ),
             ))
         }
         _ => Ok(()),

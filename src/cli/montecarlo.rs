@@ -213,8 +213,11 @@ pub(crate) fn find_uncertainty(
     });
     let Some((holder, raw)) = with_uncertainty else {
         return Err(Error::Usage {
-            subject: given_name(given.as_ref()),
-            reason: "aucune table [uncertainty] trouvée ; donnez un fichier qui en a une, par exemple --uncertainty scenarios/bassin-minier/incertitudes.toml".into(),
+            subject: cofinance::error::Text::same(given_name(given.as_ref())),
+            reason: cofinance::text!(
+                fr: "aucune table [uncertainty] trouvée ; donnez un fichier qui en a une, par exemple --uncertainty scenarios/bassin-minier/incertitudes.toml",
+                en: "no [uncertainty] table found; give a file that has one, for example --uncertainty scenarios/bassin-minier/incertitudes.toml"
+            ),
         });
     };
     let uncertainty = Uncertainty::check(&holder.file, raw, dataset)?;
@@ -238,9 +241,11 @@ pub(crate) fn draws_and_seed(
     let draws = draws.unwrap_or(uncertainty.draws);
     if draws == 0 || draws > MAX_DRAWS as u64 {
         return Err(Error::Usage {
-            subject: "--draws".into(),
-            reason: format!("{draws} est hors limites : donnez entre 1 et {MAX_DRAWS} tirages")
-                .into(),
+            subject: cofinance::error::Text::same("--draws"),
+            reason: cofinance::text!(
+                fr: "{draws} est hors limites : donnez entre 1 et {MAX_DRAWS} tirages",
+                en: "{draws} is out of bounds: give between 1 and {MAX_DRAWS} draws"
+            ),
         });
     }
     Ok((draws, seed.unwrap_or(uncertainty.seed)))
@@ -251,10 +256,11 @@ fn check_precision(value: f64) -> cofinance::Result<f64> {
         Ok(value)
     } else {
         Err(Error::Usage {
-            subject: "--precision".into(),
-            reason: format!(
-                "{value} n'est pas une demi-largeur possible : donnez un nombre entre 0 et 0,5 exclus, par exemple 0.01 pour ± 1 point"
-            ).into(),
+            subject: cofinance::error::Text::same("--precision"),
+            reason: cofinance::text!(
+                fr: "{value} n'est pas une demi-largeur possible : donnez un nombre entre 0 et 0,5 exclus, par exemple 0.01 pour ± 1 point",
+                en: "{value} is not a possible half-width: give a number between 0 and 0.5, both excluded, for example 0.01 for ± 1 point"
+            ),
         })
     }
 }

@@ -26,9 +26,11 @@ pub(crate) struct ReportArgs {
 pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
     let Some(name) = args.out.file_name() else {
         return Err(cofinance::Error::Usage {
-            subject: args.out.display().to_string(),
-            reason: "is not a file name; give the HTML file to write, e.g. --out report.html"
-                .into(),
+            subject: cofinance::error::Text::same(args.out.display().to_string()),
+            reason: cofinance::text!(
+                fr: "n'est pas un nom de fichier ; donnez le fichier HTML à écrire, par exemple --out rapport.html",
+                en: "is not a file name; give the HTML file to write, e.g. --out report.html"
+            ),
         });
     };
     let folder = args
@@ -50,11 +52,15 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
         .iter()
         .filter(|o| o.kind == OwnerKind::Commune)
         .count();
-    super::print(&format!(
-        "Report of {} run{} and {communes} commune{} written to {}\n",
-        runs.len(),
-        if runs.len() == 1 { "" } else { "s" },
-        if communes == 1 { "" } else { "s" },
-        args.out.display(),
-    ))
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (count, out) = (runs.len(), args.out.display());
+    let (runs_s, communes_s) = (plural(count), plural(communes));
+    super::print(&match super::screen().lang {
+        cofinance::fr::Lang::Fr => format!(
+            "Rapport de {count} calcul{runs_s} et {communes} commune{communes_s} écrit dans {out}\n"
+        ),
+        cofinance::fr::Lang::En => format!(
+            "Report of {count} run{runs_s} and {communes} commune{communes_s} written to {out}\n"
+        ),
+    })
 }

@@ -34,19 +34,24 @@ pub(crate) fn run(args: &ServeArgs) -> cofinance::Result<()> {
         .max_blocking_threads(computing)
         .build()
         .map_err(|error| cofinance::Error::Usage {
-            subject: "serve".into(),
-            reason: format!("the server cannot start ({error})").into(),
+            subject: cofinance::error::Text::same("serve"),
+            reason: cofinance::text!(
+                fr: "le serveur ne peut pas démarrer ({error})",
+                en: "the server cannot start ({error})";
+                error = cofinance::error::Text::from(&error)
+            ),
         })?;
     runtime.block_on(serve(studio, args.bind))
 }
 
 async fn serve(studio: Arc<Studio>, bind: SocketAddr) -> cofinance::Result<()> {
     let cannot = |error: std::io::Error| cofinance::Error::Usage {
-        subject: format!("--bind {bind}"),
-        reason: format!(
-            "cannot listen there ({error}); choose another port, e.g. --bind 127.0.0.1:8081"
-        )
-        .into(),
+        subject: cofinance::error::Text::same(format!("--bind {bind}")),
+        reason: cofinance::text!(
+            fr: "impossible d'écouter à cette adresse ({error}) ; choisissez un autre port, par exemple --bind 127.0.0.1:8081",
+            en: "cannot listen there ({error}); choose another port, e.g. --bind 127.0.0.1:8081";
+            error = cofinance::error::Text::from(&error)
+        ),
     };
     let listener = tokio::net::TcpListener::bind(bind).await.map_err(cannot)?;
     let address = listener.local_addr().map_err(cannot)?;
@@ -80,8 +85,12 @@ async fn serve(studio: Arc<Studio>, bind: SocketAddr) -> cofinance::Result<()> {
         .with_graceful_shutdown(stopped())
         .await
         .map_err(|error| cofinance::Error::Usage {
-            subject: "serve".into(),
-            reason: format!("the server stopped ({error})").into(),
+            subject: cofinance::error::Text::same("serve"),
+            reason: cofinance::text!(
+                fr: "le serveur s'est arrêté ({error})",
+                en: "the server stopped ({error})";
+                error = cofinance::error::Text::from(&error)
+            ),
         })?;
     super::print("Studio arrêté.\n")?;
     Ok(())

@@ -25,17 +25,22 @@ pub(crate) struct SweepArgs {
 pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
     if args.vary.len() > 2 {
         return Err(cofinance::Error::Usage {
-            subject: "--vary".into(),
-            reason: "a sweep varies one or two parameters".into(),
+            subject: cofinance::error::Text::same("--vary"),
+            reason: cofinance::text!(
+                fr: "un balayage fait varier un ou deux paramètres",
+                en: "a sweep varies one or two parameters"
+            ),
         });
     }
     let Source::Scenario(scenario) =
         scenario::read_with(Some(&args.scenario), args.input.options())?
     else {
         return Err(cofinance::Error::Usage {
-            subject: args.scenario.display().to_string(),
-            reason: "is a base, not a scenario: a sweep varies the changes of a scenario file"
-                .into(),
+            subject: cofinance::error::Text::same(args.scenario.display().to_string()),
+            reason: cofinance::text!(
+                fr: "est une base, pas un scénario : un balayage fait varier les changements d'un fichier de scénario",
+                en: "is a base, not a scenario: a sweep varies the changes of a scenario file"
+            ),
         });
     };
     let parameters = args

@@ -30,23 +30,31 @@ pub(crate) fn run(args: &TemplateArgs) -> cofinance::Result<()> {
             Source::Base(loaded, _) => loaded.dataset,
             Source::Scenario(scenario) => {
                 return Err(Error::Usage {
-                    subject: scenario.file.path.clone(),
-                    reason: format!(
-                        "is a scenario: its changes have no place in a dataset workbook; write the template of its base ({})",
+                    subject: cofinance::error::Text::same(scenario.file.path.clone()),
+                    reason: cofinance::text!(
+                        fr: "est un scénario : ses changements n'ont pas de place dans un classeur de données ; écrivez le modèle de sa base ({})",
+                        en: "is a scenario: its changes have no place in a dataset workbook; write the template of its base ({})",
                         input::display_path(&scenario.base_path)
-                    ).into(),
+                    ),
                 });
             }
         }
     };
     let bytes = template::workbook(&dataset)?;
     output::write_all(&dir, &[OutputFile::new(name, bytes)])?;
-    super::print(&format!(
-        "Written to {}: {} maîtres d'ouvrage, {} financeurs ({} règles), {} opérations\n",
+    let (path, owners, funders, operations) = (
         args.xlsx.display(),
         dataset.owners.len(),
         dataset.funders.len(),
-        dataset.funders.iter().map(|f| f.rules.len()).sum::<usize>(),
         dataset.operations.len(),
-    ))
+    );
+    let rules = dataset.funders.iter().map(|f| f.rules.len()).sum::<usize>();
+    super::print(&match super::screen().lang {
+        cofinance::fr::Lang::Fr => format!(
+            "Écrit dans {path} : {owners} maîtres d'ouvrage, {funders} financeurs ({rules} règles), {operations} opérations\n"
+        ),
+        cofinance::fr::Lang::En => format!(
+            "Written to {path}: {owners} owners, {funders} funders ({rules} rules), {operations} operations\n"
+        ),
+    })
 }

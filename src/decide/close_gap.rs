@@ -135,7 +135,7 @@ pub fn funder(dataset: &Dataset, id: &str) -> Result<usize> {
 pub fn commune(dataset: &Dataset, query: &str) -> Result<usize> {
     crate::report::commune::find(dataset, query).map_err(|error| match error {
         Error::Usage { reason, .. } => Error::Usage {
-            subject: format!("--commune {query}"),
+            subject: format!("--commune {query}").into(),
             reason,
         },
         other => other,

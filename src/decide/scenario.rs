@@ -42,7 +42,7 @@ impl Origin {
             Source::Base(loaded, _) => (loaded.dataset.name.clone(), Vec::new(), None),
             Source::Scenario(scenario) => {
                 let table: Table = scenario.file.text.parse().map_err(|e| Error::Usage {
-                    subject: scenario.file.path.clone(),
+                    subject: scenario.file.path.clone().into(),
                     reason: format!("relecture impossible : {e}").into(),
                 })?;
                 let changes = match table.get("change") {

@@ -211,7 +211,7 @@ pub fn max_input_bytes() -> Result<u64> {
         Ok(text) => match text.trim().parse::<u64>() {
             Ok(megabytes) if megabytes > 0 => Ok(megabytes.saturating_mul(1_000_000)),
             _ => Err(Error::Usage {
-                subject: MAX_INPUT_VARIABLE.to_owned(),
+                subject: MAX_INPUT_VARIABLE.to_owned().into(),
                 reason: format!(
                     "« {text} » n'est pas un nombre de mégaoctets ; écrivez par exemple {MAX_INPUT_VARIABLE}=2000 pour 2 Go"
                 ).into(),

@@ -119,7 +119,7 @@ fn xlsx_error(error: XlsxError) -> Error {
 pub fn workbook(dataset: &Dataset) -> Result<Vec<u8>> {
     if let Some(what) = unsupported(dataset) {
         return Err(crate::error::Error::Usage {
-            subject: format!("template of \"{}\"", dataset.name),
+            subject: format!("template of \"{}\"", dataset.name).into(),
             reason: format!(
                 "this dataset uses {what}, which the input workbook does not carry yet; keep it in base.toml"
             ).into(),

@@ -333,7 +333,7 @@ pub fn read_many_with(paths: &[PathBuf], options: Options) -> Result<Vec<Source>
         for source in &sources[1..] {
             if source.base_path() != first.base_path() {
                 return Err(Error::Usage {
-                    subject: display_path(source.base_path()),
+                    subject: display_path(source.base_path()).into(),
                     reason: format!(
                         "runs on another base than {}; compare scenarios of one base",
                         display_path(first.base_path())

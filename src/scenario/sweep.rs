@@ -44,7 +44,7 @@ pub struct Parameter {
 
 fn usage(text: &str, reason: impl Into<String>) -> Error {
     Error::Usage {
-        subject: format!("--vary {text}"),
+        subject: format!("--vary {text}").into(),
         reason: reason.into().into(),
     }
 }

@@ -191,7 +191,10 @@ impl Sent {
         } else {
             let text = String::from_utf8(self.base.bytes).map_err(|_| Error::Read {
                 path: input::BASE_TOML.to_owned(),
-                reason: "n'est pas du texte UTF-8 ; enregistrez-le en UTF-8".into(),
+                reason: crate::text!(
+                    fr: "n'est pas du texte UTF-8 ; enregistrez-le en UTF-8",
+                    en: "is not UTF-8 text; save it as UTF-8"
+                ),
             })?;
             let base = SourceFile::new(input::BASE_TOML, text);
             let csv = self

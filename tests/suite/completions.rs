@@ -48,6 +48,14 @@ fn every_shell_gets_a_completion_script_that_knows_every_command() {
         .args(["completions", "tcsh"])
         .assert()
         .code(2)
+        .stderr(predicates::str::contains(
+            "erreur : valeur « tcsh » invalide pour <SHELL> ; valeurs possibles : bash,",
+        ));
+    // clap's own words in English.
+    cofinance()
+        .args(["--lang", "en", "completions", "tcsh"])
+        .assert()
+        .code(2)
         .stderr(predicates::str::contains("invalid value 'tcsh'"));
 }
 

@@ -738,7 +738,7 @@ fn export_says_where_the_workbook_went() {
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         format!(
-            "Written to {}: 3 operations (0 not financed), 3 funders, 2 owner sheets\n",
+            "Écrit dans {} : 3 opérations (0 non financées), 3 financeurs, 2 feuilles de maîtres d'ouvrage\n",
             file.display()
         )
     );

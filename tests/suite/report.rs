@@ -24,7 +24,7 @@ fn report(dir: &Path, name: &str, args: &[&str]) -> String {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("Report of "));
+        .stdout(predicate::str::starts_with("Rapport de "));
     std::fs::read_to_string(&out).unwrap()
 }
 
@@ -391,7 +391,7 @@ fn a_report_of_one_run_has_no_comparison() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "Report of 1 run and 1 commune written to ",
+            "Rapport de 1 calcul et 1 commune écrit dans ",
         ));
     let html = std::fs::read_to_string(&out).unwrap();
     elements(&html).unwrap();

@@ -627,15 +627,15 @@ fn the_server_stops_gracefully_and_refuses_a_bad_start() {
     for (args, message) in [
         (
             vec!["serve", "--bind", "192.0.2.1:8080"],
-            "error: --bind 192.0.2.1:8080: cannot listen there",
+            "erreur : --bind 192.0.2.1:8080 : impossible d'écouter à cette adresse",
         ),
         (
             vec!["serve", "--bind", "localhost"],
-            "invalid value 'localhost'",
+            "erreur : valeur « localhost » invalide pour --bind <BIND> : ce n'est pas une adresse IP:port",
         ),
         (
             vec!["serve", "tests/fixtures/invalid/unknown-funder-in-order"],
-            "error: tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17",
+            "erreur : tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17 : ",
         ),
     ] {
         let output = assert_cmd::Command::cargo_bin("cofinance")

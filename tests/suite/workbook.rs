@@ -130,7 +130,7 @@ fn commands_take_a_workbook_wherever_they_take_a_base() {
     assert!(output.status.success(), "{output:?}");
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        "Written to mon-dossier.xlsx: 35 maîtres d'ouvrage, 7 financeurs (25 règles), 241 opérations\n"
+        "Écrit dans mon-dossier.xlsx : 35 maîtres d'ouvrage, 7 financeurs (25 règles), 241 opérations\n"
     );
     let run = |args: &[&str], file: &str| {
         let out = dir.path().join("out");

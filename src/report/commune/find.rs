@@ -1,7 +1,7 @@
 //! Which commune a user means, from what was typed: its INSEE code, its name or a part of it,
 //! whatever the case, accents or punctuation; or an error that names the closest ones.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Text};
 use crate::model::{Dataset, OwnerKind};
 
 /// The commune a user means: its index among the dataset's owners.
@@ -16,11 +16,13 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
     let squashed = wanted.replace(' ', "");
     let code = query.trim();
     if squashed.is_empty() {
-        return Err(usage(
-            "commune".to_owned(),
-            "donnez le nom ou le code INSEE d'une commune (par exemple « lens » ou « 62498 »)"
-                .into(),
-        ));
+        return Err(Error::Usage {
+            subject: crate::text!(fr: "commune", en: "commune"),
+            reason: crate::text!(
+                fr: "donnez le nom ou le code INSEE d'une commune (par exemple « lens » ou « 62498 »)",
+                en: "give the name or the INSEE code of a commune (for example \"lens\" or \"62498\")"
+            ),
+        });
     }
     let typed = Typed {
         code: code.to_lowercase(),
@@ -67,9 +69,10 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
                     fold(&dataset.owners[a].name).cmp(&fold(&dataset.owners[b].name))
                 });
                 return Err(usage(
-                    format!("commune \"{query}\""),
-                    format!(
-                        "désigne {} communes : {} ; donnez davantage du nom, ou le code INSEE",
+                    query,
+                    crate::text!(
+                        fr: "désigne {} communes : {} ; donnez davantage du nom, ou le code INSEE",
+                        en: "names {} communes: {}; give more of the name, or the INSEE code",
                         several.len(),
                         named(dataset, &several)
                     ),
@@ -82,13 +85,21 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
             && (owner.id.eq_ignore_ascii_case(code) || fold(&owner.name) == wanted)
     }) {
         return Err(usage(
-            format!("commune \"{query}\""),
-            format!(
-                "est {} ({}), un maître d'ouvrage de type {}, pas une commune : la fiche est celle d'une commune",
-                other.name,
-                other.id,
-                crate::fr::labels::owner_kind(other.kind, crate::fr::Lang::Fr)
-            ),
+            query,
+            Text {
+                fr: format!(
+                    "est {} ({}), un maître d'ouvrage de type {}, pas une commune : la fiche est celle d'une commune",
+                    other.name,
+                    other.id,
+                    crate::fr::labels::owner_kind(other.kind, crate::fr::Lang::Fr)
+                ),
+                en: format!(
+                    "is {} ({}), an owner of kind {}, not a commune: the sheet is a commune's",
+                    other.name,
+                    other.id,
+                    crate::fr::labels::owner_kind(other.kind, crate::fr::Lang::En)
+                ),
+            },
         ));
     }
     let mut closest: Vec<(usize, &str, usize)> = communes
@@ -102,15 +113,20 @@ pub fn find(dataset: &Dataset, query: &str) -> Result<usize> {
         .collect();
     closest.sort_unstable();
     let closest: Vec<usize> = closest.iter().take(3).map(|&(_, _, index)| index).collect();
-    let hint = if closest.is_empty() {
-        "le jeu de données n'a aucune commune".to_owned()
+    let name = &dataset.name;
+    let reason = if closest.is_empty() {
+        crate::text!(
+            fr: "ne désigne aucune commune de « {name} » ; le jeu de données n'a aucune commune",
+            en: "names no commune of \"{name}\"; the dataset has no commune"
+        )
     } else {
-        format!("les plus proches sont {}", named(dataset, &closest))
+        crate::text!(
+            fr: "ne désigne aucune commune de « {name} » ; les plus proches sont {}",
+            en: "names no commune of \"{name}\"; the closest are {}",
+            named(dataset, &closest)
+        )
     };
-    Err(usage(
-        format!("commune \"{query}\""),
-        format!("ne désigne aucune commune de « {} » ; {hint}", dataset.name),
-    ))
+    Err(usage(query, reason))
 }
 
 /// What was typed, in the forms it is compared in.
@@ -129,10 +145,11 @@ struct Named {
     flat: String,
 }
 
-fn usage(subject: String, reason: String) -> Error {
+/// `commune « lens » : …`, of what was typed.
+fn usage(query: &str, reason: Text) -> Error {
     Error::Usage {
-        subject,
-        reason: reason.into(),
+        subject: crate::text!(fr: "commune « {query} »", en: "commune \"{query}\""),
+        reason,
     }
 }
 

@@ -218,13 +218,16 @@ pub struct Explanation {
 /// Finds an operation by id, or says which ids are close.
 pub fn find(dataset: &Dataset, id: &str) -> Result<usize> {
     dataset.operation_index(id).ok_or_else(|| Error::Usage {
-        subject: format!("operation \"{id}\""),
-        reason: format!(
-            "is not in \"{}\"{}",
-            dataset.name,
-            Hint::closest(id, dataset.operations.iter().map(|o| o.id.as_str()))
-        )
-        .into(),
+        subject: crate::text!(fr: "opération « {id} »", en: "operation \"{id}\""),
+        reason: {
+            let name = &dataset.name;
+            let hint = Hint::closest(id, dataset.operations.iter().map(|o| o.id.as_str()));
+            crate::text!(
+                fr: "n'est pas dans « {name} »{hint}",
+                en: "is not in \"{name}\"{hint}";
+                hint = hint.text()
+            )
+        },
     })
 }
 

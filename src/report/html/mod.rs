@@ -122,8 +122,11 @@ pub fn report(
 ) -> Result<Vec<u8>> {
     let Some(reference) = runs.first() else {
         return Err(Error::Usage {
-            subject: "report".into(),
-            reason: "there is no run to report on".into(),
+            subject: crate::text!(fr: "rapport", en: "report"),
+            reason: crate::text!(
+                fr: "aucun calcul à présenter",
+                en: "there is no run to report on"
+            ),
         });
     };
     let context = context(runs, decisions);
@@ -220,7 +223,7 @@ fn context<'r, 'a>(
 pub(crate) fn figure_svg(figure: &Figure, width_mm: u32, max_mm: u32) -> Result<(String, u32)> {
     let failed = |reason: String| Error::Chart {
         chart: figure.title.clone(),
-        reason: reason.into(),
+        reason: crate::error::Text::same(reason),
     };
     let svg = markup::inline_svg(figure.svg.clone(), &figure.title).map_err(failed)?;
     let (w, h) = markup::view_box_size(&svg).ok_or_else(|| failed("no viewBox size".into()))?;

@@ -363,7 +363,7 @@ pub(crate) fn figure(
 ) -> Result<()> {
     let failed = |reason: String| Error::Chart {
         chart: title.to_owned(),
-        reason: reason.into(),
+        reason: crate::error::Text::same(reason),
     };
     let svg = draw().map_err(|e| failed(e.0))?;
     let svg = inline_svg(svg, title).map_err(failed)?;

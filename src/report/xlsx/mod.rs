@@ -60,7 +60,7 @@ pub const RATE_FORMAT: &str = "[$-40C]0.00\\ %;-0.00\\ %;";
 /// The workbook of a run, as the bytes of an `.xlsx` file.
 pub fn workbook(run: &Run<'_>) -> Result<Vec<u8>> {
     build(run).map_err(|error| Error::Workbook {
-        reason: error.to_string().into(),
+        reason: crate::error::Text::same(error.to_string()),
     })
 }
 
