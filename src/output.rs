@@ -320,19 +320,19 @@ impl Staged {
             let target = self.dir.join(name);
             let staged = self.staging.path().join("new").join(name);
             let fail = |error: io::Error| {
-                Error::output(
-                    target.display(),
-                    {
-                        let why = Text::from(&error);
-                        Text {
-                            fr: format!(
-                                "ne peut pas être remplacé ({}) ; aucun fichier de sortie n'a été changé",
-                                why.fr
-                            ),
-                            en: format!("cannot be replaced ({}); no output file was changed", why.en),
-                        }
-                    },
-                )
+                Error::output(target.display(), {
+                    let why = Text::from(&error);
+                    Text {
+                        fr: format!(
+                            "ne peut pas être remplacé ({}) ; aucun fichier de sortie n'a été changé",
+                            why.fr
+                        ),
+                        en: format!(
+                            "cannot be replaced ({}); no output file was changed",
+                            why.en
+                        ),
+                    }
+                })
             };
             // Folders inside the output folder (a chart's subfolder): made, never followed.
             let mut folder = self.dir.clone();

@@ -1,4 +1,4 @@
-//! Histogram of one commune's shortfall (`deficit-<INSEE>`): how the draws spread what the
+//! Histogram of one commune's shortfall (`besoin-<commune>`): how the draws spread what the
 //! commune cannot pay.
 //!
 //! What is drawn, and why. The shortfall is the residual (net of FCTVA) a commune has paid
@@ -8,7 +8,8 @@
 //! grey bar on the left, apart from the money axis; those with one are counted in vermillion
 //! bins of a round width in M€. The height is the share of draws, in %. When the grey bar
 //! would crush the bins (a commune rarely short), the axis follows the bins and the grey bar is
-//! cut, its share written on it. Dashed and dotted lines mark the median and the p95 (the
+//! cut, its share written on it; but the axis never stops below [`SHARE_AXIS_FLOOR`], so that a
+//! small risk (a shortfall in 0,5 % of the draws) looks small, not magnified into tall bars. Dashed and dotted lines mark the median and the p95 (the
 //! amount exceeded in 1 draw in 20), with their amounts.
 //!
 //! When several scenarios are simulated, each gets its own histogram of the commune, all with
@@ -25,6 +26,10 @@ use crate::model::{Money, group_thousands};
 use crate::montecarlo::Results;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
+
+/// The lowest top of the share axis (% of draws) when the bar of draws without a shortfall is
+/// cut: bins of a rare shortfall stay as low as they are.
+const SHARE_AXIS_FLOOR: f64 = 10.0;
 
 /// One commune's shortfall over the draws of one scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,7 +323,7 @@ impl Picture for DeficitChart {
             .map(|bin| self.share(bin.draws))
             .fold(0.0, f64::max);
         let top = if highest_bin > 0.0 && none_share > highest_bin * 2.0 {
-            highest_bin * 1.2
+            (highest_bin * 1.2).max(SHARE_AXIS_FLOOR)
         } else {
             none_share.max(highest_bin) * 1.12
         };

@@ -121,6 +121,22 @@ pub fn file_name(stem: &str, format: ImageFormat) -> String {
     format!("{}.{}", slug(stem), format.extension())
 }
 
+/// The file stem of a commune's chart: `prefix-<name>` (`commune-marles-les-mines`), with its
+/// INSEE code after when another commune of `names` has the same slug (homonyms).
+pub fn commune_stem<'a>(
+    prefix: &str,
+    id: &str,
+    name: &str,
+    names: impl IntoIterator<Item = &'a String>,
+) -> String {
+    let homonyms = names.into_iter().filter(|n| slug(n) == slug(name)).count();
+    if homonyms > 1 {
+        format!("{prefix}-{}-{}", slug(name), slug(id))
+    } else {
+        format!("{prefix}-{}", slug(name))
+    }
+}
+
 /// A name a person can find in a folder: lower case, accents dropped, every run of other
 /// characters than letters and digits one dash (`Condé-sur-l'Escaut` → `conde-sur-l-escaut`).
 pub fn slug(text: &str) -> String {
@@ -220,16 +236,7 @@ fn plan(runs: &[ChartRun<'_>], with_communes: bool) -> Vec<(String, Drawing)> {
         let communes = crate::runs::communes(runs);
         for (id, name) in &communes {
             if let Some(chart) = timeline::data(runs, id) {
-                // Homonyms (two communes of one name) are told apart by their INSEE code.
-                let homonyms = communes
-                    .iter()
-                    .filter(|(_, n)| slug(n) == slug(name))
-                    .count();
-                let stem = if homonyms > 1 {
-                    format!("commune-{}-{}", slug(name), slug(id))
-                } else {
-                    format!("commune-{}", slug(name))
-                };
+                let stem = commune_stem("commune", id, name, communes.iter().map(|(_, n)| n));
                 planned.push((stem, Drawing::Timeline(chart)));
             }
         }

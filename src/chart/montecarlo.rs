@@ -4,10 +4,10 @@
 //! - [`fan`](super::fan) (`eventail-<funder>`): per funder, the grants committed cumulated by
 //!   year, the band of 9 draws in 10 (p5–p95) and of 1 in 2 (p25–p75) around the median,
 //!   against the envelope;
-//! - [`deficit`](super::deficit) (`deficit-<INSEE>`): per commune at risk, how its shortfall
+//! - [`deficit`](super::deficit) (`besoin-<commune>`): per commune at risk, how its shortfall
 //!   is spread over the draws, with the probability of a shortfall in the title and the median
 //!   and p95 marked;
-//! - [`probability`](super::probability) (`probabilite-deficit`): every commune's probability
+//! - [`probability`](super::probability) (`probabilite-besoin`): every commune's probability
 //!   of a shortfall, sorted, with its p95 shortfall beside.
 //!
 //! Every number drawn is one of `montecarlo.json` (the percentiles of [`Results`]) or counted
@@ -181,9 +181,9 @@ fn folders<'a>(asked: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 
 /// Every chart of a Monte-Carlo run, in every format asked, with stable names:
 ///
-/// - `probabilite-deficit.<ext>`: all scenarios, one row per commune (and scenario);
+/// - `probabilite-besoin.<ext>`: all scenarios, one row per commune (and scenario);
 /// - `eventail-<funder>.<ext>`, one per funder of each scenario;
-/// - `deficit-<INSEE>.<ext>`, one per commune with a shortfall in at least one draw (the
+/// - `besoin-<commune>.<ext>`, one per commune with a shortfall in at least one draw (the
 ///   [`MAX_COMMUNES`] most at risk), per scenario.
 ///
 /// A scenario's fans and histograms go into its [`Simulation::folder`]
@@ -198,7 +198,7 @@ pub fn render_montecarlo(
     let mut jobs: Vec<(String, Job)> = Vec::new();
     let chart = probability::data(simulations, results);
     if !chart.communes.is_empty() {
-        jobs.push(("probabilite-deficit".to_owned(), Job::Probability(chart)));
+        jobs.push(("probabilite-besoin".to_owned(), Job::Probability(chart)));
     }
     let at_risk = communes_at_risk(simulations, results);
     for (s, (simulation, folder)) in simulations.iter().zip(&folders).enumerate() {
@@ -215,9 +215,11 @@ pub fn render_montecarlo(
                 ));
             }
         }
-        for (id, _) in &at_risk {
+        for (id, name) in &at_risk {
             if let Some(chart) = deficit::data(simulations, results, s, id) {
-                jobs.push((format!("{prefix}deficit-{id}"), Job::Deficit(chart)));
+                let names = simulation.dataset.owners.iter().map(|o| &o.name);
+                let stem = super::commune_stem("besoin", id, name, names);
+                jobs.push((format!("{prefix}{stem}"), Job::Deficit(chart)));
             }
         }
     }

@@ -1,4 +1,4 @@
-//! Probability of a shortfall by commune (`probabilite-deficit`): which communes the draws put
+//! Probability of a shortfall by commune (`probabilite-besoin`): which communes the draws put
 //! in trouble, and how often.
 //!
 //! What is drawn, and why. One horizontal bar per commune (and per scenario when several are

@@ -1,4 +1,4 @@
-//! The tornado chart of a sensitivity analysis (`tornade-<INSEE>`, `tornade-total`): which
+//! The tornado chart of a sensitivity analysis (`tornade-<commune>`, `tornade-total`): which
 //! uncertainties move a commune's shortfall most (docs/decide.md).
 //!
 //! What is drawn, and why. One row per `[uncertainty]` entry, the widest swing at the top: a
@@ -246,7 +246,7 @@ impl Picture for TornadoChart {
 /// At most this many commune tornadoes, the most at risk first.
 pub const MAX_COMMUNES: usize = 40;
 
-/// Every tornado of a sensitivity analysis: `tornade-total` and `tornade-<INSEE>` for each
+/// Every tornado of a sensitivity analysis: `tornade-total` and `tornade-<commune>` for each
 /// commune at risk (at most [`MAX_COMMUNES`]), drawn in parallel, in this order.
 pub fn render_all(
     dataset: &Dataset,
@@ -257,8 +257,10 @@ pub fn render_all(
     use rayon::prelude::*;
     let mut charts = vec![("tornade-total".to_owned(), data(dataset, scenario, s, None))];
     for c in s.at_risk().into_iter().take(MAX_COMMUNES) {
+        let owner = &dataset.owners[s.communes[c]];
+        let names = dataset.owners.iter().map(|o| &o.name);
         charts.push((
-            format!("tornade-{}", dataset.owners[s.communes[c]].id),
+            super::commune_stem("tornade", &owner.id, &owner.name, names),
             data(dataset, scenario, s, Some(c)),
         ));
     }

@@ -324,7 +324,11 @@ fn usage_fr(error: &clap::Error) -> Option<String> {
         ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8".to_owned(),
         _ => return None,
     };
-    for kind in [ContextKind::SuggestedArg, ContextKind::SuggestedSubcommand, ContextKind::SuggestedValue] {
+    for kind in [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ] {
         if let Some(suggested) = quoted(kind) {
             message.push_str(&format!(" (vouliez-vous dire {suggested} ?)"));
         }
@@ -373,7 +377,9 @@ fn print(text: &str) -> cofinance::Result<()> {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             let why = cofinance::error::Text::from(&error);
             Err(cofinance::Error::write(
-                screen().lang.pick("la sortie standard", "the standard output"),
+                screen()
+                    .lang
+                    .pick("la sortie standard", "the standard output"),
                 cofinance::text!(
                     fr: "{why} ; la sortie est incomplète",
                     en: "{why}; the output is incomplete";

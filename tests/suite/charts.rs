@@ -453,7 +453,7 @@ fn charting_a_bad_dataset_fails_with_its_error_and_writes_nothing() {
         .arg(dir.path().join("charts"))
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("error: "));
+        .stderr(predicates::str::starts_with("erreur : "));
     assert!(!dir.path().join("charts").exists());
 }
 

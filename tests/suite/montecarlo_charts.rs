@@ -374,16 +374,17 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title_the_same_every_time(
     let files = chart::render_montecarlo(&simulations, &run.results, &ImageFormat::BOTH).unwrap();
     let at_risk = communes_at_risk(&simulations, &run.results);
     let mut expected = vec![
-        "probabilite-deficit.png".to_owned(),
-        "probabilite-deficit.svg".to_owned(),
+        "probabilite-besoin.png".to_owned(),
+        "probabilite-besoin.svg".to_owned(),
     ];
     for funder in &run.target.dataset.funders {
         expected.push(format!("eventail-{}.png", funder.id));
         expected.push(format!("eventail-{}.svg", funder.id));
     }
-    for (id, _) in &at_risk {
-        expected.push(format!("deficit-{id}.png"));
-        expected.push(format!("deficit-{id}.svg"));
+    // Files a person can find: the commune's name, not its INSEE code.
+    for (_, name) in &at_risk {
+        expected.push(format!("besoin-{}.png", chart::slug(name)));
+        expected.push(format!("besoin-{}.svg", chart::slug(name)));
     }
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, expected);
@@ -415,7 +416,7 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title_the_same_every_time(
     ] {
         assert!(anru.contains(text), "the fan lacks {text:?}");
     }
-    let probability = svg("probabilite-deficit.svg");
+    let probability = svg("probabilite-besoin.svg");
     for text in [
         "Probabilité d'un besoin non couvert, par commune",
         "Non couvert p95",
@@ -427,9 +428,9 @@ fn every_chart_is_a_valid_png_and_svg_with_its_french_title_the_same_every_time(
             "the probability chart lacks {text:?}"
         );
     }
-    let (first, _) = &at_risk[0];
+    let (first, first_name) = &at_risk[0];
     let chart = deficit::data(&simulations, &run.results, 0, first).unwrap();
-    let histogram = svg(&format!("deficit-{first}.svg"));
+    let histogram = svg(&format!("besoin-{}.svg", chart::slug(first_name)));
     assert!(histogram.contains(&chart.title()), "{}", chart.title());
     assert!(histogram.contains("Aucun besoin non couvert") || chart.none == 0);
     assert!(histogram.contains("p95 : ") || histogram.contains("médiane et p95"));
@@ -505,7 +506,7 @@ fn montecarlo_compares_scenarios_with_a_folder_each_and_the_format_asked() {
             .all(|n| has_extension(n, "svg") || n == "gel-anru-2005-2006"),
         "{top:?}"
     );
-    assert!(top.contains(&"probabilite-deficit.svg".to_owned()));
+    assert!(top.contains(&"probabilite-besoin.svg".to_owned()));
     assert!(top.contains(&"eventail-anru.svg".to_owned()));
     let second = names_in(&charts.join("gel-anru-2005-2006"));
     assert!(
@@ -515,7 +516,7 @@ fn montecarlo_compares_scenarios_with_a_folder_each_and_the_format_asked() {
     assert!(
         second
             .iter()
-            .all(|n| n.starts_with("eventail-") || n.starts_with("deficit-"))
+            .all(|n| n.starts_with("eventail-") || n.starts_with("besoin-"))
     );
 
     let fan =
@@ -528,12 +529,12 @@ fn montecarlo_compares_scenarios_with_a_folder_each_and_the_format_asked() {
         fan.contains("Médiane de A : Incertitudes"),
         "the reference median is drawn"
     );
-    let rows = svg_text(&std::fs::read(charts.join("probabilite-deficit.svg")).unwrap());
+    let rows = svg_text(&std::fs::read(charts.join("probabilite-besoin.svg")).unwrap());
     assert!(rows.contains("2 scénarios comparés"));
     assert!(rows.contains("Lens — A") && rows.contains("Lens — B"));
 
     // Each scenario has the histograms of the communes at risk.
-    let histograms: Vec<&String> = top.iter().filter(|n| n.starts_with("deficit-")).collect();
+    let histograms: Vec<&String> = top.iter().filter(|n| n.starts_with("besoin-")).collect();
     assert!(!histograms.is_empty());
     for name in histograms {
         assert!(
@@ -646,9 +647,9 @@ fn many_communes_draw_the_most_exposed_and_say_how_many_are_left_out() {
         "a large dataset"
     );
     let names = names_in(&dir.path().join("charts"));
-    let histograms = names.iter().filter(|n| n.starts_with("deficit-")).count();
+    let histograms = names.iter().filter(|n| n.starts_with("besoin-")).count();
     assert_eq!(histograms, short.min(chart::montecarlo::MAX_COMMUNES));
-    let rows = svg_text(&std::fs::read(dir.path().join("charts/probabilite-deficit.svg")).unwrap());
+    let rows = svg_text(&std::fs::read(dir.path().join("charts/probabilite-besoin.svg")).unwrap());
     let hidden = owners.len() - chart::montecarlo::MAX_COMMUNES;
     let expected = format!(
         "Les 40 communes les plus exposées sur {} ; {hidden} autres non montrées, ",
