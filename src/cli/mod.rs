@@ -21,6 +21,7 @@ mod sweep;
 mod template;
 
 use clap::{Parser, Subcommand};
+use std::fmt::Write as _;
 use std::io::Write;
 
 /// Multi-funder financing plans for urban renewal in the former mining basin of
@@ -286,7 +287,7 @@ fn usage_fr(error: &clap::Error) -> Option<String> {
                 format!("valeur « {value} » invalide pour {arg}")
             };
             if let Some(valid) = get(ContextKind::ValidValue) {
-                text.push_str(&format!(" ; valeurs possibles : {valid}"));
+                let _ = write!(text, " ; valeurs possibles : {valid}");
             }
             text
         }
@@ -330,7 +331,7 @@ fn usage_fr(error: &clap::Error) -> Option<String> {
         ContextKind::SuggestedValue,
     ] {
         if let Some(suggested) = quoted(kind) {
-            message.push_str(&format!(" (vouliez-vous dire {suggested} ?)"));
+            let _ = write!(message, " (vouliez-vous dire {suggested} ?)");
         }
     }
     Some(format!(

@@ -17,6 +17,7 @@
 //! See `docs/studio.md` for what each page shows and the choices made.
 
 pub mod assets;
+mod fragments;
 pub mod pages;
 pub mod reply;
 pub mod routes;

@@ -2,6 +2,7 @@
 //! `maud`, which escapes every value); the tables and charts are the HTML report's own
 //! sections ([`crate::report::html`]), so the studio and the report never disagree.
 
+use super::fragments;
 use super::whatif::{self, Region, WhatIf};
 use super::{Ran, Studio};
 use crate::chart::{self, ChartRun};
@@ -177,7 +178,7 @@ pub fn overview(studio: &Studio) -> Result<Markup> {
     let reference = studio.reference.compared();
     let runs = [reference];
     let dataset = reference.dataset;
-    let communes = html::communes(&reference);
+    let communes = fragments::communes(&reference);
     let short: Vec<Money> = communes
         .iter()
         .filter_map(|&i| reference.outcome.owners[i].shortfall)
@@ -186,13 +187,13 @@ pub fn overview(studio: &Studio) -> Result<Markup> {
     let total: Money = short.iter().copied().sum();
     let funders = section(
         |out| {
-            html::funders(out, &runs);
+            fragments::funders(out, &runs);
             Ok(())
         },
         &commune_page_link(studio),
     )?;
     let ranking = section(
-        |out| html::ranking(out, &runs, &communes, &chart_runs(&runs)),
+        |out| fragments::ranking(out, &runs, &communes, &chart_runs(&runs)),
         &commune_page_link(studio),
     )?;
     let body = html! {
@@ -258,7 +259,7 @@ pub fn commune_search(
 /// Every commune of the dataset, by name, as links.
 pub fn all_communes(studio: &Studio) -> Vec<(String, String)> {
     let reference = studio.reference.compared();
-    html::communes(&reference)
+    fragments::communes(&reference)
         .into_iter()
         .map(|i| {
             let owner = &reference.dataset.owners[i];
@@ -277,7 +278,7 @@ pub fn commune_page(studio: &Studio, index: usize, compare: Option<&Ran>) -> Res
     let sheet = commune::sheet(&runs, index);
     let charts = chart_runs(&runs);
     let sheet_html = section(
-        |out| html::commune_section(out, &sheet, &charts),
+        |out| fragments::commune_section(out, &sheet, &charts),
         &commune_page_link(studio),
     )?;
     let owner_id = &studio.reference.target.dataset.owners[index].id;
@@ -391,14 +392,14 @@ pub fn operation_page(studio: &Studio, run: &Ran, index: usize, back: &str) -> R
 pub fn scenarios_page(studio: &Studio, chosen: &[&Ran]) -> Result<Markup> {
     let mut runs = vec![studio.reference.compared()];
     runs.extend(chosen.iter().map(|run| run.compared()));
-    let communes = html::communes(&runs[0]);
+    let communes = fragments::communes(&runs[0]);
     let tables = if chosen.is_empty() {
         PreEscaped(String::new())
     } else {
         let mut out = String::new();
-        html::scenarios(&mut out, &runs);
-        html::funders(&mut out, &runs);
-        html::ranking(&mut out, &runs, &communes, &chart_runs(&runs[..1]))?;
+        fragments::scenarios(&mut out, &runs);
+        fragments::funders(&mut out, &runs);
+        fragments::ranking(&mut out, &runs, &communes, &chart_runs(&runs[..1]))?;
         PreEscaped(relink(&out, &commune_page_link(studio)))
     };
     let body = html! {
@@ -496,7 +497,7 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
     let dataset = &base.target.dataset;
     let query = what.query();
     let runs = [base.compared(), run.compared()];
-    let communes = html::communes(&runs[0]);
+    let communes = fragments::communes(&runs[0]);
     let link_in_workshop =
         |id: &str| studio.href(&format!("/atelier?{}", what.with_commune(Some(id)).query()));
     let commune_index = what
@@ -508,7 +509,7 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
             let sheet = commune::sheet(&runs, index);
             let charts = chart_runs(&runs);
             let html_sheet = section(
-                |out| html::commune_section(out, &sheet, &charts),
+                |out| fragments::commune_section(out, &sheet, &charts),
                 &link_in_workshop,
             )?;
             Some((index, sheet, html_sheet))
@@ -517,13 +518,13 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
     };
     let funders = section(
         |out| {
-            html::funders(out, &runs);
+            fragments::funders(out, &runs);
             Ok(())
         },
         &link_in_workshop,
     )?;
     let ranking = section(
-        |out| html::ranking(out, &runs, &communes, &chart_runs(&runs[1..])),
+        |out| fragments::ranking(out, &runs, &communes, &chart_runs(&runs[1..])),
         &link_in_workshop,
     )?;
     let phrases = what.phrases(dataset);
@@ -913,13 +914,17 @@ pub fn uncertainty_page(
         }];
         let probability = chart::probability::data(&simulations, results);
         if !probability.communes.is_empty() {
-            html::figure(&mut charts, &probability.title(), &|| {
-                chart::probability::render(&probability, chart::ImageFormat::Svg, html::CHART_SIZE)
+            fragments::figure(&mut charts, &probability.title(), &|| {
+                chart::probability::render(
+                    &probability,
+                    chart::ImageFormat::Svg,
+                    fragments::CHART_SIZE,
+                )
             })?;
         }
         if let Some(fan) = chart::fan::data(&simulations, results, 0, funder) {
-            html::figure(&mut charts, &fan.title(), &|| {
-                chart::fan::render(&fan, chart::ImageFormat::Svg, html::CHART_SIZE)
+            fragments::figure(&mut charts, &fan.title(), &|| {
+                chart::fan::render(&fan, chart::ImageFormat::Svg, fragments::CHART_SIZE)
             })?;
         }
         let stats = &results.scenarios[0].owners;

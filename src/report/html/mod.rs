@@ -24,12 +24,7 @@ mod commune_page;
 pub(crate) mod markup;
 mod page;
 mod scenario_tables;
-mod screen;
 mod synthesis;
-
-pub(crate) use screen::{
-    CHART_SIZE, commune_section, communes, figure, funders, ranking, scenarios,
-};
 
 use super::commune;
 use super::compare::Compared;

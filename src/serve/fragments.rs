@@ -1,18 +1,14 @@
-//! The studio's pages, as they were before the printed report was laid out on pages: the
-//! funders, the ranking, the scenarios and a commune's sheet as flowing HTML for the screen,
-//! with their charts drawn here.
-//!
-//! Only `src/serve` uses these; the printed report ([`super::report`]) does not, and draws no
-//! chart itself. They draw with [`crate::chart`], which the report proper must not: they are
-//! to move into `src/serve`, which owns the studio.
+//! Parts of the studio's pages as flowing HTML for the screen: the funders, the ranking, the
+//! scenarios and a commune's sheet, with their charts drawn here. The printed report
+//! ([`crate::report::html`]) lays out its own pages and draws no chart itself.
 
-use super::markup::{self, escape, inline_svg};
 use crate::chart::{self, ChartRun, DrawError, ImageFormat, Size, tag};
 use crate::error::{Error, Result};
 use crate::model::{Money, OwnerKind, Year};
 use crate::report::commune::{self, BlockKind, Sheet};
 use crate::report::compare::{Compared, unspent};
 use crate::report::grid::Grid;
+use crate::report::html::markup::{self, escape, inline_svg};
 use std::fmt::Write;
 
 /// At most this many run columns in one table: more would not fit an A4 page's width.
