@@ -38,16 +38,25 @@ pub fn commune_decision(
 pub struct Decisions<'a> {
     dataset: &'a Dataset,
     sensitivity: Option<sensitivity::Sensitivity>,
+    /// Each owner's shortfall at the end of the exact run: a commune without one needs no
+    /// close-gap search.
+    shortfalls: Vec<Money>,
 }
 
 impl<'a> Decisions<'a> {
     /// The exact swings of every `[uncertainty]` entry (no draws: the ranking is by swing).
     pub fn new(dataset: &'a Dataset, uncertainty: Option<&Uncertainty>) -> Result<Decisions<'a>> {
+        let outcome = crate::engine::run(dataset)?;
         Ok(Decisions {
             dataset,
             sensitivity: uncertainty
                 .map(|u| sensitivity::analyse(dataset, u, None))
                 .transpose()?,
+            shortfalls: outcome
+                .owners
+                .iter()
+                .map(|o| o.shortfall.unwrap_or(Money::ZERO))
+                .collect(),
         })
     }
 
@@ -58,9 +67,14 @@ impl<'a> Decisions<'a> {
 
     /// The two sentences of commune `commune` (an owner index).
     pub fn commune(&self, commune: usize) -> Result<CommuneDecision> {
+        let closing = if self.shortfalls[commune].is_positive() {
+            closing_sentence(self.dataset, commune)?
+        } else {
+            no_gap(&self.dataset.owners[commune].name)
+        };
         Ok(CommuneDecision {
             drivers: self.drivers(commune),
-            closing: closing_sentence(self.dataset, commune)?,
+            closing,
         })
     }
 
@@ -126,6 +140,13 @@ pub fn uncertainty_of(source: &Source, dataset: &Dataset) -> Result<Option<Uncer
     }
 }
 
+/// The sentence of a commune with no shortfall.
+fn no_gap(name: &str) -> String {
+    format!(
+        "{name} n'a pas de besoin non couvert : aucun financement supplémentaire n'est nécessaire."
+    )
+}
+
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -158,9 +179,7 @@ fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
         .first()
         .is_some_and(|(_, f)| matches!(f.answer, Answer::AlreadyMet(_)))
     {
-        return Ok(format!(
-            "{name} n'a pas de besoin non couvert : aucun financement supplémentaire n'est nécessaire."
-        ));
+        return Ok(no_gap(name));
     }
     let cheapest = found
         .iter()

@@ -6,7 +6,7 @@ use crate::chart::{self, ChartRun, DrawError, ImageFormat, Size, tag};
 use crate::error::{Error, Result};
 use crate::model::{Money, OwnerKind, Year};
 use crate::report::commune::{self, BlockKind, Sheet};
-use crate::report::compare::{Compared, unspent};
+use crate::report::compare::Compared;
 use crate::report::grid::Grid;
 use crate::report::html::markup::{self, escape, inline_svg};
 use std::fmt::Write;
@@ -43,8 +43,9 @@ fn anchor(id: &str) -> String {
     format!("commune-{slug}")
 }
 
+/// A year, or the one way of writing none.
 fn year(value: Option<Year>) -> String {
-    value.map_or_else(|| "jamais".to_owned(), |y| y.to_string())
+    crate::fr::Lang::Fr.year(value)
 }
 
 fn headers(names: &[&str]) -> Vec<String> {
@@ -65,49 +66,13 @@ pub(crate) fn funders(out: &mut String, runs: &[Compared<'_>]) {
             escape(reference.label)
         );
     }
-    let mut grid = Grid::new(
-        headers(&[
-            "Financeur",
-            "Enveloppe",
-            "Accordé",
-            "Non engagé",
-            "Épuisée en",
-        ]),
-        1,
-    );
-    let (mut envelopes, mut granted, mut unspent_total) = (Money::ZERO, Money::ZERO, Money::ZERO);
-    for (f, (funder, result)) in reference
-        .dataset
-        .funders
-        .iter()
-        .zip(&reference.outcome.funders)
-        .enumerate()
-    {
-        let envelope: Money = result.years.iter().map(|y| y.envelope).sum();
-        let left = unspent(reference.outcome, f);
-        envelopes += envelope;
-        granted += result.total_granted;
-        unspent_total += left;
-        grid.row(vec![
-            funder.name.clone(),
-            envelope.fr(),
-            result.total_granted.fr(),
-            left.fr(),
-            year(result.exhaustion_year),
-        ]);
-    }
-    grid.total(vec![
-        "Total".to_owned(),
-        envelopes.fr(),
-        granted.fr(),
-        unspent_total.fr(),
-        String::new(),
-    ]);
+    let grid = crate::report::html::funders_grid(reference);
     markup::grid(out, &grid, RUNS_PER_TABLE);
-    out.push_str(
-        "<p class=\"note\">Non engagé : crédits ouverts (enveloppe, moins les gels, plus les dégels) \
-         qui n'ont pas été accordés. Épuisée en : première année où une demande a été réduite, \
-         mise en attente ou abandonnée faute d'enveloppe.</p>\n",
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">{} {} : aucun.</p>",
+        escape(crate::report::html::FUNDERS_NOTE),
+        crate::fr::NONE
     );
     if runs.len() > 1 {
         let mut tags = vec![String::from("Financeur")];

@@ -100,13 +100,12 @@ fn run_headers(first: &[&str], runs: &[Compared<'_>]) -> Vec<String> {
     headers
 }
 
-/// The funders in the reference, to the cent; when comparing, each run's grants and year of
-/// exhaustion.
-fn funders(flow: &mut Flow, context: &Context<'_, '_>) {
-    let runs = context.runs;
-    let reference = context.reference();
-    title(flow, 1);
-    flow.push(Block::h3(None, "Dans la référence"));
+/// What the funders table's columns mean (under it, in the report and the studio).
+pub(crate) const FUNDERS_NOTE: &str = "Non engagé : crédits ouverts (enveloppe, moins les gels, plus les dégels) qui n'ont pas été accordés. Épuisée en : première année où une demande a été réduite, mise en attente ou abandonnée faute d'enveloppe.";
+
+/// The funders of `reference`, to the cent: envelope, granted, left uncommitted, year of
+/// exhaustion, and their total.
+pub(crate) fn funders_grid(reference: &Compared<'_>) -> Grid {
     let mut grid = Grid::new(
         strings(&[
             "Financeur",
@@ -145,12 +144,18 @@ fn funders(flow: &mut Flow, context: &Context<'_, '_>) {
         exact_or_none(Some(left_total)),
         String::new(),
     ]);
-    table(flow, &grid);
-    flow.push(Block::note(&format!(
-        "Non engagé : crédits ouverts (enveloppe, moins les gels, plus les dégels) qui n'ont pas \
-         été accordés. Épuisée en : première année où une demande a été réduite, mise en attente \
-         ou abandonnée faute d'enveloppe. {NONE} : aucun."
-    )));
+    grid
+}
+
+/// The funders in the reference, to the cent; when comparing, each run's grants and year of
+/// exhaustion.
+fn funders(flow: &mut Flow, context: &Context<'_, '_>) {
+    let runs = context.runs;
+    let reference = context.reference();
+    title(flow, 1);
+    flow.push(Block::h3(None, "Dans la référence"));
+    table(flow, &funders_grid(reference));
+    flow.push(Block::note(&format!("{FUNDERS_NOTE} {NONE} : aucun.")));
     if runs.len() < 2 {
         return;
     }

@@ -20,6 +20,7 @@
 
 mod amount;
 mod annex;
+pub(crate) use annex::{FUNDERS_NOTE, funders_grid};
 mod commune_page;
 pub(crate) mod markup;
 mod page;
