@@ -21,6 +21,10 @@
 //! The title says the finding: when the envelope ran out and how much was missing, or how much
 //! was lost. When runs are compared (three at most), each run keeps the funder's colour and
 //! gets its own line style and a lighter shade of bars.
+//!
+//! Both drawings are in this one file: they share the data, the axis, the legend and the
+//! bars of requests not satisfied, and a funder's chart switches from one to the other with
+//! its `carry_over`; split, the two would drift apart.
 
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,

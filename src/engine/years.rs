@@ -1,6 +1,9 @@
 //! Years in order (docs/engine.md, "Years"): who asks, each funder's batch in `funder_order`,
 //! the allocation by shortage policy, abandonment when a required funder refuses (with the
 //! cancelled grants coming back the next year), the ledgers and the exhaustion year.
+//!
+//! One file, on purpose: this is the engine's one loop, and its steps must be read in the
+//! order they run; docs/engine.md describes them in that same order.
 
 use super::request::{self, Asking, Matches};
 use super::{Before, FreezePart, FunderOutcome, FunderYear, Index, Inputs, Reason, too_large};

@@ -3,6 +3,9 @@
 //! Nothing here is raw input: owners, funders and operations refer to each other by index,
 //! money is [`Money`] and rates are [`Rate`]. The input module builds a [`Dataset`] from files;
 //! the scenario module returns modified copies of one; the engine runs one.
+//!
+//! The dataset's types stand together here, each a few lines; money, rates, families and the
+//! exact fractions have files of their own.
 
 pub mod exact;
 mod family;

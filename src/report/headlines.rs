@@ -10,7 +10,7 @@
 //!
 //! Everything is computed from the runs and nothing else, so a dataset's README can carry this
 //! text and a test can regenerate it: [`figures`] and [`shifts`] give the numbers,
-//! [`markdown`] writes them.
+//! [`markdown`] writes them. (Its last hundred lines are its tests.)
 
 use super::compare::{Compared, unspent};
 use crate::engine::Reason;

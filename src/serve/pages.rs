@@ -1,6 +1,10 @@
 //! The HTML of each page, in French. The layout and the controls are written here (with
 //! `maud`, which escapes every value); the tables and charts are the HTML report's own
 //! sections ([`crate::report::html`]), so the studio and the report never disagree.
+//!
+//! One file for all the pages, on purpose: they share the layout, the navigation and the
+//! form controls, and a reader checking that every page says the same thing the same way
+//! reads them in one place. Each page is one function, in the order of the menu.
 
 use super::fragments;
 use super::whatif::{self, Region, WhatIf};

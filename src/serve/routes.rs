@@ -16,6 +16,10 @@
 //!
 //! Every page but `/donnees` and `/static` takes `d=<key>`: the dataset sent through the page
 //! under that key instead of the one the studio was started on.
+//!
+//! The table above is the whole of the studio's surface, so its handlers stay in this one
+//! file: each is short, and the limits they share (query parameters checked, blocking work
+//! off the event loop) are written once at its top.
 
 use super::pages::{self, Nav};
 use super::reply::{self, Failure, security_headers};

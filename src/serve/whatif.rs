@@ -6,6 +6,11 @@
 //! [`BadParam`] that names the parameter and what it accepts. The state becomes changes of the
 //! kinds of `docs/scenarios.md` ([`WhatIf::toml`]); the studio runs that very text, so the
 //! file downloaded gives what the page shows.
+//!
+//! Reading the query, writing it back as links and writing it as a scenario are kept in one
+//! file, on purpose: each control's parameter name, bounds and default appear in all three,
+//! and a control added to one and forgotten in another would give a link or a file that does
+//! not reproduce the page. The tests at the end round-trip every control.
 
 use crate::model::{Dataset, OwnerKind, Profile, Year};
 use crate::report::commune;
