@@ -43,7 +43,10 @@ impl Origin {
             Source::Scenario(scenario) => {
                 let table: Table = scenario.file.text.parse().map_err(|e| Error::Usage {
                     subject: scenario.file.path.clone(),
-                    reason: format!("relecture impossible : {e}").into(),
+                    reason: crate::text!(
+                        fr: "relecture impossible : {e}",
+                        en: "cannot read it again: {e}"
+                    ),
                 })?;
                 let changes = match table.get("change") {
                     Some(Value::Array(changes)) => changes.clone(),
