@@ -10,7 +10,7 @@
 //! grows with money, the effect of money is not monotone and the command says so.
 
 use crate::engine::{Inputs, Outcome, Plan};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Text};
 use crate::model::{Dataset, Money, OwnerKind, Year};
 use crate::scenario::uncertainty::{Uncertainty, largest_factor};
 
@@ -28,9 +28,9 @@ pub enum Target {
 impl Target {
     /// Reads `shortfall`, `p90` or `probability=0.1` (`--target`).
     pub fn parse(text: &str) -> Result<Target> {
-        let usage = |reason: String| Error::Usage {
-            subject: "--target".into(),
-            reason: reason.into(),
+        let usage = |reason: Text| Error::Usage {
+            subject: crate::error::Text::same("--target"),
+            reason,
         };
         match text.trim() {
             "shortfall" | "deficit" | "déficit" => Ok(Target::Shortfall),
@@ -38,19 +38,22 @@ impl Target {
             other => match other.strip_prefix("probability=") {
                 Some(level) => {
                     let value: f64 = level.trim().replace(',', ".").parse().map_err(|_| {
-                        usage(format!(
-                            "« {level} » n'est pas une probabilité ; écrivez par exemple probability=0.1"
+                        usage(crate::text!(
+                            fr: "« {level} » n'est pas une probabilité ; écrivez par exemple probability=0.1",
+                            en: "\"{level}\" is not a probability; write for example probability=0.1"
                         ))
                     })?;
                     if !(0.0..1.0).contains(&value) {
-                        return Err(usage(format!(
-                            "la probabilité {level} doit être comprise entre 0 et 1 (1 exclu), par exemple probability=0.1"
+                        return Err(usage(crate::text!(
+                            fr: "la probabilité {level} doit être comprise entre 0 et 1 (1 exclu), par exemple probability=0.1",
+                            en: "the probability {level} must lie between 0 and 1 (1 excluded), for example probability=0.1"
                         )));
                     }
                     Ok(Target::Probability(value))
                 }
-                None => Err(usage(format!(
-                    "« {other} » n'est pas une cible ; choisissez shortfall, p90 ou probability=0.1"
+                None => Err(usage(crate::text!(
+                    fr: "« {other} » n'est pas une cible ; choisissez shortfall, p90 ou probability=0.1",
+                    en: "\"{other}\" is not a target; choose shortfall, p90 or probability=0.1"
                 ))),
             },
         }
@@ -82,14 +85,15 @@ fn format_decimal(value: f64) -> String {
 
 /// Reads `--years 2007..2013` (or one year) against the dataset's horizon.
 pub fn parse_years(text: &str, dataset: &Dataset) -> Result<Vec<Year>> {
-    let usage = |reason: String| Error::Usage {
-        subject: "--years".into(),
-        reason: reason.into(),
+    let usage = |reason: Text| Error::Usage {
+        subject: crate::error::Text::same("--years"),
+        reason,
     };
     let year = |t: &str| -> Result<Year> {
         t.trim().parse::<Year>().map_err(|_| {
-            usage(format!(
-                "« {t} » n'est pas une année ; écrivez par exemple --years 2007..2013"
+            usage(crate::text!(
+                fr: "« {t} » n'est pas une année ; écrivez par exemple --years 2007..2013",
+                en: "\"{t}\" is not a year; write for example --years 2007..2013"
             ))
         })
     };
@@ -100,14 +104,16 @@ pub fn parse_years(text: &str, dataset: &Dataset) -> Result<Vec<Year>> {
         (y, y)
     };
     if from > to {
-        return Err(usage(format!(
-            "{from} est après {to} : écrivez la première année d'abord, par exemple --years {to}..{from}"
+        return Err(usage(crate::text!(
+            fr: "{from} est après {to} : écrivez la première année d'abord, par exemple --years {to}..{from}",
+            en: "{from} is after {to}: write the first year first, for example --years {to}..{from}"
         )));
     }
     if from < dataset.start_year || to > dataset.end_year {
-        return Err(usage(format!(
-            "{from}..{to} sort de l'horizon du jeu de données ({}..{})",
-            dataset.start_year, dataset.end_year
+        let (start, end) = (dataset.start_year, dataset.end_year);
+        return Err(usage(crate::text!(
+            fr: "{from}..{to} sort de l'horizon du jeu de données ({start}..{end})",
+            en: "{from}..{to} is outside the dataset's horizon ({start}..{end})"
         )));
     }
     Ok((from..=to).collect())
@@ -115,18 +121,20 @@ pub fn parse_years(text: &str, dataset: &Dataset) -> Result<Vec<Year>> {
 
 /// Finds a funder by id, or says which exist.
 pub fn funder(dataset: &Dataset, id: &str) -> Result<usize> {
-    dataset.funder_index(id).ok_or_else(|| Error::Usage {
-        subject: "--funder".into(),
-        reason: format!(
-            "aucun financeur « {id} » dans le jeu de données ; financeurs : {}",
-            dataset
-                .funders
-                .iter()
-                .map(|f| f.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-        .into(),
+    dataset.funder_index(id).ok_or_else(|| {
+        let known = dataset
+            .funders
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Error::Usage {
+            subject: crate::error::Text::same("--funder"),
+            reason: crate::text!(
+                fr: "aucun financeur « {id} » dans le jeu de données ; financeurs : {known}",
+                en: "no funder \"{id}\" in the dataset; funders: {known}"
+            ),
+        }
     })
 }
 
@@ -135,7 +143,7 @@ pub fn funder(dataset: &Dataset, id: &str) -> Result<usize> {
 pub fn commune(dataset: &Dataset, query: &str) -> Result<usize> {
     crate::report::commune::find(dataset, query).map_err(|error| match error {
         Error::Usage { reason, .. } => Error::Usage {
-            subject: format!("--commune {query}").into(),
+            subject: crate::error::Text::same(format!("--commune {query}")),
             reason,
         },
         other => other,
@@ -301,8 +309,11 @@ impl Question<'_> {
                 Ok(Measure { values, met })
             }
             (_, None) => Err(Error::Usage {
-                subject: "--target".into(),
-                reason: "cette cible se lit sur les tirages Monte-Carlo : donnez un fichier avec une table [uncertainty] (--uncertainty)".into(),
+                subject: crate::error::Text::same("--target"),
+                reason: crate::text!(
+                    fr: "cette cible se lit sur les tirages Monte-Carlo : donnez un fichier avec une table [uncertainty] (--uncertainty)",
+                    en: "this target is read on the Monte-Carlo draws: give a file with an [uncertainty] table (--uncertainty)"
+                ),
             }),
         }
     }

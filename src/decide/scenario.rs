@@ -42,8 +42,11 @@ impl Origin {
             Source::Base(loaded, _) => (loaded.dataset.name.clone(), Vec::new(), None),
             Source::Scenario(scenario) => {
                 let table: Table = scenario.file.text.parse().map_err(|e| Error::Usage {
-                    subject: scenario.file.path.clone().into(),
-                    reason: format!("relecture impossible : {e}").into(),
+                    subject: crate::error::Text::same(scenario.file.path.clone()),
+                    reason: crate::text!(
+                        fr: "relecture impossible : {e}",
+                        en: "cannot read it again: {e}"
+                    ),
                 })?;
                 let changes = match table.get("change") {
                     Some(Value::Array(changes)) => changes.clone(),

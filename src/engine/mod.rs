@@ -13,7 +13,7 @@ mod request;
 mod treasury;
 mod years;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Text};
 use crate::model::exact::Ratio;
 use crate::model::{Dataset, Money, Year};
 pub use payments::split;
@@ -451,12 +451,16 @@ pub fn run(dataset: &Dataset) -> Result<Outcome> {
 }
 
 /// The error of an amount that indexation or an overrun pushed past 10^15 euros.
-pub(crate) fn too_large(dataset: &Dataset, operation: usize, what: &str, year: Year) -> Error {
+/// `what` is the amount, in French and English (`text!(fr: "coût indexé", en: "indexed cost")`),
+/// after « son » and "its".
+pub(crate) fn too_large(dataset: &Dataset, operation: usize, what: Text, year: Year) -> Error {
+    let (id, name) = (&dataset.operations[operation].id, &dataset.name);
+    let (what_fr, what_en) = (what.fr, what.en);
     Error::Limit {
-        message: format!(
-            "operation \"{}\" of \"{}\": its {what} in {year} reaches 10^15 euros, beyond what cofinance computes; check the cost, the indexation rate and the overrun factors",
-            dataset.operations[operation].id, dataset.name
-        ).into(),
+        message: crate::text!(
+            fr: "opération « {id} » de « {name} » : son {what_fr} en {year} atteint 10^15 euros, au-delà de ce que cofinance calcule ; vérifiez le coût, le taux d'indexation et les facteurs de surcoût",
+            en: "operation \"{id}\" of \"{name}\": its {what_en} in {year} reaches 10^15 euros, beyond what cofinance computes; check the cost, the indexation rate and the overrun factors"
+        ),
     }
 }
 
@@ -528,12 +532,12 @@ pub fn check_totals(dataset: &Dataset, inputs: &Inputs) -> Result<()> {
         .saturating_add(frozen)
         .saturating_add(years.saturating_mul(costs.saturating_mul(2).saturating_add(capacities)));
     if total > Money::SAFE_TOTAL {
+        let (name, euros) = (&dataset.name, total / 100);
         return Err(Error::Limit {
-            message: format!(
-                "the amounts of \"{}\" add up beyond what cofinance computes exactly (about {} € over the years); check the costs, envelopes and capacities for a misplaced digit",
-                dataset.name,
-                total / 100
-            ).into(),
+            message: crate::text!(
+                fr: "la somme des montants de « {name} » va au-delà de ce que cofinance calcule exactement (environ {euros} € sur les années) ; cherchez un chiffre en trop dans les coûts, les enveloppes et les capacités",
+                en: "the amounts of \"{name}\" add up beyond what cofinance computes exactly (about {euros} € over the years); check the costs, envelopes and capacities for a misplaced digit"
+            ),
         });
     }
     Ok(())

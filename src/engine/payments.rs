@@ -30,14 +30,26 @@ fn works_cost(
     operation: usize,
     year: Year,
 ) -> Result<(Money, Money)> {
-    let estimate = index
-        .at(inputs.cost[operation], year)
-        .ok_or_else(|| too_large(dataset, operation, "indexed cost", year))?;
+    let estimate = index.at(inputs.cost[operation], year).ok_or_else(|| {
+        too_large(
+            dataset,
+            operation,
+            crate::text!(fr: "coût indexé", en: "indexed cost"),
+            year,
+        )
+    })?;
     let actual = match &inputs.overrun[operation] {
         Some(factor) => factor
             .apply(estimate)
             .filter(|&m| m <= Money::MAX_INPUT)
-            .ok_or_else(|| too_large(dataset, operation, "cost with overruns", year))?,
+            .ok_or_else(|| {
+                too_large(
+                    dataset,
+                    operation,
+                    crate::text!(fr: "coût avec surcoûts", en: "cost with overruns"),
+                    year,
+                )
+            })?,
         None => estimate,
     };
     Ok((estimate, actual))
@@ -258,11 +270,12 @@ pub(super) fn settle(
             Ok(Some(terms)) => Some(treasury::borrow(dataset, owner, terms, &mut years)?),
             Ok(None) => None,
             Err(field) => {
+                let id = &owner.id;
                 return Err(crate::error::Error::Limit {
-                    message: format!(
-                        "commune \"{}\" borrows but its terms have no {field}; give it in [borrowing] or in the commune's own borrowing",
-                        owner.id
-                    ).into(),
+                    message: crate::text!(
+                        fr: "la commune « {id} » emprunte mais ses conditions d'emprunt n'ont pas de {field} ; donnez-le dans [borrowing] ou dans les conditions d'emprunt de la commune",
+                        en: "commune \"{id}\" borrows but its terms have no {field}; give it in [borrowing] or in the commune's own borrowing"
+                    ),
                 });
             }
         };

@@ -210,11 +210,12 @@ pub(super) fn borrow(
         }
         debt = outstanding.iter().copied().sum();
         if debt > Money::MAX_INPUT {
+            let (id, name, dataset) = (&owner.id, &owner.name, &dataset.name);
             return Err(Error::Limit {
-                message: format!(
-                    "dette insoutenable : la dette de la commune \"{}\" ({}) atteint 10^15 euros en {year} dans \"{}\" ; vérifiez sa capacité, ses conditions d'emprunt et ses opérations",
-                    owner.id, owner.name, dataset.name
-                ).into(),
+                message: crate::text!(
+                    fr: "dette insoutenable : la dette de la commune « {id} » ({name}) atteint 10^15 euros en {year} dans « {dataset} » ; vérifiez sa capacité de financement, ses conditions d'emprunt et ses opérations",
+                    en: "unsustainable debt: the debt of commune \"{id}\" ({name}) reaches 10^15 euros in {year} in \"{dataset}\"; check its capacity, its borrowing terms and its operations"
+                ),
             });
         }
         if debt > peak {
@@ -238,11 +239,14 @@ pub(super) fn borrow(
         .ok()
         .map(Money::from_cents)
         .filter(|&m| m <= Money::MAX_INPUT)
-        .ok_or_else(|| Error::Limit {
-            message: format!(
-                "dette insoutenable : les intérêts des emprunts de la commune \"{}\" atteignent 10^15 euros",
-                owner.id
-            ).into(),
+        .ok_or_else(|| {
+            let id = &owner.id;
+            Error::Limit {
+                message: crate::text!(
+                    fr: "dette insoutenable : les intérêts des emprunts de la commune « {id} » atteignent 10^15 euros",
+                    en: "unsustainable debt: the interest on the loans of commune \"{id}\" reaches 10^15 euros"
+                ),
+            }
         })?;
     let last_year = years.last().map_or(dataset.end_year, |row| row.year);
     Ok(BorrowingOutcome {

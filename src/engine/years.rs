@@ -313,9 +313,14 @@ pub(super) fn run<'s>(
                     // Dropped: a required funder refused it.
                     continue;
                 }
-                let base = index
-                    .at(inputs.base[operation], year)
-                    .ok_or_else(|| too_large(dataset, operation, "indexed base", year))?;
+                let base = index.at(inputs.base[operation], year).ok_or_else(|| {
+                    too_large(
+                        dataset,
+                        operation,
+                        crate::text!(fr: "assiette indexée", en: "indexed base"),
+                        year,
+                    )
+                })?;
                 let computed = request::compute(
                     dataset,
                     matches,

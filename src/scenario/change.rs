@@ -1,11 +1,14 @@
 //! One change applied to a dataset (docs/scenarios.md), checked against its kind.
 
 use super::raw::{RawChange, RawRuleRef, RawYears};
-use crate::error::{Hint, Problem, Result};
-use crate::input::check::{self, OwnerIds, bad, missing, unknown_id};
+use super::{bad, missing};
+use crate::error::{Hint, Result, Text};
+use crate::fr::Lang;
+use crate::input::check::{self, OwnerIds, unknown_id};
 use crate::input::number::{self, RawNum};
 use crate::input::source::SourceFile;
 use crate::model::{Dataset, FamilyMap, Freeze, Money, Shortage, VatChange, Year};
+use crate::text;
 use std::ops::Range;
 use toml::Spanned;
 
@@ -81,16 +84,24 @@ pub(super) fn apply(
             file,
             span,
             "kind",
-            "say what the change does, e.g. kind = \"freeze\"",
+            text!(
+                fr: "dites ce que fait le changement, par exemple kind = \"freeze\"",
+                en: "say what the change does, e.g. kind = \"freeze\""
+            ),
         )
     })?;
     let Some((kind_name, allowed)) = KINDS.iter().find(|(name, _)| name == kind.get_ref()) else {
-        return Err(unknown_id(
+        let id = kind.get_ref();
+        let hint = Hint::closest(id, KINDS.iter().map(|(name, _)| *name));
+        let (hint_fr, hint_en) = (hint.get(Lang::Fr), hint.get(Lang::En));
+        return Err(bad(
             file,
-            kind,
+            &kind.span(),
             "kind",
-            "change kind",
-            KINDS.iter().map(|(name, _)| *name),
+            text!(
+                fr: "« {id} » n'est pas un type de changement{hint_fr}",
+                en: "change kind \"{id}\" is not defined{hint_en}"
+            ),
         ));
     };
     if let Some((field, Some(at))) = c
@@ -98,13 +109,14 @@ pub(super) fn apply(
         .into_iter()
         .find(|(field, at)| at.is_some() && !allowed.contains(field))
     {
+        let fields = allowed.join(", ");
         return Err(bad(
             file,
             &at,
             field,
-            format!(
-                "does not apply to a change of kind \"{kind_name}\", whose fields are: {}",
-                allowed.join(", ")
+            text!(
+                fr: "ne s'applique pas à un changement de type « {kind_name} », dont les champs sont : {fields}",
+                en: "does not apply to a change of kind \"{kind_name}\", whose fields are: {fields}"
             ),
         ));
     }
@@ -133,10 +145,17 @@ fn funder_index(
     c: &RawChange,
     dataset: &Dataset,
 ) -> Result<usize> {
-    let id = c
-        .funder
-        .as_ref()
-        .ok_or_else(|| missing(file, span, "funder", "name the funder it changes"))?;
+    let id = c.funder.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "funder",
+            text!(
+                fr: "nommez le financeur qu'il modifie",
+                en: "name the funder it changes"
+            ),
+        )
+    })?;
     dataset.funder_index(id.get_ref()).ok_or_else(|| {
         unknown_id(
             file,
@@ -171,7 +190,10 @@ fn years_up_to(
             file,
             span,
             "years",
-            "list the years, e.g. years = [2005, 2006] or { from = 2007, to = 2010 }",
+            text!(
+                fr: "donnez les années, par exemple years = [2005, 2006] ou {{ from = 2007, to = 2010 }}",
+                en: "list the years, e.g. years = [2005, 2006] or {{ from = 2007, to = 2010 }}"
+            ),
         )
     })?;
     let at = years.span();
@@ -179,14 +201,14 @@ fn years_up_to(
         if last > dataset.end_year
             && (year < i64::from(dataset.start_year) || year > i64::from(last))
         {
+            let (first, after) = (dataset.start_year, last - dataset.end_year);
             return Err(bad(
                 file,
                 &at,
                 "years",
-                format!(
-                    "year {year} is outside {}-{last}, the years payment credits may cover (from start_year to end_year + {})",
-                    dataset.start_year,
-                    last - dataset.end_year
+                text!(
+                    fr: "l'année {year} sort de {first}-{last}, les années que peuvent couvrir les crédits de paiement (de start_year à end_year + {after})",
+                    en: "year {year} is outside {first}-{last}, the years payment credits may cover (from start_year to end_year + {after})"
                 ),
             ));
         }
@@ -203,7 +225,10 @@ fn years_up_to(
             file,
             &at,
             "years",
-            "the list of years is empty; name at least one",
+            text!(
+                fr: "la liste des années est vide ; donnez-en au moins une",
+                en: "the list of years is empty; name at least one"
+            ),
         )),
         RawYears::List(list) => list.iter().map(|&y| within(y)).collect(),
         RawYears::Range { from, to } => {
@@ -214,7 +239,10 @@ fn years_up_to(
                     file,
                     &at,
                     "years",
-                    format!("from {from} is after to {to}; swap them"),
+                    text!(
+                        fr: "from {from} est après to {to} ; inversez-les",
+                        en: "from {from} is after to {to}; swap them"
+                    ),
                 ));
             }
             Ok((from..=to).collect())
@@ -223,7 +251,10 @@ fn years_up_to(
             file,
             &at,
             "years",
-            "write the years as a list such as [2005, 2006] or a range such as { from = 2007, to = 2010 }",
+            text!(
+                fr: "écrivez les années en liste, comme [2005, 2006], ou en intervalle, comme {{ from = 2007, to = 2010 }}",
+                en: "write the years as a list such as [2005, 2006] or a range such as {{ from = 2007, to = 2010 }}"
+            ),
         )),
     }
 }
@@ -242,13 +273,19 @@ fn one_of<'a, T>(
             file,
             &value.span(),
             second_name,
-            format!("give either {first_name} or {second_name}, not both"),
+            text!(
+                fr: "donnez {first_name} ou {second_name}, pas les deux",
+                en: "give either {first_name} or {second_name}, not both"
+            ),
         )),
         (None, None) => Err(missing(
             file,
             span,
             first_name,
-            &format!("give {first_name} or {second_name}"),
+            text!(
+                fr: "donnez {first_name} ou {second_name}",
+                en: "give {first_name} or {second_name}"
+            ),
         )),
     }
 }
@@ -277,7 +314,10 @@ fn freeze(
                     file,
                     &release.span(),
                     "release_year",
-                    format!("{year} is not after the frozen year {last}; money comes back after it was frozen"),
+                    text!(
+                        fr: "{year} n'est pas après l'année gelée {last} ; l'argent revient après avoir été gelé",
+                        en: "{year} is not after the frozen year {last}; money comes back after it was frozen"
+                    ),
                 ));
             }
             Ok(year)
@@ -372,7 +412,10 @@ fn scaled<T>(
                 file,
                 &at.span(),
                 field,
-                format!("{factor} makes {amount} larger than money may be (10^15 euros)"),
+                text!(
+                    fr: "{factor} porte {amount} au-delà du plus grand montant possible (10^15 euros)",
+                    en: "{factor} makes {amount} larger than money may be (10^15 euros)"
+                ),
             )
         })
 }
@@ -390,7 +433,10 @@ fn rule(
             file,
             span,
             "rule",
-            "give the rule to add, e.g. rule = { id = \"…\", rate = \"0\" }",
+            text!(
+                fr: "donnez la règle à ajouter, par exemple rule = {{ id = \"…\", rate = \"0\" }}",
+                en: "give the rule to add, e.g. rule = {{ id = \"…\", rate = \"0\" }}"
+            ),
         )
     })?;
     let RawRuleRef::Table(table) = raw.get_ref() else {
@@ -398,20 +444,24 @@ fn rule(
             file,
             &raw.span(),
             "rule",
-            "a rule change adds a rule: write a table such as { id = \"anru-2005\", zus = false, rate = \"0\" }",
+            text!(
+                fr: "un changement rule ajoute une règle : écrivez une table comme {{ id = \"anru-2005\", zus = false, rate = \"0\" }}",
+                en: "a rule change adds a rule: write a table such as {{ id = \"anru-2005\", zus = false, rate = \"0\" }}"
+            ),
         ));
     };
     let owners = OwnerIds::new(&dataset.owners);
     let new_rule = check::rule(file, &Spanned::new(raw.span(), (**table).clone()), &owners)?;
     let funder = &mut dataset.funders[f];
     if funder.rules.iter().any(|r| r.id == new_rule.id) {
+        let (funder, rule) = (&funder.id, &new_rule.id);
         return Err(bad(
             file,
             &raw.span(),
             "rule",
-            format!(
-                "funder \"{}\" already has a rule \"{}\"; give the new rule another id",
-                funder.id, new_rule.id
+            text!(
+                fr: "le financeur « {funder} » a déjà une règle « {rule} » ; donnez un autre identifiant à la nouvelle règle",
+                en: "funder \"{funder}\" already has a rule \"{rule}\"; give the new rule another id"
             ),
         ));
     }
@@ -432,7 +482,10 @@ fn disable_rule(
             file,
             span,
             "rule",
-            "name the rule to disable, e.g. rule = \"region-gpv-oru\"",
+            text!(
+                fr: "nommez la règle à désactiver, par exemple rule = \"region-gpv-oru\"",
+                en: "name the rule to disable, e.g. rule = \"region-gpv-oru\""
+            ),
         )
     })?;
     let RawRuleRef::Id(id) = raw.get_ref() else {
@@ -440,21 +493,25 @@ fn disable_rule(
             file,
             &raw.span(),
             "rule",
-            "name the rule to disable by its id, e.g. rule = \"region-gpv-oru\"",
+            text!(
+                fr: "nommez la règle à désactiver par son identifiant, par exemple rule = \"region-gpv-oru\"",
+                en: "name the rule to disable by its id, e.g. rule = \"region-gpv-oru\""
+            ),
         ));
     };
     let (from, to) = check::year_range(file, c.from.as_ref(), c.to.as_ref())?;
     let funder = &mut dataset.funders[f];
     let Some(target) = funder.rules.iter_mut().find(|r| &r.id == id) else {
-        let known: Vec<&str> = funder.rules.iter().map(|r| r.id.as_str()).collect();
-        return Err(file.error(
+        let hint = Hint::closest(id, funder.rules.iter().map(|r| r.id.as_str()));
+        let (hint_fr, hint_en, funder) = (hint.get(Lang::Fr), hint.get(Lang::En), &funder.id);
+        return Err(bad(
+            file,
             &raw.span(),
-            Problem::UnknownId {
-                field: "rule".into(),
-                what: "rule",
-                id: id.clone(),
-                hint: Hint::closest(id, known),
-            },
+            "rule",
+            text!(
+                fr: "« {id} » n'est pas parmi les règles du financeur « {funder} »{hint_fr}",
+                en: "rule \"{id}\" is not defined{hint_en}"
+            ),
         ));
     };
     target.disabled.push((from, to));
@@ -477,13 +534,27 @@ fn funder(
             file,
             span,
             "shortage",
-            "a funder change sets at least one of shortage, carry_over, max_wait_years, decision_lag_years",
+            text!(
+                fr: "un changement funder donne au moins l'un de shortage, carry_over, max_wait_years, decision_lag_years",
+                en: "a funder change sets at least one of shortage, carry_over, max_wait_years, decision_lag_years"
+            ),
         ));
     }
     let funder = &mut dataset.funders[f];
     if let Some(text) = &c.shortage {
         funder.shortage = Shortage::parse(text.get_ref()).ok_or_else(|| {
-            unknown_id(file, text, "shortage", "shortage policy", Shortage::NAMES)
+            let id = text.get_ref();
+            let hint = Hint::closest(id, Shortage::NAMES);
+            let (hint_fr, hint_en) = (hint.get(Lang::Fr), hint.get(Lang::En));
+            bad(
+                file,
+                &text.span(),
+                "shortage",
+                text!(
+                    fr: "« {id} » n'est pas une règle de répartition en cas de pénurie{hint_fr}",
+                    en: "shortage policy \"{id}\" is not defined{hint_en}"
+                ),
+            )
         })?;
     }
     if let Some(carry) = &c.carry_over {
@@ -504,7 +575,10 @@ fn vat(file: &SourceFile, span: &Range<usize>, c: &RawChange, dataset: &mut Data
             file,
             span,
             "rate",
-            "give the new VAT rate, e.g. rate = \"0.196\"",
+            text!(
+                fr: "donnez le nouveau taux de TVA, par exemple rate = \"0.196\"",
+                en: "give the new VAT rate, e.g. rate = \"0.196\""
+            ),
         )
     })?;
     let (from, to) = check::year_range(file, c.from.as_ref(), c.to.as_ref())?;
@@ -586,7 +660,10 @@ fn delay(
             file,
             span,
             "years",
-            "give how many years later they start, e.g. years = 1",
+            text!(
+                fr: "donnez de combien d'années leur début est retardé, par exemple years = 1",
+                en: "give how many years later they start, e.g. years = 1"
+            ),
         )
     })?;
     let RawYears::Count(count) = years.get_ref() else {
@@ -594,7 +671,10 @@ fn delay(
             file,
             &years.span(),
             "years",
-            "a delay is a number of years, e.g. years = 1",
+            text!(
+                fr: "un retard est un nombre d'années, par exemple years = 1",
+                en: "a delay is a number of years, e.g. years = 1"
+            ),
         ));
     };
     let count = check::integer(file, &Spanned::new(years.span(), *count), "years", 0, 100)? as Year;
@@ -615,7 +695,10 @@ fn cost(
             file,
             span,
             "factor",
-            "give the factor costs are multiplied by, e.g. factor = \"1.15\"",
+            text!(
+                fr: "donnez le facteur qui multiplie les coûts, par exemple factor = \"1.15\"",
+                en: "give the factor costs are multiplied by, e.g. factor = \"1.15\""
+            ),
         )
     })?;
     let factor = number::factor(file, "factor", raw)?;
@@ -641,7 +724,10 @@ fn public_aid_cap(
             file,
             span,
             "cap",
-            "give the new cap, e.g. cap = \"0.70\", or the family exceptions in by_family",
+            text!(
+                fr: "donnez le nouveau plafond, par exemple cap = \"0.70\", ou les exceptions par famille dans by_family",
+                en: "give the new cap, e.g. cap = \"0.70\", or the family exceptions in by_family"
+            ),
         ));
     }
     if let Some(cap) = &c.cap {
@@ -695,8 +781,9 @@ fn payment_credits(
                     file,
                     &value.span(),
                     "factor",
-                    format!(
-                        "the funder has no payment credits in {y} to scale; set them with per_year"
+                    text!(
+                        fr: "le financeur n'a pas de crédits de paiement en {y} à multiplier ; fixez-les avec per_year",
+                        en: "the funder has no payment credits in {y} to scale; set them with per_year"
                     ),
                 ));
             }
@@ -722,7 +809,10 @@ fn borrowing(file: &SourceFile, c: &RawChange, dataset: &mut Dataset) -> Result<
     let communes = listed(
         file,
         list,
-        "the list of communes is empty; name at least one, or leave owners out to change every commune's terms",
+        text!(
+            fr: "la liste des communes est vide ; nommez-en au moins une, ou retirez owners pour changer les conditions de toutes les communes",
+            en: "the list of communes is empty; name at least one, or leave owners out to change every commune's terms"
+        ),
         |owners, id| owners.commune(file, id, "owners"),
         dataset,
     )?;
@@ -737,7 +827,7 @@ fn borrowing(file: &SourceFile, c: &RawChange, dataset: &mut Dataset) -> Result<
 fn listed(
     file: &SourceFile,
     list: &crate::input::raw::RawList,
-    empty: &str,
+    empty: Text,
     resolve: impl Fn(&OwnerIds<'_>, &Spanned<String>) -> Result<usize>,
     dataset: &Dataset,
 ) -> Result<Vec<usize>> {
@@ -762,7 +852,10 @@ fn overrun(
             file,
             span,
             "factor",
-            "give the factor the works cost more by, e.g. factor = \"1.10\"",
+            text!(
+                fr: "donnez le facteur de surcoût des travaux, par exemple factor = \"1.10\"",
+                en: "give the factor the works cost more by, e.g. factor = \"1.10\""
+            ),
         )
     })?;
     let factor = number::factor(file, "factor", raw)?;
@@ -771,8 +864,9 @@ fn overrun(
             file,
             &raw.span(),
             "factor",
-            format!(
-                "{factor} is below 1; an overrun makes the works cost more, so its factor is at least 1"
+            text!(
+                fr: "{factor} est inférieur à 1 ; un surcoût rend les travaux plus chers, son facteur vaut donc au moins 1",
+                en: "{factor} is below 1; an overrun makes the works cost more, so its factor is at least 1"
             ),
         ));
     }
@@ -793,13 +887,19 @@ fn owner(
             file,
             span,
             "owners",
-            "name the owners it changes, e.g. owners = [\"62555\"]",
+            text!(
+                fr: "nommez les maîtres d'ouvrage qu'il modifie, par exemple owners = [\"62555\"]",
+                en: "name the owners it changes, e.g. owners = [\"62555\"]"
+            ),
         )
     })?;
     let targets = listed(
         file,
         list,
-        "the list of owners is empty; name at least one",
+        text!(
+            fr: "la liste des maîtres d'ouvrage est vide ; nommez-en au moins un",
+            en: "the list of owners is empty; name at least one"
+        ),
         |owners, id| owners.owner(file, id, "owners"),
         dataset,
     )?;

@@ -17,10 +17,11 @@
 use super::raw::{RawChange, RawRuleRef, RawYears};
 use super::{Override, Scenario};
 use crate::engine::{Outcome, Plan};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Text};
 use crate::input::number::{NumKind, RawNum};
 use crate::input::source::SourceFile;
 use crate::model::{Dataset, Money, OwnerKind, Year};
+use crate::text;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -42,10 +43,10 @@ pub struct Parameter {
     resolution: Decimal,
 }
 
-fn usage(text: &str, reason: impl Into<String>) -> Error {
+fn usage(text: &str, reason: Text) -> Error {
     Error::Usage {
-        subject: format!("--vary {text}").into(),
-        reason: reason.into().into(),
+        subject: crate::error::Text::same(format!("--vary {text}")),
+        reason,
     }
 }
 
@@ -80,19 +81,29 @@ impl Parameter {
         let (target, values) = text.split_once('=').ok_or_else(|| {
             usage(
                 text,
-                "write SELECTOR.FIELD=FROM..TO/STEP, e.g. freeze[anru].share=0..0.5/0.05",
+                text!(
+                    fr: "écrivez SÉLECTEUR.CHAMP=DE..À/PAS, par exemple freeze[anru].share=0..0.5/0.05",
+                    en: "write SELECTOR.FIELD=FROM..TO/STEP, e.g. freeze[anru].share=0..0.5/0.05"
+                ),
             )
         })?;
-        let (selector, field) = target
-            .rsplit_once('.')
-            .ok_or_else(|| usage(text, "name the field after a dot, e.g. freeze.share"))?;
+        let (selector, field) = target.rsplit_once('.').ok_or_else(|| {
+            usage(
+                text,
+                text!(
+                    fr: "nommez le champ après un point, par exemple freeze.share",
+                    en: "name the field after a dot, e.g. freeze.share"
+                ),
+            )
+        })?;
         let field = field.trim();
         if !FIELDS.contains(&field) {
+            let fields = FIELDS.join(", ");
             return Err(usage(
                 text,
-                format!(
-                    "\"{field}\" is not a numeric field of a change; use one of: {}",
-                    FIELDS.join(", ")
+                text!(
+                    fr: "« {field} » n'est pas un champ numérique d'un changement ; prenez l'un de : {fields}",
+                    en: "\"{field}\" is not a numeric field of a change; use one of: {fields}"
                 ),
             ));
         }
@@ -137,7 +148,13 @@ fn check_value(text: &str, field: &str, value: Decimal, integer: bool) -> Result
     if ok {
         Ok(())
     } else {
-        Err(usage(text, format!("{value} is not a valid {field}")))
+        Err(usage(
+            text,
+            text!(
+                fr: "{value} n'est pas une valeur possible de {field}",
+                en: "{value} is not a valid {field}"
+            ),
+        ))
     }
 }
 
@@ -152,9 +169,15 @@ fn select(text: &str, selector: &str, scenario: &Scenario) -> Result<usize> {
     };
     let (name, inner) = match selector.split_once('[') {
         Some((name, rest)) => {
-            let inner = rest
-                .strip_suffix(']')
-                .ok_or_else(|| usage(text, "close the bracket, e.g. freeze[anru]"))?;
+            let inner = rest.strip_suffix(']').ok_or_else(|| {
+                usage(
+                    text,
+                    text!(
+                        fr: "fermez le crochet, par exemple freeze[anru]",
+                        en: "close the bracket, e.g. freeze[anru]"
+                    ),
+                )
+            })?;
             (name, Some(inner))
         }
         None => (selector, None),
@@ -164,11 +187,12 @@ fn select(text: &str, selector: &str, scenario: &Scenario) -> Result<usize> {
             .and_then(|n| n.parse().ok())
             .filter(|&n| n >= 1 && n <= changes.len())
             .ok_or_else(|| {
+                let count = changes.len();
                 usage(
                     text,
-                    format!(
-                        "change[N] counts the changes of the file from 1 to {}",
-                        changes.len()
+                    text!(
+                        fr: "change[N] compte les changements du fichier de 1 à {count}",
+                        en: "change[N] counts the changes of the file from 1 to {count}"
                     ),
                 )
             })?;
@@ -188,21 +212,21 @@ fn select(text: &str, selector: &str, scenario: &Scenario) -> Result<usize> {
         })
         .map(|(i, _)| i)
         .collect();
+    let (scenario, count) = (scenario.name(), matching.len());
     match matching.as_slice() {
         [one] => Ok(*one),
         [] => Err(usage(
             text,
-            format!(
-                "the scenario \"{}\" has no change {selector}; name one it has, or use change[N]",
-                scenario.name()
+            text!(
+                fr: "le scénario « {scenario} » n'a pas de changement {selector} ; nommez-en un qu'il a, ou écrivez change[N]",
+                en: "the scenario \"{scenario}\" has no change {selector}; name one it has, or use change[N]"
             ),
         )),
         _ => Err(usage(
             text,
-            format!(
-                "{selector} names {} changes of \"{}\"; say which with change[N]",
-                matching.len(),
-                scenario.name()
+            text!(
+                fr: "{selector} désigne {count} changements de « {scenario} » ; dites lequel avec change[N]",
+                en: "{selector} names {count} changes of \"{scenario}\"; say which with change[N]"
             ),
         )),
     }
@@ -211,35 +235,42 @@ fn select(text: &str, selector: &str, scenario: &Scenario) -> Result<usize> {
 /// `FROM..TO/STEP` or `A,B,C`.
 fn parse_values(text: &str, values: &str) -> Result<Vec<Decimal>> {
     let number = |s: &str| {
-        Decimal::from_str_exact(s.trim()).map_err(|_| {
+        let s = s.trim();
+        Decimal::from_str_exact(s).map_err(|_| {
             usage(
                 text,
-                format!("\"{}\" is not a number; write it like 0.05", s.trim()),
+                text!(
+                    fr: "« {s} » n'est pas un nombre ; écrivez-le comme 0.05",
+                    en: "\"{s}\" is not a number; write it like 0.05"
+                ),
             )
         })
     };
     if values.contains("..") && !values.contains('/') {
-        return Err(usage(
-            text,
-            "write a range as FROM..TO/STEP, e.g. 0..0.5/0.05",
-        ));
+        return Err(usage(text, range_form()));
     }
     if let Some((range, step)) = values.split_once('/') {
         let (from, to) = range
             .split_once("..")
-            .ok_or_else(|| usage(text, "write a range as FROM..TO/STEP, e.g. 0..0.5/0.05"))?;
+            .ok_or_else(|| usage(text, range_form()))?;
         let (from, to, step) = (number(from)?, number(to)?, number(step)?);
         if step <= Decimal::ZERO || to < from {
             return Err(usage(
                 text,
-                "the step must be positive and FROM no greater than TO",
+                text!(
+                    fr: "le pas doit être positif et DE au plus égal à À",
+                    en: "the step must be positive and FROM no greater than TO"
+                ),
             ));
         }
         let count = ((to - from) / step).floor();
         if count >= Decimal::from(MAX_POINTS) {
             return Err(usage(
                 text,
-                format!("more than {MAX_POINTS} values; take a larger step"),
+                text!(
+                    fr: "plus de {MAX_POINTS} valeurs ; prenez un pas plus grand",
+                    en: "more than {MAX_POINTS} values; take a larger step"
+                ),
             ));
         }
         let count = count.to_string().parse::<usize>().unwrap_or(0);
@@ -251,11 +282,22 @@ fn parse_values(text: &str, values: &str) -> Result<Vec<Decimal>> {
         if list.is_empty() || list.len() > MAX_POINTS {
             return Err(usage(
                 text,
-                format!("give between 1 and {MAX_POINTS} values"),
+                text!(
+                    fr: "donnez entre 1 et {MAX_POINTS} valeurs",
+                    en: "give between 1 and {MAX_POINTS} values"
+                ),
             ));
         }
         Ok(list)
     }
+}
+
+/// How a range of values is written.
+fn range_form() -> Text {
+    text!(
+        fr: "écrivez un intervalle sous la forme DE..À/PAS, par exemple 0..0.5/0.05",
+        en: "write a range as FROM..TO/STEP, e.g. 0..0.5/0.05"
+    )
 }
 
 /// Sets one numeric field of a raw change (for a rule change, of its rule).
@@ -273,8 +315,17 @@ pub(super) fn set_field(
             .parse::<i64>()
             .map(|v| Some(Spanned::new(span.clone(), v)))
     };
-    let bad_integer =
-        |_| crate::input::check::bad(file, &span, field, format!("{value} is not a whole number"));
+    let bad_integer = |_| {
+        super::bad(
+            file,
+            &span,
+            field,
+            text!(
+                fr: "{value} n'est pas un nombre entier",
+                en: "{value} is not a whole number"
+            ),
+        )
+    };
     let is_rule = c.kind.as_ref().is_some_and(|k| k.get_ref() == "rule");
     if is_rule && matches!(field, "rate" | "cap" | "max_rate" | "cap_per_unit") {
         if let Some(rule) = c.rule.as_mut()
@@ -306,11 +357,14 @@ pub(super) fn set_field(
         "decision_lag_years" => c.decision_lag_years = integer().map_err(bad_integer)?,
         "max_wait_years" => c.max_wait_years = integer().map_err(bad_integer)?,
         other => {
-            return Err(crate::input::check::bad(
+            return Err(super::bad(
                 file,
                 &span,
                 other,
-                "is not a field a sweep can set",
+                text!(
+                    fr: "n'est pas un champ que sweep peut faire varier",
+                    en: "is not a field a sweep can set"
+                ),
             ));
         }
     }
@@ -406,7 +460,15 @@ pub fn run(scenario: &Scenario, parameters: Vec<Parameter>) -> Result<Sweep> {
             .iter()
             .flat_map(|&b| first.values.iter().map(move |&a| vec![a, b]))
             .collect(),
-        _ => return Err(usage("", "give one or two --vary parameters")),
+        _ => {
+            return Err(usage(
+                "",
+                text!(
+                    fr: "donnez un ou deux paramètres --vary",
+                    en: "give one or two --vary parameters"
+                ),
+            ));
+        }
     };
     let points: Vec<Point> = grid
         .par_iter()

@@ -19,12 +19,15 @@
 //! six decimals and applied to costs exactly, a delay to whole years.
 
 use super::raw::RawYears;
+use super::{bad, missing};
 use crate::engine::{FreezePart, Inputs};
-use crate::error::{Problem, Result};
-use crate::input::check::{self, bad, missing, unknown_id};
+use crate::error::{Hint, Result};
+use crate::fr::Lang;
+use crate::input::check::{self, unknown_id};
 use crate::input::number::{self, RawNum};
 use crate::input::source::SourceFile;
 use crate::model::{Dataset, Family, Rate, Year};
+use crate::text;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution as _;
@@ -392,7 +395,10 @@ impl Uncertainty {
                         file,
                         &at,
                         "years",
-                        "list the years a freeze may hit, e.g. years = [2005, 2006]",
+                        text!(
+                            fr: "donnez les années qu'un gel peut toucher, par exemple years = [2005, 2006]",
+                            en: "list the years a freeze may hit, e.g. years = [2005, 2006]"
+                        ),
                     ));
                 }
             };
@@ -406,7 +412,10 @@ impl Uncertainty {
                             file,
                             &r.span(),
                             "release_year",
-                            format!("{year} is not after every frozen year"),
+                            text!(
+                                fr: "{year} n'est pas après toutes les années gelées",
+                                en: "{year} is not after every frozen year"
+                            ),
                         ));
                     }
                     Ok(year)
@@ -454,7 +463,10 @@ impl Uncertainty {
                     file,
                     &rho.span(),
                     "correlation",
-                    "a freeze is drawn once per draw, not per operation: correlation applies to cost factors, overrun factors and delays",
+                    text!(
+                        fr: "un gel est tiré une fois par tirage, pas par opération : correlation s'applique aux facteurs de coût, aux facteurs de surcoût et aux retards",
+                        en: "a freeze is drawn once per draw, not per operation: correlation applies to cost factors, overrun factors and delays"
+                    ),
                 ));
             }
         }
@@ -703,7 +715,10 @@ fn distribution(
                 file,
                 &span,
                 name,
-                &format!("this distribution needs {name}, e.g. {example}"),
+                text!(
+                    fr: "cette distribution a besoin de {name}, par exemple {example}",
+                    en: "this distribution needs {name}, e.g. {example}"
+                ),
             )
         })
     };
@@ -715,7 +730,10 @@ fn distribution(
                 file,
                 &span,
                 "distribution",
-                "say which distribution: uniform, triangular, pert, normal, or give values and weights",
+                text!(
+                    fr: "dites quelle distribution : uniform, triangular, pert, normal, ou donnez values et weights",
+                    en: "say which distribution: uniform, triangular, pert, normal, or give values and weights"
+                ),
             ));
         }
     };
@@ -729,12 +747,17 @@ fn distribution(
                 .distribution
                 .as_ref()
                 .expect("a kind that is not discrete was written");
-            return Err(unknown_id(
+            let id = name.get_ref();
+            let hint = Hint::closest(id, ["uniform", "triangular", "pert", "normal", "discrete"]);
+            let (hint_fr, hint_en) = (hint.get(Lang::Fr), hint.get(Lang::En));
+            return Err(bad(
                 file,
-                name,
+                &name.span(),
                 "distribution",
-                "distribution",
-                ["uniform", "triangular", "pert", "normal", "discrete"],
+                text!(
+                    fr: "« {id} » n'est pas une distribution connue{hint_fr}",
+                    en: "distribution \"{id}\" is not defined{hint_en}"
+                ),
             ));
         }
     };
@@ -751,13 +774,14 @@ fn distribution(
         .into_iter()
         .find(|(name, at)| at.is_some() && !allowed.contains(name))
     {
+        let fields = allowed.join(", ");
         return Err(bad(
             file,
             &at,
             name,
-            format!(
-                "does not apply to a {kind} distribution, whose fields are: {}",
-                allowed.join(", ")
+            text!(
+                fr: "ne s'applique pas à une distribution {kind}, dont les champs sont : {fields}",
+                en: "does not apply to a {kind} distribution, whose fields are: {fields}"
             ),
         ));
     }
@@ -766,13 +790,14 @@ fn distribution(
                    low_name: &str,
                    high_name: &str| {
         if low.0 > high.0 {
+            let (high_value, low_value) = (high.0, low.0);
             Err(bad(
                 file,
                 &high.1,
                 high_name,
-                format!(
-                    "{high_name} {} is below {low_name} {}; {low_name} ≤ {high_name}",
-                    high.0, low.0
+                text!(
+                    fr: "{high_name} {high_value} est inférieur à {low_name} {low_value} ; {low_name} ≤ {high_name}",
+                    en: "{high_name} {high_value} is below {low_name} {low_value}; {low_name} ≤ {high_name}"
                 ),
             ))
         } else {
@@ -838,7 +863,10 @@ fn distribution(
                     file,
                     &sd.1,
                     "sd",
-                    "the standard deviation must be greater than 0",
+                    text!(
+                        fr: "l'écart-type doit être strictement positif",
+                        en: "the standard deviation must be greater than 0"
+                    ),
                 ));
             }
             let min = value("min", d.min.as_ref())?;
@@ -851,7 +879,10 @@ fn distribution(
                     file,
                     &span,
                     "min",
-                    "a normal distribution of factors or shares needs a lower bound, e.g. min = \"0\"",
+                    text!(
+                        fr: "une distribution normale de facteurs ou de parts a besoin d'une borne inférieure, par exemple min = \"0\"",
+                        en: "a normal distribution of factors or shares needs a lower bound, e.g. min = \"0\""
+                    ),
                 ));
             }
             Distribution::Normal {
@@ -867,7 +898,10 @@ fn distribution(
                     file,
                     &span,
                     "values",
-                    "list the values, e.g. values = [0, 1, 2]",
+                    text!(
+                        fr: "donnez les valeurs, par exemple values = [0, 1, 2]",
+                        en: "list the values, e.g. values = [0, 1, 2]"
+                    ),
                 )
             })?;
             let weights_raw = d.weights.as_ref().ok_or_else(|| {
@@ -875,7 +909,10 @@ fn distribution(
                     file,
                     &span,
                     "weights",
-                    "give one weight per value, e.g. weights = [0.6, 0.3, 0.1]",
+                    text!(
+                        fr: "donnez un poids par valeur, par exemple weights = [0.6, 0.3, 0.1]",
+                        en: "give one weight per value, e.g. weights = [0.6, 0.3, 0.1]"
+                    ),
                 )
             })?;
             let values: Vec<f64> = values_raw
@@ -889,14 +926,14 @@ fn distribution(
                 .map(|v| Ok(to_f64(number::decimal(file, "weights", v)?)))
                 .collect::<Result<_>>()?;
             if values.is_empty() || values.len() != weights.len() {
+                let (values, weights) = (values.len(), weights.len());
                 return Err(bad(
                     file,
                     &weights_raw.span(),
                     "weights",
-                    format!(
-                        "{} values but {} weights; give one weight per value",
-                        values.len(),
-                        weights.len()
+                    text!(
+                        fr: "{values} valeurs mais {weights} poids ; donnez un poids par valeur",
+                        en: "{values} values but {weights} weights; give one weight per value"
                     ),
                 ));
             }
@@ -905,7 +942,10 @@ fn distribution(
                     file,
                     &weights_raw.get_ref()[i].span(),
                     "weights",
-                    "a weight cannot be negative",
+                    text!(
+                        fr: "un poids ne peut pas être négatif",
+                        en: "a weight cannot be negative"
+                    ),
                 ));
             }
             let total: f64 = weights.iter().sum();
@@ -914,7 +954,10 @@ fn distribution(
                     file,
                     &weights_raw.span(),
                     "weights",
-                    "the weights must add up to a positive number",
+                    text!(
+                        fr: "la somme des poids doit être positive",
+                        en: "the weights must add up to a positive number"
+                    ),
                 ));
             }
             if usage == Use::Delay
@@ -924,7 +967,10 @@ fn distribution(
                     file,
                     &values_raw.get_ref()[i].span(),
                     "values",
-                    "a delay is a whole number of years",
+                    text!(
+                        fr: "un retard est un nombre entier d'années",
+                        en: "a delay is a whole number of years"
+                    ),
                 ));
             }
             let cumulative = weights
@@ -938,21 +984,35 @@ fn distribution(
         }
     };
     let (low, high) = distribution.bounds();
-    let (range_low, range_high, what) = match usage {
-        Use::Factor => (0.0, 1e6, "a cost factor cannot be negative"),
-        Use::Delay => (0.0, 100.0, "a delay lies between 0 and 100 years"),
-        Use::Share => (0.0, 1.0, "a share lies between 0 and 1"),
+    let (range_low, range_high, what_fr, what_en) = match usage {
+        Use::Factor => (
+            0.0,
+            1e6,
+            "un facteur de coût ne peut pas être négatif",
+            "a cost factor cannot be negative",
+        ),
+        Use::Delay => (
+            0.0,
+            100.0,
+            "un retard est compris entre 0 et 100 ans",
+            "a delay lies between 0 and 100 years",
+        ),
+        Use::Share => (
+            0.0,
+            1.0,
+            "une part est comprise entre 0 et 1",
+            "a share lies between 0 and 1",
+        ),
     };
     if low < range_low || high > range_high {
-        return Err(file.error(
+        return Err(bad(
+            file,
             &span,
-            Problem::BadValue {
-                field: field.to_owned(),
-                message: format!(
-                    "this distribution can give values outside [{range_low}, {range_high}]: {what}"
-                )
-                .into(),
-            },
+            field,
+            text!(
+                fr: "cette distribution peut donner des valeurs hors de [{range_low}, {range_high}] : {what_fr}",
+                en: "this distribution can give values outside [{range_low}, {range_high}]: {what_en}"
+            ),
         ));
     }
     Ok(distribution)

@@ -94,7 +94,7 @@ fn compare_refuses_scenarios_of_different_bases() {
     assert_eq!(output.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&output.stderr)
-            .contains("runs on another base than tests/fixtures/scenarios/base.toml")
+            .contains("n'a pas la même base que tests/fixtures/scenarios/base.toml")
     );
 }
 
@@ -137,31 +137,59 @@ fn sweep_finds_the_threshold_a_bisection_by_hand_finds() {
     assert!(csv.contains("0.2,C1,commune,300000.00,0.00,,\n"), "{csv}");
 }
 
+/// What `sweep --vary VARY` (and `extra` arguments) says on stderr, with exit code 2.
+fn sweep_error(vary: &str, extra: &[&str]) -> String {
+    let output = cofinance(1)
+        .args([
+            "sweep",
+            "tests/fixtures/scenarios/sweep-freeze.toml",
+            "--vary",
+            vary,
+            "--out",
+            "/nonexistent/never",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{vary}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 #[test]
 fn bad_sweep_parameters_are_usage_errors() {
     for (vary, message) in [
-        ("freeze.shar=0..1/0.1", "\"shar\" is not a numeric field"),
-        ("envelope.per_year=0..1/0.1", "has no change envelope"),
-        ("freeze.share=0..2/0.5", "is not a valid share"),
-        ("freeze.share=0..1", "write a range as FROM..TO/STEP"),
+        (
+            "freeze.shar=0..1/0.1",
+            "« shar » n'est pas un champ numérique",
+        ),
+        (
+            "envelope.per_year=0..1/0.1",
+            "n'a pas de changement envelope",
+        ),
+        (
+            "freeze.share=0..2/0.5",
+            "n'est pas une valeur possible de share",
+        ),
+        (
+            "freeze.share=0..1",
+            "écrivez un intervalle sous la forme DE..À/PAS",
+        ),
         (
             "change[9].share=0..1/0.5",
-            "change[N] counts the changes of the file from 1 to 2",
+            "change[N] compte les changements du fichier de 1 à 2",
         ),
     ] {
-        let output = cofinance(1)
-            .args([
-                "sweep",
-                "tests/fixtures/scenarios/sweep-freeze.toml",
-                "--vary",
-                vary,
-                "--out",
-                "/nonexistent/never",
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{vary}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = sweep_error(vary, &[]);
+        assert!(
+            stderr.starts_with(&format!("erreur : --vary {vary} : ")) && stderr.contains(message),
+            "{vary}: {stderr}"
+        );
+    }
+    for (vary, message) in [
+        ("freeze.shar=0..1/0.1", "\"shar\" is not a numeric field"),
+        ("freeze.share=0..1", "write a range as FROM..TO/STEP"),
+    ] {
+        let stderr = sweep_error(vary, &["--lang", "en"]);
         assert!(
             stderr.starts_with(&format!("error: --vary {vary}: ")) && stderr.contains(message),
             "{vary}: {stderr}"

@@ -230,3 +230,73 @@ pub(crate) fn treasury_digest(dataset: &Dataset, outcome: &Outcome) -> String {
     }
     out
 }
+
+/// [`assert_bad_inputs`] in both languages: every fixture of `tests/fixtures/FOLDER` is in
+/// `french`, run as it is (`erreur : tests/fixtures/FOLDER/…`), or in `english`, run with
+/// `--lang en` (`error: tests/fixtures/FOLDER/…`), or in both; each entry is checked the same
+/// way: exit code 2, exactly that one message, nothing on stdout and no output folder.
+pub(crate) fn assert_bad_inputs_in_both_languages(
+    folder: &str,
+    french: &[(&str, &str)],
+    english: &[(&str, &str)],
+    args: impl Fn(&str) -> Vec<String>,
+) {
+    let dir = fixtures().join(folder);
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let name = entry.unwrap().file_name();
+            name.to_string_lossy().trim_end_matches(".toml").to_owned()
+        })
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = french
+        .iter()
+        .chain(english)
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    listed.sort();
+    listed.dedup();
+    assert_eq!(
+        on_disk, listed,
+        "every fixture has its expected message, and every message its fixture"
+    );
+    let runs = [
+        (french, "erreur : ", None),
+        (english, "error: ", Some("en")),
+    ];
+    for (table, prefix, lang) in runs {
+        for (name, message) in table {
+            let is_dir = dir.join(name).is_dir();
+            let path = format!(
+                "tests/fixtures/{folder}/{name}{}",
+                if is_dir { "" } else { ".toml" }
+            );
+            let out = tempfile::tempdir().unwrap();
+            let target = out.path().join("out");
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cofinance"));
+            command
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(args(&path))
+                .arg("--out")
+                .arg(&target);
+            if let Some(lang) = lang {
+                command.args(["--lang", lang]);
+            }
+            let output = command.output().unwrap();
+            assert_eq!(output.status.code(), Some(2), "{name}");
+            let place = if is_dir {
+                format!("{folder}/{name}")
+            } else {
+                folder.to_owned()
+            };
+            assert_eq!(
+                String::from_utf8(output.stderr).unwrap(),
+                format!("{prefix}tests/fixtures/{place}/{message}\n"),
+                "{name} ({prefix})"
+            );
+            assert!(output.stdout.is_empty(), "{name}: nothing on stdout");
+            assert!(!target.exists(), "{name}: no output written");
+        }
+    }
+}
