@@ -310,7 +310,7 @@ impl Problem {
                 id,
                 hint,
             } => format!(
-                "champ « {field} » : « {id} » n'est pas parmi les {} du jeu de données{}",
+                "champ « {field} » : « {id} » n'est pas parmi les {}{}",
                 plural_fr(what),
                 hint.0.fr
             ),
@@ -329,12 +329,17 @@ impl Problem {
 /// The French plural of the kind of thing an id names (`funder` → `financeurs`).
 fn plural_fr(what: &str) -> &str {
     match what {
-        "funder" => "financeurs",
-        "operation" => "opérations",
-        "owner" => "maîtres d'ouvrage",
-        "rule" => "règles",
-        "commune" => "communes",
-        "family" => "familles",
+        "funder" => "financeurs du jeu de données",
+        "operation" => "opérations du jeu de données",
+        "owner" => "maîtres d'ouvrage du jeu de données",
+        "rule" => "règles du financeur",
+        "commune" => "communes du jeu de données",
+        "family" => "familles d'opérations",
+        "owner kind" => "types de maître d'ouvrage",
+        "shortage policy" => "modes de répartition d'une enveloppe qui manque",
+        "loan profile" => "profils d'emprunt",
+        "change kind" => "types de changement",
+        "distribution" => "distributions",
         other => other,
     }
 }
@@ -391,7 +396,7 @@ impl Hint {
                 list.join(", ")
             };
             return Hint(Text {
-                fr: format!(" (connus : {})", quoted("« ", " »")),
+                fr: format!(" (possibles : {})", quoted("« ", " »")),
                 en: format!(" (known: {})", quoted("\"", "\"")),
             });
         }
