@@ -1,4 +1,5 @@
-//! `cofinance commune NAME_OR_ID [SCENARIO…]`: the sheet of one commune, in French.
+//! `cofinance commune NAME_OR_ID [SCENARIO…]`: the sheet of one commune, in French (in English
+//! with `--lang en`).
 
 use cofinance::report::commune;
 use cofinance::scenario;
@@ -26,14 +27,15 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     let ran = cofinance::runs::Runs::new(&sources)?;
     let index = commune::find(&ran.targets[0].dataset, &args.commune)?;
     let runs = ran.views();
-    let mut text = commune::sheet(&runs, index).text(super::screen().width);
+    let lang = super::screen().lang;
+    let width = super::screen().width;
+    let mut text = commune::sheet_in(&runs, index, lang).text(width);
     // What weighs most on its gap and what would close it (docs/decide.md, "Readers").
     let dataset = &ran.targets[0].dataset;
     let uncertainty = cofinance::decide::readers::uncertainty_of(&sources[0], dataset)?;
     let decision = cofinance::decide::readers::Decisions::new(dataset, uncertainty.as_ref())?
-        .commune(index)?;
-    let width = super::screen().width;
-    let _ = writeln!(text, "\n{}", cofinance::decide::readers::TITLE);
+        .commune(index, lang)?;
+    let _ = writeln!(text, "\n{}", cofinance::decide::readers::title(lang));
     for sentence in [&decision.drivers, &decision.closing] {
         if !sentence.is_empty() {
             text.push_str(&cofinance::report::grid::wrap(sentence, width));

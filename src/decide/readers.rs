@@ -1,18 +1,24 @@
 //! For a commune's page (docs/decide.md, "Readers"): the two uncertainties that weigh most on
-//! its shortfall and what would close its gap, one French sentence each. Amounts are rounded
-//! for reading, as the rest of the page; the extra envelope a year, the answer itself, is
-//! exact.
+//! its shortfall and what would close its gap, one sentence each, in French or in English.
+//! Amounts are rounded for reading, as the rest of the page; the extra envelope a year, the
+//! answer itself, is exact.
 
 use super::close_gap::{Answer, Question, Target};
 use super::sensitivity;
 use crate::error::Result;
-use crate::fr;
+use crate::fr::Lang;
 use crate::model::{Dataset, Money};
+use crate::report::explain::words::say;
 use crate::scenario::Source;
 use crate::scenario::uncertainty::Uncertainty;
 
-/// The title the two sentences go under, in the terminal and in the report.
+/// The title the two sentences go under, in the terminal and in the report (French).
 pub const TITLE: &str = "Ce qui pèse et ce qui comblerait";
+
+/// The title the two sentences go under, in `lang`.
+pub fn title(lang: Lang) -> &'static str {
+    lang.pick(TITLE, "What weighs and what would close the gap")
+}
 
 /// The two sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,21 +29,23 @@ pub struct CommuneDecision {
     pub closing: String,
 }
 
-/// The sentences for commune `commune` (an owner index) of `dataset`, under `uncertainty` when
-/// the dataset has one. For many communes, [`Decisions`] analyses the uncertainties once.
+/// The French sentences for commune `commune` (an owner index) of `dataset`, under
+/// `uncertainty` when the dataset has one. For many communes, [`Decisions`] analyses the
+/// uncertainties once.
 pub fn commune_decision(
     dataset: &Dataset,
     uncertainty: Option<&Uncertainty>,
     commune: usize,
 ) -> Result<CommuneDecision> {
-    Decisions::new(dataset, uncertainty)?.commune(commune)
+    Decisions::new(dataset, uncertainty)?.commune(commune, Lang::Fr)
 }
 
 /// The sensitivity of a dataset, computed once, for the sentences of each of its communes.
 #[derive(Debug, Clone)]
 pub struct Decisions<'a> {
     dataset: &'a Dataset,
-    sensitivity: Option<sensitivity::Sensitivity>,
+    /// The uncertainties and their analysis.
+    sensitivity: Option<(Uncertainty, sensitivity::Sensitivity)>,
     /// Each owner's shortfall at the end of the exact run: a commune without one needs no
     /// close-gap search.
     shortfalls: Vec<Money>,
@@ -50,7 +58,7 @@ impl<'a> Decisions<'a> {
         Ok(Decisions {
             dataset,
             sensitivity: uncertainty
-                .map(|u| sensitivity::analyse(dataset, u, None))
+                .map(|u| Ok((u.clone(), sensitivity::analyse(dataset, u, None)?)))
                 .transpose()?,
             shortfalls: outcome
                 .owners
@@ -65,24 +73,26 @@ impl<'a> Decisions<'a> {
         self.dataset
     }
 
-    /// The two sentences of commune `commune` (an owner index).
-    pub fn commune(&self, commune: usize) -> Result<CommuneDecision> {
+    /// The two sentences of commune `commune` (an owner index), in `lang`.
+    pub fn commune(&self, commune: usize, lang: Lang) -> Result<CommuneDecision> {
         let closing = if self.shortfalls[commune].is_positive() {
-            closing_sentence(self.dataset, commune)?
+            closing_sentence(self.dataset, commune, lang)?
         } else {
-            no_gap(&self.dataset.owners[commune].name)
+            no_gap(&self.dataset.owners[commune].name, lang)
         };
         Ok(CommuneDecision {
-            drivers: self.drivers(commune),
+            drivers: self.drivers(commune, lang),
             closing,
         })
     }
 
-    fn drivers(&self, commune: usize) -> String {
+    fn drivers(&self, commune: usize, lang: Lang) -> String {
         let name = &self.dataset.owners[commune].name;
-        let Some(analysis) = &self.sensitivity else {
-            return format!(
-                "Aucune incertitude n'est décrite pour ce jeu de données : rien ne dit ce qui pèse le plus sur le besoin non couvert de {name}."
+        let Some((uncertainty, analysis)) = &self.sensitivity else {
+            return say!(
+                lang,
+                "Aucune incertitude n'est décrite pour ce jeu de données : rien ne dit ce qui pèse le plus sur le besoin non couvert de {name}.",
+                "No uncertainty is described for this dataset: nothing tells what weighs most on the uncovered need of {name}."
             );
         };
         let Some(c) = analysis.communes.iter().position(|&o| o == commune) else {
@@ -95,23 +105,35 @@ impl<'a> Decisions<'a> {
             .take(2)
             .collect();
         let part = |e: &sensitivity::EntryEffect| {
-            format!(
+            let label = match lang {
+                Lang::Fr => e.label.clone(),
+                Lang::En => sensitivity::label_in(uncertainty, self.dataset, e.entry, lang),
+            };
+            say!(
+                lang,
                 "{} ({} à son p10, {} à son p90)",
-                lower_first(&e.label),
-                fr::missing(e.at_low.communes[c]),
-                fr::missing(e.at_high.communes[c])
+                "{} ({} at its p10, {} at its p90)",
+                lower_first(&label),
+                lang.missing(e.at_low.communes[c]),
+                lang.missing(e.at_high.communes[c])
             )
         };
         match top.as_slice() {
-            [] => format!(
-                "Aucune des incertitudes décrites ne change le besoin non couvert de {name} entre leurs p10 et p90."
+            [] => say!(
+                lang,
+                "Aucune des incertitudes décrites ne change le besoin non couvert de {name} entre leurs p10 et p90.",
+                "None of the uncertainties described changes the uncovered need of {name} between their p10 and p90."
             ),
-            [one] => format!(
+            [one] => say!(
+                lang,
                 "Une seule incertitude change le besoin non couvert de {name} : {}.",
+                "Only one uncertainty changes the uncovered need of {name}: {}.",
                 part(one)
             ),
-            [one, two, ..] => format!(
+            [one, two, ..] => say!(
+                lang,
                 "Ce qui pèse le plus sur le besoin non couvert de {name} : {}, puis {}.",
+                "What weighs most on the uncovered need of {name}: {}, then {}.",
                 part(one),
                 part(two)
             ),
@@ -141,9 +163,11 @@ pub fn uncertainty_of(source: &Source, dataset: &Dataset) -> Result<Option<Uncer
 }
 
 /// The sentence of a commune with no shortfall.
-fn no_gap(name: &str) -> String {
-    format!(
-        "{name} n'a pas de besoin non couvert : aucun financement supplémentaire n'est nécessaire."
+fn no_gap(name: &str, lang: Lang) -> String {
+    say!(
+        lang,
+        "{name} n'a pas de besoin non couvert : aucun financement supplémentaire n'est nécessaire.",
+        "{name} has no uncovered need: no extra funding is needed."
     )
 }
 
@@ -156,7 +180,7 @@ fn lower_first(text: &str) -> String {
 }
 
 /// What closes the commune's gap on the exact run: the funder that does it at the least cost.
-fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
+fn closing_sentence(dataset: &Dataset, commune: usize, lang: Lang) -> Result<String> {
     use rayon::prelude::*;
     let name = &dataset.owners[commune].name;
     let years: Vec<_> = (dataset.start_year..=dataset.end_year).collect();
@@ -179,7 +203,7 @@ fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
         .first()
         .is_some_and(|(_, f)| matches!(f.answer, Answer::AlreadyMet(_)))
     {
-        return Ok(no_gap(name));
+        return Ok(no_gap(name, lang));
     }
     let cheapest = found
         .iter()
@@ -192,18 +216,22 @@ fn closing_sentence(dataset: &Dataset, commune: usize) -> Result<String> {
         Money::from_cents(f.before.values.iter().sum())
     });
     Ok(match cheapest {
-        Some((funder, closing)) => format!(
+        Some((funder, closing)) => say!(
+            lang,
             "Son besoin non couvert de {} se comble avec {} de plus par an sur l'enveloppe « {} » de {} à {} ({} en tout), le moindre coût parmi les financeurs.",
-            fr::rounded(shortfall),
-            closing.extra_per_year.fr(),
+            "Its uncovered need of {} is closed with {} more a year on the envelope \"{}\" from {} to {} ({} in all), the least cost among the funders.",
+            lang.rounded(shortfall),
+            lang.money(closing.extra_per_year),
             dataset.funders[funder].name,
             dataset.start_year,
             dataset.end_year,
-            fr::rounded(closing.total)
+            lang.rounded(closing.total)
         ),
-        None => format!(
+        None => say!(
+            lang,
             "Aucun financeur ne peut seul combler le besoin non couvert de {} de {name} en augmentant son enveloppe.",
-            fr::rounded(shortfall)
+            "No funder alone can close the {} uncovered need of {name} by raising its envelope.",
+            lang.rounded(shortfall)
         ),
     })
 }

@@ -220,9 +220,25 @@ impl Sensitivity {
 
 /// The French name of an entry.
 pub fn label(uncertainty: &Uncertainty, dataset: &Dataset, entry: Entry) -> String {
-    let others = |by_family: bool| if by_family { " (autres familles)" } else { "" };
+    label_in(uncertainty, dataset, entry, crate::fr::Lang::Fr)
+}
+
+/// The name of an entry in `lang`: `Coûts estimés : voirie et réseaux (VRD)`.
+pub fn label_in(
+    uncertainty: &Uncertainty,
+    dataset: &Dataset,
+    entry: Entry,
+    lang: crate::fr::Lang,
+) -> String {
+    let others = |by_family: bool| {
+        if by_family {
+            lang.pick(" (autres familles)", " (other families)")
+        } else {
+            ""
+        }
+    };
     let family = |f: crate::model::Family| {
-        let name = crate::fr::labels::family(f, crate::fr::Lang::Fr);
+        let name = crate::fr::labels::family(f, lang);
         let mut chars = name.chars();
         chars
             .next()
@@ -231,16 +247,24 @@ pub fn label(uncertainty: &Uncertainty, dataset: &Dataset, entry: Entry) -> Stri
     };
     match entry {
         Entry::CostFactor => format!(
-            "Coûts estimés{}",
+            "{}{}",
+            lang.pick("Coûts estimés", "Estimated costs"),
             others(!uncertainty.cost_factor_by_family.is_empty())
         ),
-        Entry::CostFactorOf(f) => format!("Coûts estimés : {}", family(f)),
+        Entry::CostFactorOf(f) => format!(
+            "{}{}",
+            lang.pick("Coûts estimés : ", "Estimated costs: "),
+            family(f)
+        ),
         Entry::OverrunFactor => format!(
-            "Surcoûts{}",
+            "{}{}",
+            lang.pick("Surcoûts", "Overruns"),
             others(!uncertainty.overrun_factor_by_family.is_empty())
         ),
-        Entry::OverrunFactorOf(f) => format!("Surcoûts : {}", family(f)),
-        Entry::DelayYears => "Retards de démarrage".to_owned(),
+        Entry::OverrunFactorOf(f) => {
+            format!("{}{}", lang.pick("Surcoûts : ", "Overruns: "), family(f))
+        }
+        Entry::DelayYears => lang.pick("Retards de démarrage", "Start delays").to_owned(),
         Entry::Freeze(i) => {
             let event = &uncertainty.freezes[i];
             let years = match (event.years.first(), event.years.last()) {
@@ -248,7 +272,11 @@ pub fn label(uncertainty: &Uncertainty, dataset: &Dataset, entry: Entry) -> Stri
                 (Some(a), _) => a.to_string(),
                 _ => String::new(),
             };
-            format!("Gel {} {years}", dataset.funders[event.funder].name)
+            format!(
+                "{} {} {years}",
+                lang.pick("Gel", "Freeze"),
+                dataset.funders[event.funder].name
+            )
         }
     }
 }

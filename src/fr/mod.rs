@@ -141,6 +141,16 @@ impl Lang {
         )
     }
 
+    /// An amount of what is missing, rounded for reading: nothing (or less) reads `rien`
+    /// (`nothing`), never `0 €`.
+    pub fn missing(self, money: Money) -> String {
+        if money.is_positive() {
+            self.rounded(money)
+        } else {
+            self.pick("rien", "nothing").to_owned()
+        }
+    }
+
     /// An amount rounded for reading, or [`NONE`].
     pub fn rounded_or_none(self, money: Option<Money>) -> String {
         money.map_or_else(|| NONE.to_owned(), |m| self.rounded(m))
@@ -225,11 +235,7 @@ pub fn rounded(money: Money) -> String {
 /// An amount of what is missing, rounded for reading, in French: nothing (or less) reads
 /// `rien`, never `0 €`.
 pub fn missing(money: Money) -> String {
-    if money.is_positive() {
-        rounded(money)
-    } else {
-        "rien".to_owned()
-    }
+    Lang::Fr.missing(money)
 }
 
 #[cfg(test)]

@@ -258,12 +258,24 @@ impl Capacity {
 
     /// In French: `200 000,00 €`, or `200 000,00 € dès 2004, 150 000,00 € dès 2008`.
     pub fn fr(&self) -> String {
+        self.written(crate::fr::Lang::Fr)
+    }
+
+    /// In `lang`: `200 000,00 € dès 2004, 150 000,00 € dès 2008`, or `€200,000.00 from
+    /// 2004, €150,000.00 from 2008`.
+    pub fn written(&self, lang: crate::fr::Lang) -> String {
         match self {
-            Capacity::PerYear(amount) => amount.fr(),
-            Capacity::Steps(steps) if steps.is_empty() => Money::ZERO.fr(),
+            Capacity::PerYear(amount) => lang.money(*amount),
+            Capacity::Steps(steps) if steps.is_empty() => lang.money(Money::ZERO),
             Capacity::Steps(steps) => steps
                 .iter()
-                .map(|(year, amount)| format!("{} dès {year}", amount.fr()))
+                .map(|(year, amount)| {
+                    format!(
+                        "{} {} {year}",
+                        lang.money(*amount),
+                        lang.pick("dès", "from")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
         }

@@ -279,7 +279,7 @@ pub fn commune_page(studio: &Studio, index: usize, compare: Option<&Ran>) -> Res
     if let Some(other) = compare {
         runs.push(other.compared());
     }
-    let sheet = commune::sheet(&runs, index);
+    let sheet = commune::sheet_in(&runs, index, crate::fr::Lang::Fr);
     let charts = chart_runs(&runs);
     let sheet_html = section(
         |out| fragments::commune_section(out, &sheet, &charts),
@@ -510,7 +510,7 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
         .and_then(|id| dataset.owner_index(id));
     let commune_block = match commune_index {
         Some(index) => {
-            let sheet = commune::sheet(&runs, index);
+            let sheet = commune::sheet_in(&runs, index, crate::fr::Lang::Fr);
             let charts = chart_runs(&runs);
             let html_sheet = section(
                 |out| fragments::commune_section(out, &sheet, &charts),

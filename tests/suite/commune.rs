@@ -669,3 +669,316 @@ fn run_speaks_english_when_asked() {
         "{text}"
     );
 }
+
+/// French words that an English sheet never prints (the dataset's own names aside: the
+/// words below are not in them).
+const FRENCH: [&str; 23] = [
+    "besoin",
+    "reste à charge",
+    "financeur",
+    "opération",
+    "année",
+    "ce qui",
+    "fiche commune",
+    "capacité",
+    "subvention",
+    "engagée",
+    "période",
+    "trésorerie",
+    "emprunt",
+    "dette",
+    "jamais",
+    " habitants",
+    "scénario",
+    "référence",
+    "qui paie",
+    "non couvert",
+    "dont intérêts",
+    "comblerait",
+    "incertitude",
+];
+
+/// What `cofinance --lang en ARGS --width WIDTH` prints, checked: no French word, no French
+/// amount, no line over the width.
+fn english(args: &[&str], width: usize) -> String {
+    let output = cofinance()
+        .args(["--lang", "en"])
+        .args(args)
+        .args(["--width", &width.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    // The scenarios' names are the dataset's, in French: the legend is left out.
+    let mut legend = false;
+    let lower: String = text
+        .lines()
+        .filter(|line| {
+            legend = match *line {
+                "Scenarios compared:" => true,
+                "" => false,
+                _ => legend,
+            };
+            !legend
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase();
+    for word in FRENCH {
+        assert!(!lower.contains(word), "{args:?}: \"{word}\" in:\n{text}");
+    }
+    assert!(
+        !text.contains('\u{202F}'),
+        "{args:?}: a French amount in:\n{text}"
+    );
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= width,
+            "{args:?} at {width}: {} columns:\n{line}",
+            line.chars().count()
+        );
+    }
+    text
+}
+
+/// What `cofinance ARGS --width WIDTH` prints, in French.
+fn french(args: &[&str], width: usize) -> String {
+    let output = cofinance()
+        .args(args)
+        .args(["--width", &width.to_string()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{args:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Every amount of a text in order, as `-1234.56`, `1.5M` or `640k`: French amounts
+/// (`-1 234,56 €`, `1,5 M€`) or English ones (`-€1,234.56`, `€1.5M`).
+fn amounts(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '€') {
+        let next = chars.get(at + 1).copied();
+        if next.is_some_and(|c| c.is_ascii_digit()) {
+            // English: the sign before, the number and its unit after.
+            let sign = if at > 0 && chars[at - 1] == '-' {
+                "-"
+            } else {
+                ""
+            };
+            let mut end = at + 1;
+            while end < chars.len() && (chars[end].is_ascii_digit() || ",.".contains(chars[end])) {
+                end += 1;
+            }
+            let number: String = chars[at + 1..end].iter().filter(|&&c| c != ',').collect();
+            let number = number.trim_end_matches('.');
+            let unit = match chars.get(end) {
+                Some(&c @ ('k' | 'M')) => c.to_string(),
+                _ => String::new(),
+            };
+            found.push(format!("{sign}{number}{unit}"));
+        } else {
+            // French: `1 234,56 €`, `1,5 M€`, with narrow no-break spaces (the dataset's
+            // own names may have a plain space before the unit).
+            let (unit, mut start) = match at.checked_sub(1).map(|i| chars[i]) {
+                Some(c @ ('k' | 'M')) => (c.to_string(), at - 1),
+                _ => (String::new(), at),
+            };
+            assert!(
+                matches!(chars.get(start.wrapping_sub(1)), Some('\u{202F}' | ' ')),
+                "{text}"
+            );
+            start -= 1;
+            let end = start;
+            while start > 0
+                && (chars[start - 1].is_ascii_digit() || ",\u{202F}-".contains(chars[start - 1]))
+            {
+                start -= 1;
+            }
+            let number: String = chars[start..end]
+                .iter()
+                .filter(|&&c| c != '\u{202F}')
+                .map(|&c| if c == ',' { '.' } else { c })
+                .collect();
+            found.push(format!("{number}{unit}"));
+        }
+    }
+    found
+}
+
+#[test]
+fn amounts_reads_both_languages_alike() {
+    assert_eq!(
+        amounts("il manque 1,5\u{202F}M€, -1\u{202F}234,56\u{202F}€ et 640\u{202F}k€."),
+        ["1.5M", "-1234.56", "640k"]
+    );
+    assert_eq!(
+        amounts("lacks €1.5M, -€1,234.56 and €640k."),
+        ["1.5M", "-1234.56", "640k"]
+    );
+}
+
+/// The English sheet says what the French one does, amount for amount: wide enough that no
+/// table is cut, so both list their amounts in the same order.
+fn same_amounts(args: &[&str]) {
+    let english = english(args, 5000);
+    let french = french(args, 5000);
+    let (en, fr) = (amounts(&english), amounts(&french));
+    assert!(en.len() > 50, "{english}");
+    assert_eq!(en, fr, "{args:?}:\n{english}\n{french}");
+}
+
+#[test]
+fn the_sheet_speaks_english_when_asked() {
+    let text = english(&["commune", "marles"], 100);
+    assert!(
+        text.starts_with(
+            "Marles-les-Mines: €1.5M uncovered at the end of the period, €2M at the peak of 2013\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nCommune sheet: Marles-les-Mines (62555)\n"),
+        "{text}"
+    );
+    for title in [
+        "== In brief",
+        "== Who pays what: operations carried by the commune",
+        "== Operations carried by the commune",
+        "== Residual year by year, against the capacity",
+        "== Treasury and borrowing",
+        "== Annex: the key figures to the cent",
+        "\nWhat weighs most:\n- MARL-EQP-01 (Public amenities): residual net of FCTVA €777k",
+        "\nWhat weighs and what would close the gap\n",
+        "5,950 inhabitants · yearly financing",
+        "€170,000.00 from 2009\n",
+    ] {
+        assert!(text.contains(title), "{title}:\n{text}");
+    }
+    // Rounded in the summary, to the cent in the annex.
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|line| line.starts_with("Uncovered need at the end of the period "))
+        .map(|line| line.split_whitespace().skip(8).collect())
+        .collect();
+    assert_eq!(rows, [["€1.5M"], ["€1,482,735.90"]], "{text}");
+    assert!(!text.contains("Scenarios compared"), "{text}");
+    same_amounts(&["commune", "marles"]);
+    // The French sheet is still French.
+    let text = french(&["commune", "marles"], 100);
+    assert!(
+        text.contains("\nCe qui pèse et ce qui comblerait\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1\u{202F}482\u{202F}735,90\u{202F}€"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_english_sheet_without_shortfall() {
+    let (dataset, outcome, _) = run_path("scenarios/bassin-minier");
+    let covered = dataset
+        .owners
+        .iter()
+        .zip(&outcome.owners)
+        .find(|(owner, o)| {
+            owner.kind == cofinance::model::OwnerKind::Commune
+                && !o.peak_gap.is_some_and(cofinance::model::Money::is_positive)
+        })
+        .map(|(owner, _)| owner.id.clone())
+        .expect("a commune that covers its need");
+    let text = english(&["commune", &covered], 100);
+    let name = &dataset.owners[dataset.owner_index(&covered).unwrap()].name;
+    assert!(
+        text.starts_with(&format!(
+            "{name}: financing need covered over the whole period\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{name} has no uncovered need: no extra funding is needed."
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("What weighs most:"), "{text}");
+    same_amounts(&["commune", &covered]);
+}
+
+#[test]
+fn an_english_sheet_with_scenario_columns() {
+    let args = ["commune", "lens", "scenarios/bassin-minier"];
+    let text = english(&args, 100);
+    assert!(
+        text.contains("\nScenarios compared:\n  A  Bassin minier Nord-Pas-de-Calais (reference)\n"),
+        "{text}"
+    );
+    for title in [
+        "== Net paid year by year (residual minus FCTVA received)",
+        "== Uncovered need, year by year",
+        "== Operations carried by the commune (scenario A)",
+        "== Treasury and borrowing (A)",
+    ] {
+        assert!(text.contains(title), "{title}:\n{text}");
+    }
+    let header = text
+        .lines()
+        .skip_while(|line| *line != "== In brief")
+        .nth(1)
+        .unwrap();
+    assert!(header.split_whitespace().take(2).eq(["A", "B"]), "{header}");
+    same_amounts(&args);
+}
+
+#[test]
+fn the_english_grids_hold_the_french_numbers() {
+    let (dataset, outcome, manifest) = run_path("scenarios/bassin-minier");
+    let runs = [Compared {
+        label: &dataset.name,
+        scenario: None,
+        description: None,
+        dataset: &dataset,
+        outcome: &outcome,
+        manifest: &manifest,
+    }];
+    let en_cents = |cell: &str| -> Option<i64> {
+        let (sign, rest) = match cell.strip_prefix('-') {
+            Some(rest) => (-1, rest),
+            None => (1, cell),
+        };
+        let (units, decimals) = rest
+            .strip_prefix('€')?
+            .replace(',', "")
+            .split_once('.')
+            .map(|(u, d)| (u.to_owned(), d.to_owned()))?;
+        Some(sign * (units.parse::<i64>().ok()? * 100 + decimals.parse::<i64>().ok()?))
+    };
+    for (index, owner) in dataset.owners.iter().enumerate() {
+        if owner.kind != cofinance::model::OwnerKind::Commune {
+            continue;
+        }
+        let fr = commune::sheet(&runs, index);
+        let en = commune::sheet_in(&runs, index, cofinance::fr::Lang::En);
+        assert_eq!(fr.blocks.len(), en.blocks.len(), "{}", owner.id);
+        for (f, e) in fr.blocks.iter().zip(&en.blocks) {
+            assert_eq!(f.kind, e.kind);
+            assert_ne!(f.title, e.title);
+            assert_eq!(f.grid.rows.len(), e.grid.rows.len(), "{}", f.title);
+            for (f, e) in f.grid.rows.iter().zip(&e.grid.rows) {
+                for (f, e) in f.cells.iter().zip(&e.cells) {
+                    if let Some(cents) = cents(f) {
+                        assert_eq!(en_cents(e), Some(cents), "{} {f} {e}", owner.id);
+                    } else if f.parse::<i64>().is_ok() || f == "—" {
+                        assert_eq!(f, e);
+                    }
+                }
+            }
+        }
+    }
+}

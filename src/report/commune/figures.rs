@@ -1,10 +1,12 @@
 //! The figures of a commune sheet, computed once as [`Grid`]s and sentences, for every
-//! renderer: the terminal ([`Sheet::text`]), the HTML report and the studio.
+//! renderer: the terminal ([`Sheet::text`]), the HTML report and the studio. In French, or in
+//! English for `--lang en`; each label is written once with its two languages.
 
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::fr::{Lang, NONE};
 use crate::model::{Money, Year};
 use crate::payers::Payers;
+use crate::report::explain::words::say;
 use crate::report::grid::Grid;
 use crate::runs::{self, Run, tag};
 use std::collections::BTreeSet;
@@ -13,6 +15,8 @@ use std::fmt::Write;
 /// The sheet of one commune, ready to be written as text or HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sheet {
+    /// The language the sheet is written in.
+    pub lang: Lang,
     pub commune_id: String,
     pub commune_name: String,
     /// `Lens (62498)`.
@@ -117,9 +121,16 @@ impl Split {
     }
 }
 
-/// The sheet of commune `commune` (an owner index of the first run's dataset) in `runs`, the
-/// first being the reference.
+/// The French sheet of commune `commune` (an owner index of the first run's dataset) in
+/// `runs`, the first being the reference.
 pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
+    sheet_in(runs, commune, Lang::Fr)
+}
+
+/// The sheet of commune `commune` (an owner index of the first run's dataset) in `runs`, the
+/// first being the reference, written in `lang`.
+pub fn sheet_in(runs: &[Run<'_>], commune: usize, lang: Lang) -> Sheet {
+    let t = |fr, en| lang.pick(fr, en);
     let reference = &runs[0];
     let owner = &reference.dataset.owners[commune];
     let funders = runs::funders(runs);
@@ -133,25 +144,36 @@ pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
     let mut intro = Vec::new();
     match (several, reference.scenario) {
         (false, Some(scenario)) => intro.push(format!(
-            "{} — scénario : {scenario}",
-            reference.dataset.name
+            "{} — {}{scenario}",
+            reference.dataset.name,
+            t("scénario : ", "scenario: ")
         )),
         _ => intro.push(reference.dataset.name.clone()),
     }
     let mut particulars = Vec::new();
     if let Some(department) = &owner.department {
-        particulars.push(format!("département {department}"));
+        particulars.push(format!("{} {department}", t("département", "department")));
     }
     if let Some(epci) = &owner.epci {
-        particulars.push(format!("intercommunalité {epci}"));
+        particulars.push(format!(
+            "{} {epci}",
+            t("intercommunalité", "intercommunality")
+        ));
     }
     if let Some(population) = owner.population {
-        particulars.push(format!("{} habitants", Lang::Fr.count(population)));
+        particulars.push(format!(
+            "{} {}",
+            lang.count(population),
+            t("habitants", "inhabitants")
+        ));
     }
-    particulars.push(format!(
-        "capacité de financement {} par an",
-        owner.capacity.fr()
-    ));
+    particulars.push(match lang {
+        Lang::Fr => format!(
+            "capacité de financement {} par an",
+            owner.capacity.written(lang)
+        ),
+        Lang::En => format!("yearly financing capacity {}", owner.capacity.written(lang)),
+    });
     let mut line = particulars.join(" · ");
     if let Some(first) = line.get(..1) {
         line = first.to_uppercase() + &line[1..];
@@ -165,7 +187,7 @@ pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
             .map(|(i, (run, tag))| RunLegend {
                 tag: tag.clone(),
                 label: if i == 0 {
-                    format!("{} (référence)", run.label)
+                    format!("{} ({})", run.label, t("référence", "reference"))
                 } else {
                     run.label.to_owned()
                 },
@@ -180,7 +202,7 @@ pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
         facts
             .iter()
             .zip(&tags)
-            .map(|(f, tag)| (tag.as_str(), verdict(f, &owner.name))),
+            .map(|(f, tag)| (tag.as_str(), verdict(f, &owner.name, lang))),
     )
     .into_iter()
     .map(|(tags, (text, short))| Verdict {
@@ -198,7 +220,7 @@ pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
         if several {
             headers.extend(tags.iter().cloned());
         } else {
-            headers.push("Montant".to_owned());
+            headers.push(t("Montant", "Amount").to_owned());
         }
         headers
     };
@@ -206,46 +228,70 @@ pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
     let mut blocks = Vec::new();
     blocks.push(Block {
         kind: BlockKind::Summary,
-        title: "En bref".to_owned(),
-        grid: summary(&facts, headers(&[""]), false),
+        title: t("En bref", "In brief").to_owned(),
+        grid: summary(&facts, headers(&[""]), false, lang),
         notes: vec![
-            "Le FCTVA rembourse une part de la TVA payée, avec un décalage de quelques années ; \
-             le besoin de financement non couvert est l'écart entre ce que la commune a payé \
-             (net du FCTVA reçu) et sa capacité de financement (sans emprunt), cumulées depuis \
-             le début de la période. Montants arrondis ; au centime dans l'annexe."
-                .to_owned(),
+            t(
+                "Le FCTVA rembourse une part de la TVA payée, avec un décalage de quelques années ; \
+                 le besoin de financement non couvert est l'écart entre ce que la commune a payé \
+                 (net du FCTVA reçu) et sa capacité de financement (sans emprunt), cumulées depuis \
+                 le début de la période. Montants arrondis ; au centime dans l'annexe.",
+                "FCTVA refunds part of the VAT paid, a few years later; the uncovered need is the \
+                 gap between what the commune paid (net of the FCTVA received) and its financing \
+                 capacity (without borrowing), both cumulated from the start of the period. \
+                 Amounts rounded; to the cent in the annex.",
+            )
+            .to_owned(),
         ],
     });
     let share = !several;
     blocks.push(who_pays(
-        "Qui paie quoi : opérations portées par la commune",
+        t(
+            "Qui paie quoi : opérations portées par la commune",
+            "Who pays what: operations carried by the commune",
+        ),
         &facts,
         &funders,
         true,
-        "Reste à charge de la commune, net de FCTVA",
+        t(
+            "Reste à charge de la commune, net de FCTVA",
+            "Residual of the commune, net of FCTVA",
+        ),
         headers(&[""]),
         share,
         &tags,
+        lang,
     ));
     if facts
         .iter()
         .any(|f| f.others.operations > 0 || !f.others.not_committed.is_empty())
     {
         let mut block = who_pays(
-            "Qui paie quoi : opérations d'autres maîtres d'ouvrage sur la commune",
+            t(
+                "Qui paie quoi : opérations d'autres maîtres d'ouvrage sur la commune",
+                "Who pays what: operations of other owners in the commune",
+            ),
             &facts,
             &funders,
             false,
-            "Reste à charge des maîtres d'ouvrage, net de FCTVA",
+            t(
+                "Reste à charge des maîtres d'ouvrage, net de FCTVA",
+                "Residual of the owners, net of FCTVA",
+            ),
             headers(&[""]),
             share,
             &tags,
+            lang,
         );
         block.notes.insert(
             0,
-            "La commune ne paie pas ce reste à charge : il revient aux bailleurs, à la \
-             SOGINORPA, à l'intercommunalité ou aux autres maîtres d'ouvrage."
-                .to_owned(),
+            t(
+                "La commune ne paie pas ce reste à charge : il revient aux bailleurs, à la \
+                 SOGINORPA, à l'intercommunalité ou aux autres maîtres d'ouvrage.",
+                "The commune does not pay this residual: it falls to the landlords, SOGINORPA, \
+                 the intercommunality or the other owners.",
+            )
+            .to_owned(),
         );
         blocks.push(block);
     }
@@ -253,26 +299,32 @@ pub fn sheet(runs: &[Run<'_>], commune: usize) -> Sheet {
         &facts[0],
         commune,
         several.then_some(tags[0].as_str()),
+        lang,
     ));
     if several {
-        blocks.extend(years_compared(&facts, &tags));
+        blocks.extend(years_compared(&facts, &tags, lang));
     } else {
-        blocks.push(years_alone(&facts[0]));
+        blocks.push(years_alone(&facts[0], lang));
     }
-    blocks.extend(treasury(runs, &owner.id, &owner.name, &tags));
+    blocks.extend(treasury(runs, &owner.id, &owner.name, &tags, lang));
     blocks.push(Block {
         kind: BlockKind::Annex,
-        title: "Annexe : les chiffres clés au centime".to_owned(),
-        grid: summary(&facts, headers(&[""]), true),
+        title: t(
+            "Annexe : les chiffres clés au centime",
+            "Annex: the key figures to the cent",
+        )
+        .to_owned(),
+        grid: summary(&facts, headers(&[""]), true, lang),
         notes: Vec::new(),
     });
 
     Sheet {
+        lang,
         commune_id: owner.id.clone(),
         commune_name: owner.name.clone(),
         title: format!("{} ({})", owner.name, owner.id),
-        finding: finding(&facts[0], &owner.name),
-        causes: causes(&facts[0], commune),
+        finding: finding(&facts[0], &owner.name, lang),
+        causes: causes(&facts[0], commune, lang),
         intro,
         runs: legend,
         verdicts,
@@ -312,18 +364,6 @@ fn facts<'r, 'a>(run: &'r Run<'a>, id: &str, funders: &[(String, String)]) -> Fa
     }
 }
 
-fn money(value: Option<Money>) -> String {
-    Lang::Fr.money_or_none(value)
-}
-
-fn year(value: Option<Year>) -> String {
-    Lang::Fr.year(value)
-}
-
-fn share(part: Money, total: Money) -> String {
-    Lang::Fr.share(part, total)
-}
-
 /// Values with the tags of the runs that share each, in the order they first come.
 fn grouped<'t, T: PartialEq>(items: impl Iterator<Item = (&'t str, T)>) -> Vec<(Vec<&'t str>, T)> {
     let mut groups: Vec<(Vec<&'t str>, T)> = Vec::new();
@@ -337,65 +377,92 @@ fn grouped<'t, T: PartialEq>(items: impl Iterator<Item = (&'t str, T)>) -> Vec<(
 }
 
 /// Within capacity, or by how much not; and whether short at the end.
-fn verdict(facts: &Facts<'_, '_>, name: &str) -> (String, bool) {
+fn verdict(facts: &Facts<'_, '_>, name: &str, lang: Lang) -> (String, bool) {
     let owner = facts.owner.map(|o| &facts.run.outcome.owners[o]);
     let shortfall = owner.and_then(|o| o.shortfall).unwrap_or(Money::ZERO);
     let peak = owner.and_then(|o| o.peak_gap).unwrap_or(Money::ZERO);
     let peak_year = owner.and_then(|o| o.peak_gap_year);
     let subject = name;
     if facts.owner.is_none() {
-        return (format!("{subject} n'est pas dans ce scénario."), false);
+        let text = say!(
+            lang,
+            "{subject} n'est pas dans ce scénario.",
+            "{subject} is not in this scenario."
+        );
+        return (text, false);
     }
-    let at = peak_year.map_or_else(String::new, |y| format!(" en {y}"));
+    let at = peak_year.map_or_else(String::new, |y| format!(" {} {y}", lang.pick("en", "in")));
     let text = if shortfall.is_positive() {
-        format!(
+        say!(
+            lang,
             "Il manque à {subject} {} en fin de période pour couvrir son besoin de financement \
              sans emprunter (au plus haut {}{at}).",
-            Lang::Fr.rounded(shortfall),
-            Lang::Fr.rounded(peak)
+            "{subject} lacks {} at the end of the period to cover its financing need without \
+             borrowing ({} at the highest{at}).",
+            lang.rounded(shortfall),
+            lang.rounded(peak)
         )
     } else if peak.is_positive() {
-        format!(
+        say!(
+            lang,
             "{subject} couvre son besoin de financement en fin de période, mais il lui manque \
              jusqu'à {}{at} en cours de période.",
-            Lang::Fr.rounded(peak)
+            "{subject} covers its financing need at the end of the period, but lacks up to \
+             {}{at} during the period.",
+            lang.rounded(peak)
         )
     } else {
-        format!("{subject} couvre son besoin de financement sur toute la période, sans emprunter.")
+        say!(
+            lang,
+            "{subject} couvre son besoin de financement sur toute la période, sans emprunter.",
+            "{subject} covers its financing need over the whole period, without borrowing."
+        )
     };
     (text, shortfall.is_positive())
 }
 
 /// The headline of the sheet: what is missing at the end and at the peak, rounded.
-fn finding(facts: &Facts<'_, '_>, name: &str) -> String {
+fn finding(facts: &Facts<'_, '_>, name: &str, lang: Lang) -> String {
     let Some(owner) = facts.owner.map(|o| &facts.run.outcome.owners[o]) else {
-        return format!("{name} : absente de ce scénario");
+        return say!(
+            lang,
+            "{name} : absente de ce scénario",
+            "{name}: not in this scenario"
+        );
     };
     let shortfall = owner.shortfall.unwrap_or(Money::ZERO);
     let peak = owner.peak_gap.unwrap_or(Money::ZERO);
     let at = owner
         .peak_gap_year
-        .map_or_else(String::new, |y| format!(" de {y}"));
+        .map_or_else(String::new, |y| format!(" {} {y}", lang.pick("de", "of")));
     if shortfall.is_positive() {
-        format!(
+        say!(
+            lang,
             "{name} : il manque {} en fin de période, {} au pic{at}",
-            Lang::Fr.rounded(shortfall),
-            Lang::Fr.rounded(peak)
+            "{name}: {} uncovered at the end of the period, {} at the peak{at}",
+            lang.rounded(shortfall),
+            lang.rounded(peak)
         )
     } else if peak.is_positive() {
-        format!(
+        say!(
+            lang,
             "{name} : besoin couvert en fin de période, mais il manque {} au pic{at}",
-            Lang::Fr.rounded(peak)
+            "{name}: need covered at the end of the period, but {} uncovered at the peak{at}",
+            lang.rounded(peak)
         )
     } else {
-        format!("{name} : besoin de financement couvert sur toute la période")
+        say!(
+            lang,
+            "{name} : besoin de financement couvert sur toute la période",
+            "{name}: financing need covered over the whole period"
+        )
     }
 }
 
 /// The commune's own operations that weigh most on its need, with why: the funders that
 /// refused or cut them, and what is left to the commune net of FCTVA. Only when the commune
 /// lacks money at some point; at most three, the largest first.
-fn causes(facts: &Facts<'_, '_>, commune: usize) -> Vec<Cause> {
+fn causes(facts: &Facts<'_, '_>, commune: usize, lang: Lang) -> Vec<Cause> {
     use crate::engine::Reason;
     let Some(owner) = facts.owner.map(|o| &facts.run.outcome.owners[o]) else {
         return Vec::new();
@@ -423,25 +490,29 @@ fn causes(facts: &Facts<'_, '_>, commune: usize) -> Vec<Cause> {
                 })
                 .map(|(funder, (&reason, grant))| {
                     let verb = if grant.is_positive() {
-                        "réduite"
+                        lang.pick("réduite", "cut")
                     } else {
-                        "refusée"
+                        lang.pick("refusée", "refused")
                     };
-                    format!(
+                    say!(
+                        lang,
                         "subvention {} {verb} ({})",
+                        "{} grant {verb} ({})",
                         funder.name,
-                        crate::fr::labels::reason(reason, Lang::Fr)
+                        crate::fr::labels::reason(reason, lang)
                     )
                 })
                 .collect();
-            let family = crate::fr::labels::family(operation.family, Lang::Fr);
-            let mut text = format!(
+            let family = crate::fr::labels::family(operation.family, lang);
+            let mut text = say!(
+                lang,
                 "{} ({family}) : reste à charge net de FCTVA {}",
+                "{} ({family}): residual net of FCTVA {}",
                 operation.id,
-                Lang::Fr.rounded(net)
+                lang.rounded(net)
             );
             if !why.is_empty() {
-                let _ = write!(text, " ; {}", why.join(", "));
+                let _ = write!(text, "{}{}", lang.pick(" ; ", "; "), why.join(", "));
             }
             Some(Cause {
                 operation_id: operation.id.clone(),
@@ -463,30 +534,45 @@ fn causes(facts: &Facts<'_, '_>, commune: usize) -> Vec<Cause> {
 type OwnerAmount = fn(&OwnerOutcome) -> Option<Money>;
 
 /// The owner figures, one column per run: rounded for reading, or `exact` to the cent.
-fn summary(facts: &[Facts<'_, '_>], headers: Vec<String>, exact: bool) -> Grid {
+fn summary(facts: &[Facts<'_, '_>], headers: Vec<String>, exact: bool, lang: Lang) -> Grid {
+    let t = |fr, en| lang.pick(fr, en);
     let mut grid = Grid::new(headers, 1).with_run_columns(1);
     let rows: [(&str, OwnerAmount); 6] = [
-        ("Reste à charge de la commune (TTC, avant FCTVA)", |o| {
-            Some(o.residual_total)
-        }),
-        ("FCTVA reçu", |o| Some(o.fctva_total)),
-        ("Reste à charge net de FCTVA", |o| {
-            Some(o.residual_total - o.fctva_total)
-        }),
-        ("Capacité de financement sur la période", |o| {
-            o.capacity_total
-        }),
         (
-            "Besoin de financement non couvert en fin de période",
+            t(
+                "Reste à charge de la commune (TTC, avant FCTVA)",
+                "Residual of the commune (incl. VAT, before FCTVA)",
+            ),
+            |o| Some(o.residual_total),
+        ),
+        (t("FCTVA reçu", "FCTVA received"), |o| Some(o.fctva_total)),
+        (
+            t("Reste à charge net de FCTVA", "Residual net of FCTVA"),
+            |o| Some(o.residual_total - o.fctva_total),
+        ),
+        (
+            t(
+                "Capacité de financement sur la période",
+                "Financing capacity over the period",
+            ),
+            |o| o.capacity_total,
+        ),
+        (
+            t(
+                "Besoin de financement non couvert en fin de période",
+                "Uncovered need at the end of the period",
+            ),
             |o| o.shortfall,
         ),
-        ("Pic du besoin non couvert", |o| o.peak_gap),
+        (t("Pic du besoin non couvert", "Peak uncovered need"), |o| {
+            o.peak_gap
+        }),
     ];
     let write = |value: Option<Money>| {
         if exact {
-            money(value)
+            lang.money_or_none(value)
         } else {
-            Lang::Fr.rounded_or_none(value)
+            lang.rounded_or_none(value)
         }
     };
     let cell = |f: &Facts<'_, '_>, value: &dyn Fn(&OwnerOutcome) -> String| {
@@ -498,8 +584,12 @@ fn summary(facts: &[Facts<'_, '_>], headers: Vec<String>, exact: bool) -> Grid {
         cells.extend(facts.iter().map(|f| cell(f, &|o| write(value(o)))));
         grid.row(cells);
     }
-    let mut cells = vec!["Année du pic".to_owned()];
-    cells.extend(facts.iter().map(|f| cell(f, &|o| year(o.peak_gap_year))));
+    let mut cells = vec![t("Année du pic", "Peak year").to_owned()];
+    cells.extend(
+        facts
+            .iter()
+            .map(|f| cell(f, &|o| lang.year(o.peak_gap_year))),
+    );
     grid.row(cells);
     grid
 }
@@ -516,9 +606,11 @@ fn who_pays(
     mut headers: Vec<String>,
     with_share: bool,
     tags: &[String],
+    lang: Lang,
 ) -> Block {
+    let t = |fr, en| lang.pick(fr, en);
     if with_share {
-        headers.push("Part".to_owned());
+        headers.push(t("Part", "Share").to_owned());
     }
     let mut grid = Grid::new(headers, 1).with_run_columns(1);
     let splits: Vec<&Split> = facts
@@ -527,13 +619,13 @@ fn who_pays(
         .collect();
     let row = |label: &str, value: &dyn Fn(&Split) -> Money| -> Vec<String> {
         let mut cells = vec![label.to_owned()];
-        cells.extend(splits.iter().map(|s| value(s).fr()));
+        cells.extend(splits.iter().map(|s| lang.money(value(s))));
         if with_share {
-            cells.push(share(value(splits[0]), splits[0].cost_ttc));
+            cells.push(lang.share(value(splits[0]), splits[0].cost_ttc));
         }
         cells
     };
-    let mut count = vec!["Opérations engagées".to_owned()];
+    let mut count = vec![t("Opérations engagées", "Operations committed").to_owned()];
     count.extend(splits.iter().map(|s| s.operations.to_string()));
     if with_share {
         count.push(String::new());
@@ -545,15 +637,28 @@ fn who_pays(
         }
     }
     if splits.iter().any(|s| s.fctva != Money::ZERO) {
-        grid.row(row("FCTVA (remboursement de TVA)", &|s| s.fctva));
+        grid.row(row(
+            t("FCTVA (remboursement de TVA)", "FCTVA (VAT refund)"),
+            &|s| s.fctva,
+        ));
     }
     grid.row(row(residual_label, &Split::net));
-    grid.total(row("Coût TTC des opérations engagées", &|s| s.cost_ttc));
+    grid.total(row(
+        t(
+            "Coût TTC des opérations engagées",
+            "Cost incl. VAT of the operations committed",
+        ),
+        &|s| s.cost_ttc,
+    ));
     let mut notes = Vec::new();
     if splits.iter().any(|s| !s.not_committed.is_empty()) {
-        let mut note = "Jamais financées, faute de décision à temps sur les opérations dont elles \
-                        dépendent, et hors des totaux :"
-            .to_owned();
+        let mut note = t(
+            "Jamais financées, faute de décision à temps sur les opérations dont elles \
+             dépendent, et hors des totaux :",
+            "Never funded, for lack of a timely decision on the operations they depend on, \
+             and left out of the totals:",
+        )
+        .to_owned();
         if splits.len() == 1 {
             let _ = write!(note, " {}.", splits[0].not_committed.join(", "));
         } else {
@@ -565,9 +670,9 @@ fn who_pays(
                     .map(|(s, tag)| (tag.as_str(), s.not_committed.join(", "))),
             )
             .into_iter()
-            .map(|(tags, ids)| format!("{} : {ids}", tags.join(", ")))
+            .map(|(tags, ids)| format!("{}{}{ids}", tags.join(", "), t(" : ", ": ")))
             .collect();
-            let _ = write!(note, " {}.", parts.join(" ; "));
+            let _ = write!(note, " {}.", parts.join(t(" ; ", "; ")));
         }
         notes.push(note);
     }
@@ -581,18 +686,22 @@ fn who_pays(
 
 /// The operations the commune carries, then those of other owners on its territory, in the
 /// reference run.
-fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<Block> {
+fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>, lang: Lang) -> Vec<Block> {
+    let t = |fr, en| lang.pick(fr, en);
     let dataset = facts.run.dataset;
     let outcome = facts.run.outcome;
-    let of = tag.map_or_else(String::new, |tag| format!(" (scénario {tag})"));
+    let of = tag.map_or_else(String::new, |tag| {
+        format!(" ({} {tag})", t("scénario", "scenario"))
+    });
+    let never = t("jamais", "never");
     let headers: Vec<String> = [
-        "Opération",
-        "Engagée en",
-        "Coût TTC",
-        "Subventions",
-        "Reste à charge",
-        "Famille",
-        "Libellé",
+        t("Opération", "Operation"),
+        t("Engagée en", "Committed in"),
+        t("Coût TTC", "Cost incl. VAT"),
+        t("Subventions", "Grants"),
+        t("Reste à charge", "Residual"),
+        t("Famille", "Family"),
+        t("Libellé", "Name"),
     ]
     .iter()
     .map(|&h| h.to_owned())
@@ -633,10 +742,11 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
                     .map(|&i| outcome.operations[i].residual)
                     .sum();
                 grid.heading(format!(
-                    "{}, {} — reste à charge {}",
+                    "{}, {} — {} {}",
                     dataset.owners[owner].name,
-                    crate::fr::labels::owner_kind(dataset.owners[owner].kind, Lang::Fr),
-                    owed.fr()
+                    crate::fr::labels::owner_kind(dataset.owners[owner].kind, lang),
+                    t("reste à charge", "residual"),
+                    lang.money(owed)
                 ));
             }
             for i in chosen {
@@ -645,7 +755,12 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
                 let mut label = operation.name.clone();
                 if operation.commune != commune {
                     elsewhere = true;
-                    let _ = write!(label, " (sur {})", dataset.owners[operation.commune].name);
+                    let _ = write!(
+                        label,
+                        " ({} {})",
+                        t("sur", "in"),
+                        dataset.owners[operation.commune].name
+                    );
                 }
                 let mut cells = vec![operation.id.clone()];
                 match result.commit_year {
@@ -655,20 +770,20 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
                         residual += result.residual;
                         cells.extend([
                             committed.to_string(),
-                            result.cost_ttc.fr(),
-                            result.total_granted().fr(),
-                            result.residual.fr(),
+                            lang.money(result.cost_ttc),
+                            lang.money(result.total_granted()),
+                            lang.money(result.residual),
                         ]);
                     }
                     None => cells.extend([
-                        "jamais".to_owned(),
-                        result.cost_ttc.fr(),
+                        never.to_owned(),
+                        lang.money(result.cost_ttc),
                         NONE.to_owned(),
                         NONE.to_owned(),
                     ]),
                 }
                 cells.extend([
-                    crate::fr::labels::family(operation.family, crate::fr::Lang::Fr).to_owned(),
+                    crate::fr::labels::family(operation.family, lang).to_owned(),
                     label,
                 ]);
                 grid.row(cells);
@@ -677,28 +792,48 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
         grid.total(vec![
             "Total".to_owned(),
             String::new(),
-            cost.fr(),
-            granted.fr(),
-            residual.fr(),
+            lang.money(cost),
+            lang.money(granted),
+            lang.money(residual),
             String::new(),
-            "opérations engagées".to_owned(),
+            t("opérations engagées", "operations committed").to_owned(),
         ]);
         let mut notes = vec![
-            "Reste à charge avant FCTVA ; « jamais » : opération jamais financée, faute de \
-             décision à temps sur celles dont elle dépend."
-                .to_owned(),
+            t(
+                "Reste à charge avant FCTVA ; « jamais » : opération jamais financée, faute de \
+                 décision à temps sur celles dont elle dépend.",
+                "Residual before FCTVA; \"never\": an operation never funded, for lack of a \
+                 timely decision on those it depends on.",
+            )
+            .to_owned(),
         ];
         if elsewhere {
             notes.push(
-                "« sur … » : opération portée par la commune hors de son territoire.".to_owned(),
+                t(
+                    "« sur … » : opération portée par la commune hors de son territoire.",
+                    "\"in …\": an operation the commune carries outside its territory.",
+                )
+                .to_owned(),
             );
         }
         blocks.push(Block {
             kind: BlockKind::Operations,
             title: if own {
-                format!("Opérations portées par la commune{of}")
+                format!(
+                    "{}{of}",
+                    t(
+                        "Opérations portées par la commune",
+                        "Operations carried by the commune"
+                    )
+                )
             } else {
-                format!("Opérations d'autres maîtres d'ouvrage sur la commune{of}")
+                format!(
+                    "{}{of}",
+                    t(
+                        "Opérations d'autres maîtres d'ouvrage sur la commune",
+                        "Operations of other owners in the commune"
+                    )
+                )
             },
             grid,
             notes,
@@ -708,17 +843,22 @@ fn operations(facts: &Facts<'_, '_>, commune: usize, tag: Option<&str>) -> Vec<B
 }
 
 /// One run: each year's residual, FCTVA received, net paid, capacity, and the cumulated gap.
-fn years_alone(facts: &Facts<'_, '_>) -> Block {
+fn years_alone(facts: &Facts<'_, '_>, lang: Lang) -> Block {
+    let t = |fr, en| lang.pick(fr, en);
+    let title = t(
+        "Reste à charge année par année, face à la capacité",
+        "Residual year by year, against the capacity",
+    );
     let mut grid = Grid::new(
         [
-            "Année",
-            "Reste à charge",
-            "FCTVA reçu",
-            "Net payé",
-            "Capacité",
-            "Cumul net payé",
-            "Cumul capacité",
-            "Non couvert",
+            t("Année", "Year"),
+            t("Reste à charge", "Residual"),
+            t("FCTVA reçu", "FCTVA received"),
+            t("Net payé", "Net paid"),
+            t("Capacité", "Capacity"),
+            t("Cumul net payé", "Cumulated net paid"),
+            t("Cumul capacité", "Cumulated capacity"),
+            t("Non couvert", "Uncovered"),
         ]
         .iter()
         .map(|&h| h.to_owned())
@@ -726,7 +866,7 @@ fn years_alone(facts: &Facts<'_, '_>) -> Block {
         1,
     );
     let Some(owner) = facts.owner.map(|o| &facts.run.outcome.owners[o]) else {
-        return years_block(YEARS_ALONE, grid, Vec::new());
+        return years_block(title, grid, Vec::new(), lang);
     };
     let (mut paid, mut capacity) = (Money::ZERO, Money::ZERO);
     let (mut residual, mut fctva) = (Money::ZERO, Money::ZERO);
@@ -737,35 +877,37 @@ fn years_alone(facts: &Facts<'_, '_>) -> Block {
         fctva += y.fctva;
         grid.row(vec![
             y.year.to_string(),
-            y.residual.fr(),
-            y.fctva.fr(),
-            y.residual_paid.fr(),
-            money(y.capacity),
-            paid.fr(),
-            capacity.fr(),
-            money(y.gap),
+            lang.money(y.residual),
+            lang.money(y.fctva),
+            lang.money(y.residual_paid),
+            lang.money_or_none(y.capacity),
+            lang.money(paid),
+            lang.money(capacity),
+            lang.money_or_none(y.gap),
         ]);
     }
     grid.total(vec![
         "Total".to_owned(),
-        residual.fr(),
-        fctva.fr(),
-        paid.fr(),
-        capacity.fr(),
+        lang.money(residual),
+        lang.money(fctva),
+        lang.money(paid),
+        lang.money(capacity),
         String::new(),
         String::new(),
         String::new(),
     ]);
-    years_block(YEARS_ALONE, grid, Vec::new())
+    years_block(title, grid, Vec::new(), lang)
 }
 
-const YEARS_ALONE: &str = "Reste à charge année par année, face à la capacité";
-
-fn years_block(title: &str, grid: Grid, mut notes: Vec<String>) -> Block {
+fn years_block(title: &str, grid: Grid, mut notes: Vec<String>, lang: Lang) -> Block {
     notes.push(
-        "Net payé : reste à charge payé dans l'année moins le FCTVA reçu ; non couvert : \
-         cumul net payé moins cumul de la capacité, s'il est positif."
-            .to_owned(),
+        lang.pick(
+            "Net payé : reste à charge payé dans l'année moins le FCTVA reçu ; non couvert : \
+             cumul net payé moins cumul de la capacité, s'il est positif.",
+            "Net paid: residual paid in the year minus the FCTVA received; uncovered: \
+             cumulated net paid minus cumulated capacity, when positive.",
+        )
+        .to_owned(),
     );
     Block {
         kind: BlockKind::Years,
@@ -781,7 +923,9 @@ fn at(owner: Option<&OwnerOutcome>, year: Year) -> Option<&OwnerYear> {
 }
 
 /// Several runs: the net paid each year, then the cumulated gap, one column per run.
-fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
+fn years_compared(facts: &[Facts<'_, '_>], tags: &[String], lang: Lang) -> Vec<Block> {
+    let t = |fr, en| lang.pick(fr, en);
+    let variable = t("variable", "varies");
     let owners: Vec<Option<&OwnerOutcome>> = facts
         .iter()
         .map(|f| f.owner.map(|o| &f.run.outcome.owners[o]))
@@ -791,7 +935,10 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
         .flatten()
         .flat_map(|o| o.years.iter().map(|y| y.year))
         .collect();
-    let mut headers = vec!["Année".to_owned(), "Capacité".to_owned()];
+    let mut headers = vec![
+        t("Année", "Year").to_owned(),
+        t("Capacité", "Capacity").to_owned(),
+    ];
     headers.extend(tags.iter().cloned());
     let mut paid = Grid::new(headers, 1).with_run_columns(2);
     let mut varies = false;
@@ -804,10 +951,12 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
             .filter_map(|&o| at(o, y).and_then(|y| y.capacity))
             .collect();
         let capacity = if capacity.len() == 1 {
-            capacity.first().map_or_else(String::new, |c| c.fr())
+            capacity
+                .first()
+                .map_or_else(String::new, |&c| lang.money(c))
         } else {
             varies = true;
-            "variable".to_owned()
+            variable.to_owned()
         };
         let mut cells = vec![y.to_string(), capacity];
         for (i, &owner) in owners.iter().enumerate() {
@@ -815,7 +964,7 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
                 Some(year) => {
                     totals[i] += year.residual_paid;
                     capacities[i] += year.capacity.unwrap_or(Money::ZERO);
-                    cells.push(year.residual_paid.fr());
+                    cells.push(lang.money(year.residual_paid));
                 }
                 None => cells.push(NONE.to_owned()),
             }
@@ -833,25 +982,33 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
         "Total".to_owned(),
         capacity_total
             .flatten()
-            .map_or_else(|| "variable".to_owned(), Money::fr),
+            .map_or_else(|| variable.to_owned(), |c| lang.money(c)),
     ];
-    total.extend(totals.iter().map(|t| t.fr()));
+    total.extend(totals.iter().map(|&total| lang.money(total)));
     paid.total(total);
     let mut notes = Vec::new();
     if varies {
         notes.push(
-            "« variable » : la capacité d'une année diffère selon le scénario (elle ne compte \
-             que jusqu'à la dernière année de paiement)."
-                .to_owned(),
+            t(
+                "« variable » : la capacité d'une année diffère selon le scénario (elle ne compte \
+                 que jusqu'à la dernière année de paiement).",
+                "\"varies\": a year's capacity differs between scenarios (it counts only up to \
+                 the last year of payment).",
+            )
+            .to_owned(),
         );
     }
     let first = years_block(
-        "Net payé année par année (reste à charge moins FCTVA reçu)",
+        t(
+            "Net payé année par année (reste à charge moins FCTVA reçu)",
+            "Net paid year by year (residual minus FCTVA received)",
+        ),
         paid,
         notes,
+        lang,
     );
 
-    let mut headers = vec!["Année".to_owned()];
+    let mut headers = vec![t("Année", "Year").to_owned()];
     headers.extend(tags.iter().cloned());
     let mut gaps = Grid::new(headers, 1).with_run_columns(1);
     for &y in &years {
@@ -859,26 +1016,42 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
         cells.extend(
             owners
                 .iter()
-                .map(|&o| at(o, y).map_or_else(|| NONE.to_owned(), |y| money(y.gap))),
+                .map(|&o| at(o, y).map_or_else(|| NONE.to_owned(), |y| lang.money_or_none(y.gap))),
         );
         gaps.row(cells);
     }
-    let mut peak = vec!["Pic".to_owned()];
-    peak.extend(owners.iter().map(|o| money(o.and_then(|o| o.peak_gap))));
+    let mut peak = vec![t("Pic", "Peak").to_owned()];
+    peak.extend(
+        owners
+            .iter()
+            .map(|o| lang.money_or_none(o.and_then(|o| o.peak_gap))),
+    );
     gaps.total(peak);
-    let mut peak_year = vec!["Année du pic".to_owned()];
-    peak_year.extend(owners.iter().map(|o| year(o.and_then(|o| o.peak_gap_year))));
+    let mut peak_year = vec![t("Année du pic", "Peak year").to_owned()];
+    peak_year.extend(
+        owners
+            .iter()
+            .map(|o| lang.year(o.and_then(|o| o.peak_gap_year))),
+    );
     gaps.total(peak_year);
     vec![
         first,
         Block {
             kind: BlockKind::Years,
-            title: "Besoin de financement non couvert, année par année".to_owned(),
+            title: t(
+                "Besoin de financement non couvert, année par année",
+                "Uncovered need, year by year",
+            )
+            .to_owned(),
             grid: gaps,
             notes: vec![
-                "Non couvert : cumul net payé moins cumul de la capacité, s'il est positif ; \
-                 celui de la dernière année est le besoin non couvert en fin de période."
-                    .to_owned(),
+                t(
+                    "Non couvert : cumul net payé moins cumul de la capacité, s'il est positif ; \
+                     celui de la dernière année est le besoin non couvert en fin de période.",
+                    "Uncovered: cumulated net paid minus cumulated capacity, when positive; the \
+                     last year's is the uncovered need at the end of the period.",
+                )
+                .to_owned(),
             ],
         },
     ]
@@ -887,7 +1060,14 @@ fn years_compared(facts: &[Facts<'_, '_>], tags: &[String]) -> Vec<Block> {
 /// "Trésorerie et emprunt": when the subsidies arrive against when the commune pays, what it
 /// borrows each year, its debt and interest, and its capacité de désendettement — for the
 /// reference run year by year, and for each run in brief when several are compared.
-fn treasury(runs: &[Run<'_>], commune_id: &str, name: &str, tags: &[String]) -> Option<Block> {
+fn treasury(
+    runs: &[Run<'_>],
+    commune_id: &str,
+    name: &str,
+    tags: &[String],
+    lang: Lang,
+) -> Option<Block> {
+    let t = |fr, en| lang.pick(fr, en);
     let reference = &runs[0];
     let index = reference
         .dataset
@@ -897,11 +1077,11 @@ fn treasury(runs: &[Run<'_>], commune_id: &str, name: &str, tags: &[String]) -> 
     let outcome = &reference.outcome.owners[index];
     let borrowing = outcome.borrowing.as_ref();
     let mut headers: Vec<String> = [
-        "Année",
-        "Dépenses",
-        "Subventions reçues",
-        "FCTVA reçu",
-        "Besoin de trésorerie",
+        t("Année", "Year"),
+        t("Dépenses", "Spending"),
+        t("Subventions reçues", "Grants received"),
+        t("FCTVA reçu", "FCTVA received"),
+        t("Besoin de trésorerie", "Cash need"),
     ]
     .iter()
     .map(|&h| h.to_owned())
@@ -909,11 +1089,11 @@ fn treasury(runs: &[Run<'_>], commune_id: &str, name: &str, tags: &[String]) -> 
     if borrowing.is_some() {
         headers.extend(
             [
-                "Emprunté",
-                "Annuité",
-                "dont intérêts",
-                "Trésorerie",
-                "Dette",
+                t("Emprunté", "Borrowed"),
+                t("Annuité", "Debt service"),
+                t("dont intérêts", "of which interest"),
+                t("Trésorerie", "Cash reserve"),
+                t("Dette", "Debt"),
             ]
             .iter()
             .map(|&h| h.to_owned()),
@@ -923,55 +1103,80 @@ fn treasury(runs: &[Run<'_>], commune_id: &str, name: &str, tags: &[String]) -> 
     for year in &outcome.years {
         let mut cells = vec![
             year.year.to_string(),
-            year.spent.fr(),
-            year.received.fr(),
-            year.fctva.fr(),
-            year.cash_need.fr(),
+            lang.money(year.spent),
+            lang.money(year.received),
+            lang.money(year.fctva),
+            lang.money(year.cash_need),
         ];
         if let Some(b) = year.borrowing {
             cells.extend([
-                b.borrowed.fr(),
-                b.debt_service.fr(),
-                b.interest.fr(),
-                b.reserve.fr(),
-                b.debt.fr(),
+                lang.money(b.borrowed),
+                lang.money(b.debt_service),
+                lang.money(b.interest),
+                lang.money(b.reserve),
+                lang.money(b.debt),
             ]);
         }
         grid.row(cells);
     }
     let mut notes = vec![match borrowing {
-        None => format!(
-            "{name} n'emprunte pas dans ce jeu de données : aucune condition d'emprunt ne s'applique à elle."
+        None => say!(
+            lang,
+            "{name} n'emprunte pas dans ce jeu de données : aucune condition d'emprunt ne s'applique à elle.",
+            "{name} does not borrow in this dataset: no borrowing terms apply to it."
         ),
-        Some(b) if !b.borrowed_total.is_positive() => format!(
-            "{name} n'a besoin d'aucun emprunt : sa capacité et sa trésorerie couvrent chaque année ses dépenses, subventions et FCTVA reçus."
+        Some(b) if !b.borrowed_total.is_positive() => say!(
+            lang,
+            "{name} n'a besoin d'aucun emprunt : sa capacité et sa trésorerie couvrent chaque année ses dépenses, subventions et FCTVA reçus.",
+            "{name} needs no loan: each year its capacity and its cash reserve cover its spending, less the grants and FCTVA received."
         ),
         Some(b) => {
             let peak = b.debt_peak_year.map_or_else(String::new, |year| {
-                format!(" (au plus haut en {year} : {})", b.debt_peak.fr())
+                say!(
+                    lang,
+                    " (au plus haut en {year} : {})",
+                    " (at its highest in {year}: {})",
+                    lang.money(b.debt_peak)
+                )
             });
             let years = b.years_to_repay.as_deref().map_or_else(
-                || " ; sans capacité de financement, elle ne peut pas la rembourser".to_owned(),
-                |years| {
-                    format!(
+                || {
+                    t(
+                        " ; sans capacité de financement, elle ne peut pas la rembourser",
+                        "; without financing capacity, it cannot repay it",
+                    )
+                    .to_owned()
+                },
+                |years| match lang {
+                    Lang::Fr => format!(
                         ", soit {} années de capacité de financement (capacité de désendettement)",
                         years.replace('.', ",")
-                    )
+                    ),
+                    Lang::En => format!(
+                        ", that is {years} years of financing capacity (debt-repayment capacity)"
+                    ),
                 },
             );
-            format!(
+            say!(
+                lang,
                 "{name} doit emprunter {} en tout, qui lui coûtent {} d'intérêts ; sa dette est de {} en fin de période{peak}{years}.",
-                b.borrowed_total.fr(),
-                b.interest_total.fr(),
-                b.debt_at_end.fr()
+                "{name} must borrow {} in all, which costs it {} in interest; its debt is {} at the end of the period{peak}{years}.",
+                lang.money(b.borrowed_total),
+                lang.money(b.interest_total),
+                lang.money(b.debt_at_end)
             )
         }
     }];
     notes.push(
-        "Besoin de trésorerie : dépenses de l'année (TTC) moins les subventions effectivement versées et le FCTVA reçu ; \
-         la commune le couvre par sa capacité, sa trésorerie puis l'emprunt. Les subventions arrivent selon les \
-         conditions de paiement de chaque financeur (avance, acomptes, solde) et ses crédits de paiement."
-            .to_owned(),
+        t(
+            "Besoin de trésorerie : dépenses de l'année (TTC) moins les subventions effectivement versées et le FCTVA reçu ; \
+             la commune le couvre par sa capacité, sa trésorerie puis l'emprunt. Les subventions arrivent selon les \
+             conditions de paiement de chaque financeur (avance, acomptes, solde) et ses crédits de paiement.",
+            "Cash need: the year's spending (incl. VAT) minus the grants actually paid and the FCTVA received; \
+             the commune covers it with its capacity, its cash reserve, then borrowing. Grants arrive according to \
+             each funder's payment terms (advance, instalments, balance) and its payment appropriations.",
+        )
+        .to_owned(),
     );
     if runs.len() > 1 {
         let brief: Vec<String> = runs
@@ -980,24 +1185,31 @@ fn treasury(runs: &[Run<'_>], commune_id: &str, name: &str, tags: &[String]) -> 
             .filter_map(|(run, tag)| {
                 let i = run.dataset.owners.iter().position(|o| o.id == commune_id)?;
                 let b = run.outcome.owners[i].borrowing.as_ref()?;
-                Some(format!(
+                Some(say!(
+                    lang,
                     "{tag} : emprunté {}, intérêts {}, dette finale {}",
-                    b.borrowed_total.fr(),
-                    b.interest_total.fr(),
-                    b.debt_at_end.fr()
+                    "{tag}: borrowed {}, interest {}, final debt {}",
+                    lang.money(b.borrowed_total),
+                    lang.money(b.interest_total),
+                    lang.money(b.debt_at_end)
                 ))
             })
             .collect();
         if !brief.is_empty() {
-            notes.push(format!("Par scénario — {}.", brief.join(" ; ")));
+            notes.push(format!(
+                "{} — {}.",
+                t("Par scénario", "By scenario"),
+                brief.join(t(" ; ", "; "))
+            ));
         }
     }
+    let title = t("Trésorerie et emprunt", "Treasury and borrowing");
     Some(Block {
         kind: BlockKind::Treasury,
         title: if runs.len() > 1 {
-            format!("Trésorerie et emprunt ({})", tags[0])
+            format!("{title} ({})", tags[0])
         } else {
-            "Trésorerie et emprunt".to_owned()
+            title.to_owned()
         },
         grid,
         notes,

@@ -1,7 +1,7 @@
 //! The commune sheet: what an elected official reads before signing. For one commune and one
 //! or several runs (a base and its scenarios): the operations on its territory and who pays
 //! what, its residual year by year against its capacity, the gap, the shortfall at the end and
-//! the peak on the way. In French, with one column per run.
+//! the peak on the way. In French (or in English with `--lang en`), with one column per run.
 //!
 //! [`find`] turns what someone typed into a commune, forgivingly: case, accents, hyphens and
 //! apostrophes do not matter, a prefix or a part of the name is enough when it names one
@@ -18,5 +18,5 @@ mod figures;
 mod find;
 mod text;
 
-pub use figures::{Block, BlockKind, Cause, RunLegend, Sheet, Verdict, sheet};
+pub use figures::{Block, BlockKind, Cause, RunLegend, Sheet, Verdict, sheet, sheet_in};
 pub use find::{find, fold};

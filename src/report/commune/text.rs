@@ -1,5 +1,5 @@
-//! The commune sheet as the terminal shows it, within the width given: the finding first,
-//! the operations that weigh most, then the tables (cut into blocks to fit).
+//! The commune sheet as the terminal shows it, in its language, within the width given: the
+//! finding first, the operations that weigh most, then the tables (cut into blocks to fit).
 
 use super::figures::Sheet;
 use crate::report::grid::wrap;
@@ -8,13 +8,19 @@ use std::fmt::Write;
 impl Sheet {
     /// The sheet as the terminal shows it, no line over `width` columns.
     pub fn text(&self, width: usize) -> String {
+        let t = |fr, en| self.lang.pick(fr, en);
         let mut out = wrap(&self.finding, width);
-        let _ = writeln!(out, "Fiche commune : {}", self.title);
+        let _ = writeln!(
+            out,
+            "{}{}",
+            t("Fiche commune : ", "Commune sheet: "),
+            self.title
+        );
         for line in &self.intro {
             out.push_str(&wrap(line, width));
         }
         if !self.runs.is_empty() {
-            out.push_str("\nScénarios comparés :\n");
+            out.push_str(t("\nScénarios comparés :\n", "\nScenarios compared:\n"));
             for run in &self.runs {
                 let line = format!("  {}  {}", run.tag, run.label);
                 if line.chars().count() <= width {
@@ -29,7 +35,7 @@ impl Sheet {
             out.push_str(&wrap(&verdict.text, width));
         }
         if !self.causes.is_empty() {
-            out.push_str("\nCe qui pèse le plus :\n");
+            out.push_str(t("\nCe qui pèse le plus :\n", "\nWhat weighs most:\n"));
             for cause in &self.causes {
                 let text = wrap(&format!("- {}", cause.text), width.saturating_sub(2));
                 for (i, line) in text.lines().enumerate() {

@@ -267,7 +267,7 @@ fn sheets(flow: &mut Flow, context: &Context<'_, '_>) {
         if let Some(run) = context.against[position] {
             pair.push(runs[run]);
         }
-        let sheet = commune::sheet(&pair, index);
+        let sheet = commune::sheet_in(&pair, index, crate::fr::Lang::Fr);
         flow.push(Block::h3(
             Some(&annex_anchor(&owners[index].id)),
             &escape(&sheet.title),

@@ -69,8 +69,8 @@ pub(crate) fn page(
         tail.push(Block::paragraph(&scenarios(context, &owner.id)));
     }
     if let Some(decisions) = context.decisions {
-        let decision = decisions.commune(index)?;
-        tail.push(Block::h3(None, readers::TITLE));
+        let decision = decisions.commune(index, crate::fr::Lang::Fr)?;
+        tail.push(Block::h3(None, readers::title(crate::fr::Lang::Fr)));
         for sentence in [&decision.drivers, &decision.closing] {
             if !sentence.is_empty() {
                 tail.push(Block::paragraph(&escape(sentence)));
