@@ -36,7 +36,7 @@ fn usage_error(dataset: &Dataset, query: &str) -> String {
     match commune::find(dataset, query) {
         Err(error @ Error::Usage { .. }) => {
             assert_eq!(error.exit_code(), 2);
-            error.to_string()
+            error.message(cofinance::fr::Lang::Fr)
         }
         other => panic!("{query}: expected a lookup error, got {other:?}"),
     }
@@ -79,12 +79,12 @@ fn an_ambiguous_name_lists_the_candidates() {
     let dataset = default_dataset();
     assert_eq!(
         usage_error(&dataset, "mines"),
-        "commune \"mines\": désigne 3 communes : Marles-les-Mines (62555), Noeux-les-Mines \
+        "commune « mines » : désigne 3 communes : Marles-les-Mines (62555), Noeux-les-Mines \
          (62617), Sallaumines (62771) ; donnez davantage du nom, ou le code INSEE"
     );
     let message = usage_error(&dataset, "59");
     assert!(
-        message.starts_with("commune \"59\": désigne 6 communes : "),
+        message.starts_with("commune « 59 » : désigne 6 communes : "),
         "{message}"
     );
 }
@@ -94,7 +94,7 @@ fn an_unknown_name_names_the_closest_communes() {
     let dataset = default_dataset();
     assert_eq!(
         usage_error(&dataset, "marls"),
-        "commune \"marls\": ne désigne aucune commune de « Bassin minier Nord-Pas-de-Calais » ; \
+        "commune « marls » : ne désigne aucune commune de « Bassin minier Nord-Pas-de-Calais » ; \
          les plus proches sont Marles-les-Mines (62555), Barlin (62083), Harnes (62413)"
     );
     let message = usage_error(&dataset, "paris");
@@ -111,7 +111,7 @@ fn an_owner_that_is_not_a_commune_is_named() {
     let dataset = default_dataset();
     assert_eq!(
         usage_error(&dataset, "soginorpa"),
-        "commune \"soginorpa\": est SOGINORPA (soginorpa), un maître d'ouvrage de type bailleur \
+        "commune « soginorpa » : est SOGINORPA (soginorpa), un maître d'ouvrage de type bailleur \
          minier (SOGINORPA), pas une commune : la fiche est celle d'une commune"
     );
 }
@@ -148,14 +148,21 @@ fn the_command_exits_2_on_an_ambiguous_or_unknown_name() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "error: commune \"mines\": désigne 3 communes : Marles-les-Mines (62555)",
+            "erreur : commune « mines » : désigne 3 communes : Marles-les-Mines (62555)",
+        ));
+    cofinance()
+        .args(["--lang", "en", "commune", "mines"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: commune \"mines\": names 3 communes: Marles-les-Mines (62555)",
         ));
     cofinance()
         .args(["commune", "paris"])
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "error: commune \"paris\": ne désigne aucune commune de ",
+            "erreur : commune « paris » : ne désigne aucune commune de ",
         ));
 }
 
