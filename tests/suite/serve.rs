@@ -635,7 +635,7 @@ fn the_server_stops_gracefully_and_refuses_a_bad_start() {
         ),
         (
             vec!["serve", "tests/fixtures/invalid/unknown-funder-in-order"],
-            "error: tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17",
+            "erreur : tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17 : ",
         ),
     ] {
         let output = assert_cmd::Command::cargo_bin("cofinance")
