@@ -326,6 +326,9 @@ fn plural_fr(what: &str) -> &str {
         "rule" => "règles",
         "commune" => "communes",
         "family" => "familles",
+        "owner kind" => "types de maître d'ouvrage",
+        "loan profile" => "profils d'emprunt",
+        "shortage policy" => "règles en cas de pénurie",
         other => other,
     }
 }

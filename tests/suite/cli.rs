@@ -235,7 +235,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "borrowing-unknown-profile",
-        r#"base.toml:10:11 : champ « profile » : « bullet » n'est pas parmi les loan profile du jeu de données (connus : « annuity », « linear »)"#,
+        r#"base.toml:10:11 : champ « profile » : « bullet » n'est pas parmi les profils d'emprunt du jeu de données (connus : « annuity », « linear »)"#,
     ),
     (
         "borrowing-without-duration",
@@ -267,7 +267,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "fctva-lag-unknown-kind",
-        r#"base.toml:10:23 : champ « lag_years_by_kind » : « epcii » n'est pas parmi les owner kind du jeu de données (vouliez-vous dire « epci » ?)"#,
+        r#"base.toml:10:23 : champ « lag_years_by_kind » : « epcii » n'est pas parmi les types de maître d'ouvrage du jeu de données (vouliez-vous dire « epci » ?)"#,
     ),
     (
         "indexation-base-year-out-of-range",
@@ -499,7 +499,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-owner-kind",
-        r#"base.toml:19:8 : champ « kind » : « landlord » n'est pas parmi les owner kind du jeu de données (connus : « commune », « epci », « bailleur », « soginorpa », « other »)"#,
+        r#"base.toml:19:8 : champ « kind » : « landlord » n'est pas parmi les types de maître d'ouvrage du jeu de données (connus : « commune », « epci », « bailleur », « soginorpa », « other »)"#,
     ),
     (
         "unknown-owner",
@@ -507,7 +507,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-shortage",
-        r#"base.toml:33:12 : champ « shortage » : « fifo » n'est pas parmi les shortage policy du jeu de données (connus : « first-come », « pro-rata », « queue »)"#,
+        r#"base.toml:33:12 : champ « shortage » : « fifo » n'est pas parmi les règles en cas de pénurie du jeu de données (connus : « first-come », « pro-rata », « queue »)"#,
     ),
     (
         "wrong-type",
