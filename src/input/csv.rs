@@ -9,7 +9,8 @@ use super::dialect::{self, Dialect};
 use super::number::RawNum;
 use super::raw::RawOperation;
 use super::source::SourceFile;
-use crate::error::{Hint, Problem, Result};
+use crate::error::{Hint, Problem, Result, Text};
+use crate::text;
 use std::borrow::Cow;
 use std::ops::Range;
 use toml::Spanned;
@@ -93,8 +94,10 @@ pub(super) fn read_operations(
             return Err(file.error(
                 &cell.span,
                 Problem::Syntax {
-                    message: format!("column \"{written}\" appears twice in the header; keep one")
-                        .into(),
+                    message: text!(
+                        fr: "la colonne « {written} » figure deux fois dans l'en-tête ; n'en gardez qu'une",
+                        en: "column \"{written}\" appears twice in the header; keep one"
+                    ),
                 },
             ));
         }
@@ -106,7 +109,7 @@ pub(super) fn read_operations(
             return Err(file.error(
                 &row_span,
                 Problem::Syntax {
-                    message: cell_count_message(reading, &fields, row).into(),
+                    message: cell_count_message(reading, &fields, row),
                 },
             ));
         }
@@ -126,16 +129,16 @@ fn separator(text: &str) -> u8 {
 }
 
 /// Why a line does not have as many cells as the header, and what to do.
-fn cell_count_message(reading: Reading, fields: &[&str], row: &[Cell<'_>]) -> String {
+fn cell_count_message(reading: Reading, fields: &[&str], row: &[Cell<'_>]) -> Text {
     let (separator, name) = if reading.separator == b';' {
         (';', "semicolon")
     } else {
         (',', "comma")
     };
-    let mut message = format!(
-        "this line has {} cells but the header has {}; check for a missing or extra {name} (quote cells that contain {name}s)",
-        row.len(),
-        fields.len()
+    let (cells, header) = (row.len(), fields.len());
+    let mut message = text!(
+        fr: "cette ligne a {cells} cellules mais l'en-tête en a {header} ; vérifiez s'il manque un séparateur « {separator} » ou s'il y en a un de trop (mettez entre guillemets les cellules qui contiennent un « {separator} »)",
+        en: "this line has {cells} cells but the header has {header}; check for a missing or extra {name} (quote cells that contain {name}s)"
     );
     let digits = |cell: &Cell<'_>| {
         let text = cell.text.trim();
@@ -149,7 +152,10 @@ fn cell_count_message(reading: Reading, fields: &[&str], row: &[Cell<'_>]) -> St
                 && digits(&row[i + 1])
         });
     if split_decimal {
-        message.push_str(
+        message.fr.push_str(
+            " ; si les nombres sont écrits avec une virgule décimale (1234,56), enregistrez le fichier avec « ; » comme séparateur (« CSV point-virgule »)",
+        );
+        message.en.push_str(
             "; if numbers are written with decimal commas (1234,56), save the file with ; as separator (\"CSV point-virgule\")",
         );
     }
@@ -168,12 +174,12 @@ fn set_field(
         return Ok(());
     }
     let span = cell.span.clone();
-    let bad = |message: String| {
+    let bad = |message: Text| {
         file.error(
             &span,
             Problem::BadValue {
                 field: field.to_owned(),
-                message: message.into(),
+                message,
             },
         )
     };
@@ -181,13 +187,15 @@ fn set_field(
     let number = || -> Result<Option<Spanned<RawNum>>> {
         let value = if reading.decimal_comma {
             dialect::spreadsheet_number(text, field == "vat_rate").ok_or_else(|| {
-                bad(format!(
-                    "\"{text}\" is not a number; write a decimal such as 1234,56 (a comma for decimals, spaces allowed between thousands)"
+                bad(text!(
+                    fr: "« {text} » n'est pas un nombre ; écrivez un nombre décimal comme 1234,56 (une virgule pour les décimales, des espaces possibles entre les milliers)",
+                    en: "\"{text}\" is not a number; write a decimal such as 1234,56 (a comma for decimals, spaces allowed between thousands)"
                 ))
             })?
         } else if reading.refuse_commas && dialect::looks_like_decimal_comma(text) {
-            return Err(bad(format!(
-                "\"{text}\" has a decimal comma in a file whose cells are separated by commas, which is ambiguous; save the file with ; as separator (\"CSV point-virgule\"), or write decimal points, or say how to read it with --csv-dialect fr (or csv_dialect = \"fr\" in base.toml)"
+            return Err(bad(text!(
+                fr: "« {text} » a une virgule décimale dans un fichier dont les cellules sont séparées par des virgules, ce qui est ambigu ; enregistrez le fichier avec « ; » comme séparateur (« CSV point-virgule »), ou écrivez des points décimaux, ou dites comment le lire avec --csv-dialect fr (ou csv_dialect = \"fr\" dans base.toml)",
+                en: "\"{text}\" has a decimal comma in a file whose cells are separated by commas, which is ambiguous; save the file with ; as separator (\"CSV point-virgule\"), or write decimal points, or say how to read it with --csv-dialect fr (or csv_dialect = \"fr\" in base.toml)"
             )));
         } else {
             text.to_owned()
@@ -204,16 +212,10 @@ fn set_field(
             .parse::<i64>()
             .map(|value| Some(Spanned::new(span.clone(), value)))
             .map_err(|_| {
-                file.error(
-                    &span,
-                    Problem::BadValue {
-                        field: field.to_owned(),
-                        message: format!(
-                            "\"{text}\" is not a whole number; write digits only, such as 2005"
-                        )
-                        .into(),
-                    },
-                )
+                bad(text!(
+                    fr: "« {text} » n'est pas un nombre entier ; écrivez seulement des chiffres, par exemple 2005",
+                    en: "\"{text}\" is not a whole number; write digits only, such as 2005"
+                ))
             })
     };
     match field {
@@ -228,14 +230,10 @@ fn set_field(
                 "true" | "vrai" | "oui" => true,
                 "false" | "faux" | "non" => false,
                 _ => {
-                    return Err(file.error(
-                        &span,
-                        Problem::BadValue {
-                            field: field.to_owned(),
-                            message: format!("\"{text}\" is not a boolean; write true or false")
-                                .into(),
-                        },
-                    ));
+                    return Err(bad(text!(
+                        fr: "« {text} » n'est pas un booléen ; écrivez true ou false",
+                        en: "\"{text}\" is not a boolean; write true or false"
+                    )));
                 }
             };
             op.mining_estate = Some(Spanned::new(span.clone(), value));
@@ -363,7 +361,10 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell<'_
                 return Err(file.error(
                     &(end..end + 1),
                     Problem::Syntax {
-                        message: "a quote in the middle of a cell; quote the whole cell and double the inner quotes (\"\")".into(),
+                        message: text!(
+                            fr: "un guillemet au milieu d'une cellule ; mettez toute la cellule entre guillemets et doublez les guillemets intérieurs (\"\")",
+                            en: "a quote in the middle of a cell; quote the whole cell and double the inner quotes (\"\")"
+                        ),
                     },
                 ));
             }
@@ -390,7 +391,10 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell<'_
                 return Err(file.error(
                     &(content_start..content_start + 1),
                     Problem::Syntax {
-                        message: "this quoted cell is never closed; add the closing quote".into(),
+                        message: text!(
+                            fr: "cette cellule entre guillemets n'est jamais fermée ; ajoutez le guillemet fermant",
+                            en: "this quoted cell is never closed; add the closing quote"
+                        ),
                     },
                 ));
             }
@@ -426,7 +430,10 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell<'_
         return Err(file.error(
             &(after..after + 1),
             Problem::Syntax {
-                message: "text after a closing quote; put the whole cell inside the quotes".into(),
+                message: text!(
+                    fr: "du texte après un guillemet fermant ; mettez toute la cellule entre les guillemets",
+                    en: "text after a closing quote; put the whole cell inside the quotes"
+                ),
             },
         ));
     }

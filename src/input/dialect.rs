@@ -73,8 +73,10 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<(String, bool)> {
             if text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
                 return Err(Error::Read {
                     path: path.to_owned(),
-                    reason: "is neither UTF-8 nor Windows-1252 text; save it as \"CSV UTF-8\""
-                        .into(),
+                    reason: crate::text!(
+                        fr: "n'est ni du texte UTF-8 ni du texte Windows-1252 ; enregistrez-le en « CSV UTF-8 »",
+                        en: "is neither UTF-8 nor Windows-1252 text; save it as \"CSV UTF-8\""
+                    ),
                 });
             }
             Ok((text.into_owned(), true))

@@ -17,7 +17,9 @@ mod validate;
 pub mod workbook;
 
 use crate::error::{Error, Hint, Problem, Result};
+use crate::fr::Lang;
 use crate::model::Dataset;
+use crate::text;
 pub use dialect::Dialect;
 pub use source::{DEFAULT_DATASET_PATH, Files, SourceFile, display_path};
 use std::path::{Path, PathBuf};
@@ -58,7 +60,10 @@ pub fn load_base_with(files: Files, path: &Path, options: Options) -> Result<Loa
             .read_bytes_optional(path)?
             .ok_or_else(|| Error::Read {
                 path: display_path(path),
-                reason: "no such file; check the path".into(),
+                reason: text!(
+                    fr: "fichier introuvable ; vérifiez le chemin",
+                    en: "no such file; check the path"
+                ),
             })?;
         let file = workbook::read(&display_path(path), bytes)?;
         return load_base_sources_with(file, None, options);
@@ -184,14 +189,15 @@ fn csv_dialect(base_file: &SourceFile, raw: &raw::RawBase, options: Options) -> 
         return Ok(Dialect::Auto);
     };
     Dialect::from_name(name.get_ref()).ok_or_else(|| {
+        let written = name.get_ref();
         base_file.error(
             &name.span(),
             Problem::BadValue {
                 field: "csv_dialect".into(),
-                message: format!(
-                    "unknown CSV dialect \"{}\"; write \"fr\" (decimal commas), \"en\" (decimal points) or \"auto\"",
-                    name.get_ref(),
-                ).into(),
+                message: text!(
+                    fr: "dialecte CSV « {written} » inconnu ; écrivez « fr » (virgule décimale), « en » (point décimal) ou « auto »",
+                    en: "unknown CSV dialect \"{written}\"; write \"fr\" (decimal commas), \"en\" (decimal points) or \"auto\""
+                ),
             },
         )
     })
@@ -226,19 +232,22 @@ pub fn resolve(path: Option<&Path>) -> Result<(Files, PathBuf)> {
                     Ok((Files::Embedded, Path::new(DEFAULT_DATASET_PATH).join(file)))
                 }
             }
-            Some((name, _)) => Err(Error::Read {
-                path: display_path(path),
-                reason: format!(
-                    "no built-in dataset is named \"{name}\"{}; the built-in datasets are {}",
-                    Hint::closest(name, BUILTIN_NAMES),
-                    BUILTIN_NAMES
-                        .iter()
-                        .map(|n| format!("{BUILTIN_PREFIX}{n}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-                .into(),
-            }),
+            Some((name, _)) => {
+                let hint = Hint::closest(name, BUILTIN_NAMES);
+                let (hint_fr, hint_en) = (hint.get(Lang::Fr), hint.get(Lang::En));
+                let names = BUILTIN_NAMES
+                    .iter()
+                    .map(|n| format!("{BUILTIN_PREFIX}{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Err(Error::Read {
+                    path: display_path(path),
+                    reason: text!(
+                        fr: "aucun jeu de données intégré ne s'appelle « {name} »{hint_fr} ; les jeux de données intégrés sont {names}",
+                        en: "no built-in dataset is named \"{name}\"{hint_en}; the built-in datasets are {names}"
+                    ),
+                })
+            }
             None if Files::Disk.is_dir(path) => Ok((Files::Disk, path.join(BASE_TOML))),
             None => Ok((Files::Disk, path.to_path_buf())),
         },
@@ -278,7 +287,10 @@ fn toml_error(file: &SourceFile, error: &toml::de::Error) -> Error {
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default().to_owned();
         Problem::MissingField {
-            what: format!("this table needs \"{field}\"; add it").into(),
+            what: text!(
+                fr: "cette table doit avoir « {field} » ; ajoutez-le",
+                en: "this table needs \"{field}\"; add it"
+            ),
             field,
         }
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
@@ -293,19 +305,25 @@ fn toml_error(file: &SourceFile, error: &toml::de::Error) -> Error {
             .replace("expected i64", "expected a whole number");
         Problem::BadValue {
             field,
-            message: format!("{message}; write a value of the expected type").into(),
+            message: text!(
+                fr: "{message} ; écrivez une valeur du type attendu",
+                en: "{message}; write a value of the expected type"
+            ),
         }
     } else if message == "duplicate key" {
+        let key = file.slice(&span).trim();
         Problem::Syntax {
-            message: format!(
-                "key \"{}\" is given twice; keep one",
-                file.slice(&span).trim()
-            )
-            .into(),
+            message: text!(
+                fr: "la clé « {key} » est donnée deux fois ; n'en gardez qu'une",
+                en: "key \"{key}\" is given twice; keep one"
+            ),
         }
     } else {
         Problem::Syntax {
-            message: format!("invalid TOML: {message}; fix the syntax").into(),
+            message: text!(
+                fr: "TOML invalide : {message} ; corrigez la syntaxe",
+                en: "invalid TOML: {message}; fix the syntax"
+            ),
         }
     };
     file.error(&span, problem)

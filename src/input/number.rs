@@ -6,8 +6,9 @@
 //! same (an `f64` reader could not honour it) with a request to quote it.
 
 use super::source::SourceFile;
-use crate::error::{Problem, Result};
+use crate::error::{Problem, Result, Text};
 use crate::model::{Money, Rate};
+use crate::text;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
@@ -64,37 +65,41 @@ pub enum NumKind {
 /// Reads the exact decimal of a number field.
 pub fn decimal(file: &SourceFile, field: &str, num: &Spanned<RawNum>) -> Result<Decimal> {
     let span = num.span();
-    let bad = |message: String| {
+    let bad = |message: Text| {
         file.error(
             &span,
             Problem::BadValue {
                 field: field.to_owned(),
-                message: message.into(),
+                message,
             },
         )
     };
     match num.get_ref() {
         RawNum::Integer(value) => Ok(Decimal::from(*value)),
         RawNum::Text(text) => parse_plain(text).ok_or_else(|| {
-            bad(format!(
-                "\"{text}\" is not a number; write a plain decimal such as \"1250000.50\" (digits and a dot for decimals: no spaces, sign or exponent)"
+            bad(text!(
+                fr: "« {text} » n'est pas un nombre ; écrivez un nombre décimal simple, par exemple \"1250000.50\" (des chiffres et un point pour les décimales : ni espace, ni signe, ni exposant)",
+                en: "\"{text}\" is not a number; write a plain decimal such as \"1250000.50\" (digits and a dot for decimals: no spaces, sign or exponent)"
             ))
         }),
         RawNum::Float => {
             let literal = file.slice(&span).replace('_', "");
             if significant_digits(&literal) > 15 {
-                return Err(bad(format!(
-                    "the float {literal} has more than 15 significant digits and cannot be read exactly; write it in quotes: \"{literal}\""
+                return Err(bad(text!(
+                    fr: "le nombre à virgule {literal} a plus de 15 chiffres significatifs et ne peut pas être lu exactement ; écrivez-le entre guillemets : \"{literal}\"",
+                    en: "the float {literal} has more than 15 significant digits and cannot be read exactly; write it in quotes: \"{literal}\""
                 )));
             }
             parse_decimal(&literal).ok_or_else(|| {
                 if literal.parse::<f64>().is_ok_and(f64::is_finite) {
-                    bad(format!(
-                        "{literal} is too large: no amount, rate or factor comes near it (money is below 10^15 euros); check the value"
+                    bad(text!(
+                        fr: "{literal} est trop grand : aucun montant, taux ni facteur n'en approche (un montant est inférieur à 10^15 euros) ; vérifiez la valeur",
+                        en: "{literal} is too large: no amount, rate or factor comes near it (money is below 10^15 euros); check the value"
                     ))
                 } else {
-                    bad(format!(
-                        "{literal} is not a finite number; write a decimal in quotes such as \"0.35\""
+                    bad(text!(
+                        fr: "{literal} n'est pas un nombre fini ; écrivez un nombre décimal entre guillemets, par exemple \"0.35\"",
+                        en: "{literal} is not a finite number; write a decimal in quotes such as \"0.35\""
                     ))
                 }
             })
@@ -110,46 +115,51 @@ pub fn read(
     kind: NumKind,
 ) -> Result<Decimal> {
     let value = decimal(file, field, num)?;
-    let bad = |message: String| {
+    let bad = |message: Text| {
         file.error(
             &num.span(),
             Problem::BadValue {
                 field: field.to_owned(),
-                message: message.into(),
+                message,
             },
         )
     };
     let normal = value.normalize();
-    let (max_decimals, what) = match kind {
-        NumKind::Money => (2, "money"),
-        NumKind::Rate | NumKind::SignedRate => (6, "a rate"),
-        NumKind::Factor => (28, "a factor"),
+    let (max_decimals, what_fr, what_en) = match kind {
+        NumKind::Money => (2, "un montant", "money"),
+        NumKind::Rate | NumKind::SignedRate => (6, "un taux", "a rate"),
+        NumKind::Factor => (28, "un facteur", "a factor"),
     };
     if normal.scale() > max_decimals {
-        return Err(bad(format!(
-            "{value} has {} decimals, but {what} has at most {max_decimals}; round it to {max_decimals} decimals yourself",
-            normal.scale()
+        let decimals = normal.scale();
+        return Err(bad(text!(
+            fr: "{value} a {decimals} décimales, mais {what_fr} en a au plus {max_decimals} ; arrondissez-le vous-même à {max_decimals} décimales",
+            en: "{value} has {decimals} decimals, but {what_en} has at most {max_decimals}; round it to {max_decimals} decimals yourself"
         )));
     }
-    let (low, high, rule) = match kind {
+    let (low, high, rule_fr, rule_en) = match kind {
         NumKind::Money => (
             Decimal::ZERO,
             Decimal::from(1_000_000_000_000_000_i64),
+            "un montant doit être au moins 0 et inférieur à 10^15 euros",
             "money must be at least 0 and below 10^15 euros",
         ),
         NumKind::Rate => (
             Decimal::ZERO,
             Decimal::ONE,
+            "un taux est compris entre 0 et 1 (0.35 pour 35 %)",
             "a rate lies between 0 and 1 (0.35 for 35 %)",
         ),
         NumKind::SignedRate => (
             Decimal::NEGATIVE_ONE,
             Decimal::ONE,
+            "une modulation ajoute entre -1 et 1 (0.10 pour dix points)",
             "a modulation adds between -1 and 1 (0.10 for ten points)",
         ),
         NumKind::Factor => (
             Decimal::ZERO,
             Decimal::from(1_000_000),
+            "un facteur est compris entre 0 et 1000000",
             "a factor lies between 0 and 1000000",
         ),
     };
@@ -160,7 +170,10 @@ pub fn read(
             value <= high
         };
     if !inside {
-        return Err(bad(format!("{value} is out of range: {rule}")));
+        return Err(bad(text!(
+            fr: "{value} est hors limites : {rule_fr}",
+            en: "{value} is out of range: {rule_en}"
+        )));
     }
     Ok(value)
 }

@@ -1,7 +1,8 @@
 //! Where input text comes from (a folder on disk, or the default dataset embedded in the
 //! binary), and how a byte offset in it becomes a line and column for an error.
 
-use crate::error::{Error, InputError, Location, Problem, Result};
+use crate::error::{Error, InputError, Location, Problem, Result, Text};
+use crate::text;
 use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
@@ -126,7 +127,10 @@ impl Files {
                     Ok(text) => Ok(Some(SourceFile::new(shown, text))),
                     Err(_) => Err(Error::Read {
                         path: shown,
-                        reason: "is not UTF-8 text; save it as UTF-8".into(),
+                        reason: text!(
+                            fr: "n'est pas du texte UTF-8 ; enregistrez-le en UTF-8",
+                            en: "is not UTF-8 text; save it as UTF-8"
+                        ),
                     }),
                 },
                 None => Ok(None),
@@ -164,7 +168,10 @@ impl Files {
     pub fn read(self, path: &Path) -> Result<SourceFile> {
         self.read_optional(path)?.ok_or_else(|| Error::Read {
             path: display_path(path),
-            reason: "no such file; check the path".into(),
+            reason: text!(
+                fr: "fichier introuvable ; vérifiez le chemin",
+                en: "no such file; check the path"
+            ),
         })
     }
 
@@ -181,9 +188,15 @@ impl Files {
     pub fn toml_files(self, dir: &Path) -> Result<Vec<PathBuf>> {
         let mut files: Vec<PathBuf> = match self {
             Files::Disk => std::fs::read_dir(dir)
-                .map_err(|error| Error::Read {
-                    path: display_path(dir),
-                    reason: format!("cannot be listed ({error})").into(),
+                .map_err(|error| {
+                    let why = Text::from(&error).fr;
+                    Error::Read {
+                        path: display_path(dir),
+                        reason: text!(
+                            fr: "impossible de lire ce dossier ({why})",
+                            en: "cannot be listed ({error})"
+                        ),
+                    }
                 })?
                 .filter_map(|entry| entry.ok().map(|entry| entry.path()))
                 .collect(),
@@ -211,10 +224,11 @@ pub fn max_input_bytes() -> Result<u64> {
         Ok(text) => match text.trim().parse::<u64>() {
             Ok(megabytes) if megabytes > 0 => Ok(megabytes.saturating_mul(1_000_000)),
             _ => Err(Error::Usage {
-                subject: MAX_INPUT_VARIABLE.to_owned().into(),
-                reason: format!(
-                    "« {text} » n'est pas un nombre de mégaoctets ; écrivez par exemple {MAX_INPUT_VARIABLE}=2000 pour 2 Go"
-                ).into(),
+                subject: Text::same(MAX_INPUT_VARIABLE),
+                reason: text!(
+                    fr: "« {text} » n'est pas un nombre de mégaoctets ; écrivez par exemple {MAX_INPUT_VARIABLE}=2000 pour 2 Go",
+                    en: "\"{text}\" is not a number of megabytes; write for example {MAX_INPUT_VARIABLE}=2000 for 2 GB"
+                ),
             }),
         },
     }
@@ -225,11 +239,17 @@ pub fn max_input_bytes() -> Result<u64> {
 /// never block the run or fill the memory (docs/robustness.md).
 fn read_regular(path: &Path, shown: &str) -> Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let refuse = |reason: String| Error::Read {
+    let refuse = |reason: Text| Error::Read {
         path: shown.to_owned(),
-        reason: reason.into(),
+        reason,
     };
-    let cannot = |error: std::io::Error| refuse(format!("cannot be read ({error})"));
+    let cannot = |error: std::io::Error| {
+        let why = Text::from(&error).fr;
+        refuse(text!(
+            fr: "ne peut pas être lu ({why})",
+            en: "cannot be read ({error})"
+        ))
+    };
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -240,9 +260,10 @@ fn read_regular(path: &Path, shown: &str) -> Result<Option<Vec<u8>>> {
     }
     let limit = max_input_bytes()?;
     let too_large = |size: u64| {
-        refuse(format!(
-            "fait {size} octets, plus que la taille maximale d'un fichier d'entrée ({} Mo) ; découpez les données, ou relevez la limite avec {MAX_INPUT_VARIABLE} (en mégaoctets)",
-            limit / 1_000_000
+        let megabytes = limit / 1_000_000;
+        refuse(text!(
+            fr: "fait {size} octets, plus que la taille maximale d'un fichier d'entrée ({megabytes} Mo) ; découpez les données, ou relevez la limite avec {MAX_INPUT_VARIABLE} (en mégaoctets)",
+            en: "is {size} bytes, more than the largest input file read ({megabytes} MB); split the data, or raise the limit with {MAX_INPUT_VARIABLE} (in megabytes)"
         ))
     };
     if metadata.len() > limit {
@@ -280,35 +301,37 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Why something that is not a regular file cannot be read.
-fn not_regular(metadata: &std::fs::Metadata) -> String {
+fn not_regular(metadata: &std::fs::Metadata) -> Text {
     let kind = metadata.file_type();
-    let what = if kind.is_dir() {
-        "un dossier"
+    let (what_fr, what_en) = if kind.is_dir() {
+        ("un dossier", "a folder")
     } else {
         special_kind(kind)
     };
-    format!(
-        "est {what}, pas un fichier ordinaire : cofinance ne lit que des fichiers ; enregistrez les données dans un fichier et donnez son chemin"
+    text!(
+        fr: "est {what_fr}, pas un fichier ordinaire : cofinance ne lit que des fichiers ; enregistrez les données dans un fichier et donnez son chemin",
+        en: "is {what_en}, not a regular file: cofinance only reads files; save the data in a file and give its path"
     )
 }
 
+/// What a special file is, in French and in English.
 #[cfg(unix)]
-fn special_kind(kind: std::fs::FileType) -> &'static str {
+fn special_kind(kind: std::fs::FileType) -> (&'static str, &'static str) {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_fifo() {
-        "un tube nommé (FIFO)"
+        ("un tube nommé (FIFO)", "a named pipe (FIFO)")
     } else if kind.is_char_device() || kind.is_block_device() {
-        "un périphérique"
+        ("un périphérique", "a device")
     } else if kind.is_socket() {
-        "une socket"
+        ("une socket", "a socket")
     } else {
-        "un fichier spécial"
+        ("un fichier spécial", "a special file")
     }
 }
 
 #[cfg(not(unix))]
-fn special_kind(_: std::fs::FileType) -> &'static str {
-    "un fichier spécial"
+fn special_kind(_: std::fs::FileType) -> (&'static str, &'static str) {
+    ("un fichier spécial", "a special file")
 }
 
 /// A path as shown to users: `/` separators, `.` components dropped, `..` resolved where it

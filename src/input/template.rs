@@ -111,46 +111,60 @@ impl Formats {
 #[allow(clippy::needless_pass_by_value)] // the shape `map_err` wants
 fn xlsx_error(error: XlsxError) -> Error {
     Error::Workbook {
-        reason: error.to_string().into(),
+        reason: crate::error::Text::same(error.to_string()),
     }
 }
 
 /// The workbook of a dataset.
 pub fn workbook(dataset: &Dataset) -> Result<Vec<u8>> {
-    if let Some(what) = unsupported(dataset) {
+    if let Some((what_fr, what_en)) = unsupported(dataset) {
         return Err(crate::error::Error::Usage {
-            subject: format!("template of \"{}\"", dataset.name).into(),
-            reason: format!(
-                "this dataset uses {what}, which the input workbook does not carry yet; keep it in base.toml"
-            ).into(),
+            subject: {
+                let name = &dataset.name;
+                crate::text!(fr: "modèle de « {name} »", en: "template of \"{name}\"")
+            },
+            reason: crate::text!(
+                fr: "ce jeu de données utilise {what_fr}, que le classeur de saisie ne porte pas encore ; gardez-le dans base.toml",
+                en: "this dataset uses {what_en}, which the input workbook does not carry yet; keep it in base.toml"
+            ),
         });
     }
     build(dataset).map_err(xlsx_error)
 }
 
-/// The first part of a dataset the workbook has no place for, said in words.
-fn unsupported(d: &Dataset) -> Option<&'static str> {
+/// The first part of a dataset the workbook has no place for, said in words (in French and
+/// in English).
+fn unsupported(d: &Dataset) -> Option<(&'static str, &'static str)> {
     if d.owners.iter().any(|o| match &o.capacity {
         crate::model::Capacity::Steps(steps) => steps
             .iter()
             .any(|&(year, _)| year < d.start_year || year > d.end_year),
         crate::model::Capacity::PerYear(_) => false,
     }) {
-        return Some("a capacity step outside the horizon");
+        return Some((
+            "un palier de capacité de financement hors de l'horizon",
+            "a capacity step outside the horizon",
+        ));
     }
     let horizon = d.horizon_len();
     if d.funders
         .iter()
         .any(|f| f.payment_credits[horizon..].iter().any(Option::is_some))
     {
-        return Some("payment credits after end_year");
+        return Some((
+            "des crédits de paiement après end_year",
+            "payment credits after end_year",
+        ));
     }
     if d.fctva.as_ref().is_some_and(|f| {
         f.lag_years_by_kind
             .iter()
             .any(|(kind, _)| *kind != crate::model::OwnerKind::Epci)
     }) {
-        return Some("FCTVA lags for owner kinds other than EPCIs");
+        return Some((
+            "des délais de FCTVA pour d'autres types de maître d'ouvrage que les EPCI",
+            "FCTVA lags for owner kinds other than EPCIs",
+        ));
     }
     None
 }

@@ -5,11 +5,12 @@ use super::check::{self, OwnerIds, YEAR_LIMITS, bad, missing, unknown_id};
 use super::number;
 use super::raw::{RawBase, RawFunder, RawOperation, RawOwner};
 use super::source::SourceFile;
-use crate::error::{Problem, Result};
+use crate::error::{Problem, Result, Text};
 use crate::model::{
     Dataset, FamilyMap, Fctva, Funder, Indexation, Money, Operation, Owner, OwnerKind,
     PaymentTerms, Rate, Shortage, Vat, Year,
 };
+use crate::text;
 use rustc_hash::FxHashMap as HashMap;
 use toml::Spanned;
 
@@ -43,8 +44,9 @@ pub(super) fn dataset(
             file,
             &raw.end_year.span(),
             "end_year",
-            format!(
-                "end_year {end_year} is before start_year {start_year}; the horizon runs from start_year to end_year"
+            text!(
+                fr: "end_year {end_year} est avant start_year {start_year} ; l'horizon va de start_year à end_year",
+                en: "end_year {end_year} is before start_year {start_year}; the horizon runs from start_year to end_year"
             ),
         ));
     }
@@ -53,8 +55,9 @@ pub(super) fn dataset(
             file,
             &raw.end_year.span(),
             "end_year",
-            format!(
-                "the horizon {start_year}-{end_year} is longer than {MAX_HORIZON_YEARS} years; shorten it"
+            text!(
+                fr: "l'horizon {start_year}–{end_year} dépasse {MAX_HORIZON_YEARS} ans ; raccourcissez-le",
+                en: "the horizon {start_year}-{end_year} is longer than {MAX_HORIZON_YEARS} years; shorten it"
             ),
         ));
     }
@@ -98,7 +101,10 @@ pub(super) fn dataset(
                             file,
                             &lag.span(),
                             "lag_years_by_kind",
-                            "write a lag as a whole number of years, e.g. epci = 0",
+                            text!(
+                                fr: "écrivez le délai en nombre entier d'années, par exemple epci = 0",
+                                en: "write a lag as a whole number of years, e.g. epci = 0"
+                            ),
                         ));
                     };
                     let years = check::integer(
@@ -137,7 +143,10 @@ pub(super) fn dataset(
                     file,
                     &entry.span(),
                     "rate",
-                    "give the yearly rate of price indexation, e.g. rate = \"0.04\"",
+                    text!(
+                        fr: "donnez le taux annuel d'indexation des prix, par exemple rate = \"0.04\"",
+                        en: "give the yearly rate of price indexation, e.g. rate = \"0.04\""
+                    ),
                 )
             })?;
             Ok::<_, crate::error::Error>(Indexation {
@@ -184,13 +193,14 @@ pub(super) fn dataset(
                 .borrowing
                 .as_ref()
                 .map_or_else(|| entry.get_ref().id.span(), Spanned::span);
+            let id = &owner.id;
             return Err(missing(
                 file,
                 &at,
                 field,
-                &format!(
-                    "commune \"{}\" borrows but its terms have no {field}; give it in [borrowing] or in its own borrowing",
-                    owner.id
+                text!(
+                    fr: "la commune « {id} » emprunte mais ses conditions d'emprunt n'ont pas de {field} ; donnez-le dans [borrowing] ou dans son propre borrowing",
+                    en: "commune \"{id}\" borrows but its terms have no {field}; give it in [borrowing] or in its own borrowing"
                 ),
             ));
         }
@@ -205,7 +215,15 @@ fn owners(file: &SourceFile, raw: &[Spanned<RawOwner>]) -> Result<Vec<Owner>> {
         let o = entry.get_ref();
         let id = o.id.get_ref();
         if id.trim().is_empty() {
-            return Err(bad(file, &o.id.span(), "id", "an owner id cannot be empty"));
+            return Err(bad(
+                file,
+                &o.id.span(),
+                "id",
+                text!(
+                    fr: "l'identifiant d'un maître d'ouvrage ne peut pas être vide",
+                    en: "an owner id cannot be empty"
+                ),
+            ));
         }
         if let Some(&first) = seen.get(id.as_str()) {
             return Err(file.error(
@@ -286,7 +304,15 @@ fn funders(
         let f = entry.get_ref();
         let id = f.id.get_ref();
         if id.trim().is_empty() {
-            return Err(bad(file, &f.id.span(), "id", "a funder id cannot be empty"));
+            return Err(bad(
+                file,
+                &f.id.span(),
+                "id",
+                text!(
+                    fr: "l'identifiant d'un financeur ne peut pas être vide",
+                    en: "a funder id cannot be empty"
+                ),
+            ));
         }
         if let Some(&first) = seen.get(id.as_str()) {
             return Err(file.error(
@@ -321,13 +347,14 @@ fn funders(
             ));
         };
         if ordered.iter().any(|f| &f.id == id.get_ref()) {
+            let id_text = id.get_ref();
             return Err(bad(
                 file,
                 &id.span(),
                 "funder_order",
-                format!(
-                    "funder \"{}\" is listed twice; list each funder once",
-                    id.get_ref()
+                text!(
+                    fr: "le financeur « {id_text} » est cité deux fois ; citez chaque financeur une seule fois",
+                    en: "funder \"{id_text}\" is listed twice; list each funder once"
                 ),
             ));
         }
@@ -337,13 +364,14 @@ fn funders(
         .iter()
         .find(|f| !ordered.iter().any(|o| o.id == f.id))
     {
+        let id = &missing_funder.id;
         return Err(bad(
             file,
             &order.span(),
             "funder_order",
-            format!(
-                "funder \"{}\" is missing; funder_order must list every funder exactly once",
-                missing_funder.id
+            text!(
+                fr: "le financeur « {id} » manque ; funder_order doit citer chaque financeur exactement une fois",
+                en: "funder \"{id}\" is missing; funder_order must list every funder exactly once"
             ),
         ));
     }
@@ -465,15 +493,26 @@ fn operations(
     for (file, entry) in raw {
         let span = entry.span();
         let o = entry.get_ref();
-        let id =
-            o.id.as_ref()
-                .ok_or_else(|| missing(file, &span, "id", "give the operation a unique id"))?;
+        let id = o.id.as_ref().ok_or_else(|| {
+            missing(
+                file,
+                &span,
+                "id",
+                text!(
+                    fr: "donnez à l'opération un identifiant unique",
+                    en: "give the operation a unique id"
+                ),
+            )
+        })?;
         if id.get_ref().trim().is_empty() {
             return Err(bad(
                 file,
                 &id.span(),
                 "id",
-                "an operation id cannot be empty",
+                text!(
+                    fr: "l'identifiant d'une opération ne peut pas être vide",
+                    en: "an operation id cannot be empty"
+                ),
             ));
         }
         if let Some(&(first_file, first)) = seen.get(id.get_ref().as_str()) {
@@ -567,7 +606,7 @@ fn operation(
     start_year: Year,
     end_year: Year,
 ) -> Result<Operation> {
-    let required = |value: Option<&Spanned<String>>, field: &str, what: &str| {
+    let required = |value: Option<&Spanned<String>>, field: &str, what: Text| {
         value
             .cloned()
             .ok_or_else(|| missing(file, span, field, what))
@@ -575,7 +614,10 @@ fn operation(
     let commune_id = required(
         o.commune.as_ref(),
         "commune",
-        "name the commune where the operation is (an owner id)",
+        text!(
+            fr: "indiquez la commune où se situe l'opération (l'identifiant d'un maître d'ouvrage)",
+            en: "name the commune where the operation is (an owner id)"
+        ),
     )?;
     let commune = owners.commune(file, &commune_id, "commune")?;
     let owner = match &o.owner {
@@ -587,21 +629,31 @@ fn operation(
         &required(
             o.family.as_ref(),
             "family",
-            "give its family, e.g. family = \"demolition\"",
+            text!(
+                fr: "donnez sa famille, par exemple family = \"demolition\"",
+                en: "give its family, e.g. family = \"demolition\""
+            ),
         )?,
         "family",
     )?;
-    let cost_raw = o
-        .cost
-        .as_ref()
-        .ok_or_else(|| missing(file, span, "cost", "give its cost excluding VAT"))?;
+    let cost_raw = o.cost.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            span,
+            "cost",
+            text!(fr: "donnez son coût HT", en: "give its cost excluding VAT"),
+        )
+    })?;
     let cost = number::money(file, "cost", cost_raw)?;
     if !cost.is_positive() {
         return Err(bad(
             file,
             &cost_raw.span(),
             "cost",
-            "the cost must be greater than 0",
+            text!(
+                fr: "le coût doit être supérieur à 0",
+                en: "the cost must be greater than 0"
+            ),
         ));
     }
     let base = check::money_opt(file, "base", o.base.as_ref())?;
@@ -612,8 +664,9 @@ fn operation(
             file,
             &raw_base.span(),
             "base",
-            format!(
-                "the base {base} is above the cost {cost}; the eligible base is part of the cost"
+            text!(
+                fr: "l'assiette {base} dépasse le coût {cost} ; l'assiette éligible fait partie du coût",
+                en: "the base {base} is above the cost {cost}; the eligible base is part of the cost"
             ),
         ));
     }
@@ -622,7 +675,10 @@ fn operation(
             file,
             span,
             "start_year",
-            "give the first year it asks for funding",
+            text!(
+                fr: "donnez la première année où elle demande son financement",
+                en: "give the first year it asks for funding"
+            ),
         )
     })?;
     let duration = o.duration_years.as_ref().ok_or_else(|| {
@@ -630,7 +686,10 @@ fn operation(
             file,
             span,
             "duration_years",
-            "give the number of years payments are spread over (at least 1)",
+            text!(
+                fr: "donnez le nombre d'années sur lesquelles ses paiements s'étalent (au moins 1)",
+                en: "give the number of years payments are spread over (at least 1)"
+            ),
         )
     })?;
     Ok(Operation {

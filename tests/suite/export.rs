@@ -766,7 +766,7 @@ fn export_of_a_bad_input_exits_2_and_writes_nothing() {
         .code(2)
         .stdout("")
         .stderr(
-            "error: tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17: field \"funder_order\": funder \"anrru\" is not defined (did you mean \"anru\"?)\n",
+            "erreur : tests/fixtures/invalid/unknown-funder-in-order/base.toml:4:17 : champ « funder_order » : « anrru » n'est pas parmi les financeurs du jeu de données (vouliez-vous dire « anru » ?)\n",
         );
     assert!(!file.exists());
     assert!(!dir.path().join("out").exists());

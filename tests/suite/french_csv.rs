@@ -266,41 +266,58 @@ fn french_csv_errors_name_the_line_column_and_field() {
     let cases: [(&[u8], &str); 6] = [
         (
             b"id;commune;family;cost;start_year;duration_years\r\nA;62498;roads;douze;2004;1\r\n",
-            "operations.csv:2:15: field \"cost\": \"douze\" is not a number; write a decimal such as 1234,56 (a comma for decimals, spaces allowed between thousands)",
+            "operations.csv:2:15 : champ « cost » : « douze » n'est pas un nombre ; écrivez un nombre décimal comme 1234,56 (une virgule pour les décimales, des espaces possibles entre les milliers)",
         ),
         (
             b"id;commune;family;cost;start_year;duration_years\r\nA;62498;roads;1 234,567;2004;1\r\n",
-            "operations.csv:2:15: field \"cost\": 1234.567 has 3 decimals, but money has at most 2; round it to 2 decimals yourself",
+            "operations.csv:2:15 : champ « cost » : 1234.567 a 3 décimales, mais un montant en a au plus 2 ; arrondissez-le vous-même à 2 décimales",
         ),
         (
             b"id;commune;family;cost;start_year;duration_years;vat_rate\r\nA;62498;roads;1000;2004;1;0,1234567\r\n",
-            "operations.csv:2:27: field \"vat_rate\": 0.1234567 has 7 decimals, but a rate has at most 6; round it to 6 decimals yourself",
+            "operations.csv:2:27 : champ « vat_rate » : 0.1234567 a 7 décimales, mais un taux en a au plus 6 ; arrondissez-le vous-même à 6 décimales",
         ),
         (
             b"id;commune;family;cost;start_year;duration_years\r\nA;62498;roads;1000;2004;1;x\r\n",
-            "operations.csv:2:1: this line has 7 cells but the header has 6; check for a missing or extra semicolon (quote cells that contain semicolons)",
+            "operations.csv:2:1 : cette ligne a 7 cellules mais l'en-tête en a 6 ; vérifiez s'il manque un séparateur « ; » ou s'il y en a un de trop (mettez entre guillemets les cellules qui contiennent un « ; »)",
         ),
         (
             // Windows-1252: the column is counted in characters of the decoded text.
             b"id;name;commune;family;cost;start_year;duration_years\r\nA;Li\xe9vin;62499;roads;1000;2004;1\r\n",
-            "operations.csv:2:10: field \"commune\": owner \"62499\" is not defined (did you mean \"62498\"?)",
+            "operations.csv:2:10 : champ « commune » : « 62499 » n'est pas parmi les maîtres d'ouvrage du jeu de données (vouliez-vous dire « 62498 » ?)",
         ),
         (
             b"id,commune,family,cost,start_year,duration_years\nA,62498,roads,\"1234,50\",2004,1\n",
-            "operations.csv:2:16: field \"cost\": \"1234,50\" has a decimal comma in a file whose cells are separated by commas, which is ambiguous; save the file with ; as separator (\"CSV point-virgule\"), or write decimal points, or say how to read it with --csv-dialect fr (or csv_dialect = \"fr\" in base.toml)",
+            "operations.csv:2:16 : champ « cost » : « 1234,50 » a une virgule décimale dans un fichier dont les cellules sont séparées par des virgules, ce qui est ambigu ; enregistrez le fichier avec « ; » comme séparateur (« CSV point-virgule »), ou écrivez des points décimaux, ou dites comment le lire avec --csv-dialect fr (ou csv_dialect = \"fr\" dans base.toml)",
         ),
     ];
-    for (csv, message) in cases {
+    for (csv, message) in &cases {
         let (code, stderr) = run_in(BASE, csv, &[]);
+        assert_eq!(code, 2, "{message}");
+        assert_eq!(stderr, format!("erreur : {message}\n"));
+    }
+    // In English with --lang en.
+    let english = [
+        "operations.csv:2:15: field \"cost\": \"douze\" is not a number; write a decimal such as 1234,56 (a comma for decimals, spaces allowed between thousands)",
+        "operations.csv:2:15: field \"cost\": 1234.567 has 3 decimals, but money has at most 2; round it to 2 decimals yourself",
+        "operations.csv:2:27: field \"vat_rate\": 0.1234567 has 7 decimals, but a rate has at most 6; round it to 6 decimals yourself",
+        "operations.csv:2:1: this line has 7 cells but the header has 6; check for a missing or extra semicolon (quote cells that contain semicolons)",
+        "operations.csv:2:10: field \"commune\": owner \"62499\" is not defined (did you mean \"62498\"?)",
+        "operations.csv:2:16: field \"cost\": \"1234,50\" has a decimal comma in a file whose cells are separated by commas, which is ambiguous; save the file with ; as separator (\"CSV point-virgule\"), or write decimal points, or say how to read it with --csv-dialect fr (or csv_dialect = \"fr\" in base.toml)",
+    ];
+    for ((csv, _), message) in cases.iter().zip(english) {
+        let (code, stderr) = run_in(BASE, csv, &["--lang", "en"]);
         assert_eq!(code, 2, "{message}");
         assert_eq!(stderr, format!("error: {message}\n"));
     }
     // Unquoted decimal commas in a comma-separated file split the cell: the message says why.
-    let (code, stderr) = run_in(
-        BASE,
-        b"id,commune,family,cost,start_year,duration_years\nA,62498,roads,1234,50,2004,1\n",
-        &[],
+    let split = b"id,commune,family,cost,start_year,duration_years\nA,62498,roads,1234,50,2004,1\n";
+    let (code, stderr) = run_in(BASE, split, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.ends_with(" ; si les nombres sont écrits avec une virgule décimale (1234,56), enregistrez le fichier avec « ; » comme séparateur (« CSV point-virgule »)\n"),
+        "{stderr}"
     );
+    let (code, stderr) = run_in(BASE, split, &["--lang", "en"]);
     assert_eq!(code, 2);
     assert!(
         stderr.ends_with("; if numbers are written with decimal commas (1234,56), save the file with ; as separator (\"CSV point-virgule\")\n"),
@@ -325,9 +342,18 @@ fn a_dialect_forced_on_the_command_line_or_in_base_toml_resolves_an_ambiguous_fi
     // `en` refuses decimal commas, as the reader always did.
     let (code, stderr) = run_in(BASE, csv, &["--csv-dialect", "en"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("\"1234,50\" is not a number"), "{stderr}");
+    assert!(
+        stderr.contains("« 1234,50 » n'est pas un nombre"),
+        "{stderr}"
+    );
     let wrong = format!("csv_dialect = \"french\"\n{BASE}");
     let (code, stderr) = run_in(&wrong, csv, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "erreur : base.toml:1:15 : champ « csv_dialect » : dialecte CSV « french » inconnu ; écrivez « fr » (virgule décimale), « en » (point décimal) ou « auto »\n"
+    );
+    let (code, stderr) = run_in(&wrong, csv, &["--lang", "en"]);
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
@@ -468,6 +494,22 @@ fn the_builtin_dataset_is_named_from_anywhere() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
+        "erreur : builtin:bassin-miner : aucun jeu de données intégré ne s'appelle « bassin-miner » (vouliez-vous dire « bassin-minier » ?) ; les jeux de données intégrés sont builtin:bassin-minier\n"
+    );
+    let output = cofinance(elsewhere.path())
+        .args([
+            "run",
+            "builtin:bassin-miner",
+            "--out",
+            "out",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
         "error: builtin:bassin-miner: no built-in dataset is named \"bassin-miner\" (did you mean \"bassin-minier\"?); the built-in datasets are builtin:bassin-minier\n"
     );
     assert!(!elsewhere.path().join("out").exists());
@@ -503,6 +545,6 @@ fn a_csv_saved_from_the_templates_operations_sheet_reads_with_its_french_header(
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: operations.csv:1:4: column \"Identifiant\" appears twice in the header; keep one\n"
+        "erreur : operations.csv:1:4 : la colonne « Identifiant » figure deux fois dans l'en-tête ; n'en gardez qu'une\n"
     );
 }

@@ -405,11 +405,22 @@ fn pipes_and_devices_are_refused_at_once() {
         assert_eq!(
             stderr_of(&output),
             format!(
-                "error: {}: est {what}, pas un fichier ordinaire : cofinance ne lit que des fichiers ; enregistrez les données dans un fichier et donnez son chemin\n",
+                "erreur : {} : est {what}, pas un fichier ordinaire : cofinance ne lit que des fichiers ; enregistrez les données dans un fichier et donnez son chemin\n",
                 input.display()
             )
         );
     }
+    let output = cofinance()
+        .timeout(Duration::from_secs(10))
+        .args(["run", "/dev/zero", "--lang", "en", "--out"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&output),
+        "error: /dev/zero: is a device, not a regular file: cofinance only reads files; save the data in a file and give its path\n"
+    );
     // A pipe as the operations beside a base, too.
     let folder = dir.path().join("data");
     fs::create_dir(&folder).unwrap();
@@ -431,7 +442,7 @@ fn pipes_and_devices_are_refused_at_once() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("operations.csv: est un tube nommé"));
+    assert!(stderr_of(&output).contains("operations.csv : est un tube nommé"));
     assert!(!dir.path().join("out").exists());
 }
 
@@ -446,21 +457,31 @@ fn inputs_larger_than_the_limit_are_refused() {
     .unwrap();
     let path = dir.path().join("base.toml");
     fs::write(&path, format!("{base}\n# {}\n", "x".repeat(1_500_000))).unwrap();
-    let output = cofinance()
-        .env("COFINANCE_MAX_INPUT_MB", "1")
-        .arg("run")
-        .arg(&path)
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr_of(&output);
+    let too_large = |lang: &str| {
+        let output = cofinance()
+            .env("COFINANCE_MAX_INPUT_MB", "1")
+            .args(["run", "--lang", lang])
+            .arg(&path)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        stderr_of(&output)
+    };
+    let size = fs::metadata(&path).unwrap().len();
+    let stderr = too_large("fr");
     assert!(
         stderr.contains(&format!(
-            "base.toml: fait {} octets, plus que la taille maximale d'un fichier d'entrée (1 Mo)",
-            fs::metadata(&path).unwrap().len()
+            "base.toml : fait {size} octets, plus que la taille maximale d'un fichier d'entrée (1 Mo)"
         )) && stderr.contains("relevez la limite avec COFINANCE_MAX_INPUT_MB"),
+        "{stderr}"
+    );
+    let stderr = too_large("en");
+    assert!(
+        stderr.contains(&format!(
+            "base.toml: is {size} bytes, more than the largest input file read (1 MB)"
+        )) && stderr.contains("raise the limit with COFINANCE_MAX_INPUT_MB"),
         "{stderr}"
     );
     // Under the default limit (1 Go), the same file runs.
@@ -478,7 +499,19 @@ fn inputs_larger_than_the_limit_are_refused() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).starts_with(
+        "erreur : COFINANCE_MAX_INPUT_MB : « beaucoup » n'est pas un nombre de mégaoctets"
+    ));
+    let output = cofinance()
+        .env("COFINANCE_MAX_INPUT_MB", "beaucoup")
+        .args(["run", "--lang", "en"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr_of(&output).starts_with("error: COFINANCE_MAX_INPUT_MB: « beaucoup » n'est pas")
+        stderr_of(&output).starts_with(
+            "error: COFINANCE_MAX_INPUT_MB: \"beaucoup\" is not a number of megabytes"
+        )
     );
 }

@@ -79,14 +79,24 @@ fn the_template_refuses_what_the_workbook_cannot_carry() {
         );
     std::fs::write(dir.path().join("base.toml"), base).unwrap();
     let path = dir.path().join("book.xlsx");
-    let output = cofinance(&repo())
-        .args(["template", "--xlsx"])
-        .arg(&path)
-        .arg(dir.path().join("base.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let template = |lang: &str| {
+        let output = cofinance(&repo())
+            .args(["template", "--lang", lang, "--xlsx"])
+            .arg(&path)
+            .arg(dir.path().join("base.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let stderr = template("fr");
+    assert!(
+        stderr.contains(
+            "ce jeu de données utilise un palier de capacité de financement hors de l'horizon, que le classeur de saisie ne porte pas encore ; gardez-le dans base.toml"
+        ),
+        "{stderr}"
+    );
+    let stderr = template("en");
     assert!(
         stderr.contains("a capacity step outside the horizon"),
         "{stderr}"
@@ -497,91 +507,91 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
             "unknown sheet",
             |s| s.push(("Notes", vec![vec![S("à faire")]])),
             None,
-            "Notes: unknown sheet \"Notes\"; a dataset workbook has the sheets Paramètres, Familles, Maîtres d'ouvrage, Financeurs, Règles, Modulations, Opérations (remove or rename this one)",
+            "Notes : feuille « Notes » inconnue ; un classeur de jeu de données a les feuilles Paramètres, Familles, Maîtres d'ouvrage, Financeurs, Règles, Modulations, Opérations (supprimez ou renommez celle-ci)",
         ),
         (
             "unknown column",
             |s| set(s, "Opérations", 0, 3, S("Coût TTC")),
             None,
-            "Opérations!D1: unknown field \"Coût TTC\"; remove it or correct its name",
+            "Opérations!D1 : champ inconnu « Coût TTC » ; supprimez-le ou corrigez son nom",
         ),
         (
             "text where a number is expected",
             |s| set(s, "Opérations", 1, 3, S("beaucoup")),
             None,
-            "Opérations!D2 « Coût HT (€) »: field \"cost\": \"beaucoup\" is text where a number is expected; type a number such as 1234,56",
+            "Opérations!D2 « Coût HT (€) » : champ « cost » : « beaucoup » est du texte là où un nombre est attendu ; tapez un nombre, par exemple 1234,56",
         ),
         (
             "formula error",
             |s| set(s, "Opérations", 1, 3, F("=1/0", "#DIV/0!")),
             None,
-            "Opérations!D2 « Coût HT (€) »: field \"cost\": the cell holds the error #DIV/0!; correct its formula, or type the value",
+            "Opérations!D2 « Coût HT (€) » : champ « cost » : la cellule contient l'erreur #DIV/0! ; corrigez sa formule, ou tapez la valeur",
         ),
         (
             "merged header",
             |_| {},
             Some(("Opérations", 3, 4)),
-            "Opérations!D1: the header cells D1:E1 are merged; unmerge them and give each column its own header",
+            "Opérations!D1 : les cellules d'en-tête D1:E1 sont fusionnées ; annulez la fusion et donnez à chaque colonne son propre en-tête",
         ),
         (
             "empty id",
             |s| set(s, "Maîtres d'ouvrage", 1, 0, S(" ")),
             None,
-            "Maîtres d'ouvrage!2:2: missing field \"id\": this table needs \"id\"; add it",
+            "Maîtres d'ouvrage!2:2 : champ « id » manquant : cette table doit avoir « id » ; ajoutez-le",
         ),
         (
             "unknown funder in a rule",
             |s| set(s, "Règles", 1, 0, S("anrru")),
             None,
-            "Règles!A2 « Financeur »: field \"Financeur\": funder \"anrru\" is not defined (did you mean \"anru\"?)",
+            "Règles!A2 « Financeur » : champ « Financeur » : « anrru » n'est pas parmi les financeurs du jeu de données (vouliez-vous dire « anru » ?)",
         ),
         (
             "unknown rule in a modulation",
             |s| set(s, "Modulations", 1, 1, S("anru-vrdd")),
             None,
-            "Modulations!B2 « Règle »: field \"Règle\": rule \"anru-vrdd\" is not defined (did you mean \"anru-vrd\"?)",
+            "Modulations!B2 « Règle » : champ « Règle » : « anru-vrdd » n'est pas parmi les règles du jeu de données (vouliez-vous dire « anru-vrd » ?)",
         ),
         (
             "money with three decimals",
             |s| set(s, "Opérations", 1, 3, N(1234.567)),
             None,
-            "Opérations!D2 « Coût HT (€) »: field \"cost\": 1234.567 has 3 decimals, but money has at most 2; round it to 2 decimals yourself",
+            "Opérations!D2 « Coût HT (€) » : champ « cost » : 1234.567 a 3 décimales, mais un montant en a au plus 2 ; arrondissez-le vous-même à 2 décimales",
         ),
         (
             "a computed amount that is not a whole number of cents",
             |s| set(s, "Opérations", 1, 3, F("=0.1+0.2", "0.30000000000000004")),
             None,
-            "Opérations!D2 « Coût HT (€) »: field \"cost\": 0.30000000000000004 has 17 decimals, but money has at most 2; round it to 2 decimals yourself",
+            "Opérations!D2 « Coût HT (€) » : champ « cost » : 0.30000000000000004 a 17 décimales, mais un montant en a au plus 2 ; arrondissez-le vous-même à 2 décimales",
         ),
         (
             "rate with seven decimals",
             |s| set(s, "Règles", 1, 3, N(0.123_456_7)),
             None,
-            "Règles!D2 « Taux »: field \"rate\": 0.1234567 has 7 decimals, but a rate has at most 6; round it to 6 decimals yourself",
+            "Règles!D2 « Taux » : champ « rate » : 0.1234567 a 7 décimales, mais un taux en a au plus 6 ; arrondissez-le vous-même à 6 décimales",
         ),
         (
             "a date where a number is expected",
             |s| set(s, "Opérations", 1, 4, Date),
             None,
-            "Opérations!E2 « Année de demande »: field \"start_year\": the cell holds a date; the spreadsheet may have turned what was typed into a date: format the cell as text or as a number and type it again",
+            "Opérations!E2 « Année de demande » : champ « start_year » : la cellule contient une date ; le tableur a peut-être changé en date ce qui a été tapé : mettez la cellule au format texte ou nombre et tapez de nouveau la valeur",
         ),
         (
             "not a boolean",
             |s| set(s, "Modulations", 1, 2, S("peut-être")),
             None,
-            "Modulations!C2 « ZUS »: field \"zus\": \"peut-être\" is not yes or no; write oui or non",
+            "Modulations!C2 « ZUS » : champ « zus » : « peut-être » n'est ni oui ni non ; écrivez oui ou non",
         ),
         (
             "unknown family",
             |s| set(s, "Opérations", 1, 2, S("voirie")),
             None,
-            "Opérations!C2 « Famille »: field \"family\": \"voirie\" is not one of the choices; pick one of demolition, construction, rehabilitation, residentialisation, roads, amenities, development, engineering, land",
+            "Opérations!C2 « Famille » : champ « family » : « voirie » n'est pas l'un des choix possibles ; choisissez parmi demolition, construction, rehabilitation, residentialisation, roads, amenities, development, engineering, land",
         ),
         (
             "unknown commune of an operation",
             |s| set(s, "Opérations", 1, 1, S("62499")),
             None,
-            "Opérations!B2 « Commune »: field \"commune\": owner \"62499\" is not defined (did you mean \"62498\"?)",
+            "Opérations!B2 « Commune » : champ « commune » : « 62499 » n'est pas parmi les maîtres d'ouvrage du jeu de données (vouliez-vous dire « 62498 » ?)",
         ),
         (
             "envelope year outside the horizon",
@@ -590,30 +600,53 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
                 set(s, "Financeurs", 1, 3, N(5.0));
             },
             None,
-            "Financeurs!D2 « 2010 »: field \"envelope\": year 2010 is outside the horizon 2004-2006; use a year within it or widen start_year/end_year",
+            "Financeurs!D2 « 2010 » : champ « envelope » : l'année 2010 est hors de l'horizon 2004–2006 ; choisissez une année de l'horizon ou élargissez start_year/end_year",
         ),
         (
             "unknown parameter",
             |s| set(s, "Paramètres", 4, 0, S("TVA")),
             None,
-            "Paramètres!A5: unknown field \"TVA\"; remove it or correct its name",
+            "Paramètres!A5 : champ inconnu « TVA » ; supprimez-le ou corrigez son nom",
         ),
         (
             "a required parameter left out",
             |s| set(s, "Paramètres", 2, 1, C::E),
             None,
-            "Paramètres: missing field \"Première année\": add a row \"Première année\" with its value",
+            "Paramètres : champ « Première année » manquant : ajoutez une ligne « Première année » avec sa valeur",
         ),
         (
             "an empty parameters sheet",
             |s| s[0].1.clear(),
             None,
-            "Paramètres: missing field \"Nom du jeu de données\": add a row \"Nom du jeu de données\" with its value",
+            "Paramètres : champ « Nom du jeu de données » manquant : ajoutez une ligne « Nom du jeu de données » avec sa valeur",
         ),
         (
             "no parameters sheet",
             |s| s.retain(|(name, _)| *name != "Paramètres"),
             None,
+            "Paramètres : le classeur n'a pas de feuille « Paramètres » ; ajoutez-la (cofinance template --xlsx en écrit une pour commencer)",
+        ),
+    ];
+    // A few of the same in English (`--lang en`).
+    let english = [
+        (
+            "unknown sheet",
+            "Notes: unknown sheet \"Notes\"; a dataset workbook has the sheets Paramètres, Familles, Maîtres d'ouvrage, Financeurs, Règles, Modulations, Opérations (remove or rename this one)",
+        ),
+        (
+            "text where a number is expected",
+            "Opérations!D2 « Coût HT (€) »: field \"cost\": \"beaucoup\" is text where a number is expected; type a number such as 1234,56",
+        ),
+        (
+            "a date where a number is expected",
+            "Opérations!E2 « Année de demande »: field \"start_year\": the cell holds a date; the spreadsheet may have turned what was typed into a date: format the cell as text or as a number and type it again",
+        ),
+        (
+            "unknown family",
+            "Opérations!C2 « Famille »: field \"family\": \"voirie\" is not one of the choices; pick one of demolition, construction, rehabilitation, residentialisation, roads, amenities, development, engineering, land",
+        ),
+        (
+            "no parameters sheet",
             "Paramètres: the workbook has no sheet \"Paramètres\"; add it (cofinance template --xlsx writes one to start from)",
         ),
     ];
@@ -623,19 +656,27 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
         let mut sheets = valid();
         edit(&mut sheets);
         std::fs::write(dir.path().join("dossier.xlsx"), write_book(&sheets, merge)).unwrap();
-        let output = cofinance(dir.path())
-            .args(["run", "dossier.xlsx", "--out", "out"])
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{what}");
-        let stderr = String::from_utf8(output.stderr).unwrap();
-        if stderr != format!("error: dossier.xlsx:{message}\n") {
-            wrong.push(format!(
-                "{what}:\n  got  {stderr}  want error: dossier.xlsx:{message}"
-            ));
+        let in_english = english.iter().find(|(case, _)| *case == what);
+        let runs = [
+            Some(("erreur : ", message, None)),
+            in_english.map(|(_, message)| ("error: ", *message, Some("en"))),
+        ];
+        for (prefix, message, lang) in runs.into_iter().flatten() {
+            let output = cofinance(dir.path())
+                .args(["run", "dossier.xlsx", "--out", "out"])
+                .args(lang.map(|lang| ["--lang", lang]).iter().flatten())
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(2), "{what}");
+            let stderr = String::from_utf8(output.stderr).unwrap();
+            if stderr != format!("{prefix}dossier.xlsx:{message}\n") {
+                wrong.push(format!(
+                    "{what}:\n  got  {stderr}  want {prefix}dossier.xlsx:{message}"
+                ));
+            }
+            assert!(output.stdout.is_empty(), "{what}");
+            assert!(!dir.path().join("out").exists(), "{what}: nothing written");
         }
-        assert!(output.stdout.is_empty(), "{what}");
-        assert!(!dir.path().join("out").exists(), "{what}: nothing written");
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

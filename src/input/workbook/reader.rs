@@ -6,6 +6,9 @@ use super::{
     PARAMETERS, Problem, RULES, Result, SHEETS, SourceFile, YearColumns, funder_years, funders,
     modulations, operations, owner_years, owners, rules, sha256_hex,
 };
+use crate::error::Text;
+use crate::fr::Lang;
+use crate::text;
 use calamine::{Data, Reader};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -29,21 +32,25 @@ pub fn cell_name(row: u32, column: u32) -> String {
 /// its cell.
 pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
     let sha256 = sha256_hex(&bytes);
-    let mut workbook =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|error| {
-            Error::Read {
-                path: path.to_owned(),
-                reason: format!("cannot be read as a workbook ({error}); save it as .xlsx or .ods")
-                    .into(),
-            }
-        })?;
+    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(
+        |error| Error::Read {
+            path: path.to_owned(),
+            reason: text!(
+                fr: "ne se lit pas comme un classeur ({error}) ; enregistrez-le en .xlsx ou .ods",
+                en: "cannot be read as a workbook ({error}); save it as .xlsx or .ods"
+            ),
+        },
+    )?;
     let mut sheets: Vec<(String, calamine::Range<Data>)> = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook
             .worksheet_range(&name)
             .map_err(|error| Error::Read {
                 path: path.to_owned(),
-                reason: format!("sheet \"{name}\" cannot be read ({error})").into(),
+                reason: text!(
+                    fr: "la feuille « {name} » ne se lit pas ({error})",
+                    en: "sheet \"{name}\" cannot be read ({error})"
+                ),
             })?;
         sheets.push((name, range));
     }
@@ -57,22 +64,28 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
     let mut found: [Option<&calamine::Range<Data>>; 7] = [None; 7];
     for (name, range) in &sheets {
         let Some(index) = SHEETS.iter().position(|s| same_name(s, name)) else {
+            let hint = did_you_mean(name, &SHEETS);
+            let (hint_fr, hint_en) = (hint.get(Lang::Fr), hint.get(Lang::En));
+            let sheets = SHEETS.join(", ");
             return Err(out.error(
                 name.clone(),
                 Problem::Syntax {
-                    message: format!(
-                        "unknown sheet \"{name}\"{}; a dataset workbook has the sheets {} (remove or rename this one)",
-                        did_you_mean(name, &SHEETS),
-                        SHEETS.join(", ")
-                    ).into(),
+                    message: text!(
+                        fr: "feuille « {name} » inconnue{hint_fr} ; un classeur de jeu de données a les feuilles {sheets} (supprimez ou renommez celle-ci)",
+                        en: "unknown sheet \"{name}\"{hint_en}; a dataset workbook has the sheets {sheets} (remove or rename this one)"
+                    ),
                 },
             ));
         };
         if found[index].is_some() {
+            let sheet = SHEETS[index];
             return Err(out.error(
                 name.clone(),
                 Problem::Syntax {
-                    message: format!("sheet \"{}\" is given twice; keep one", SHEETS[index]).into(),
+                    message: text!(
+                        fr: "la feuille « {sheet} » figure deux fois ; n'en gardez qu'une",
+                        en: "sheet \"{sheet}\" is given twice; keep one"
+                    ),
                 },
             ));
         }
@@ -92,9 +105,10 @@ pub fn read(path: &str, bytes: Vec<u8>) -> Result<SourceFile> {
         return Err(out.error(
             PARAMETERS.to_owned(),
             Problem::Syntax {
-                message: format!(
-                    "the workbook has no sheet \"{PARAMETERS}\"; add it (cofinance template --xlsx writes one to start from)"
-                ).into(),
+                message: text!(
+                    fr: "le classeur n'a pas de feuille « {PARAMETERS} » ; ajoutez-la (cofinance template --xlsx en écrit une pour commencer)",
+                    en: "the workbook has no sheet \"{PARAMETERS}\"; add it (cofinance template --xlsx writes one to start from)"
+                ),
             },
         ));
     }
@@ -138,9 +152,14 @@ pub(super) fn merged_cells<RS: std::io::Read + std::io::Seek>(
 }
 
 /// " (did you mean …?)" when a known name is close, else nothing (the message lists them).
-pub(super) fn did_you_mean(unknown: &str, known: &[&str]) -> String {
+pub(super) fn did_you_mean(unknown: &str, known: &[&str]) -> Text {
     crate::error::closest(unknown, known)
-        .map(|best| format!(" (did you mean \"{best}\"?)"))
+        .map(|best| {
+            text!(
+                fr: " (vouliez-vous dire « {best} » ?)",
+                en: " (did you mean \"{best}\"?)"
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -248,14 +267,15 @@ impl Sheet<'_> {
             .iter()
             .find(|d| d.start.0 <= header_row && header_row <= d.end.0)
         {
+            let first = cell_name(merge.start.0, merge.start.1);
+            let last = cell_name(merge.end.0, merge.end.1);
             return Err(out.error(
-                format!("{}!{}", self.name, cell_name(merge.start.0, merge.start.1)),
+                format!("{}!{first}", self.name),
                 Problem::Syntax {
-                    message: format!(
-                        "the header cells {}:{} are merged; unmerge them and give each column its own header",
-                        cell_name(merge.start.0, merge.start.1),
-                        cell_name(merge.end.0, merge.end.1)
-                    ).into(),
+                    message: text!(
+                        fr: "les cellules d'en-tête {first}:{last} sont fusionnées ; annulez la fusion et donnez à chaque colonne son propre en-tête",
+                        en: "the header cells {first}:{last} are merged; unmerge them and give each column its own header"
+                    ),
                 },
             ));
         }
@@ -272,7 +292,10 @@ impl Sheet<'_> {
                     return Err(out.error(
                         place,
                         Problem::Syntax {
-                            message: "this column has values but no header (a merged header cell?); give each column its own header, without merging".into(),
+                            message: text!(
+                                fr: "cette colonne a des valeurs mais pas d'en-tête (une cellule d'en-tête fusionnée ?) ; donnez à chaque colonne son propre en-tête, sans fusionner de cellules",
+                                en: "this column has values but no header (a merged header cell?); give each column its own header, without merging"
+                            ),
                         },
                     ));
                 }
@@ -313,10 +336,10 @@ impl Sheet<'_> {
                 return Err(out.error(
                     place,
                     Problem::Syntax {
-                        message: format!(
-                            "column \"{header}\" appears twice in the header; keep one"
-                        )
-                        .into(),
+                        message: text!(
+                            fr: "la colonne « {header} » figure deux fois dans l'en-tête ; n'en gardez qu'une",
+                            en: "column \"{header}\" appears twice in the header; keep one"
+                        ),
                     },
                 ));
             }

@@ -9,6 +9,9 @@ use super::{
     Error, Hint, InputError, Kind, Location, PARAMETER_HEADER, Problem, REQUIRED_PARAMETERS,
     Result, families, parameters,
 };
+use crate::error::Text;
+use crate::fr::Lang;
+use crate::text;
 use calamine::Data;
 use std::fmt::Write as _;
 
@@ -112,11 +115,14 @@ impl Toml {
                 ));
             };
             if seen.contains(&column.key) {
+                let label = column.label;
                 return Err(self.error(
                     label_place,
                     Problem::Syntax {
-                        message: format!("parameter \"{}\" is given twice; keep one", column.label)
-                            .into(),
+                        message: text!(
+                            fr: "le paramètre « {label} » figure deux fois ; n'en gardez qu'un",
+                            en: "parameter \"{label}\" is given twice; keep one"
+                        ),
                     },
                 ));
             }
@@ -136,11 +142,15 @@ impl Toml {
             .iter()
             .find(|c| REQUIRED_PARAMETERS.contains(&c.key) && !given.contains(&c.key))
         {
+            let label = column.label;
             return Err(self.error(
                 sheet.name.to_owned(),
                 Problem::MissingField {
-                    field: column.label.to_owned(),
-                    what: format!("add a row \"{}\" with its value", column.label).into(),
+                    field: label.to_owned(),
+                    what: text!(
+                        fr: "ajoutez une ligne « {label} » avec sa valeur",
+                        en: "add a row \"{label}\" with its value"
+                    ),
                 },
             ));
         }
@@ -164,7 +174,10 @@ impl Toml {
                     row.place.clone(),
                     Problem::MissingField {
                         field: "Famille".into(),
-                        what: "name the family this row is about".into(),
+                        what: text!(
+                            fr: "indiquez la famille dont parle cette ligne",
+                            en: "name the family this row is about"
+                        ),
                     },
                 ));
             };
@@ -273,11 +286,19 @@ impl Toml {
         find: impl Fn(&str) -> Option<usize>,
     ) -> Result<usize> {
         let Some(cell) = row.take(key) else {
+            let what_fr = match what {
+                "funder" => "le financeur",
+                "rule" => "la règle",
+                other => other,
+            };
             return Err(self.error(
                 row.place.clone(),
                 Problem::MissingField {
                     field: label.to_owned(),
-                    what: format!("name the {what} of this row in the column \"{label}\"").into(),
+                    what: text!(
+                        fr: "indiquez {what_fr} de cette ligne dans la colonne « {label} »",
+                        en: "name the {what} of this row in the column \"{label}\""
+                    ),
                 },
             ));
         };
@@ -305,12 +326,12 @@ impl Toml {
         field: &str,
         place: &str,
     ) -> Result<Option<Read>> {
-        let bad = |message: String| {
+        let bad = |message: Text| {
             self.error(
                 place.to_owned(),
                 Problem::BadValue {
                     field: field.to_owned(),
-                    message: message.into(),
+                    message,
                 },
             )
         };
@@ -318,14 +339,16 @@ impl Toml {
             Data::Empty => return Ok(None),
             Data::String(s) if s.trim().is_empty() => return Ok(None),
             Data::Error(error) => {
-                return Err(bad(format!(
-                    "the cell holds the error {error}; correct its formula, or type the value"
+                return Err(bad(text!(
+                    fr: "la cellule contient l'erreur {error} ; corrigez sa formule, ou tapez la valeur",
+                    en: "the cell holds the error {error}; correct its formula, or type the value"
                 )));
             }
             Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
-                return Err(bad(
-                    "the cell holds a date; the spreadsheet may have turned what was typed into a date: format the cell as text or as a number and type it again".into(),
-                ));
+                return Err(bad(text!(
+                    fr: "la cellule contient une date ; le tableur a peut-être changé en date ce qui a été tapé : mettez la cellule au format texte ou nombre et tapez de nouveau la valeur",
+                    en: "the cell holds a date; the spreadsheet may have turned what was typed into a date: format the cell as text or as a number and type it again"
+                )));
             }
             _ => {}
         }
@@ -364,8 +387,9 @@ impl Toml {
                         "oui" | "vrai" | "true" | "o" | "x" => Read::Bool(true),
                         "non" | "faux" | "false" | "n" => Read::Bool(false),
                         _ => {
-                            return Err(bad(format!(
-                                "\"{text}\" is not yes or no; write oui or non"
+                            return Err(bad(text!(
+                                fr: "« {text} » n'est ni oui ni non ; écrivez oui ou non",
+                                en: "\"{text}\" is not yes or no; write oui or non"
                             )));
                         }
                     }
@@ -373,16 +397,18 @@ impl Toml {
             },
             Kind::Integer => {
                 let number = number_text(data, false).ok_or_else(|| {
-                    bad(format!(
-                        "\"{}\" is text where a whole number is expected; type a number such as 2005",
-                        plain_text(data)
+                    let text = plain_text(data);
+                    bad(text!(
+                        fr: "« {text} » est du texte là où un nombre entier est attendu ; tapez un nombre, par exemple 2005",
+                        en: "\"{text}\" is text where a whole number is expected; type a number such as 2005"
                     ))
                 })?;
                 match number.parse::<i64>() {
                     Ok(n) => Read::Integer(n),
                     Err(_) => {
-                        return Err(bad(format!(
-                            "{number} is not a whole number; type digits only, such as 2005"
+                        return Err(bad(text!(
+                            fr: "{number} n'est pas un nombre entier ; tapez seulement des chiffres, par exemple 2005",
+                            en: "{number} is not a whole number; type digits only, such as 2005"
                         )));
                     }
                 }
@@ -390,10 +416,15 @@ impl Toml {
             Kind::Money | Kind::Rate | Kind::SignedRate => {
                 let percent = kind != Kind::Money;
                 Read::Number(number_text(data, percent).ok_or_else(|| {
-                    bad(format!(
-                        "\"{}\" is text where a number is expected; type a number such as {}",
-                        plain_text(data),
-                        if percent { "0,35 or 35 %" } else { "1234,56" }
+                    let text = plain_text(data);
+                    let (example_fr, example_en) = if percent {
+                        ("0,35 ou 35 %", "0,35 or 35 %")
+                    } else {
+                        ("1234,56", "1234,56")
+                    };
+                    bad(text!(
+                        fr: "« {text} » est du texte là où un nombre est attendu ; tapez un nombre, par exemple {example_fr}",
+                        en: "\"{text}\" is text where a number is expected; type a number such as {example_en}"
                     ))
                 })?)
             }
@@ -401,10 +432,12 @@ impl Toml {
         if let (Kind::Choice(choices), Read::Text(text)) = (kind, &value)
             && !choices.contains(&text.as_str())
         {
-            return Err(bad(format!(
-                "\"{text}\" is not one of the choices{}; pick one of {}",
-                did_you_mean(text, choices),
-                choices.join(", ")
+            let hint = did_you_mean(text, choices);
+            let (hint_fr, hint_en) = (hint.get(Lang::Fr), hint.get(Lang::En));
+            let choices = choices.join(", ");
+            return Err(bad(text!(
+                fr: "« {text} » n'est pas l'un des choix possibles{hint_fr} ; choisissez parmi {choices}",
+                en: "\"{text}\" is not one of the choices{hint_en}; pick one of {choices}"
             )));
         }
         Ok(Some(value))
