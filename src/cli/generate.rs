@@ -27,8 +27,13 @@ pub(crate) fn run(args: &GenerateArgs) -> cofinance::Result<()> {
         seed: args.seed,
     });
     output::write_all(&args.out, &files)?;
-    let (operations, owners, seed) = (args.operations, args.owners, args.seed);
-    let said = match super::screen().lang {
+    let lang = super::screen().lang;
+    let (operations, owners, seed) = (
+        lang.count(args.operations),
+        lang.count(args.owners),
+        args.seed,
+    );
+    let said = match lang {
         cofinance::fr::Lang::Fr => format!(
             "Un jeu de données de {operations} opérations et {owners} maîtres d'ouvrage (graine {seed})."
         ),

@@ -17,53 +17,25 @@ use toml::Spanned;
 /// The widest years any file may name, so that a typo cannot make the engine loop for ever.
 pub const YEAR_LIMITS: (i64, i64) = (1900, 2200);
 
-/// What [`missing`] says: a [`Text`], written in both languages with [`text!`](crate::text).
-///
-/// TEMPORARY: one English string (`&str`, `&String`) is still taken, as the same words in both
-/// languages, for the scenarios' calls not yet translated; this trait goes with the temporary
-/// `From<String> for Text`, and [`missing`] (like [`bad`]) then takes a `Text`.
-pub trait Message {
-    fn into_text(self) -> Text;
-}
-
-impl Message for Text {
-    fn into_text(self) -> Text {
-        self
-    }
-}
-
-impl Message for &str {
-    fn into_text(self) -> Text {
-        Text::same(self)
-    }
-}
-
-impl Message for &String {
-    fn into_text(self) -> Text {
-        Text::same(self.as_str())
-    }
-}
-
 /// A value of `field` that is wrong: `message` says why and what to write instead, in both
-/// languages ([`text!`](crate::text)). `impl Into<Text>` only lets the scenarios' English
-/// strings through until the temporary `From<String> for Text` goes; it then takes a `Text`.
-pub fn bad(file: &SourceFile, span: &Range<usize>, field: &str, message: impl Into<Text>) -> Error {
+/// languages ([`text!`](crate::text)).
+pub fn bad(file: &SourceFile, span: &Range<usize>, field: &str, message: Text) -> Error {
     file.error(
         span,
         Problem::BadValue {
             field: field.to_owned(),
-            message: message.into(),
+            message,
         },
     )
 }
 
-/// A field that is not there: `what` says what to give.
-pub fn missing(file: &SourceFile, span: &Range<usize>, field: &str, what: impl Message) -> Error {
+/// A field that is not there: `what` says what to give, in both languages.
+pub fn missing(file: &SourceFile, span: &Range<usize>, field: &str, what: Text) -> Error {
     file.error(
         span,
         Problem::MissingField {
             field: field.to_owned(),
-            what: what.into_text(),
+            what,
         },
     )
 }

@@ -1,10 +1,10 @@
 //! One change applied to a dataset (docs/scenarios.md), checked against its kind.
 
 use super::raw::{RawChange, RawRuleRef, RawYears};
-use super::{bad, missing};
 use crate::error::{Hint, Result, Text};
 use crate::fr::Lang;
 use crate::input::check::{self, OwnerIds, unknown_id};
+use crate::input::check::{bad, missing};
 use crate::input::number::{self, RawNum};
 use crate::input::source::SourceFile;
 use crate::model::{Dataset, FamilyMap, Freeze, Money, Shortage, VatChange, Year};

@@ -9,38 +9,13 @@ pub mod raw;
 pub mod sweep;
 pub mod uncertainty;
 
-use crate::error::{Error, Problem, Result, Text};
+use crate::error::{Error, Result, Text};
 use crate::fr::Lang;
+use crate::input::check::{bad, missing};
 use crate::input::{self, Files, Loaded, Options, SourceFile, display_path};
 use crate::model::Dataset;
 use raw::RawScenario;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
-
-/// A bad value of a scenario's field, said in both languages.
-///
-/// TEMPORARY: `crate::input::check::bad` and `missing` still take one English string; when they
-/// take a [`Text`] (the input area's conversion), call them instead and remove these two.
-fn bad(file: &SourceFile, span: &Range<usize>, field: &str, message: Text) -> Error {
-    file.error(
-        span,
-        Problem::BadValue {
-            field: field.to_owned(),
-            message,
-        },
-    )
-}
-
-/// A missing field of a scenario, with what to write, in both languages (see [`bad`]).
-fn missing(file: &SourceFile, span: &Range<usize>, field: &str, what: Text) -> Error {
-    file.error(
-        span,
-        Problem::MissingField {
-            field: field.to_owned(),
-            what,
-        },
-    )
-}
 
 /// A dataset ready to run: a base, or a scenario applied to its base.
 #[derive(Debug, Clone)]

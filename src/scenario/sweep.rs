@@ -316,7 +316,7 @@ pub(super) fn set_field(
             .map(|v| Some(Spanned::new(span.clone(), v)))
     };
     let bad_integer = |_| {
-        super::bad(
+        crate::input::check::bad(
             file,
             &span,
             field,
@@ -357,7 +357,7 @@ pub(super) fn set_field(
         "decision_lag_years" => c.decision_lag_years = integer().map_err(bad_integer)?,
         "max_wait_years" => c.max_wait_years = integer().map_err(bad_integer)?,
         other => {
-            return Err(super::bad(
+            return Err(crate::input::check::bad(
                 file,
                 &span,
                 other,

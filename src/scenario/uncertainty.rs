@@ -19,11 +19,11 @@
 //! six decimals and applied to costs exactly, a delay to whole years.
 
 use super::raw::RawYears;
-use super::{bad, missing};
 use crate::engine::{FreezePart, Inputs};
 use crate::error::{Hint, Result};
 use crate::fr::Lang;
 use crate::input::check::{self, unknown_id};
+use crate::input::check::{bad, missing};
 use crate::input::number::{self, RawNum};
 use crate::input::source::SourceFile;
 use crate::model::{Dataset, Family, Rate, Year};

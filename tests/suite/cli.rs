@@ -235,7 +235,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "borrowing-unknown-profile",
-        r#"base.toml:10:11 : champ « profile » : « bullet » n'est pas parmi les profils d'emprunt du jeu de données (connus : « annuity », « linear »)"#,
+        r#"base.toml:10:11 : champ « profile » : « bullet » n'est pas parmi les profils d'emprunt (possibles : « annuity », « linear »)"#,
     ),
     (
         "borrowing-without-duration",
@@ -267,7 +267,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "fctva-lag-unknown-kind",
-        r#"base.toml:10:23 : champ « lag_years_by_kind » : « epcii » n'est pas parmi les types de maître d'ouvrage du jeu de données (vouliez-vous dire « epci » ?)"#,
+        r#"base.toml:10:23 : champ « lag_years_by_kind » : « epcii » n'est pas parmi les types de maître d'ouvrage (vouliez-vous dire « epci » ?)"#,
     ),
     (
         "indexation-base-year-out-of-range",
@@ -351,19 +351,19 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "duplicate-funder",
-        r#"base.toml:31:6 : identifiant « anru » donné deux fois parmi les financeurs (la première fois en tests/fixtures/invalid/duplicate-funder/base.toml:22:6) ; un identifiant ne sert qu'une fois"#,
+        r#"base.toml:31:6 : identifiant « anru » donné deux fois parmi les financeurs du jeu de données (la première fois en tests/fixtures/invalid/duplicate-funder/base.toml:22:6) ; un identifiant ne sert qu'une fois"#,
     ),
     (
         "duplicate-operation",
-        r#"operations.csv:2:1 : identifiant « OP-1 » donné deux fois parmi les opérations (la première fois en tests/fixtures/invalid/duplicate-operation/base.toml:41:6) ; un identifiant ne sert qu'une fois"#,
+        r#"operations.csv:2:1 : identifiant « OP-1 » donné deux fois parmi les opérations du jeu de données (la première fois en tests/fixtures/invalid/duplicate-operation/base.toml:41:6) ; un identifiant ne sert qu'une fois"#,
     ),
     (
         "duplicate-owner",
-        r#"base.toml:17:6 : identifiant « 62498 » donné deux fois parmi les maîtres d'ouvrage (la première fois en tests/fixtures/invalid/duplicate-owner/base.toml:11:6) ; un identifiant ne sert qu'une fois"#,
+        r#"base.toml:17:6 : identifiant « 62498 » donné deux fois parmi les maîtres d'ouvrage du jeu de données (la première fois en tests/fixtures/invalid/duplicate-owner/base.toml:11:6) ; un identifiant ne sert qu'une fois"#,
     ),
     (
         "duplicate-rule",
-        r#"base.toml:40:6 : identifiant « anah-rehab » donné deux fois parmi les règles (la première fois en tests/fixtures/invalid/duplicate-rule/base.toml:36:6) ; un identifiant ne sert qu'une fois"#,
+        r#"base.toml:40:6 : identifiant « anah-rehab » donné deux fois parmi les règles du financeur (la première fois en tests/fixtures/invalid/duplicate-rule/base.toml:36:6) ; un identifiant ne sert qu'une fois"#,
     ),
     (
         "duration-zero",
@@ -479,7 +479,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-family",
-        r#"base.toml:43:10 : champ « family » : « demoliton » n'est pas parmi les familles du jeu de données (vouliez-vous dire « demolition » ?)"#,
+        r#"base.toml:43:10 : champ « family » : « demoliton » n'est pas parmi les familles d'opérations (vouliez-vous dire « demolition » ?)"#,
     ),
     (
         "unknown-field-in-funder",
@@ -499,7 +499,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-owner-kind",
-        r#"base.toml:19:8 : champ « kind » : « landlord » n'est pas parmi les types de maître d'ouvrage du jeu de données (connus : « commune », « epci », « bailleur », « soginorpa », « other »)"#,
+        r#"base.toml:19:8 : champ « kind » : « landlord » n'est pas parmi les types de maître d'ouvrage (possibles : « commune », « epci », « bailleur », « soginorpa », « other »)"#,
     ),
     (
         "unknown-owner",
@@ -507,7 +507,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-shortage",
-        r#"base.toml:33:12 : champ « shortage » : « fifo » n'est pas parmi les règles en cas de pénurie du jeu de données (connus : « first-come », « pro-rata », « queue »)"#,
+        r#"base.toml:33:12 : champ « shortage » : « fifo » n'est pas parmi les modes de répartition d'une enveloppe qui manque (possibles : « first-come », « pro-rata », « queue »)"#,
     ),
     (
         "wrong-type",
@@ -639,7 +639,7 @@ fn an_output_folder_that_cannot_be_written_is_exit_1() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.starts_with("error: impossible d'écrire "),
+        stderr.starts_with("erreur : impossible d'écrire "),
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "one message: {stderr}");

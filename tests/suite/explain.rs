@@ -412,7 +412,7 @@ fn an_unknown_operation_is_exit_2_with_the_closest_ids() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
-        "error: operation \"AMN-2\": is not in \"public cap with family exception\" (did you mean \"AMN-1\"?)\n"
+        "erreur : opération « AMN-2 » : n'est pas dans « public cap with family exception » (vouliez-vous dire « AMN-1 » ?)\n"
     );
 }
 

@@ -786,7 +786,7 @@ fn export_needs_a_workbook_file_name() {
         .assert()
         .code(2)
         .stderr(format!(
-            "error: {folder}: is not a file name; give the workbook's path, like out/plan.xlsx\n"
+            "erreur : {folder} : n'est pas un nom de fichier ; donnez le chemin du classeur, par exemple out/plan.xlsx\n"
         ));
     assert!(!dir.path().join("plans").exists());
 }

@@ -305,7 +305,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-family",
-        r#"unknown-family.toml:5:27 : champ « cost_factor_by_family » : « demolitoin » n'est pas parmi les familles du jeu de données (vouliez-vous dire « demolition » ?)"#,
+        r#"unknown-family.toml:5:27 : champ « cost_factor_by_family » : « demolitoin » n'est pas parmi les familles d'opérations (vouliez-vous dire « demolition » ?)"#,
     ),
     (
         "unknown-field",

@@ -96,7 +96,7 @@ fn a_file_that_cannot_be_replaced_leaves_every_earlier_output_as_it_was() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = stderr_of(&output);
     assert!(
-        stderr.contains("owners.csv: ne peut pas être remplacé")
+        stderr.contains("owners.csv : ne peut pas être remplacé")
             && stderr.contains("aucun fichier de sortie n'a été changé"),
         "{stderr}"
     );
@@ -143,7 +143,7 @@ fn a_full_disk_or_a_killed_run_leaves_every_earlier_output_as_it_was() {
             assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
             let stderr = stderr_of(&output);
             assert!(
-                stderr.starts_with("error: impossible d'écrire "),
+                stderr.starts_with("erreur : impossible d'écrire "),
                 "{stderr}"
             );
             assert_eq!(contents(&out), before);
@@ -298,7 +298,7 @@ fn planted_symbolic_links_are_never_followed() {
     let stderr = stderr_of(&output);
     assert!(
         stderr.contains(
-            "freeze-share: est un lien symbolique : cofinance n'écrit jamais à travers un lien"
+            "freeze-share : est un lien symbolique : cofinance n'écrit jamais à travers un lien"
         ),
         "{stderr}"
     );
@@ -331,7 +331,7 @@ fn every_output_target_is_checked_before_any_is_written() {
         assert_eq!(
             stderr_of(&output),
             format!(
-                "error: {option}: {} est un fichier, pas un dossier ; donnez un dossier (il sera créé) ou déplacez ce fichier\n",
+                "erreur : {option} : {} est un fichier, pas un dossier ; donnez un dossier (il sera créé) ou déplacez ce fichier\n",
                 file.display()
             )
         );
@@ -356,7 +356,7 @@ fn a_failed_write_to_stdout_is_exit_1_with_a_message() {
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr_of(&output)
-            .starts_with("error: impossible d'écrire la sortie standard : No space left on device"),
+            .starts_with("erreur : impossible d'écrire la sortie standard : plus de place sur le disque ; la sortie est incomplète"),
         "{}",
         stderr_of(&output)
     );

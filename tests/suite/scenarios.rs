@@ -280,7 +280,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "public-aid-cap-unknown-family",
-        r#"public-aid-cap-unknown-family.toml:7:15 : champ « by_family » : « demolitoin » n'est pas parmi les familles du jeu de données (vouliez-vous dire « demolition » ?)"#,
+        r#"public-aid-cap-unknown-family.toml:7:15 : champ « by_family » : « demolitoin » n'est pas parmi les familles d'opérations (vouliez-vous dire « demolition » ?)"#,
     ),
     (
         "release-before-freeze",
@@ -300,7 +300,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "too-late-to-disable",
-        r#"too-late-to-disable.toml:7:8 : champ « rule » : « later » n'est pas parmi les règles du financeur « anru » (connus : « anru-demo », « anru-all »)"#,
+        r#"too-late-to-disable.toml:7:8 : champ « rule » : « later » n'est pas parmi les règles du financeur « anru » (possibles : « anru-demo », « anru-all »)"#,
     ),
     (
         "unknown-commune",
@@ -308,7 +308,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-family",
-        r#"unknown-family.toml:7:13 : champ « families » : « rehab » n'est pas parmi les familles du jeu de données (vouliez-vous dire « rehabilitation » ?)"#,
+        r#"unknown-family.toml:7:13 : champ « families » : « rehab » n'est pas parmi les familles d'opérations (vouliez-vous dire « rehabilitation » ?)"#,
     ),
     (
         "unknown-field",
@@ -332,7 +332,7 @@ const INVALID: &[(&str, &str)] = &[
     ),
     (
         "unknown-shortage",
-        r#"unknown-shortage.toml:7:12 : champ « shortage » : « lottery » n'est pas une règle de répartition en cas de pénurie (connus : « first-come », « pro-rata », « queue »)"#,
+        r#"unknown-shortage.toml:7:12 : champ « shortage » : « lottery » n'est pas une règle de répartition en cas de pénurie (possibles : « first-come », « pro-rata », « queue »)"#,
     ),
     (
         "vat-without-rate",

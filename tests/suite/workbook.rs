@@ -549,7 +549,7 @@ fn every_broken_workbook_gets_one_message_with_sheet_and_cell_exit_2_and_no_outp
             "unknown rule in a modulation",
             |s| set(s, "Modulations", 1, 1, S("anru-vrdd")),
             None,
-            "Modulations!B2 « Règle » : champ « Règle » : « anru-vrdd » n'est pas parmi les règles du jeu de données (vouliez-vous dire « anru-vrd » ?)",
+            "Modulations!B2 « Règle » : champ « Règle » : « anru-vrdd » n'est pas parmi les règles du financeur (vouliez-vous dire « anru-vrd » ?)",
         ),
         (
             "money with three decimals",
