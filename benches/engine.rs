@@ -89,8 +89,8 @@ fn national(c: &mut Criterion) {
     let plan = Plan::new(&dataset).unwrap();
     let outcome = plan.run().unwrap();
     group.bench_function("one run (run only)", |b| b.iter(|| plan.run().unwrap()));
-    let manifest = cofinance::report::Manifest::new(&[], None);
-    let run = cofinance::report::Run {
+    let manifest = cofinance::runs::Manifest::new(&[], None);
+    let run = cofinance::runs::Run {
         label: &dataset.name,
         scenario: None,
         description: None,

@@ -1,10 +1,10 @@
 //! The charts of the HTML report, drawn: [`crate::chart`] draws them, [`crate::report::html`]
 //! lays them out, and neither knows the other; this is where the two meet.
 
-use crate::chart::{self, ChartRun, ImageFormat, Size};
+use crate::chart::{self, ImageFormat, Size};
 use crate::error::{Error, Result};
-use crate::report::compare::Compared;
 use crate::report::html::{Charts, Figure};
+use crate::runs::Run;
 
 /// The size of a funder's small chart: its text, drawn at a fixed size in pixels, stays
 /// readable when three sit side by side on an A4 page.
@@ -22,12 +22,12 @@ const WIDE: Size = Size {
 /// The report's charts, drawn from its runs as SVG.
 #[derive(Debug)]
 pub struct ReportCharts<'a> {
-    runs: Vec<ChartRun<'a>>,
+    runs: Vec<Run<'a>>,
 }
 
 impl<'a> ReportCharts<'a> {
     /// The charts of `runs`, the first being the reference.
-    pub fn new(runs: &[Compared<'a>]) -> ReportCharts<'a> {
+    pub fn new(runs: &[Run<'a>]) -> ReportCharts<'a> {
         ReportCharts {
             runs: runs.to_vec(),
         }

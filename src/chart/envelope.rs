@@ -30,10 +30,11 @@ use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
 use super::format::{Axis, to_millions};
+use super::funders;
 use super::plot::{self, Plot};
 use super::style::{self, Dash, INK, LAPSED, MUTED, REFUSED, WHITE, size, tint, waiting_colour};
-use super::{ChartRun, funders};
 use crate::model::{Money, Year};
+use crate::runs::Run;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::BTreeMap;
@@ -88,7 +89,7 @@ pub struct EnvelopeSeries {
 }
 
 /// The series of funder `funder_id` in every run that has it; `None` if none has.
-pub fn data(runs: &[ChartRun<'_>], funder_id: &str) -> Option<EnvelopeChart> {
+pub fn data(runs: &[Run<'_>], funder_id: &str) -> Option<EnvelopeChart> {
     let key = funders(runs).into_iter().find(|key| key.id == funder_id)?;
     let carry_over = runs.iter().any(|run| {
         run.dataset

@@ -16,7 +16,7 @@
 //! - [`deficit`]: per commune at risk, the histogram of its shortfall over the draws;
 //! - [`probability`]: every commune's probability of a shortfall.
 //!
-//! Every function takes runs ([`ChartRun`]): one for a base, several to compare scenarios (one
+//! Every function takes runs ([`Run`]): one for a base, several to compare scenarios (one
 //! line, bar or row per run). [`render_all`] draws every chart of some runs and names the files;
 //! the binary writes them with [`crate::output::write_all`].
 //!
@@ -94,8 +94,7 @@ use crate::output::OutputFile;
 use plotters::style::RGBColor;
 use std::fmt::Write as _;
 
-/// One run to draw: a base or a scenario, and what the engine made of it.
-pub type ChartRun<'a> = crate::runs::Run<'a>;
+use crate::runs::Run;
 
 /// A funder as charts show it: its name and fixed colour.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +106,7 @@ pub struct FunderKey {
 
 /// The funders of all runs, in the first run's `funder_order` (then any a later run adds),
 /// with their colours.
-pub fn funders(runs: &[ChartRun<'_>]) -> Vec<FunderKey> {
+pub fn funders(runs: &[Run<'_>]) -> Vec<FunderKey> {
     let keys = crate::runs::funders(runs);
     let colours = style::funder_colours(keys.iter().map(|(id, _)| id.as_str()));
     keys.into_iter()
@@ -212,7 +211,7 @@ impl Drawing {
 }
 
 /// The charts of some runs, each with its file stem (unique in the set).
-fn plan(runs: &[ChartRun<'_>], with_communes: bool) -> Vec<(String, Drawing)> {
+fn plan(runs: &[Run<'_>], with_communes: bool) -> Vec<(String, Drawing)> {
     let mut planned: Vec<(String, Drawing)> = Vec::new();
     for funder in funders(runs) {
         if let Some(chart) = envelope::data(runs, &funder.id) {
@@ -257,7 +256,7 @@ fn plan(runs: &[ChartRun<'_>], with_communes: bool) -> Vec<(String, Drawing)> {
 
 /// Runs to compare, cut into comparisons of at most [`MAX_COMPARED`] runs: the first run (the
 /// reference) with each next pair of the others. One group when there are few enough.
-fn comparisons<'a>(runs: &[ChartRun<'a>]) -> Vec<Vec<ChartRun<'a>>> {
+fn comparisons<'a>(runs: &[Run<'a>]) -> Vec<Vec<Run<'a>>> {
     match runs.split_first() {
         Some((reference, others)) if runs.len() > MAX_COMPARED => others
             .chunks(MAX_COMPARED - 1)
@@ -291,7 +290,7 @@ impl Catalogue {
         &mut self,
         folder: Option<&str>,
         heading: &str,
-        runs: &[ChartRun<'_>],
+        runs: &[Run<'_>],
         with_communes: bool,
         formats: &[ImageFormat],
     ) -> Result<(), Error> {
@@ -370,10 +369,7 @@ impl Catalogue {
 /// A chart with nothing to show (no commune, no committed operation) is left out. More than
 /// [`MAX_COMPARED`] runs are drawn as several comparisons, named after their runs' letters
 /// (`enveloppes-anru-a-b-c`, `enveloppes-anru-a-d-e`).
-pub fn render_all(
-    runs: &[ChartRun<'_>],
-    formats: &[ImageFormat],
-) -> Result<Vec<OutputFile>, Error> {
+pub fn render_all(runs: &[Run<'_>], formats: &[ImageFormat]) -> Result<Vec<OutputFile>, Error> {
     let mut catalogue = Catalogue::new();
     let heading = runs.first().map_or("", |run| run.label);
     catalogue.add(None, heading, runs, true, formats)?;
@@ -384,7 +380,7 @@ pub fn render_all(
 /// and who pays what. For comparing scenarios, where one picture per commune and scenario
 /// would be too many.
 pub fn render_overview(
-    runs: &[ChartRun<'_>],
+    runs: &[Run<'_>],
     formats: &[ImageFormat],
 ) -> Result<Vec<OutputFile>, Error> {
     let mut catalogue = Catalogue::new();
@@ -394,7 +390,7 @@ pub fn render_overview(
 
 /// Where each chart of `runs` puts its text and its lines (drawn as SVG at the default size),
 /// by file stem: what the layout tests check for labels over labels or over lines.
-pub fn layouts(runs: &[ChartRun<'_>]) -> Result<Vec<(String, Layout)>, Error> {
+pub fn layouts(runs: &[Run<'_>]) -> Result<Vec<(String, Layout)>, Error> {
     let mut layouts = Vec::new();
     for group in comparisons(runs) {
         for (stem, drawing) in plan(&group, true) {

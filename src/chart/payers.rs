@@ -17,9 +17,10 @@ use super::canvas::{
 use super::format::{Axis, to_millions};
 use super::plot::{self, Plot, Rows};
 use super::style::{self, FCTVA, INK, RESIDUAL, others_colour, size};
-use super::{ChartRun, FunderKey, funders};
+use super::{FunderKey, funders};
 use crate::model::{Family, Money, OwnerKind};
 use crate::payers::Payers;
+use crate::runs::Run;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::fmt::Write as _;
@@ -101,13 +102,13 @@ impl PayerSplit {
 }
 
 /// Who pays what, per group.
-pub fn data(runs: &[ChartRun<'_>], grouping: Grouping) -> PayersChart {
+pub fn data(runs: &[Run<'_>], grouping: Grouping) -> PayersChart {
     data_of(runs, grouping, None)
 }
 
 /// Who pays what for the operations located in one commune: by family for one run, one bar
 /// per run when comparing; `None` when no run has the commune.
-pub fn commune(runs: &[ChartRun<'_>], commune_id: &str) -> Option<PayersChart> {
+pub fn commune(runs: &[Run<'_>], commune_id: &str) -> Option<PayersChart> {
     let name = runs.iter().find_map(|run| {
         let index = run.dataset.owner_index(commune_id)?;
         Some(run.dataset.owners[index].name.clone())
@@ -123,7 +124,7 @@ pub fn commune(runs: &[ChartRun<'_>], commune_id: &str) -> Option<PayersChart> {
 }
 
 /// Who pays what, per group, for the operations located in `place` (a commune's id) or all.
-fn data_of(runs: &[ChartRun<'_>], grouping: Grouping, place: Option<&str>) -> PayersChart {
+fn data_of(runs: &[Run<'_>], grouping: Grouping, place: Option<&str>) -> PayersChart {
     let keys = funders(runs);
     let ids = crate::runs::funders(runs);
     let mut groups: Vec<PayerGroup> = Vec::new();

@@ -10,7 +10,6 @@
 //! The commune is the owner: these are the operations it carries, not those of landlords on
 //! its territory (see [`super::payers`] for those).
 
-use super::ChartRun;
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Size, Swatch, anchored,
 };
@@ -18,6 +17,7 @@ use super::format::{Axis, to_millions};
 use super::plot::{self, Plot, Rows};
 use super::style::{self, CAPACITY, COVERED, FCTVA, INK, MUTED, NOT_COVERED, size};
 use crate::model::Money;
+use crate::runs::Run;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::cmp::Ordering;
@@ -52,7 +52,7 @@ pub struct CommuneResidual {
 }
 
 /// The residuals of every commune of the runs.
-pub fn data(runs: &[ChartRun<'_>]) -> ResidualsChart {
+pub fn data(runs: &[Run<'_>]) -> ResidualsChart {
     let mut chart = ResidualsChart {
         dataset_name: runs
             .first()

@@ -6,7 +6,6 @@
 //! The commune is the owner here: its own operations, not the landlords' on its territory.
 //! When comparing runs, each run gets its own line style and a lighter shade.
 
-use super::ChartRun;
 use super::canvas::{
     self, DrawError, ImageFormat, LegendItem, Page, Picture, Rect, Size, Swatch, anchored,
 };
@@ -14,6 +13,7 @@ use super::format::{Axis, to_millions};
 use super::plot::{self, Plot};
 use super::style::{self, CAPACITY, Dash, INK, MUTED, NOT_COVERED, RESIDUAL, size, tint};
 use crate::model::{Money, OwnerKind, Year};
+use crate::runs::Run;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -53,7 +53,7 @@ pub struct TimelineSeries {
 }
 
 /// The years of commune `commune_id` in every run where it is a commune; `None` if none.
-pub fn data(runs: &[ChartRun<'_>], commune_id: &str) -> Option<TimelineChart> {
+pub fn data(runs: &[Run<'_>], commune_id: &str) -> Option<TimelineChart> {
     let (_, name) = crate::runs::communes(runs)
         .into_iter()
         .find(|(id, _)| id == commune_id)?;
@@ -107,11 +107,11 @@ pub fn data(runs: &[ChartRun<'_>], commune_id: &str) -> Option<TimelineChart> {
 /// commune sheet, the report and the studio show no more, so that it reads in ten seconds).
 /// `None` when the reference has no such commune.
 pub fn against(
-    reference: &ChartRun<'_>,
-    scenario: Option<&ChartRun<'_>>,
+    reference: &Run<'_>,
+    scenario: Option<&Run<'_>>,
     commune_id: &str,
 ) -> Option<TimelineChart> {
-    let runs: Vec<ChartRun<'_>> = std::iter::once(*reference)
+    let runs: Vec<Run<'_>> = std::iter::once(*reference)
         .chain(scenario.copied())
         .collect();
     let chart = data(&runs, commune_id)?;

@@ -2,7 +2,8 @@
 
 use cofinance::chart::{self, ImageFormat};
 use cofinance::output::OutputFile;
-use cofinance::report::compare::{self, Compared};
+use cofinance::report::compare::{self};
+use cofinance::runs::Run;
 use cofinance::scenario;
 use std::path::PathBuf;
 
@@ -24,7 +25,7 @@ pub(crate) struct CompareArgs {
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     let sources = scenario::read_many_with(&args.paths, args.input.options())?;
     let ran = cofinance::runs::Runs::new(&sources)?;
-    let runs: Vec<Compared<'_>> = ran.views();
+    let runs: Vec<Run<'_>> = ran.views();
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),
         OutputFile::new(

@@ -3,7 +3,8 @@
 use cofinance::chart::{self, ImageFormat};
 use cofinance::engine::Plan;
 use cofinance::output::{self, OutputFile};
-use cofinance::report::{self, Manifest, Run};
+use cofinance::report::{self};
+use cofinance::runs::{Manifest, Run};
 use cofinance::scenario;
 use std::path::PathBuf;
 

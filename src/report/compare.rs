@@ -1,17 +1,16 @@
 //! Several scenarios of one base side by side: `compare.json`, `compare.csv` and the text
 //! `cofinance compare` prints. Every scenario is set beside the first, the reference.
 
-use super::Manifest;
 use super::grid::{Grid, wrap};
 use crate::engine::Outcome;
 use crate::fr::{Lang, NONE};
 use crate::model::{Money, OwnerKind, Year};
+use crate::runs::Manifest;
 use crate::runs::tag;
 use serde::Serialize;
 use std::fmt::Write;
 
-/// One run of a comparison.
-pub type Compared<'a> = crate::runs::Run<'a>;
+use crate::runs::Run;
 
 #[derive(Debug, Serialize)]
 struct ScenarioRecord<'a> {
@@ -86,7 +85,7 @@ fn difference(value: Option<Money>, reference: Option<Money>) -> Option<Money> {
     Some(value? - reference?)
 }
 
-fn build<'a>(runs: &[Compared<'a>]) -> Comparison<'a> {
+fn build<'a>(runs: &[Run<'a>]) -> Comparison<'a> {
     let reference = &runs[0];
     let dataset = reference.dataset;
     let mut owner_order: Vec<usize> = (0..dataset.owners.len()).collect();
@@ -158,7 +157,7 @@ fn build<'a>(runs: &[Compared<'a>]) -> Comparison<'a> {
 }
 
 /// `compare.json`.
-pub fn json(runs: &[Compared<'_>]) -> Vec<u8> {
+pub fn json(runs: &[Run<'_>]) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(&build(runs))
         .expect("records of strings and numbers always serialize");
     bytes.push(b'\n');
@@ -183,7 +182,7 @@ fn text<T: ToString>(value: Option<T>) -> String {
 }
 
 /// `compare.csv`: one line per owner or funder, run and metric.
-pub fn csv(runs: &[Compared<'_>]) -> Vec<u8> {
+pub fn csv(runs: &[Run<'_>]) -> Vec<u8> {
     let comparison = build(runs);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut write = |row: CsvRow<'_>| writer.serialize(row).expect("flat rows always serialize");
@@ -281,7 +280,7 @@ fn signed(value: Money, lang: Lang) -> String {
 /// The text `cofinance compare` prints, in `lang`, within `width` columns: an overview, then
 /// each scenario against the first (the reference). Each run is named by its letter (A is
 /// the reference) and its name, so that a scenario's name is never read as a finding.
-pub fn text_summary(runs: &[Compared<'_>], lang: Lang, width: usize) -> String {
+pub fn text_summary(runs: &[Run<'_>], lang: Lang, width: usize) -> String {
     let t = |fr, en| lang.pick(fr, en);
     let comparison = build(runs);
     let reference = runs[0].label;

@@ -3,10 +3,10 @@
 //! `fr` dialect ([`in_dialect`]), as French Excel opens it: `;` between cells, decimal commas,
 //! a UTF-8 BOM.
 
-use super::Run;
 use super::bytes::{Csv, Sink};
 use super::{files, rows};
 use crate::input::Dialect;
+use crate::runs::Run;
 
 /// The columns of the exported files that hold money (or, in compare.csv, money and years),
 /// the only ones a dialect rewrites.

@@ -1,8 +1,9 @@
 //! The files `cofinance run` writes, each made as it is written (docs/engine.md, “Outputs”).
 
 use super::bytes::Sink;
-use super::{Run, csv, json};
+use super::{csv, json};
 use crate::input::Dialect;
+use crate::runs::Run;
 use std::io;
 
 /// Writes one file of a run into a sink, in a CSV dialect.

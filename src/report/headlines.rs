@@ -12,9 +12,10 @@
 //! text and a test can regenerate it: [`figures`] and [`shifts`] give the numbers,
 //! [`markdown`] writes them. (Its last hundred lines are its tests.)
 
-use super::compare::{Compared, unspent};
+use super::compare::unspent;
 use crate::engine::Reason;
 use crate::model::{Family, Money, OwnerKind, Year};
+use crate::runs::Run;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -92,7 +93,7 @@ impl<'a> Figures<'a> {
 }
 
 /// The headline figures of one run.
-pub fn figures<'a>(run: &Compared<'a>) -> Figures<'a> {
+pub fn figures<'a>(run: &Run<'a>) -> Figures<'a> {
     let dataset = run.dataset;
     let outcome = run.outcome;
     let mut communes_short: Vec<Short<'a>> = dataset
@@ -203,7 +204,7 @@ impl Shifts<'_> {
 }
 
 /// The commitment years that moved between two runs of one base.
-pub fn shifts<'a>(reference: &Compared<'a>, run: &Compared<'a>) -> Shifts<'a> {
+pub fn shifts<'a>(reference: &Run<'a>, run: &Run<'a>) -> Shifts<'a> {
     let mut shifts = Shifts::default();
     let operations = reference
         .outcome
@@ -232,7 +233,7 @@ pub fn shifts<'a>(reference: &Compared<'a>, run: &Compared<'a>) -> Shifts<'a> {
 /// The headline figures of a comparison as French Markdown: an overview table, the reference
 /// run, then each scenario against the reference. Headings are of level 3, to sit under a level-2
 /// heading of the document that carries them.
-pub fn markdown(runs: &[Compared<'_>]) -> String {
+pub fn markdown(runs: &[Run<'_>]) -> String {
     let Some(first) = runs.first() else {
         return String::new();
     };
@@ -607,7 +608,7 @@ mod tests {
     use crate::engine::Outcome;
     use crate::input::{SourceFile, load_base_sources};
     use crate::model::Dataset;
-    use crate::report::Manifest;
+    use crate::runs::Manifest;
 
     const BASE: &str = r#"
         name = "exemple"
@@ -639,8 +640,8 @@ mod tests {
         dataset: &'a Dataset,
         outcome: &'a Outcome,
         manifest: &'a Manifest,
-    ) -> Compared<'a> {
-        Compared {
+    ) -> Run<'a> {
+        Run {
             label,
             scenario: None,
             description: None,

@@ -5,7 +5,7 @@
 
 use super::bytes::{Json, Sink};
 use super::rows::{self, FunderRecord, OperationRecord, OwnerRecord};
-use super::{Manifest, Run};
+use crate::runs::{Manifest, Run};
 
 /// Writes `summary.json`, ending with a newline, into the sink.
 pub fn write_summary(run: &Run<'_>, sink: &mut Sink<'_>) {

@@ -20,4 +20,4 @@ pub mod sweep;
 pub mod table;
 pub mod xlsx;
 
-pub use crate::runs::{Manifest, ManifestInput, Run};
+use crate::runs::Run;

@@ -2,10 +2,10 @@
 //! one statistic a line), `draws.csv` (the per-draw values the statistics come from) and the
 //! text `cofinance montecarlo` prints.
 
-use super::Manifest;
 use super::grid::Grid;
 use crate::model::{Dataset, Money, OwnerKind, Year};
 use crate::montecarlo::{Results, Stats};
+use crate::runs::Manifest;
 use serde::Serialize;
 
 /// One scenario of a Monte-Carlo run.

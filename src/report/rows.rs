@@ -1,8 +1,8 @@
 //! The records of a run, built once and serialized by every exporter.
 
-use super::Run;
 use crate::engine::{FunderYear, PaymentYear, PerFunder};
 use crate::model::{Money, Year};
+use crate::runs::Run;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 

@@ -3,11 +3,11 @@
 //! financing capacity and what is left uncovered. Amounts exact to the cent, written by
 //! [`crate::fr`]; tables fit the width given ([`Grid::text`]).
 
-use super::Run;
 use super::compare::unspent;
 use super::grid::{Grid, wrap};
 use crate::fr::{Lang, labels};
 use crate::model::{Money, OwnerKind};
+use crate::runs::Run;
 use std::fmt::Write;
 
 /// The summary printed after a run, in `lang`, within `width` columns.

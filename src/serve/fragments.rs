@@ -2,13 +2,13 @@
 //! scenarios and a commune's sheet, with their charts drawn here. The printed report
 //! ([`crate::report::html`]) lays out its own pages and draws no chart itself.
 
-use crate::chart::{self, ChartRun, DrawError, ImageFormat, Size, tag};
+use crate::chart::{self, DrawError, ImageFormat, Size, tag};
 use crate::error::{Error, Result};
 use crate::model::{Money, OwnerKind, Year};
 use crate::report::commune::{self, BlockKind, Sheet};
-use crate::report::compare::Compared;
 use crate::report::grid::Grid;
 use crate::report::html::markup::{self, escape, inline_svg};
+use crate::runs::Run;
 use std::fmt::Write;
 
 /// At most this many run columns in one table: more would not fit an A4 page's width.
@@ -22,7 +22,7 @@ pub(crate) const CHART_SIZE: Size = Size {
 };
 
 /// The communes of the reference run, by name (accents and case aside), then id.
-pub(crate) fn communes(run: &Compared<'_>) -> Vec<usize> {
+pub(crate) fn communes(run: &Run<'_>) -> Vec<usize> {
     let owners = &run.dataset.owners;
     let mut communes: Vec<usize> = (0..owners.len())
         .filter(|&i| owners[i].kind == OwnerKind::Commune)
@@ -54,7 +54,7 @@ fn headers(names: &[&str]) -> Vec<String> {
 
 /// The funders of the reference run; when comparing, what each granted and when it ran out
 /// in every run.
-pub(crate) fn funders(out: &mut String, runs: &[Compared<'_>]) {
+pub(crate) fn funders(out: &mut String, runs: &[Run<'_>]) {
     let reference = &runs[0];
     out.push_str(
         "<section class=\"overview\" id=\"financeurs\">\n<h2>Enveloppes des financeurs</h2>\n",
@@ -106,9 +106,9 @@ pub(crate) fn funders(out: &mut String, runs: &[Compared<'_>]) {
 /// commune's shortfall in every run.
 pub(crate) fn ranking(
     out: &mut String,
-    runs: &[Compared<'_>],
+    runs: &[Run<'_>],
     communes: &[usize],
-    reference_chart: &[ChartRun<'_>],
+    reference_chart: &[Run<'_>],
 ) -> Result<()> {
     let reference = &runs[0];
     let owners = &reference.dataset.owners;
@@ -195,7 +195,7 @@ pub(crate) fn ranking(
 
 /// Every run beside the reference: communes short, total shortfall, communes' residual,
 /// grants.
-pub(crate) fn scenarios(out: &mut String, runs: &[Compared<'_>]) {
+pub(crate) fn scenarios(out: &mut String, runs: &[Run<'_>]) {
     out.push_str("<section class=\"overview\" id=\"scenarios\">\n<h2>Scénarios comparés</h2>\n");
     let mut grid = Grid::new(
         headers(&[
@@ -249,7 +249,7 @@ pub(crate) fn scenarios(out: &mut String, runs: &[Compared<'_>]) {
 pub(crate) fn commune_section(
     out: &mut String,
     sheet: &Sheet,
-    chart_runs: &[ChartRun<'_>],
+    chart_runs: &[Run<'_>],
 ) -> Result<()> {
     let _ = writeln!(
         out,

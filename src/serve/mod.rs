@@ -27,8 +27,7 @@ pub mod whatif;
 use crate::engine::{self, Outcome};
 use crate::error::Result;
 use crate::input::{Files, Loaded, display_path};
-use crate::report::compare::Compared;
-use crate::report::{Manifest, Run};
+use crate::runs::{Manifest, Run};
 use crate::scenario::uncertainty::Uncertainty;
 use crate::scenario::{self, Source, Target};
 use std::path::{Path, PathBuf};
@@ -60,19 +59,7 @@ impl Ran {
         })
     }
 
-    /// The run as the comparison reports take it.
-    pub fn compared(&self) -> Compared<'_> {
-        Compared {
-            label: self.target.label(),
-            scenario: self.target.scenario.as_deref(),
-            description: self.target.description.as_deref(),
-            dataset: &self.target.dataset,
-            outcome: &self.outcome,
-            manifest: &self.manifest,
-        }
-    }
-
-    /// The run as the exporters take it.
+    /// The run as the reports, the charts and the exporters take it.
     pub fn run(&self) -> Run<'_> {
         Run::of(&self.target, &self.outcome, &self.manifest)
     }

@@ -9,13 +9,13 @@
 use super::fragments;
 use super::whatif::{self, Region, WhatIf};
 use super::{Ran, Studio};
-use crate::chart::{self, ChartRun};
+use crate::chart::{self};
 use crate::engine::Plan;
 use crate::error::Result;
 use crate::model::{Money, OwnerKind};
 use crate::report::commune::{self, Sheet};
-use crate::report::compare::Compared;
 use crate::report::{explain, html};
+use crate::runs::Run;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// The pages of the navigation bar.
@@ -150,7 +150,7 @@ fn relink(fragment: &str, link: &dyn Fn(&str) -> String) -> String {
     out
 }
 
-fn chart_runs<'a>(runs: &[Compared<'a>]) -> Vec<ChartRun<'a>> {
+fn chart_runs<'a>(runs: &[Run<'a>]) -> Vec<Run<'a>> {
     runs.to_vec()
 }
 
@@ -179,7 +179,7 @@ fn search(studio: &Studio, value: &str) -> Markup {
 
 /// Vue d'ensemble: the funders' envelopes and when they ran out, the communes ranked by risk.
 pub fn overview(studio: &Studio) -> Result<Markup> {
-    let reference = studio.reference.compared();
+    let reference = studio.reference.run();
     let runs = [reference];
     let dataset = reference.dataset;
     let communes = fragments::communes(&reference);
@@ -262,7 +262,7 @@ pub fn commune_search(
 
 /// Every commune of the dataset, by name, as links.
 pub fn all_communes(studio: &Studio) -> Vec<(String, String)> {
-    let reference = studio.reference.compared();
+    let reference = studio.reference.run();
     fragments::communes(&reference)
         .into_iter()
         .map(|i| {
@@ -275,9 +275,9 @@ pub fn all_communes(studio: &Studio) -> Vec<(String, String)> {
 /// A commune's sheet (the same as `cofinance commune`), its charts, and its operations, in the
 /// base and, when asked, beside one shipped scenario.
 pub fn commune_page(studio: &Studio, index: usize, compare: Option<&Ran>) -> Result<Markup> {
-    let mut runs = vec![studio.reference.compared()];
+    let mut runs = vec![studio.reference.run()];
     if let Some(other) = compare {
-        runs.push(other.compared());
+        runs.push(other.run());
     }
     let sheet = commune::sheet_in(&runs, index, crate::fr::Lang::Fr);
     let charts = chart_runs(&runs);
@@ -394,8 +394,8 @@ pub fn operation_page(studio: &Studio, run: &Ran, index: usize, back: &str) -> R
 
 /// Shipped scenarios side by side with the base: the funders, the communes, the differences.
 pub fn scenarios_page(studio: &Studio, chosen: &[&Ran]) -> Result<Markup> {
-    let mut runs = vec![studio.reference.compared()];
-    runs.extend(chosen.iter().map(|run| run.compared()));
+    let mut runs = vec![studio.reference.run()];
+    runs.extend(chosen.iter().map(|run| run.run()));
     let communes = fragments::communes(&runs[0]);
     let tables = if chosen.is_empty() {
         PreEscaped(String::new())
@@ -442,9 +442,9 @@ pub fn scenarios_page(studio: &Studio, chosen: &[&Ran]) -> Result<Markup> {
 
 /// What each scenario changes for each commune: its shortfall against the base's, only the
 /// communes where some scenario differs, the largest change first.
-fn differences(studio: &Studio, runs: &[Compared<'_>], communes: &[usize]) -> Markup {
+fn differences(studio: &Studio, runs: &[Run<'_>], communes: &[usize]) -> Markup {
     let reference = &runs[0];
-    let shortfall = |run: &Compared<'_>, id: &str| {
+    let shortfall = |run: &Run<'_>, id: &str| {
         run.dataset
             .owner_index(id)
             .and_then(|o| run.outcome.owners[o].shortfall)
@@ -500,7 +500,7 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
     let base = &studio.reference;
     let dataset = &base.target.dataset;
     let query = what.query();
-    let runs = [base.compared(), run.compared()];
+    let runs = [base.run(), run.run()];
     let communes = fragments::communes(&runs[0]);
     let link_in_workshop =
         |id: &str| studio.href(&format!("/atelier?{}", what.with_commune(Some(id)).query()));

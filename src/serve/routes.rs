@@ -515,7 +515,7 @@ async fn workshop_download(
     let name = download_name(&file)?;
     blocking(move || {
         let run = studio.workshop(&what)?;
-        let runs = [studio.reference.compared(), run.compared()];
+        let runs = [studio.reference.run(), run.run()];
         download(name, &run, &runs, studio.uncertainty.as_ref())
     })
     .await
@@ -530,8 +530,8 @@ async fn base_download(
     pairs(query.as_deref(), &[])?;
     let name = download_name(&file)?;
     blocking(move || {
-        let mut runs = vec![studio.reference.compared()];
-        runs.extend(studio.scenarios.iter().map(Ran::compared));
+        let mut runs = vec![studio.reference.run()];
+        runs.extend(studio.scenarios.iter().map(Ran::run));
         download(name, &studio.reference, &runs, studio.uncertainty.as_ref())
     })
     .await
@@ -551,7 +551,7 @@ fn download_name(file: &str) -> Result<&'static str, Failure> {
 fn download(
     name: &'static str,
     run: &Ran,
-    report_runs: &[report::compare::Compared<'_>],
+    report_runs: &[crate::runs::Run<'_>],
     uncertainty: Option<&crate::scenario::uncertainty::Uncertainty>,
 ) -> Result<Response, Failure> {
     let exported = run.run();

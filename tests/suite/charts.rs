@@ -3,10 +3,11 @@
 //! links no font library.
 
 use crate::common;
+use cofinance::runs::Run;
 
 use assert_cmd::Command;
 use cofinance::chart::payers::Grouping;
-use cofinance::chart::{self, ChartRun, ImageFormat, envelope, payers, residuals, timeline};
+use cofinance::chart::{self, ImageFormat, envelope, payers, residuals, timeline};
 use cofinance::engine::Outcome;
 use cofinance::model::{Dataset, Money};
 use serde_json::Value;
@@ -33,10 +34,10 @@ fn cents(values: &[Money]) -> Vec<i64> {
     values.iter().map(|m| m.cents()).collect()
 }
 
-fn run<'a>(label: &'a str, dataset: &'a Dataset, outcome: &'a Outcome) -> ChartRun<'a> {
+fn run<'a>(label: &'a str, dataset: &'a Dataset, outcome: &'a Outcome) -> Run<'a> {
     static MANIFEST: std::sync::LazyLock<cofinance::runs::Manifest> =
         std::sync::LazyLock::new(|| cofinance::runs::Manifest::new(&[], None));
-    ChartRun {
+    Run {
         label,
         scenario: None,
         description: None,
@@ -47,7 +48,7 @@ fn run<'a>(label: &'a str, dataset: &'a Dataset, outcome: &'a Outcome) -> ChartR
 }
 
 /// Every funder's envelope series against summary.json's funder years.
-fn check_envelopes(runs: &[ChartRun<'_>], summary: &Value) {
+fn check_envelopes(runs: &[Run<'_>], summary: &Value) {
     for funder in summary["funders"].as_array().unwrap() {
         let id = funder["id"].as_str().unwrap();
         let chart = envelope::data(runs, id).unwrap();
@@ -79,7 +80,7 @@ fn check_envelopes(runs: &[ChartRun<'_>], summary: &Value) {
 }
 
 /// Every commune's residual bar and timeline against summary.json's owners.
-fn check_communes(runs: &[ChartRun<'_>], summary: &Value) {
+fn check_communes(runs: &[Run<'_>], summary: &Value) {
     let chart = residuals::data(runs);
     let communes: Vec<&Value> = summary["owners"]
         .as_array()
@@ -118,7 +119,7 @@ fn check_communes(runs: &[ChartRun<'_>], summary: &Value) {
 }
 
 /// Who pays what, per commune and per family, against summary.json's operations.
-fn check_payers(runs: &[ChartRun<'_>], summary: &Value) {
+fn check_payers(runs: &[Run<'_>], summary: &Value) {
     for grouping in [Grouping::Commune, Grouping::Family] {
         let chart = payers::data(runs, grouping);
         let mut expected: BTreeMap<String, (Money, BTreeMap<String, Money>)> = BTreeMap::new();
@@ -475,7 +476,7 @@ fn the_binary_links_no_font_library() {
 }
 
 /// What overlaps in the charts of some runs: labels over labels, labels a line runs through.
-fn overlaps(runs: &[ChartRun<'_>]) -> Vec<String> {
+fn overlaps(runs: &[Run<'_>]) -> Vec<String> {
     let mut found = Vec::new();
     for (stem, layout) in chart::layouts(runs).unwrap() {
         for (a, b) in layout.overlapping_texts() {

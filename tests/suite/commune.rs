@@ -5,10 +5,10 @@ use assert_cmd::Command;
 use cofinance::Error;
 use cofinance::engine::{Outcome, Plan};
 use cofinance::model::Dataset;
-use cofinance::report::Manifest;
 use cofinance::report::commune::{self, BlockKind, Sheet};
-use cofinance::report::compare::Compared;
 use cofinance::report::grid::RowKind;
+use cofinance::runs::Manifest;
+use cofinance::runs::Run;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -261,7 +261,7 @@ fn cell<'s>(sheet: &'s Sheet, kind: BlockKind, label: &str, column: usize) -> &'
 fn check_against_summary(path: &str) -> usize {
     let summary = summary(path);
     let (dataset, outcome, manifest) = run_path(path);
-    let runs = [Compared {
+    let runs = [Run {
         label: &dataset.name,
         scenario: None,
         description: None,
@@ -519,7 +519,7 @@ fn the_sheet_of_a_fixture_matches_summary_json_and_the_hand_computation() {
 #[test]
 fn the_sheet_text_is_the_grids_of_the_sheet() {
     let (dataset, outcome, manifest) = run_path("scenarios/bassin-minier");
-    let runs = [Compared {
+    let runs = [Run {
         label: &dataset.name,
         scenario: None,
         description: None,
@@ -616,7 +616,7 @@ fn french_terminal_outputs_use_the_glossary_words_only() {
     ];
     let dataset = default_dataset();
     let (base, outcome, manifest) = run_path("scenarios/bassin-minier/base.toml");
-    let runs = [Compared {
+    let runs = [Run {
         label: &base.name,
         scenario: None,
         description: None,
@@ -946,7 +946,7 @@ fn an_english_sheet_with_scenario_columns() {
 #[test]
 fn the_english_grids_hold_the_french_numbers() {
     let (dataset, outcome, manifest) = run_path("scenarios/bassin-minier");
-    let runs = [Compared {
+    let runs = [Run {
         label: &dataset.name,
         scenario: None,
         description: None,

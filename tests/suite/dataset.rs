@@ -14,9 +14,9 @@
 
 use cofinance::engine::{Outcome, Plan};
 use cofinance::model::{Family, Money, OwnerKind};
-use cofinance::report::Manifest;
-use cofinance::report::compare::Compared;
 use cofinance::report::headlines::{self, Figures};
+use cofinance::runs::Manifest;
+use cofinance::runs::Run;
 use cofinance::scenario::{self, Source, Target};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -35,12 +35,12 @@ struct Runs {
 }
 
 impl Runs {
-    fn compared(&self) -> Vec<Compared<'_>> {
+    fn compared(&self) -> Vec<Run<'_>> {
         self.targets
             .iter()
             .zip(&self.outcomes)
             .zip(&self.manifests)
-            .map(|((target, outcome), manifest)| Compared {
+            .map(|((target, outcome), manifest)| Run {
                 label: target.label(),
                 scenario: target.scenario.as_deref(),
                 description: target.description.as_deref(),

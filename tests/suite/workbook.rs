@@ -8,7 +8,8 @@ use crate::common;
 
 use cofinance::engine::Plan;
 use cofinance::input::{self, Files, Loaded, SourceFile, template};
-use cofinance::report::{self, Manifest, Run};
+use cofinance::report::{self};
+use cofinance::runs::{Manifest, Run};
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Formula, Workbook};
 use std::path::{Path, PathBuf};

@@ -9,8 +9,9 @@ use super::page::{Block, Flow};
 use super::{Context, annex_anchor};
 use crate::model::Money;
 use crate::report::commune;
-use crate::report::compare::{Compared, unspent};
+use crate::report::compare::unspent;
 use crate::report::grid::Grid;
+use crate::runs::Run;
 use crate::runs::tag as letter;
 
 /// Run columns a table of the annex holds.
@@ -94,7 +95,7 @@ fn inputs(flow: &mut Flow, context: &Context<'_, '_>) {
     }
 }
 
-fn run_headers(first: &[&str], runs: &[Compared<'_>]) -> Vec<String> {
+fn run_headers(first: &[&str], runs: &[Run<'_>]) -> Vec<String> {
     let mut headers = strings(first);
     headers.extend((0..runs.len()).map(letter));
     headers
@@ -105,7 +106,7 @@ pub(crate) const FUNDERS_NOTE: &str = "Non engagé : crédits ouverts (enveloppe
 
 /// The funders of `reference`, to the cent: envelope, granted, left uncommitted, year of
 /// exhaustion, and their total.
-pub(crate) fn funders_grid(reference: &Compared<'_>) -> Grid {
+pub(crate) fn funders_grid(reference: &Run<'_>) -> Grid {
     let mut grid = Grid::new(
         strings(&[
             "Financeur",
@@ -263,7 +264,7 @@ fn sheets(flow: &mut Flow, context: &Context<'_, '_>) {
          que montre sa page, comme les donne la commande cofinance commune.",
     ));
     for (position, &index) in context.communes.iter().enumerate() {
-        let mut pair: Vec<Compared<'_>> = vec![runs[0]];
+        let mut pair: Vec<Run<'_>> = vec![runs[0]];
         if let Some(run) = context.against[position] {
             pair.push(runs[run]);
         }

@@ -28,10 +28,10 @@ mod scenario_tables;
 mod synthesis;
 
 use super::commune;
-use super::compare::Compared;
 use crate::decide::readers::Decisions;
 use crate::error::{Error, Result};
 use crate::model::{Money, OwnerKind};
+use crate::runs::Run;
 use markup::escape;
 use page::Flow;
 use std::fmt::Write;
@@ -59,7 +59,7 @@ pub trait Charts {
 /// The facts every part of the report shares: the runs, and the communes in the order the
 /// report takes them.
 pub(crate) struct Context<'r, 'a> {
-    pub(crate) runs: &'r [Compared<'a>],
+    pub(crate) runs: &'r [Run<'a>],
     /// The communes of the reference run (owner indices), riskiest first: by shortfall at the
     /// end, then by peak, then by name.
     pub(crate) communes: Vec<usize>,
@@ -71,7 +71,7 @@ pub(crate) struct Context<'r, 'a> {
 }
 
 impl<'a> Context<'_, 'a> {
-    pub(crate) fn reference(&self) -> &Compared<'a> {
+    pub(crate) fn reference(&self) -> &Run<'a> {
         &self.runs[0]
     }
 
@@ -112,7 +112,7 @@ fn slug(id: &str) -> String {
 /// commune's page ends on the two uncertainties that weigh most on its gap and on what would
 /// close it (docs/decide.md, "Readers").
 pub fn report(
-    runs: &[Compared<'_>],
+    runs: &[Run<'_>],
     charts: &dyn Charts,
     decisions: Option<&Decisions<'_>>,
 ) -> Result<Vec<u8>> {
@@ -160,10 +160,7 @@ pub fn report(
     Ok(out.into_bytes())
 }
 
-fn context<'r, 'a>(
-    runs: &'r [Compared<'a>],
-    decisions: Option<&'r Decisions<'r>>,
-) -> Context<'r, 'a> {
+fn context<'r, 'a>(runs: &'r [Run<'a>], decisions: Option<&'r Decisions<'r>>) -> Context<'r, 'a> {
     let reference = &runs[0];
     let owners = &reference.dataset.owners;
     let results = &reference.outcome.owners;
@@ -183,7 +180,7 @@ fn context<'r, 'a>(
         .map(|&index| {
             let id = &owners[index].id;
             let base = &results[index];
-            let change = |run: &Compared<'_>| {
+            let change = |run: &Run<'_>| {
                 let Some(o) = run.dataset.owner_index(id) else {
                     return (0, 0);
                 };
