@@ -4,7 +4,7 @@
 //! Changes are data (docs/scenarios.md); each is checked against its kind, and every unknown kind,
 //! funder, rule or operation is an error with its place in the file.
 
-mod change;
+pub mod change;
 pub mod raw;
 pub mod sweep;
 pub mod uncertainty;
@@ -14,6 +14,7 @@ use crate::fr::Lang;
 use crate::input::check::{bad, missing};
 use crate::input::{self, Files, Loaded, Options, SourceFile, display_path};
 use crate::model::Dataset;
+use change::Change;
 use raw::RawScenario;
 use std::path::{Path, PathBuf};
 
@@ -45,7 +46,7 @@ pub struct Scenario {
     pub base_path: PathBuf,
 }
 
-/// A value that replaces one field of one change (for sweeps).
+/// A value that replaces one field of one checked change (for sweeps, [`Change::set`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     /// Index of the change in the file (0-based).
@@ -131,24 +132,55 @@ impl Scenario {
         }
     }
 
-    /// Applies the changes, in file order, to a copy of the base.
+    /// Applies the changes, in file order, to a copy of the base; `overrides` set fields of
+    /// the checked changes first (as a sweep does, [`Change::set`]).
     pub fn apply(&self, overrides: &[Override]) -> Result<Dataset> {
+        let (changes, dataset) = self.check()?;
+        if overrides.is_empty() {
+            return Ok(dataset);
+        }
+        self.apply_checked(&changes, overrides)
+    }
+
+    /// The changes, each checked against the dataset as the earlier ones leave it (so a change
+    /// may name what an earlier one inserted), with the dataset they leave.
+    fn check(&self) -> Result<(Vec<Change>, Dataset)> {
         let mut dataset = self.base.dataset.clone();
         let mut inserted = vec![0_usize; dataset.funders.len()];
-        for (index, entry) in self.raw.change.iter().enumerate() {
-            let mut raw_change = entry.get_ref().clone();
-            for o in overrides.iter().filter(|o| o.change == index) {
-                sweep::set_field(&self.file, &mut raw_change, entry.span(), &o.field, o.value)?;
-            }
-            change::apply(
-                &self.file,
-                &entry.span(),
-                &raw_change,
-                &mut dataset,
-                &mut inserted,
-            )?;
+        let mut changes = Vec::with_capacity(self.raw.change.len());
+        for entry in &self.raw.change {
+            let change = Change::check(&self.file, &entry.span(), entry.get_ref(), &dataset)?;
+            change.apply(&self.file, &mut dataset, &mut inserted)?;
+            changes.push(change);
         }
-        // Borrowing changes may leave a commune with incomplete terms: said at the last of them.
+        self.complete_terms(&dataset)?;
+        Ok((changes, dataset))
+    }
+
+    /// Applies checked changes (from [`Scenario::check`]) to a copy of the base, each with the
+    /// fields `overrides` set on it.
+    fn apply_checked(&self, changes: &[Change], overrides: &[Override]) -> Result<Dataset> {
+        let mut dataset = self.base.dataset.clone();
+        let mut inserted = vec![0_usize; dataset.funders.len()];
+        for (index, change) in changes.iter().enumerate() {
+            let mut set = overrides.iter().filter(|o| o.change == index).peekable();
+            if set.peek().is_none() {
+                change.apply(&self.file, &mut dataset, &mut inserted)?;
+                continue;
+            }
+            let mut change = change.clone();
+            let span = self.raw.change[index].span();
+            for o in set {
+                change.set(&self.file, &span, &o.field, o.value)?;
+            }
+            change.apply(&self.file, &mut dataset, &mut inserted)?;
+        }
+        self.complete_terms(&dataset)?;
+        Ok(dataset)
+    }
+
+    /// Borrowing changes may leave a commune with incomplete terms: said at the last of them.
+    fn complete_terms(&self, dataset: &Dataset) -> Result<()> {
         for owner in &dataset.owners {
             if let Err(field) = dataset.loan_terms(owner) {
                 let at = self
@@ -175,7 +207,7 @@ impl Scenario {
                 ));
             }
         }
-        Ok(dataset)
+        Ok(())
     }
 
     /// The scenario applied, ready to run.

@@ -14,18 +14,16 @@
 //!
 //! Example: `freeze[anru].share=0..0.5/0.05`.
 
-use super::raw::{RawChange, RawRuleRef, RawYears};
+use super::change::Change;
+use super::raw::RawChange;
 use super::{Override, Scenario};
 use crate::engine::{Outcome, Plan};
 use crate::error::{Error, Result, Text};
-use crate::input::number::{NumKind, RawNum};
-use crate::input::source::SourceFile;
+use crate::input::number::NumKind;
 use crate::model::{Dataset, Money, OwnerKind, Year};
 use crate::text;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::ops::Range;
-use toml::Spanned;
 
 /// The most points one axis may have.
 const MAX_POINTS: usize = 1_000;
@@ -300,77 +298,6 @@ fn range_form() -> Text {
     )
 }
 
-/// Sets one numeric field of a raw change (for a rule change, of its rule).
-pub(super) fn set_field(
-    file: &SourceFile,
-    c: &mut RawChange,
-    span: Range<usize>,
-    field: &str,
-    value: Decimal,
-) -> Result<()> {
-    let num = || Some(Spanned::new(span.clone(), RawNum::Text(value.to_string())));
-    let integer = || {
-        value
-            .to_string()
-            .parse::<i64>()
-            .map(|v| Some(Spanned::new(span.clone(), v)))
-    };
-    let bad_integer = |_| {
-        crate::input::check::bad(
-            file,
-            &span,
-            field,
-            text!(
-                fr: "{value} n'est pas un nombre entier",
-                en: "{value} is not a whole number"
-            ),
-        )
-    };
-    let is_rule = c.kind.as_ref().is_some_and(|k| k.get_ref() == "rule");
-    if is_rule && matches!(field, "rate" | "cap" | "max_rate" | "cap_per_unit") {
-        if let Some(rule) = c.rule.as_mut()
-            && let RawRuleRef::Table(table) = rule.get_mut()
-        {
-            match field {
-                "rate" => table.rate = num(),
-                "cap" => table.cap = num(),
-                "max_rate" => table.max_rate = num(),
-                _ => table.cap_per_unit = num(),
-            }
-        }
-        return Ok(());
-    }
-    match field {
-        "share" => (c.share, c.amount) = (num(), None),
-        "amount" => (c.amount, c.share) = (num(), None),
-        "per_year" => (c.per_year, c.factor) = (num(), None),
-        "factor" => (c.factor, c.per_year) = (num(), None),
-        "rate" => c.rate = num(),
-        "cap" => c.cap = num(),
-        "years" => {
-            let count = integer()
-                .map_err(bad_integer)?
-                .map(|v| Spanned::new(span.clone(), RawYears::Count(*v.get_ref())));
-            c.years = count;
-        }
-        "release_year" => c.release_year = integer().map_err(bad_integer)?,
-        "decision_lag_years" => c.decision_lag_years = integer().map_err(bad_integer)?,
-        "max_wait_years" => c.max_wait_years = integer().map_err(bad_integer)?,
-        other => {
-            return Err(crate::input::check::bad(
-                file,
-                &span,
-                other,
-                text!(
-                    fr: "n'est pas un champ que sweep peut faire varier",
-                    en: "is not a field a sweep can set"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// One point of the grid: the parameters' values and what the run gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Point {
@@ -437,14 +364,20 @@ pub struct Sweep {
     pub thresholds: Vec<Threshold>,
 }
 
-/// Runs one point.
-fn run_point(scenario: &Scenario, parameters: &[Parameter], values: &[Decimal]) -> Result<Point> {
+/// Runs one point: the scenario's checked changes, with the parameters set to `values`, applied
+/// to a copy of its base.
+fn run_point(
+    scenario: &Scenario,
+    changes: &[Change],
+    parameters: &[Parameter],
+    values: &[Decimal],
+) -> Result<Point> {
     let overrides: Vec<Override> = parameters
         .iter()
         .zip(values)
         .map(|(p, &v)| p.with(v))
         .collect();
-    let dataset = scenario.apply(&overrides)?;
+    let dataset = scenario.apply_checked(changes, &overrides)?;
     let outcome = Plan::new(&dataset)?.run()?;
     Ok(Point::of(values.to_vec(), &outcome))
 }
@@ -452,7 +385,7 @@ fn run_point(scenario: &Scenario, parameters: &[Parameter], values: &[Decimal]) 
 /// Runs the grid in parallel (results in grid order, whatever the thread count), then
 /// refines each commune's threshold.
 pub fn run(scenario: &Scenario, parameters: Vec<Parameter>) -> Result<Sweep> {
-    let dataset = scenario.apply(&[])?;
+    let (changes, dataset) = scenario.check()?;
     let grid: Vec<Vec<Decimal>> = match parameters.as_slice() {
         [first] => first.values.iter().map(|&v| vec![v]).collect(),
         [first, second] => second
@@ -472,7 +405,7 @@ pub fn run(scenario: &Scenario, parameters: Vec<Parameter>) -> Result<Sweep> {
     };
     let points: Vec<Point> = grid
         .par_iter()
-        .map(|values| run_point(scenario, &parameters, values))
+        .map(|values| run_point(scenario, &changes, &parameters, values))
         .collect::<Result<Vec<_>>>()?;
 
     let first = &parameters[0];
@@ -488,6 +421,7 @@ pub fn run(scenario: &Scenario, parameters: Vec<Parameter>) -> Result<Sweep> {
         .map(|&(r, owner)| {
             threshold(
                 scenario,
+                &changes,
                 &parameters,
                 &points[r * row..(r + 1) * row],
                 owner,
@@ -510,6 +444,7 @@ fn positive(point: &Point, owner: usize) -> bool {
 /// The first value of a row with a positive shortfall, refined by bisection.
 fn threshold(
     scenario: &Scenario,
+    changes: &[Change],
     parameters: &[Parameter],
     row: &[Point],
     owner: usize,
@@ -543,7 +478,7 @@ fn threshold(
         if middle <= low {
             break;
         }
-        let point = run_point(scenario, parameters, &with_other(middle))?;
+        let point = run_point(scenario, changes, parameters, &with_other(middle))?;
         if positive(&point, owner) {
             high = middle;
             at_high = point.shortfall[owner];

@@ -1,0 +1,248 @@
+//! [`Change::set`]: one numeric field of a checked change given a new value, as a sweep does
+//! (docs/scenarios.md, `cofinance sweep`). The value is checked as the same value written in
+//! the file would be, with the same messages, located at the change.
+
+use super::check::{decision_lag_years, max_wait_years, release_year, years_not_a_list};
+use super::check_works::{delay_years, overrun_factor};
+use super::{Change, Frozen, Yearly};
+use crate::error::{Result, Text};
+use crate::input::check::bad;
+use crate::input::number::NumKind;
+use crate::input::source::SourceFile;
+use crate::model::{Money, Rate};
+use crate::text;
+use rust_decimal::Decimal;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The fields a sweep can set on a change (for a `rule` change, also those of [`RULE_FIELDS`]).
+const FIELDS: [&str; 10] = [
+    "share",
+    "amount",
+    "per_year",
+    "factor",
+    "rate",
+    "cap",
+    "years",
+    "release_year",
+    "decision_lag_years",
+    "max_wait_years",
+];
+
+/// The fields of a `rule` change's rule a sweep can set.
+const RULE_FIELDS: [&str; 4] = ["rate", "cap", "max_rate", "cap_per_unit"];
+
+/// The fields that hold a whole number.
+const WHOLE: [&str; 4] = [
+    "years",
+    "release_year",
+    "decision_lag_years",
+    "max_wait_years",
+];
+
+impl Change {
+    /// Sets `field` to `value`. `span` is the change's place in the file, where errors about the
+    /// value are located. Setting `share` on a freeze written with `amount` replaces it, and
+    /// likewise `per_year` and `factor`.
+    pub fn set(
+        &mut self,
+        file: &SourceFile,
+        span: &Range<usize>,
+        field: &str,
+        value: Decimal,
+    ) -> Result<()> {
+        if let Change::Rule { rule, .. } = self
+            && RULE_FIELDS.contains(&field)
+        {
+            match field {
+                "rate" => rule.rate = rate(file, span, field, value)?,
+                "max_rate" => rule.max_rate = rate(file, span, field, value)?,
+                "cap" => rule.cap = Some(money(file, span, field, value)?),
+                _ => rule.cap_per_unit = Some(money(file, span, field, value)?),
+            }
+            return Ok(());
+        }
+        if !FIELDS.contains(&field) {
+            return Err(bad(
+                file,
+                span,
+                field,
+                text!(
+                    fr: "n'est pas un champ que sweep peut faire varier",
+                    en: "is not a field a sweep can set"
+                ),
+            ));
+        }
+        let whole = if WHOLE.contains(&field) {
+            value.to_string().parse::<i64>().map_err(|_| {
+                bad(
+                    file,
+                    span,
+                    field,
+                    text!(
+                        fr: "{value} n'est pas un nombre entier",
+                        en: "{value} is not a whole number"
+                    ),
+                )
+            })?
+        } else {
+            0
+        };
+        let allowed = self.allowed();
+        if !allowed.contains(&field) {
+            let (kind, fields) = (self.kind(), allowed.join(", "));
+            return Err(bad(
+                file,
+                span,
+                field,
+                text!(
+                    fr: "ne s'applique pas à un changement de type « {kind} », dont les champs sont : {fields}",
+                    en: "does not apply to a change of kind \"{kind}\", whose fields are: {fields}"
+                ),
+            ));
+        }
+        let whole = Spanned::new(span.clone(), whole);
+        match (self, field) {
+            (Change::Freeze { frozen, .. }, "share") => {
+                *frozen = Frozen::Share(rate(file, span, field, value)?);
+            }
+            (Change::Freeze { frozen, .. }, "amount") => {
+                *frozen = Frozen::Amount(money(file, span, field, value)?);
+            }
+            (
+                Change::Freeze {
+                    years,
+                    release_year: release,
+                    ..
+                },
+                "release_year",
+            ) => *release = Some(release_year(file, &whole, years)?),
+            (
+                Change::Freeze { .. } | Change::Envelope { .. } | Change::PaymentCredits { .. },
+                "years",
+            ) => return Err(years_not_a_list(file, span)),
+            (
+                Change::Envelope { yearly, at, .. } | Change::PaymentCredits { yearly, at, .. },
+                "per_year" | "factor",
+            ) => {
+                *yearly = if field == "per_year" {
+                    Yearly::Set(money(file, span, field, value)?)
+                } else {
+                    Yearly::Scale(factor(file, span, field, value)?)
+                };
+                *at = span.clone();
+            }
+            (
+                Change::Funder {
+                    max_wait_years: wait,
+                    ..
+                },
+                "max_wait_years",
+            ) => {
+                *wait = Some(max_wait_years(file, &whole)?);
+            }
+            (
+                Change::Funder {
+                    decision_lag_years: lag,
+                    ..
+                },
+                "decision_lag_years",
+            ) => {
+                *lag = Some(decision_lag_years(file, &whole)?);
+            }
+            (Change::Vat(vat), "rate") => vat.rate = rate(file, span, field, value)?,
+            (Change::Delay { years, .. }, "years") => *years = delay_years(file, &whole)?,
+            (Change::Cost { factor: f, at, .. }, "factor") => {
+                *f = factor(file, span, field, value)?;
+                *at = span.clone();
+            }
+            (Change::PublicAidCap { cap, .. }, "cap") => {
+                *cap = Some(rate(file, span, field, value)?);
+            }
+            (Change::Borrowing { terms, .. }, "rate") => {
+                terms.rate = Some(rate(file, span, field, value)?);
+            }
+            (Change::Overrun { factor: f, .. }, "factor") => {
+                *f = overrun_factor(file, span, factor(file, span, field, value)?)?;
+            }
+            (change, field) => unreachable!(
+                "{field} is a field of a {} change a sweep can set",
+                change.kind()
+            ),
+        }
+        Ok(())
+    }
+}
+
+fn money(file: &SourceFile, span: &Range<usize>, field: &str, value: Decimal) -> Result<Money> {
+    let value = number(file, span, field, value, NumKind::Money)?;
+    Ok(Money::from_decimal(value).expect("a checked money value fits in cents"))
+}
+
+fn rate(file: &SourceFile, span: &Range<usize>, field: &str, value: Decimal) -> Result<Rate> {
+    let value = number(file, span, field, value, NumKind::Rate)?;
+    Ok(Rate::from_decimal(value).expect("a checked rate fits in millionths"))
+}
+
+fn factor(file: &SourceFile, span: &Range<usize>, field: &str, value: Decimal) -> Result<Decimal> {
+    number(file, span, field, value, NumKind::Factor)
+}
+
+/// A number of a given kind, with its decimals and range checked as
+/// [`crate::input::number::read`] checks the same number written in a file.
+fn number(
+    file: &SourceFile,
+    span: &Range<usize>,
+    field: &str,
+    value: Decimal,
+    kind: NumKind,
+) -> Result<Decimal> {
+    let refuse = |message: Text| bad(file, span, field, message);
+    let normal = value.normalize();
+    let (max_decimals, what_fr, what_en) = match kind {
+        NumKind::Money => (2, "un montant", "money"),
+        NumKind::Rate | NumKind::SignedRate => (6, "un taux", "a rate"),
+        NumKind::Factor => (28, "un facteur", "a factor"),
+    };
+    if normal.scale() > max_decimals {
+        let decimals = normal.scale();
+        return Err(refuse(text!(
+            fr: "{value} a {decimals} décimales, mais {what_fr} en a au plus {max_decimals} ; arrondissez-le vous-même à {max_decimals} décimales",
+            en: "{value} has {decimals} decimals, but {what_en} has at most {max_decimals}; round it to {max_decimals} decimals yourself"
+        )));
+    }
+    let (low, high, rule_fr, rule_en) = match kind {
+        NumKind::Money => (
+            Decimal::ZERO,
+            Decimal::from(1_000_000_000_000_000_i64),
+            "un montant doit être au moins 0 et inférieur à 10^15 euros",
+            "money must be at least 0 and below 10^15 euros",
+        ),
+        NumKind::Rate => (
+            Decimal::ZERO,
+            Decimal::ONE,
+            "un taux est compris entre 0 et 1 (0.35 pour 35 %)",
+            "a rate lies between 0 and 1 (0.35 for 35 %)",
+        ),
+        NumKind::SignedRate => unreachable!("a sweep sets no signed rate"),
+        NumKind::Factor => (
+            Decimal::ZERO,
+            Decimal::from(1_000_000),
+            "un facteur est compris entre 0 et 1000000",
+            "a factor lies between 0 and 1000000",
+        ),
+    };
+    let inside = value >= low
+        && if kind == NumKind::Money {
+            value < high
+        } else {
+            value <= high
+        };
+    if !inside {
+        return Err(refuse(text!(
+            fr: "{value} est hors limites : {rule_fr}",
+            en: "{value} is out of range: {rule_en}"
+        )));
+    }
+    Ok(value)
+}
