@@ -147,11 +147,14 @@ pub(crate) fn run(args: &CloseGapArgs) -> cofinance::Result<()> {
         ),
     );
     cofinance::output::write_all(&args.out, &files)?;
+    let screen = super::screen();
     let mut text = output::close_gap_text(
         dataset,
         target.label(),
         &answers,
         draws.map_or(0, |d| d.draws),
+        screen.lang,
+        screen.width,
     );
     text.push_str(&super::written(&args.out, &files));
     super::print(&text)

@@ -186,6 +186,7 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
     text.push_str(&output::sensitivity_total_text(
         targets[0].label(),
         &sensitivity,
+        screen.lang,
         screen.width,
     ));
     text.push_str(&super::written(&args.out, &files));

@@ -126,7 +126,15 @@ pub(crate) fn run(args: &SensitivityArgs) -> cofinance::Result<()> {
             .position(|&c| c == o)
             .expect("a commune of the dataset")
     });
-    let mut text = output::sensitivity_text(&target.dataset, label, &analysis, only);
+    let screen = super::screen();
+    let mut text = output::sensitivity_text(
+        &target.dataset,
+        label,
+        &analysis,
+        only,
+        screen.lang,
+        screen.width,
+    );
     text.push_str(&super::written(&args.out, &files));
     if let Some((dir, charts)) = &charts {
         text.push_str(&super::chart::written(dir, charts));

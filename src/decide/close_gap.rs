@@ -64,23 +64,39 @@ impl Target {
         !matches!(self, Target::Shortfall)
     }
 
-    /// For readers, in French.
+    /// For readers, in French (also the comment of the scenario files).
     pub fn french(self) -> String {
+        self.written(crate::fr::Lang::Fr)
+    }
+
+    /// For readers, in `lang`.
+    pub fn written(self, lang: crate::fr::Lang) -> String {
         match self {
-            Target::Shortfall => "besoin non couvert nul".to_owned(),
-            Target::P90 => "besoin non couvert p90 nul".to_owned(),
-            Target::Probability(p) => format!(
-                "probabilité de besoin non couvert d'au plus {} %",
-                format_decimal(p * 100.0)
-            ),
+            Target::Shortfall => lang
+                .pick("besoin non couvert nul", "no uncovered need")
+                .to_owned(),
+            Target::P90 => lang
+                .pick("besoin non couvert p90 nul", "no p90 uncovered need")
+                .to_owned(),
+            Target::Probability(p) => {
+                let percent = format_decimal(p * 100.0, lang);
+                match lang {
+                    crate::fr::Lang::Fr => {
+                        format!("probabilité de besoin non couvert d'au plus {percent} %")
+                    }
+                    crate::fr::Lang::En => {
+                        format!("probability of an uncovered need of at most {percent}%")
+                    }
+                }
+            }
         }
     }
 }
 
-fn format_decimal(value: f64) -> String {
+fn format_decimal(value: f64, lang: crate::fr::Lang) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    text.replace('.', ",")
+    text.replace('.', lang.pick(",", "."))
 }
 
 /// Reads `--years 2007..2013` (or one year) against the dataset's horizon.

@@ -1,23 +1,32 @@
-//! What decision support writes: `sensitivity.json`, `sensitivity.csv`, `close-gap.json`, and
-//! the French terminal summaries (fit for 100 columns).
+//! What decision support writes: `sensitivity.json`, `sensitivity.csv`, `close-gap.json`
+//! (machine outputs, one language), and the terminal summaries, in French or English and fit
+//! for the terminal's width.
 
 use super::close_gap::{Answer, Found, Measure, Question, Target};
 use super::sensitivity::{EntryEffect, Sensitivity};
+use crate::fr::Lang;
 use crate::model::{Dataset, Money, group_thousands};
+use crate::report::explain::words::say;
 use serde_json::{Value, json};
-use std::fmt::Write as _;
 
-/// An amount to the euro for the terminal: `1 234 568 €` (half away from zero).
-pub fn euros(money: Money) -> String {
+/// An amount to the euro for the terminal, half away from zero: `1 234 568 €` (French) or
+/// `€1,234,568` (English).
+pub fn euros(money: Money, lang: Lang) -> String {
     let cents = money.cents();
     let rounded = (cents.unsigned_abs() + 50) / 100;
     let sign = if cents < 0 && rounded > 0 { "-" } else { "" };
-    format!("{sign}{} €", group_thousands(rounded))
+    match lang {
+        Lang::Fr => format!("{sign}{} €", group_thousands(rounded)),
+        Lang::En => format!("{sign}€{}", lang.count(rounded)),
+    }
 }
 
-/// A rank correlation for readers: `0,45`, `–` when undefined.
-pub fn rho(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.2}").replace('.', ","))
+/// A rank correlation for readers: `0,45` (`0.45` in English), `–` when undefined.
+pub fn rho(value: Option<f64>, lang: Lang) -> String {
+    value.map_or_else(
+        || "–".to_owned(),
+        |v| format!("{v:.2}").replace('.', lang.pick(",", ".")),
+    )
 }
 
 fn rho_json(value: Option<f64>) -> Value {
@@ -155,14 +164,14 @@ pub fn sensitivity_csv(dataset: &Dataset, s: &Sensitivity) -> Vec<u8> {
 /// At most this many communes in the terminal; every one is in the files.
 const TERMINAL_COMMUNES: usize = 8;
 
-fn table(s: &Sensitivity, c: Option<usize>, out: &mut String, width: usize) {
+fn table(s: &Sensitivity, c: Option<usize>, out: &mut String, lang: Lang, width: usize) {
     let mut grid = crate::report::grid::Grid::labelled(
         &[
-            "Incertitude",
+            lang.pick("Incertitude", "Uncertainty"),
             "p10 → p90",
-            "Besoin p10",
-            "Besoin p90",
-            "Écart",
+            lang.pick("Besoin p10", "Uncovered p10"),
+            lang.pick("Besoin p90", "Uncovered p90"),
+            lang.pick("Écart", "Swing"),
             "Spearman",
         ],
         2,
@@ -172,27 +181,36 @@ fn table(s: &Sensitivity, c: Option<usize>, out: &mut String, width: usize) {
             Some(c) => (e.at_low.communes[c], e.at_high.communes[c], e.spearman[c]),
             None => (e.at_low.total, e.at_high.total, e.spearman_total),
         };
-        let levels = format!("{} → {}", e.levels.low.french(), e.levels.high.french());
+        let levels = format!(
+            "{} → {}",
+            e.levels.low.written(lang),
+            e.levels.high.written(lang)
+        );
         grid.row(vec![
-            e.label.clone(),
+            e.label_for(lang).to_owned(),
             levels,
-            euros(low),
-            euros(high),
-            euros(e.swing(c)),
-            rho(rho_value),
+            euros(low, lang),
+            euros(high, lang),
+            euros(e.swing(c), lang),
+            rho(rho_value, lang),
         ]);
     }
     out.push_str(&grid.text(width));
 }
 
-/// The terminal summary of a sensitivity analysis, in French.
+/// The terminal summary of a sensitivity analysis, in `lang`, for `width` columns.
 pub fn sensitivity_text(
     dataset: &Dataset,
     label: &str,
     s: &Sensitivity,
     only: Option<usize>,
+    lang: Lang,
+    width: usize,
 ) -> String {
-    wrap(&sensitivity_lines(dataset, label, s, only), 100)
+    wrap(
+        &sensitivity_lines(dataset, label, s, only, lang, width),
+        width,
+    )
 }
 
 fn sensitivity_lines(
@@ -200,62 +218,78 @@ fn sensitivity_lines(
     label: &str,
     s: &Sensitivity,
     only: Option<usize>,
+    lang: Lang,
+    width: usize,
 ) -> String {
-    let mut out = format!("Sensibilité du besoin non couvert — {label}\n");
-    let _ = write!(
-        out,
-        "{} incertitudes, chacune à son p10 puis à son p90, les autres à leur médiane (calcul exact)",
-        s.entries.len()
+    let mut out = say!(
+        lang,
+        "Sensibilité du besoin non couvert — {label}\n",
+        "Sensitivity of the uncovered need — {label}\n"
     );
+    out.push_str(&say!(
+        lang,
+        "{} incertitudes, chacune à son p10 puis à son p90, les autres à leur médiane (calcul exact)",
+        "{} uncertainties, each at its p10 then at its p90, the others at their median (exact computation)",
+        s.entries.len()
+    ));
     if s.draws > 0 {
-        let _ = writeln!(
-            out,
-            " ;\ncorrélation de rang de Spearman sur {} tirages (graine {}).",
-            group_thousands(s.draws),
+        out.push_str(&say!(
+            lang,
+            " ;\ncorrélation de rang de Spearman sur {} tirages (graine {}).\n",
+            ";\nSpearman rank correlation over {} draws (seed {}).\n",
+            lang.count(s.draws),
             s.seed
-        );
+        ));
     } else {
         out.push_str(".\n");
     }
     let communes: Vec<usize> = if let Some(c) = only {
         vec![c]
     } else {
-        let _ = writeln!(
-            out,
-            "\nTotal des communes — besoin non couvert au point médian : {}",
-            euros(s.central.total)
-        );
-        table(s, None, &mut out, 100);
+        out.push_str(&say!(
+            lang,
+            "\nTotal des communes — besoin non couvert au point médian : {}\n",
+            "\nAll communes — uncovered need at the median point: {}\n",
+            euros(s.central.total, lang)
+        ));
+        table(s, None, &mut out, lang, width);
         s.at_risk()
     };
     if communes.is_empty() {
-        out.push_str("\nAucune commune n'a de besoin non couvert, ni au point médian, ni aux p10 et p90, ni dans un tirage.\n");
+        out.push_str(lang.pick(
+            "\nAucune commune n'a de besoin non couvert, ni au point médian, ni aux p10 et p90, ni dans un tirage.\n",
+            "\nNo commune has an uncovered need, neither at the median point, nor at the p10 and p90, nor in any draw.\n",
+        ));
     }
     for &c in communes.iter().take(TERMINAL_COMMUNES) {
         let owner = &dataset.owners[s.communes[c]];
         let share = if s.draws > 0 {
-            format!(
+            say!(
+                lang,
                 " ; avec un besoin non couvert dans {} des tirages",
-                crate::chart::format::percent(s.shortfall_draws[c], s.draws)
+                "; with an uncovered need in {} of the draws",
+                lang.percent(s.shortfall_draws[c], s.draws)
             )
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
-            "\n{} ({}) — besoin non couvert au point médian : {}{share}",
+        out.push_str(&say!(
+            lang,
+            "\n{} ({}) — besoin non couvert au point médian : {}{share}\n",
+            "\n{} ({}) — uncovered need at the median point: {}{share}\n",
             owner.name,
             owner.id,
-            euros(s.central.communes[c])
-        );
-        table(s, Some(c), &mut out, 100);
+            euros(s.central.communes[c], lang)
+        ));
+        table(s, Some(c), &mut out, lang, width);
     }
     if communes.len() > TERMINAL_COMMUNES {
-        let _ = writeln!(
-            out,
-            "\n… et {} autres communes à risque : toutes sont dans sensitivity.json et sensitivity.csv.",
+        out.push_str(&say!(
+            lang,
+            "\n… et {} autres communes à risque : toutes sont dans sensitivity.json et sensitivity.csv.\n",
+            "\n… and {} other communes at risk: all are in sensitivity.json and sensitivity.csv.\n",
             communes.len() - TERMINAL_COMMUNES
-        );
+        ));
     }
     out
 }
@@ -270,16 +304,26 @@ pub struct FunderAnswer<'a> {
     pub scenario: Option<String>,
 }
 
-fn measure_text(target: Target, m: &Measure, draws: u64) -> String {
-    let sum = Money::from_cents(m.values.iter().sum());
+fn measure_text(target: Target, m: &Measure, draws: u64, lang: Lang) -> String {
+    let sum = lang.money(Money::from_cents(m.values.iter().sum()));
     match target {
-        Target::Shortfall => format!("un besoin non couvert de {}", sum.fr()),
-        Target::P90 => format!("un besoin non couvert p90 de {}", sum.fr()),
+        Target::Shortfall => say!(
+            lang,
+            "un besoin non couvert de {sum}",
+            "an uncovered need of {sum}"
+        ),
+        Target::P90 => say!(
+            lang,
+            "un besoin non couvert p90 de {sum}",
+            "a p90 uncovered need of {sum}"
+        ),
         Target::Probability(_) => {
             let worst = m.values.iter().copied().max().unwrap_or(0);
-            format!(
+            say!(
+                lang,
                 "au plus {} des tirages",
-                crate::chart::format::percent(worst.max(0) as u64, draws)
+                "at most {} of the draws",
+                lang.percent(worst.max(0) as u64, draws)
             )
         }
     }
@@ -343,10 +387,10 @@ pub fn close_gap_json(dataset: &Dataset, label: &str, answers: &[FunderAnswer<'_
     bytes
 }
 
-fn years_text(years: &[crate::model::Year]) -> String {
+fn years_text(years: &[crate::model::Year], lang: Lang) -> String {
     match (years.first(), years.last()) {
-        (Some(a), Some(b)) if a != b => format!("de {a} à {b}"),
-        (Some(a), _) => format!("en {a}"),
+        (Some(a), Some(b)) if a != b => say!(lang, "de {a} à {b}", "from {a} to {b}"),
+        (Some(a), _) => say!(lang, "en {a}", "in {a}"),
         _ => String::new(),
     }
 }
@@ -413,14 +457,19 @@ pub fn wrap(text: &str, width: usize) -> String {
     out
 }
 
-/// The terminal summary of `close-gap`, in French (100 columns).
+/// The terminal summary of `close-gap`, in `lang`, for `width` columns.
 pub fn close_gap_text(
     dataset: &Dataset,
     label: &str,
     answers: &[FunderAnswer<'_>],
     draws: u64,
+    lang: Lang,
+    width: usize,
 ) -> String {
-    wrap(&close_gap_lines(dataset, label, answers, draws), 100)
+    wrap(
+        &close_gap_lines(dataset, label, answers, draws, lang),
+        width,
+    )
 }
 
 fn close_gap_lines(
@@ -428,13 +477,14 @@ fn close_gap_lines(
     label: &str,
     answers: &[FunderAnswer<'_>],
     draws: u64,
+    lang: Lang,
 ) -> String {
     let Some(first) = answers.first() else {
         return String::new();
     };
     let q = &first.question;
     let who = if q.communes.is_empty() {
-        "toutes les communes".to_owned()
+        lang.pick("toutes les communes", "all communes").to_owned()
     } else {
         q.communes
             .iter()
@@ -442,100 +492,147 @@ fn close_gap_lines(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut out = format!(
+    let mut out = say!(
+        lang,
         "Combler le besoin non couvert — {label}\nCible : {} pour {who} ; avant : {}.\n",
-        q.target.french(),
-        measure_text(q.target, &first.found.before, draws)
+        "Closing the uncovered need — {label}\nTarget: {} for {who}; before: {}.\n",
+        q.target.written(lang),
+        measure_text(q.target, &first.found.before, draws, lang)
     );
+    let line = |out: &mut String, text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
     for a in answers {
         let q = &a.question;
         let funder = &dataset.funders[q.funder].name;
         out.push('\n');
         match &a.found.answer {
-            Answer::AlreadyMet(_) => {
-                let _ = writeln!(
-                    out,
-                    "{funder} : la cible est déjà atteinte, rien à ajouter."
-                );
-            }
-            Answer::Unreachable { tried, measure } => {
-                let _ = writeln!(
-                    out,
+            Answer::AlreadyMet(_) => line(
+                &mut out,
+                say!(
+                    lang,
+                    "{funder} : la cible est déjà atteinte, rien à ajouter.",
+                    "{funder}: the target is already met, nothing to add."
+                ),
+            ),
+            Answer::Unreachable { tried, measure } => line(
+                &mut out,
+                say!(
+                    lang,
                     "{funder} : hors d'atteinte — même avec {} de plus par an {}, il reste {} ; l'argent de ce financeur ne va pas à ces opérations (règles, plafonds).",
-                    euros(*tried),
-                    years_text(&q.years),
-                    measure_text(q.target, measure, draws)
-                );
-            }
-            Answer::NotMonotone { found, smaller, .. } => {
-                let _ = writeln!(
-                    out,
+                    "{funder}: out of reach — even with {} more per year {}, there remains {}; this funder's money does not go to these operations (rules, caps).",
+                    euros(*tried, lang),
+                    years_text(&q.years, lang),
+                    measure_text(q.target, measure, draws, lang)
+                ),
+            ),
+            Answer::NotMonotone { found, smaller, .. } => line(
+                &mut out,
+                say!(
+                    lang,
                     "{funder} : l'effet de l'argent n'est pas monotone — la recherche trouve {} par an, mais {} par an atteint aussi la cible ; aucune réponse n'est donnée, regardez les deux scénarios à la main.",
-                    euros(*found),
-                    euros(*smaller)
-                );
-            }
+                    "{funder}: the effect of the money is not monotone — the search finds {} per year, but {} per year also meets the target; no answer is given, look at both scenarios by hand.",
+                    euros(*found, lang),
+                    euros(*smaller, lang)
+                ),
+            ),
             Answer::Closed(c) => {
-                let _ = writeln!(
-                    out,
-                    "{funder} : {} de plus par an {}, soit {} en tout.",
-                    euros(c.extra_per_year),
-                    years_text(&q.years),
-                    euros(c.total)
+                line(
+                    &mut out,
+                    say!(
+                        lang,
+                        "{funder} : {} de plus par an {}, soit {} en tout.",
+                        "{funder}: {} more per year {}, {} in total.",
+                        euros(c.extra_per_year, lang),
+                        years_text(&q.years, lang),
+                        euros(c.total, lang)
+                    ),
                 );
-                let _ = writeln!(
-                    out,
-                    "  Vérifié : avec cette somme, {} ; avec 1 € de moins par an, {}.",
-                    measure_text(q.target, &c.after, draws),
-                    measure_text(q.target, &c.one_euro_less, draws)
+                line(
+                    &mut out,
+                    say!(
+                        lang,
+                        "  Vérifié : avec cette somme, {} ; avec 1 € de moins par an, {}.",
+                        "  Checked: with this sum, {}; with €1 less per year, {}.",
+                        measure_text(q.target, &c.after, draws, lang),
+                        measure_text(q.target, &c.one_euro_less, draws, lang)
+                    ),
                 );
                 let communes: Vec<String> = c
                     .usage
                     .communes
                     .iter()
                     .take(5)
-                    .map(|&(o, m)| format!("{} {}", dataset.owners[o].name, euros(m)))
+                    .map(|&(o, m)| format!("{} {}", dataset.owners[o].name, euros(m, lang)))
                     .collect();
-                let _ = writeln!(
-                    out,
-                    "  Accordé en plus : {}{}{}.",
-                    euros(c.usage.granted),
-                    if communes.is_empty() { "" } else { " — " },
-                    communes.join(", ")
+                line(
+                    &mut out,
+                    say!(
+                        lang,
+                        "  Accordé en plus : {}{}{}.",
+                        "  Extra granted: {}{}{}.",
+                        euros(c.usage.granted, lang),
+                        if communes.is_empty() { "" } else { " — " },
+                        communes.join(", ")
+                    ),
                 );
                 let operations: Vec<String> = c
                     .usage
                     .operations
                     .iter()
                     .take(4)
-                    .map(|&(i, m)| format!("{} {}", dataset.operations[i].id, euros(m)))
+                    .map(|&(i, m)| format!("{} {}", dataset.operations[i].id, euros(m, lang)))
                     .collect();
                 if !operations.is_empty() {
                     let more = c.usage.operations.len().saturating_sub(4);
-                    let _ = writeln!(
-                        out,
-                        "  Opérations : {}{}.",
-                        operations.join(", "),
-                        if more > 0 {
-                            format!(" et {more} autres")
-                        } else {
-                            String::new()
-                        }
+                    let more = if more > 0 {
+                        say!(lang, " et {more} autres", " and {more} others")
+                    } else {
+                        String::new()
+                    };
+                    line(
+                        &mut out,
+                        say!(
+                            lang,
+                            "  Opérations : {}{more}.",
+                            "  Operations: {}{more}.",
+                            operations.join(", ")
+                        ),
                     );
                 }
-                let _ = writeln!(out, "  Non utilisé : {}.", euros(c.usage.unused));
+                line(
+                    &mut out,
+                    say!(
+                        lang,
+                        "  Non utilisé : {}.",
+                        "  Unused: {}.",
+                        euros(c.usage.unused, lang)
+                    ),
+                );
                 if let Some((a, b)) = c.not_monotone_measure {
-                    let _ = writeln!(
-                        out,
-                        "  Attention : la mesure remonte entre {} et {} par an ; l'effet de l'argent n'est pas monotone, la réponse reste vérifiée.",
-                        euros(a),
-                        euros(b)
+                    line(
+                        &mut out,
+                        say!(
+                            lang,
+                            "  Attention : la mesure remonte entre {} et {} par an ; l'effet de l'argent n'est pas monotone, la réponse reste vérifiée.",
+                            "  Beware: the measure rises again between {} and {} per year; the effect of the money is not monotone, the answer is still checked.",
+                            euros(a, lang),
+                            euros(b, lang)
+                        ),
                     );
                 }
             }
         }
         if let Some(path) = &a.scenario {
-            let _ = writeln!(out, "  Scénario écrit : {path}");
+            line(
+                &mut out,
+                say!(
+                    lang,
+                    "  Scénario écrit : {path}",
+                    "  Scenario written: {path}"
+                ),
+            );
         }
     }
     let mut closed: Vec<(&str, Money)> = answers
@@ -549,25 +646,45 @@ fn close_gap_lines(
         closed.sort_by_key(|&(name, total)| (total, name));
         let list: Vec<String> = closed
             .iter()
-            .map(|(name, total)| format!("{name} ({})", euros(*total)))
+            .map(|(name, total)| format!("{name} ({})", euros(*total, lang)))
             .collect();
-        let _ = writeln!(out, "\nAu moindre coût : {}.", list.join(", puis "));
+        line(
+            &mut out,
+            say!(
+                lang,
+                "\nAu moindre coût : {}.",
+                "\nAt the least cost: {}.",
+                list.join(lang.pick(", puis ", ", then "))
+            ),
+        );
     }
     out
 }
 
-/// The sensitivity section of `montecarlo`'s terminal summary: the total of the communes.
-pub fn sensitivity_total_text(label: &str, s: &Sensitivity, width: usize) -> String {
+/// The sensitivity section of `montecarlo`'s terminal summary: the total of the communes, in
+/// `lang`, for `width` columns.
+pub fn sensitivity_total_text(label: &str, s: &Sensitivity, lang: Lang, width: usize) -> String {
     let mut out = crate::report::grid::wrap(
-        &format!("Sensibilité du besoin non couvert total — {label}"),
+        &say!(
+            lang,
+            "Sensibilité du besoin non couvert total — {label}",
+            "Sensitivity of the total uncovered need — {label}"
+        ),
         width,
     );
-    let _ = writeln!(
-        out,
-        "\nBesoin non couvert au point médian : {}",
-        euros(s.central.total)
-    );
-    table(s, None, &mut out, width);
-    out.push_str("Par commune : sensitivity.json, sensitivity.csv, cofinance sensitivity.\n");
+    out.push_str(&say!(
+        lang,
+        "\nBesoin non couvert au point médian : {}\n",
+        "\nUncovered need at the median point: {}\n",
+        euros(s.central.total, lang)
+    ));
+    table(s, None, &mut out, lang, width);
+    out.push_str(&crate::report::grid::wrap(
+        lang.pick(
+            "Par commune : sensitivity.json, sensitivity.csv, cofinance sensitivity.",
+            "By commune: sensitivity.json, sensitivity.csv, cofinance sensitivity.",
+        ),
+        width,
+    ));
     out
 }

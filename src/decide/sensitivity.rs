@@ -12,6 +12,7 @@
 use super::stats::spearman;
 use crate::engine::{Inputs, Plan};
 use crate::error::Result;
+use crate::fr::Lang;
 use crate::model::{Dataset, Money, OwnerKind, Rate};
 use crate::montecarlo::Results;
 use crate::scenario::uncertainty::{
@@ -40,22 +41,34 @@ impl Level {
 
     /// For French readers: `1,05`, `1 an`, `25 %`, `aucun gel`.
     pub fn french(self) -> String {
+        self.written(Lang::Fr)
+    }
+
+    /// For readers in `lang`: `1,05`, `1 an`, `25 %`, `aucun gel`, or `1.05`, `1 year`, `25%`,
+    /// `no freeze`.
+    pub fn written(self, lang: Lang) -> String {
         match self {
             Level::Factor(rate) => {
                 // Three decimals at most for readers; the files keep six.
                 let thousandths = (rate.millionths() + 500) / 1_000;
-                let text = format!("{},{:03}", thousandths / 1_000, thousandths % 1_000);
+                let mark = lang.pick(",", ".");
+                let text = format!("{}{mark}{:03}", thousandths / 1_000, thousandths % 1_000);
                 if text.ends_with('0') {
                     text[..text.len() - 1].to_owned()
                 } else {
                     text
                 }
             }
-            Level::Delay(0) => "0 an".to_owned(),
-            Level::Delay(1) => "1 an".to_owned(),
-            Level::Delay(years) => format!("{years} ans"),
-            Level::Share(rate) if rate == Rate::ZERO => "aucun gel".to_owned(),
-            Level::Share(rate) => rate.fr_percent(),
+            Level::Delay(years) => match (lang, years) {
+                (Lang::Fr, 0 | 1) => format!("{years} an"),
+                (Lang::Fr, _) => format!("{years} ans"),
+                (Lang::En, 1) => "1 year".to_owned(),
+                (Lang::En, _) => format!("{years} years"),
+            },
+            Level::Share(rate) if rate == Rate::ZERO => {
+                lang.pick("aucun gel", "no freeze").to_owned()
+            }
+            Level::Share(rate) => lang.rate(rate),
         }
     }
 }
@@ -152,8 +165,10 @@ pub struct Shortfalls {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryEffect {
     pub entry: Entry,
-    /// For readers, in French.
+    /// For readers, in French (the files' label).
     pub label: String,
+    /// The same in English.
+    pub label_en: String,
     pub levels: Levels,
     /// The entry at its p10, then at its p90, every other at its median.
     pub at_low: Shortfalls,
@@ -165,6 +180,11 @@ pub struct EntryEffect {
 }
 
 impl EntryEffect {
+    /// The entry's name in `lang`.
+    pub fn label_for(&self, lang: Lang) -> &str {
+        lang.pick(&self.label, &self.label_en)
+    }
+
     /// The swing of commune `c` (`None`: of the total): |at p90 − at p10|.
     pub fn swing(&self, c: Option<usize>) -> Money {
         let (low, high) = match c {
@@ -356,6 +376,7 @@ pub fn analyse(
             EntryEffect {
                 entry,
                 label: label(uncertainty, dataset, entry),
+                label_en: label_in(uncertainty, dataset, entry, Lang::En),
                 levels,
                 at_low: runs[1 + 2 * k].clone(),
                 at_high: runs[2 + 2 * k].clone(),

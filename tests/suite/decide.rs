@@ -612,3 +612,180 @@ fn readers_get_one_sentence_each() {
         decision.closing
     );
 }
+
+/// Words of the French summaries that an English reader must not meet (the dataset's own
+/// names, in French, stay as they are).
+const FRENCH_WORDS: &[&str] = &[
+    "besoin",
+    "incertitude",
+    "Incertitude ",
+    "financeur",
+    "Combler",
+    "Cible",
+    "tirages",
+    "par an",
+    "médian",
+    "Écart",
+    "Vérifié",
+    "Accordé",
+    "Non utilisé",
+    "Écrits",
+    "hors d'atteinte",
+    " € ",
+];
+
+/// The amounts of a summary in cents, in order: `1 234 568 €` and `883 122,28 €` in French,
+/// `€1,234,568` and `€883,122.28` in English.
+fn amounts(text: &str, english: bool) -> Vec<i64> {
+    let chars: Vec<char> = text.chars().collect();
+    let to_cents = |number: &str, mark: char| {
+        let (whole, cents) = match number.split_once(mark) {
+            Some((w, c)) => (w.to_owned(), c.parse::<i64>().unwrap()),
+            None => (number.to_owned(), 0),
+        };
+        let whole: String = whole.chars().filter(char::is_ascii_digit).collect();
+        whole.parse::<i64>().unwrap() * 100 + cents
+    };
+    let mut found = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '€' {
+            continue;
+        }
+        if english {
+            let number: String = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == ',' || **c == '.')
+                .collect();
+            let number = number.trim_end_matches([',', '.']);
+            if number.is_empty() {
+                continue;
+            }
+            let sign = if i > 0 && chars[i - 1] == '-' { -1 } else { 1 };
+            found.push(sign * to_cents(number, '.'));
+        } else {
+            assert!(i > 0 && (chars[i - 1] == ' ' || chars[i - 1] == '\u{202F}'));
+            let mut start = i - 1;
+            while start > 0
+                && (chars[start - 1].is_ascii_digit()
+                    || chars[start - 1] == ','
+                    || chars[start - 1] == '\u{202F}')
+            {
+                start -= 1;
+            }
+            let number: String = chars[start..i - 1].iter().collect();
+            let sign = if start > 0 && chars[start - 1] == '-' {
+                -1
+            } else {
+                1
+            };
+            found.push(sign * to_cents(&number, ','));
+        }
+    }
+    found
+}
+
+fn sorted(mut cents: Vec<i64>) -> Vec<i64> {
+    cents.sort_unstable();
+    cents
+}
+
+/// The summary of `args` in French and in English at `--width 80`, with the out folder's
+/// name taken off (it differs between the two runs).
+fn in_both_languages(args: &[&str]) -> (String, String) {
+    let texts: Vec<String> = ["fr", "en"]
+        .iter()
+        .map(|lang| {
+            let out = tempfile::tempdir().unwrap();
+            let out_dir = out.path().to_str().unwrap().to_owned();
+            let mut all = vec!["--lang", lang, "--width", "80"];
+            all.extend(args);
+            all.extend(["--out", &out_dir]);
+            let text = ok(2, &all);
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= 80,
+                    "{lang} {args:?}: {line:?}\n{text}"
+                );
+            }
+            text.replace(&out_dir, "OUT")
+        })
+        .collect();
+    (texts[0].clone(), texts[1].clone())
+}
+
+fn assert_english(text: &str) {
+    for word in FRENCH_WORDS {
+        assert!(!text.contains(word), "French « {word} » in:\n{text}");
+    }
+}
+
+#[test]
+fn sensitivity_speaks_english_with_the_same_numbers_and_fits_the_width() {
+    let (fr, en) = in_both_languages(&["sensitivity", "--draws", "200"]);
+    assert!(fr.contains("Sensibilité du besoin non couvert"), "{fr}");
+    assert!(
+        fr.contains("Incertitude ") && fr.contains("tirages"),
+        "{fr}"
+    );
+    assert!(
+        en.starts_with("Sensitivity of the uncovered need — "),
+        "{en}"
+    );
+    assert!(
+        en.contains("Uncertainty ") && en.contains("200 draws"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Start delays") && en.contains("no freeze"),
+        "{en}"
+    );
+    assert_english(&en);
+    // The tables may be cut into blocks at other columns (English headers are wider): the
+    // same amounts, not in the same order.
+    let (fr_amounts, en_amounts) = (sorted(amounts(&fr, false)), sorted(amounts(&en, true)));
+    assert!(fr_amounts.len() > 10, "{fr}");
+    assert_eq!(fr_amounts, en_amounts, "\n{fr}\n{en}");
+}
+
+#[test]
+fn close_gap_speaks_english_with_the_same_numbers_and_fits_the_width() {
+    let (fr, en) = in_both_languages(&["close-gap", "--funder", "anru", "--commune", "fresnes"]);
+    assert!(fr.contains("Combler le besoin non couvert") && fr.contains("de plus par an"));
+    assert!(en.starts_with("Closing the uncovered need — "), "{en}");
+    assert!(
+        en.contains("more per year") && en.contains("with €1 less per year"),
+        "{en}"
+    );
+    assert_english(&en);
+    let (fr_amounts, en_amounts) = (amounts(&fr, false), amounts(&en, true));
+    // Exact amounts keep their cents: the shortfall before, after, with one euro less.
+    assert!(fr_amounts.iter().any(|c| c % 100 != 0), "{fr}");
+    assert!(fr_amounts.len() > 10, "{fr}");
+    assert_eq!(fr_amounts, en_amounts, "\n{fr}\n{en}");
+    // Money that cannot reach the gap, and the cheapest of two funders.
+    let (fr, en) = in_both_languages(&["close-gap", "tests/fixtures/decide/base.toml"]);
+    assert!(fr.contains("hors d'atteinte"), "{fr}");
+    assert!(en.contains("out of reach"), "{en}");
+    assert_english(&en);
+    assert_eq!(amounts(&fr, false), amounts(&en, true), "\n{fr}\n{en}");
+}
+
+#[test]
+fn montecarlo_sensitivity_section_speaks_english() {
+    let (fr, en) = in_both_languages(&["montecarlo", "--draws", "100"]);
+    let section = |text: &str, title: &str| {
+        let start = text
+            .find(title)
+            .unwrap_or_else(|| panic!("{title}:\n{text}"));
+        text[start..].to_owned()
+    };
+    let fr = section(&fr, "Sensibilité du besoin non couvert total");
+    let en = section(&en, "Sensitivity of the total uncovered need");
+    assert!(en.contains("By commune: sensitivity.json"), "{en}");
+    assert_english(&en);
+    assert_eq!(
+        sorted(amounts(&fr, false)),
+        sorted(amounts(&en, true)),
+        "\n{fr}\n{en}"
+    );
+}
