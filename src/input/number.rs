@@ -115,7 +115,7 @@ pub fn read(
     kind: NumKind,
 ) -> Result<Decimal> {
     let value = decimal(file, field, num)?;
-    let bad = |message: Text| {
+    checked(value, kind).map_err(|message| {
         file.error(
             &num.span(),
             Problem::BadValue {
@@ -123,7 +123,12 @@ pub fn read(
                 message,
             },
         )
-    };
+    })
+}
+
+/// `value` if it has the decimals and lies in the range of its kind, else why not: the one
+/// check of a number, whether written in a file or set by a sweep.
+pub fn checked(value: Decimal, kind: NumKind) -> std::result::Result<Decimal, Text> {
     let normal = value.normalize();
     let (max_decimals, what_fr, what_en) = match kind {
         NumKind::Money => (2, "un montant", "money"),
@@ -132,10 +137,10 @@ pub fn read(
     };
     if normal.scale() > max_decimals {
         let decimals = normal.scale();
-        return Err(bad(text!(
+        return Err(text!(
             fr: "{value} a {decimals} décimales, mais {what_fr} en a au plus {max_decimals} ; arrondissez-le vous-même à {max_decimals} décimales",
             en: "{value} has {decimals} decimals, but {what_en} has at most {max_decimals}; round it to {max_decimals} decimals yourself"
-        )));
+        ));
     }
     let (low, high, rule_fr, rule_en) = match kind {
         NumKind::Money => (
@@ -170,10 +175,10 @@ pub fn read(
             value <= high
         };
     if !inside {
-        return Err(bad(text!(
+        return Err(text!(
             fr: "{value} est hors limites : {rule_fr}",
             en: "{value} is out of range: {rule_en}"
-        )));
+        ));
     }
     Ok(value)
 }

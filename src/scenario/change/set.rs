@@ -5,7 +5,7 @@
 use super::check::{decision_lag_years, max_wait_years, release_year, years_not_a_list};
 use super::check_works::{delay_years, overrun_factor};
 use super::{Change, Frozen, Yearly};
-use crate::error::{Result, Text};
+use crate::error::Result;
 use crate::input::check::bad;
 use crate::input::number::NumKind;
 use crate::input::source::SourceFile;
@@ -188,8 +188,8 @@ fn factor(file: &SourceFile, span: &Range<usize>, field: &str, value: Decimal) -
     number(file, span, field, value, NumKind::Factor)
 }
 
-/// A number of a given kind, with its decimals and range checked as
-/// [`crate::input::number::read`] checks the same number written in a file.
+/// A number of a given kind, with its decimals and range checked as the same number written
+/// in a file is ([`crate::input::number::checked`]).
 fn number(
     file: &SourceFile,
     span: &Range<usize>,
@@ -197,52 +197,5 @@ fn number(
     value: Decimal,
     kind: NumKind,
 ) -> Result<Decimal> {
-    let refuse = |message: Text| bad(file, span, field, message);
-    let normal = value.normalize();
-    let (max_decimals, what_fr, what_en) = match kind {
-        NumKind::Money => (2, "un montant", "money"),
-        NumKind::Rate | NumKind::SignedRate => (6, "un taux", "a rate"),
-        NumKind::Factor => (28, "un facteur", "a factor"),
-    };
-    if normal.scale() > max_decimals {
-        let decimals = normal.scale();
-        return Err(refuse(text!(
-            fr: "{value} a {decimals} décimales, mais {what_fr} en a au plus {max_decimals} ; arrondissez-le vous-même à {max_decimals} décimales",
-            en: "{value} has {decimals} decimals, but {what_en} has at most {max_decimals}; round it to {max_decimals} decimals yourself"
-        )));
-    }
-    let (low, high, rule_fr, rule_en) = match kind {
-        NumKind::Money => (
-            Decimal::ZERO,
-            Decimal::from(1_000_000_000_000_000_i64),
-            "un montant doit être au moins 0 et inférieur à 10^15 euros",
-            "money must be at least 0 and below 10^15 euros",
-        ),
-        NumKind::Rate => (
-            Decimal::ZERO,
-            Decimal::ONE,
-            "un taux est compris entre 0 et 1 (0.35 pour 35 %)",
-            "a rate lies between 0 and 1 (0.35 for 35 %)",
-        ),
-        NumKind::SignedRate => unreachable!("a sweep sets no signed rate"),
-        NumKind::Factor => (
-            Decimal::ZERO,
-            Decimal::from(1_000_000),
-            "un facteur est compris entre 0 et 1000000",
-            "a factor lies between 0 and 1000000",
-        ),
-    };
-    let inside = value >= low
-        && if kind == NumKind::Money {
-            value < high
-        } else {
-            value <= high
-        };
-    if !inside {
-        return Err(refuse(text!(
-            fr: "{value} est hors limites : {rule_fr}",
-            en: "{value} is out of range: {rule_en}"
-        )));
-    }
-    Ok(value)
+    crate::input::number::checked(value, kind).map_err(|message| bad(file, span, field, message))
 }
