@@ -33,8 +33,12 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     // What weighs most on its gap and what would close it (docs/decide.md, "Readers").
     let dataset = &ran.targets[0].dataset;
     let uncertainty = cofinance::decide::readers::uncertainty_of(&sources[0], dataset)?;
-    let decision = cofinance::decide::readers::Decisions::new(dataset, uncertainty.as_ref())?
-        .commune(index, lang)?;
+    let decision = cofinance::decide::readers::Decisions::new(
+        dataset,
+        &ran.outcomes[0],
+        uncertainty.as_ref(),
+    )?
+    .commune(index, lang)?;
     let _ = writeln!(text, "\n{}", cofinance::decide::readers::title(lang));
     for sentence in [&decision.drivers, &decision.closing] {
         if !sentence.is_empty() {

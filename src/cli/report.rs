@@ -43,7 +43,11 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
     let runs = ran.views();
     let dataset = &ran.targets[0].dataset;
     let uncertainty = cofinance::decide::readers::uncertainty_of(&sources[0], dataset)?;
-    let decisions = cofinance::decide::readers::Decisions::new(dataset, uncertainty.as_ref())?;
+    let decisions = cofinance::decide::readers::Decisions::new(
+        dataset,
+        &ran.outcomes[0],
+        uncertainty.as_ref(),
+    )?;
     let bytes = html::report(&runs, &ReportCharts::new(&runs), Some(&decisions))?;
     output::write_all(folder, &[OutputFile::new(name.to_string_lossy(), bytes)])?;
     let communes = ran.targets[0]

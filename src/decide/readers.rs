@@ -37,7 +37,8 @@ pub fn commune_decision(
     uncertainty: Option<&Uncertainty>,
     commune: usize,
 ) -> Result<CommuneDecision> {
-    Decisions::new(dataset, uncertainty)?.commune(commune, Lang::Fr)
+    let outcome = crate::engine::run(dataset)?;
+    Decisions::new(dataset, &outcome, uncertainty)?.commune(commune, Lang::Fr)
 }
 
 /// The sensitivity of a dataset, computed once, for the sentences of each of its communes.
@@ -52,9 +53,13 @@ pub struct Decisions<'a> {
 }
 
 impl<'a> Decisions<'a> {
-    /// The exact swings of every `[uncertainty]` entry (no draws: the ranking is by swing).
-    pub fn new(dataset: &'a Dataset, uncertainty: Option<&Uncertainty>) -> Result<Decisions<'a>> {
-        let outcome = crate::engine::run(dataset)?;
+    /// The exact swings of every `[uncertainty]` entry (no draws: the ranking is by swing), for
+    /// `dataset` and its run `outcome`.
+    pub fn new(
+        dataset: &'a Dataset,
+        outcome: &crate::engine::Outcome,
+        uncertainty: Option<&Uncertainty>,
+    ) -> Result<Decisions<'a>> {
         Ok(Decisions {
             dataset,
             sensitivity: uncertainty

@@ -574,6 +574,7 @@ fn download(
                 &crate::figures::ReportCharts::new(report_runs),
                 Some(&crate::decide::readers::Decisions::new(
                     report_runs[0].dataset,
+                    report_runs[0].outcome,
                     uncertainty,
                 )?),
             )?,
