@@ -41,11 +41,15 @@ pub(super) struct Paid {
 /// What falls due of a grant `g` committed in `c` over `d` years: the advance in `c`, the
 /// balance `balance_lag_years` after the last works year, the rest split over the works years.
 /// One amount per due year (`(offset from c, amount)`), positive amounts only.
-fn due_parts(grant: Money, duration: u32, terms: crate::model::PaymentTerms) -> Vec<(u32, Money)> {
+fn due_parts(
+    grant: Money,
+    duration: u32,
+    terms: crate::model::PaymentTerms,
+) -> smallvec::SmallVec<[(u32, Money); 6]> {
     let advance = grant.times(terms.advance);
     let balance = grant.times(terms.balance).min(grant - advance);
     let rest = grant - advance - balance;
-    let mut parts: Vec<(u32, Money)> = split(rest, duration)
+    let mut parts: smallvec::SmallVec<[(u32, Money); 6]> = split(rest, duration)
         .enumerate()
         .map(|(i, part)| (i as u32, part))
         .collect();
@@ -68,9 +72,13 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
         payments: Vec::new(),
         last_offset: horizon - 1,
     };
+    // What falls due, as (year offset, operation, amount), and what is owed: made again for
+    // each funder in the same buffers.
+    let mut due: Vec<(usize, usize, Money)> = Vec::new();
+    let mut owed: VecDeque<(Year, usize, Money)> = VecDeque::new();
     for (f, funder) in dataset.funders.iter().enumerate() {
-        // What falls due, per year offset, in operation order.
-        let mut due: Vec<Vec<(usize, Money)>> = Vec::new();
+        due.clear();
+        owed.clear();
         for granted in committed {
             let grant = granted.grants[f];
             if !grant.is_positive() {
@@ -79,23 +87,25 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
             let operation = &dataset.operations[granted.operation];
             let first = (granted.commit_year - start) as usize;
             for (at, amount) in due_parts(grant, operation.duration_years, funder.payment) {
-                let offset = first + at as usize;
-                if due.len() <= offset {
-                    due.resize_with(offset + 1, Vec::new);
-                }
-                due[offset].push((granted.operation, amount));
+                due.push((first + at as usize, granted.operation, amount));
             }
         }
-        let mut owed: VecDeque<(Year, usize, Money)> = VecDeque::new();
+        // By year, and within a year in operation order (the sort is stable).
+        due.sort_by_key(|&(offset, _, _)| offset);
+        let mut next_due = 0;
         let mut overdue = Money::ZERO;
-        let mut years = Vec::with_capacity(horizon.max(due.len()));
+        let last_due = due.last().map_or(0, |&(offset, _, _)| offset + 1);
+        let mut years = Vec::with_capacity(horizon.max(last_due));
         let mut offset = 0;
-        while offset < horizon || offset < due.len() || !owed.is_empty() {
+        while offset < horizon || next_due < due.len() || !owed.is_empty() {
             let year = start + offset as Year;
             let mut due_now = Money::ZERO;
-            for &(operation, amount) in due.get(offset).into_iter().flatten() {
+            while let Some(&(at, operation, amount)) = due.get(next_due)
+                && at == offset
+            {
                 owed.push_back((year, operation, amount));
                 due_now += amount;
+                next_due += 1;
             }
             let mut credit = funder.payment_credits.get(offset).copied().flatten();
             let mut paid_now = Money::ZERO;
@@ -273,7 +283,7 @@ mod tests {
             balance_lag_years: 1,
         };
         assert_eq!(
-            due_parts(Money::euros(150_000), 2, terms),
+            due_parts(Money::euros(150_000), 2, terms).as_slice(),
             [
                 (0, Money::euros(75_000)),
                 (1, Money::euros(45_000)),
@@ -281,12 +291,12 @@ mod tests {
             ]
         );
         assert_eq!(
-            due_parts(Money::euros(100_000), 1, terms),
+            due_parts(Money::euros(100_000), 1, terms).as_slice(),
             [(0, Money::euros(80_000)), (1, Money::euros(20_000))]
         );
         // Without terms: split over the works years.
         assert_eq!(
-            due_parts(Money::from_cents(100), 3, PaymentTerms::default()),
+            due_parts(Money::from_cents(100), 3, PaymentTerms::default()).as_slice(),
             [
                 (0, Money::from_cents(33)),
                 (1, Money::from_cents(33)),

@@ -18,6 +18,9 @@ pub struct Ratio {
     den: BigUint,
     /// The same fraction when both terms fit in a `u64`, for the fast path.
     small: Option<(u64, u64)>,
+    /// The same fraction when both terms fit in a `u128` (an annuity's, at a round rate), for
+    /// amounts whose product with it does too.
+    wide: Option<(u128, u128)>,
 }
 
 impl Ratio {
@@ -32,7 +35,13 @@ impl Ratio {
             (num / &gcd, den / &gcd)
         };
         let small = num.to_u64().zip(den.to_u64());
-        Ratio { num, den, small }
+        let wide = num.to_u128().zip(den.to_u128());
+        Ratio {
+            num,
+            den,
+            small,
+            wide,
+        }
     }
 
     /// [`Ratio::new`] of terms that fit in a `u64`, reduced without big integers (the same
@@ -48,6 +57,7 @@ impl Ratio {
             num: BigUint::from(num),
             den: BigUint::from(den),
             small: Some((num, den)),
+            wide: Some((u128::from(num), u128::from(den))),
         }
     }
 
@@ -101,6 +111,12 @@ impl Ratio {
             let rounded = (product + den / 2) / den;
             return signed(rounded, negative);
         }
+        if let Some((num, den)) = self.wide
+            && let Some(product) = magnitude.checked_mul(num)
+            && let Some(half_up) = product.checked_add(den / 2)
+        {
+            return signed(half_up / den, negative);
+        }
         let product = BigUint::from(magnitude) * &self.num;
         let rounded = (product * 2_u32 + &self.den) / (&self.den * 2_u32);
         signed(rounded.to_u128()?, negative)
@@ -124,19 +140,41 @@ fn signed(magnitude: u128, negative: bool) -> Option<Money> {
 /// The constant yearly payment of a loan of `principal` at `rate` over `years`:
 /// `round(P × r × q / (q − 1))` with `q = (1 + r)^years`, computed as one exact fraction and
 /// rounded once, half away from zero. A rate of 0 has no annuity (the loan is linear).
+///
+/// The fraction `r × q / (q − 1)` depends on the terms only: it is made once per thread and
+/// terms (a commune borrows under the same terms year after year, draw after draw), and each
+/// loan is then one product and one rounding.
 pub fn annuity(principal: Money, rate: Rate, years: u32) -> Option<Money> {
     if rate.millionths() <= 0 || years == 0 {
         return None;
     }
+    thread_local! {
+        static FACTORS: std::cell::RefCell<Vec<((i64, u32), Ratio)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = (rate.millionths(), years);
+    FACTORS.with_borrow_mut(|factors| {
+        let at = factors
+            .iter()
+            .position(|(terms, _)| *terms == key)
+            .unwrap_or_else(|| {
+                factors.push((key, annuity_factor(rate, years)));
+                factors.len() - 1
+            });
+        factors[at]
+            .1
+            .apply(Money::from_cents(principal.cents().abs()))
+    })
+}
+
+/// `r × q / (q − 1)` with `q = (1 + r)^years`, exactly: the annuity of one cent.
+fn annuity_factor(rate: Rate, years: u32) -> Ratio {
     let scale = BigUint::from(Rate::ONE.millionths().unsigned_abs());
     let r = BigUint::from(rate.millionths().unsigned_abs());
     let q_num = (&scale + &r).pow(years);
     let q_den = scale.pow(years);
-    // P × (r / scale) × q_num / (q_num − q_den)
-    let num = BigUint::from(principal.cents().unsigned_abs()) * r * &q_num;
-    let den = scale * (q_num - q_den);
-    let rounded = (num * 2_u32 + &den) / (den * 2_u32);
-    signed(rounded.to_u128()?, false)
+    // (r / scale) × q_num / (q_num − q_den)
+    Ratio::new(r * &q_num, scale * (q_num - q_den))
 }
 
 /// `round(numerator / denominator)` to one decimal, half away from zero, as text (`"2.6"`):
@@ -162,6 +200,45 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    /// The annuity as one fraction of the loan's terms and amount, rounded once: what the
+    /// cached factor must give to the cent.
+    fn annuity_in_one_fraction(principal: Money, rate: Rate, years: u32) -> Money {
+        let scale = BigUint::from(1_000_000_u32);
+        let r = BigUint::from(rate.millionths().unsigned_abs());
+        let q_num = (&scale + &r).pow(years);
+        let q_den = scale.pow(years);
+        let num = BigUint::from(principal.cents().unsigned_abs()) * r * &q_num;
+        let den = scale * (q_num - q_den);
+        let rounded = (num * 2_u32 + &den) / (den * 2_u32);
+        Money::from_cents(rounded.to_i64().unwrap())
+    }
+
+    #[test]
+    fn the_cached_annuity_is_the_one_fraction_rounded_once() {
+        for rate in [1, 7_500, 25_000, 40_000, 45_678, 120_000, 999_999] {
+            for years in [1, 2, 10, 15, 30, 50] {
+                for cents in [
+                    1_i64,
+                    99,
+                    12_345,
+                    17_750_000,
+                    987_654_321_987,
+                    99_999_999_999_999_999,
+                ] {
+                    let (principal, rate) = (Money::from_cents(cents), Rate::from_millionths(rate));
+                    // Twice: made, then read from the cache.
+                    for _ in 0..2 {
+                        assert_eq!(
+                            annuity(principal, rate, years),
+                            Some(annuity_in_one_fraction(principal, rate, years)),
+                            "{cents} cents at {rate:?} over {years} years"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn small_terms_reduce_as_big_ones_do() {
         for (num, den) in [
@@ -180,12 +257,14 @@ mod tests {
                 (BigUint::from(num) / &big, BigUint::from(den) / &big)
             };
             let small = n.to_u64().zip(d.to_u64());
+            let wide = n.to_u128().zip(d.to_u128());
             assert_eq!(
                 Ratio::of_u64(num, den),
                 Ratio {
                     num: n,
                     den: d,
-                    small
+                    small,
+                    wide
                 },
                 "{num}/{den}"
             );
