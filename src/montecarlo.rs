@@ -11,7 +11,7 @@
 use crate::engine::{Inputs, Outcome, Plan, check_totals};
 use crate::error::Result;
 use crate::model::{Dataset, Money, OwnerKind, Year};
-use crate::scenario::uncertainty::{Uncertainty, largest_factor};
+use crate::scenario::uncertainty::{Sample, Uncertainty, largest_factor};
 use rayon::prelude::*;
 
 /// The percentiles reported, in percent.
@@ -166,14 +166,21 @@ pub struct ScenarioStats {
 }
 
 /// Everything a Monte-Carlo run gives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Results {
     pub draws: u64,
     pub seed: u64,
     pub scenarios: Vec<ScenarioStats>,
     /// Per draw, per scenario: the values (for per-draw outputs and histograms).
     pub values: Vec<Vec<DrawValues>>,
+    /// Per draw: what the run's observer made of the draw's inputs (empty without one).
+    pub observed: Vec<Vec<f64>>,
 }
+
+/// What a run can keep of each draw's inputs as it samples them, in draw order (the
+/// sensitivity's rank correlations read their means there instead of sampling every draw
+/// again).
+pub type Observer<'a> = &'a (dyn Fn(&Sample) -> Vec<f64> + Sync);
 
 /// How `--precision` ended: the asked half-width, whether every probability reached it, and
 /// the widest half-width at the end (docs/montecarlo.md, "Stopping when precise enough").
@@ -188,6 +195,9 @@ pub struct Precision {
 /// fixed (0, 1 000, 2 000…), so the draws used never depend on the thread count.
 pub const BATCH: u64 = 1_000;
 
+/// One draw: the values of each scenario, and what the observer kept of its inputs.
+type Drawn = (Vec<DrawValues>, Option<Vec<f64>>);
+
 /// Runs `draws` draws of every dataset (scenarios of one base) under `uncertainty`.
 /// `progress` is called once per finished draw, from any thread.
 pub fn run(
@@ -197,18 +207,20 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Results> {
-    Ok(run_with_precision(datasets, uncertainty, draws, seed, None, progress)?.0)
+    Ok(run_observed(datasets, uncertainty, draws, seed, None, None, progress)?.0)
 }
 
 /// [`run`], stopping early when `precision` is given: in batches of [`BATCH`] draws, until the
 /// 95 % Wilson interval of every commune's probability of shortfall, in every scenario, has a
-/// half-width of at most `precision`, or `draws` are done.
-pub fn run_with_precision(
+/// half-width of at most `precision`, or `draws` are done; and keeping what `observe` makes
+/// of each draw's inputs in [`Results::observed`].
+pub fn run_observed(
     datasets: &[&Dataset],
     uncertainty: &Uncertainty,
     draws: u64,
     seed: u64,
     precision: Option<f64>,
+    observe: Option<Observer<'_>>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<(Results, Option<Precision>)> {
     let uncertainty = Uncertainty {
@@ -240,8 +252,8 @@ pub fn run_with_precision(
         check_totals(dataset, &worst)?;
     }
     let reference = datasets[0];
-    let draw_range = |range: std::ops::Range<u64>| -> Result<Vec<Vec<DrawValues>>> {
-        let values: Vec<Result<Vec<DrawValues>>> = range
+    let draw_range = |range: std::ops::Range<u64>| -> Result<Vec<Drawn>> {
+        let values: Vec<Result<Drawn>> = range
             .into_par_iter()
             .map_init(
                 || datasets.iter().map(|d| Inputs::of(d)).collect::<Vec<_>>(),
@@ -262,22 +274,32 @@ pub fn run_with_precision(
                             plan.run_totals(inputs)
                                 .map(|outcome| DrawValues::of(&outcome))
                         })
-                        .collect();
+                        .collect::<Result<Vec<_>>>();
                     progress();
-                    row
+                    row.map(|row| (row, observe.map(|observe| observe(&sample))))
                 },
             )
             .collect();
         // The first failing draw in draw order, whatever the thread count.
         values.into_iter().collect()
     };
+    let mut observed = Vec::new();
+    let mut keep = |drawn: Vec<Drawn>| -> Vec<Vec<DrawValues>> {
+        drawn
+            .into_iter()
+            .map(|(row, kept)| {
+                observed.extend(kept);
+                row
+            })
+            .collect()
+    };
     let (values, precision) = match precision {
-        None => (draw_range(0..draws)?, None),
+        None => (keep(draw_range(0..draws)?), None),
         Some(target) => {
             let mut values: Vec<Vec<DrawValues>> = Vec::new();
             let widest = loop {
                 let start = values.len() as u64;
-                values.extend(draw_range(start..(start + BATCH).min(draws))?);
+                values.extend(keep(draw_range(start..(start + BATCH).min(draws))?));
                 let widest = widest_half_width(datasets, &values);
                 if widest <= target || values.len() as u64 >= draws {
                     break widest;
@@ -294,6 +316,7 @@ pub fn run_with_precision(
         }
     };
     let scenarios = (0..datasets.len())
+        .into_par_iter()
         .map(|s| scenario_stats(datasets[s], &values, s))
         .collect();
     Ok((
@@ -302,6 +325,7 @@ pub fn run_with_precision(
             seed,
             scenarios,
             values,
+            observed,
         },
         precision,
     ))
@@ -328,12 +352,14 @@ fn widest_half_width(datasets: &[&Dataset], values: &[Vec<DrawValues>]) -> f64 {
 }
 
 fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> ScenarioStats {
-    let column = |f: &dyn Fn(&DrawValues) -> Money| -> Vec<Money> {
+    let column = |f: &(dyn Fn(&DrawValues) -> Money + Sync)| -> Vec<Money> {
         values.iter().map(|row| f(&row[s])).collect()
     };
+    // Each owner's and each funder's statistics are independent: made in parallel, collected
+    // in order.
     let owners = dataset
         .owners
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(o, owner)| {
             let mut shortfall = column(&|v| v.shortfall[o]);
@@ -341,7 +367,7 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
             let borrows = values
                 .first()
                 .is_some_and(|row| row[s].borrowed[o].is_some());
-            let optional = |f: &dyn Fn(&DrawValues) -> Option<Money>| {
+            let optional = |f: &(dyn Fn(&DrawValues) -> Option<Money> + Sync)| {
                 borrows.then(|| Stats::of(&mut column(&|v| f(v).unwrap_or(Money::ZERO))))
             };
             OwnerStats {
@@ -355,7 +381,7 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
         .collect();
     let funders = dataset
         .funders
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(f, funder)| {
             let mut years: Vec<Option<Year>> =
@@ -391,7 +417,7 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
     let differences = (s > 0).then(|| {
         dataset
             .owners
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(o, owner)| {
                 let mut shortfall = column(&|v| v.shortfall[o]);

@@ -83,12 +83,15 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         ProgressBar::hidden()
     };
     let datasets: Vec<_> = targets.iter().map(|t| &t.dataset).collect();
-    let (results, reached) = cofinance::montecarlo::run_with_precision(
+    // The sensitivity's rank correlations read each draw's inputs as they are drawn.
+    let means = sensitivity::DrawMeans::new(&targets[0].dataset, &uncertainty);
+    let (results, reached) = cofinance::montecarlo::run_observed(
         &datasets,
         &uncertainty,
         draws,
         seed,
         precision,
+        Some(&|sample| means.of(sample)),
         &|| bar.inc(1),
     )?;
     bar.finish_and_clear();
@@ -115,13 +118,20 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
             manifest,
         })
         .collect();
+    // The three large files are made in parallel.
+    let (json, (csv, per_draw)) = rayon::join(
+        || montecarlo::json(&runs, &results, &uncertainty.source),
+        || {
+            rayon::join(
+                || montecarlo::csv(&runs, &results),
+                || montecarlo::draws(&runs, &results),
+            )
+        },
+    );
     let files = [
-        OutputFile::new(
-            "montecarlo.json",
-            montecarlo::json(&runs, &results, &uncertainty.source),
-        ),
-        OutputFile::new("montecarlo.csv", montecarlo::csv(&runs, &results)),
-        OutputFile::new("draws.csv", montecarlo::draws(&runs, &results)),
+        OutputFile::new("montecarlo.json", json),
+        OutputFile::new("montecarlo.csv", csv),
+        OutputFile::new("draws.csv", per_draw),
         OutputFile::new(
             "sensitivity.json",
             output::sensitivity_json(

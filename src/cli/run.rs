@@ -70,17 +70,25 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         }
         None => None,
     };
-    super::chart::write_streamed_with(&args.out, &in_memory, &streamed, charts.as_ref())?;
-    match args.format {
-        Format::Json => super::print(&String::from_utf8_lossy(&in_memory[0].bytes)),
-        Format::Table => {
-            let screen = super::screen();
+    // The table is made while the files are written (at national scale it is thousands of
+    // lines), and printed only once they are all in place.
+    let screen = super::screen();
+    let (written, table) = rayon::join(
+        || super::chart::write_streamed_with(&args.out, &in_memory, &streamed, charts.as_ref()),
+        || {
+            (args.format == Format::Table)
+                .then(|| report::table::summary(&run, screen.lang, screen.width))
+        },
+    );
+    written?;
+    match table {
+        None => super::print(&String::from_utf8_lossy(&in_memory[0].bytes)),
+        Some(mut text) => {
             // The names of the files written, for the line that says where they went.
             let names: Vec<OutputFile> = report::files::RUN_FILES
                 .iter()
                 .map(|&(name, _)| OutputFile::new(name, Vec::new()))
                 .collect();
-            let mut text = report::table::summary(&run, screen.lang, screen.width);
             text.push_str(&super::written(&args.out, &names));
             if let Some((dir, charts)) = &charts {
                 text.push_str(&super::chart::written(dir, charts));

@@ -80,8 +80,16 @@ pub(crate) fn run(args: &SensitivityArgs) -> cofinance::Result<()> {
         args.seed,
         &uncertainty,
     )?;
-    let results =
-        cofinance::montecarlo::run(&[&target.dataset], &uncertainty, draws, seed, &|| {})?;
+    let means = sensitivity::DrawMeans::new(&target.dataset, &uncertainty);
+    let (results, _) = cofinance::montecarlo::run_observed(
+        &[&target.dataset],
+        &uncertainty,
+        draws,
+        seed,
+        None,
+        Some(&|sample| means.of(sample)),
+        &|| {},
+    )?;
     let analysis = sensitivity::analyse(&target.dataset, &uncertainty, Some(&results))?;
     let label = target.label();
     let files = [

@@ -341,13 +341,7 @@ pub fn analyse(
 ) -> Result<Sensitivity> {
     use rayon::prelude::*;
     let plan = Plan::new(dataset)?;
-    let communes: Vec<usize> = dataset
-        .owners
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.kind == OwnerKind::Commune)
-        .map(|(i, _)| i)
-        .collect();
+    let communes = communes_of(dataset);
     let all: Vec<(Entry, Levels)> = uncertainty
         .entries()
         .into_iter()
@@ -406,12 +400,134 @@ pub fn analyse(
     })
 }
 
-/// Per entry: Spearman's ρ per commune, then for the total.
+/// What the rank correlations read of each draw's inputs: per entry, its value seen from each
+/// commune, then for the total.
 ///
 /// An entry's value in a draw, seen from a commune, is the cost-weighted mean of the factors
 /// (or delays) it drew for that commune's operations it covers — all the operations it covers
 /// when the commune has none of them, and for the total —; a freeze's value is its frozen
-/// share. One pass over the operations per draw gathers every mean.
+/// share. One pass over the operations per draw gathers every mean. A Monte-Carlo run can
+/// gather them as it draws ([`DrawMeans::of`], given to [`crate::montecarlo::run_observed`]),
+/// so that the draws are not sampled a second time.
+#[derive(Debug, Clone)]
+pub struct DrawMeans {
+    entries: Vec<Entry>,
+    /// Each commune, then the total.
+    scopes: usize,
+    /// Per operation: its commune's position (if a commune), its weight, and the positions of
+    /// the entries that draw its cost factor, overrun factor and delay.
+    slot: Vec<Option<usize>>,
+    weight: Vec<f64>,
+    drawn: Vec<[Option<usize>; 3]>,
+    /// The weights each (entry, scope) mean divides by.
+    weights: Vec<f64>,
+}
+
+impl DrawMeans {
+    pub fn new(dataset: &Dataset, uncertainty: &Uncertainty) -> DrawMeans {
+        let communes = communes_of(dataset);
+        let entries = uncertainty.entries();
+        let position = |entry: Entry| entries.iter().position(|&e| e == entry);
+        let slot: Vec<Option<usize>> = dataset
+            .operations
+            .iter()
+            .map(|o| communes.iter().position(|&c| c == o.commune))
+            .collect();
+        let weight: Vec<f64> = dataset
+            .operations
+            .iter()
+            .map(|o| o.cost.cents().max(1) as f64)
+            .collect();
+        let drawn: Vec<[Option<usize>; 3]> = dataset
+            .operations
+            .iter()
+            .map(|o| {
+                [
+                    uncertainty.cost_entry(o.family).and_then(position),
+                    uncertainty.overrun_entry(o.family).and_then(position),
+                    position(Entry::DelayYears),
+                ]
+            })
+            .collect();
+        let scopes = communes.len() + 1;
+        let mut weights = vec![0.0; entries.len() * scopes];
+        for (i, kinds) in drawn.iter().enumerate() {
+            for k in kinds.iter().flatten() {
+                if let Some(c) = slot[i] {
+                    weights[k * scopes + c] += weight[i];
+                }
+                weights[k * scopes + communes.len()] += weight[i];
+            }
+        }
+        DrawMeans {
+            entries,
+            scopes,
+            slot,
+            weight,
+            drawn,
+            weights,
+        }
+    }
+
+    /// One draw's values: entry by entry, each commune then the total.
+    pub fn of(&self, sample: &Sample) -> Vec<f64> {
+        let (scopes, total_slot) = (self.scopes, self.scopes - 1);
+        let millionths = |rate: Rate| rate.millionths() as f64 / 1e6;
+        let mut sums = vec![0.0; self.entries.len() * scopes];
+        for (i, kinds) in self.drawn.iter().enumerate() {
+            let of = [
+                millionths(sample.factors[i]),
+                sample.overruns[i].map_or(1.0, millionths),
+                f64::from(sample.delays[i]),
+            ];
+            for (kind, k) in kinds.iter().enumerate() {
+                let Some(k) = k else { continue };
+                let value = self.weight[i] * of[kind];
+                if let Some(c) = self.slot[i] {
+                    sums[k * scopes + c] += value;
+                }
+                sums[k * scopes + total_slot] += value;
+            }
+        }
+        for (k, &entry) in self.entries.iter().enumerate() {
+            let total = k * scopes + total_slot;
+            if let Entry::Freeze(f) = entry {
+                let share = sample.freezes[f].map_or(0.0, millionths);
+                sums[k * scopes..=total].fill(share);
+                continue;
+            }
+            let weights = &self.weights;
+            let mean_all = if weights[total] > 0.0 {
+                sums[total] / weights[total]
+            } else {
+                0.0
+            };
+            for at in k * scopes..total {
+                sums[at] = if weights[at] > 0.0 {
+                    sums[at] / weights[at]
+                } else {
+                    mean_all
+                };
+            }
+            sums[total] = mean_all;
+        }
+        sums
+    }
+}
+
+/// The communes of a dataset, by position.
+fn communes_of(dataset: &Dataset) -> Vec<usize> {
+    dataset
+        .owners
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.kind == OwnerKind::Commune)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Per entry: Spearman's ρ per commune, then for the total, over the draws' [`DrawMeans`]:
+/// those the run gathered, or else each draw sampled again.
 fn rank_correlations(
     dataset: &Dataset,
     uncertainty: &Uncertainty,
@@ -419,92 +535,22 @@ fn rank_correlations(
     results: &Results,
 ) -> Vec<(Vec<Option<f64>>, Option<f64>)> {
     use rayon::prelude::*;
-    let sampler = Uncertainty {
-        seed: results.seed,
-        ..uncertainty.clone()
+    let means = DrawMeans::new(dataset, uncertainty);
+    let sampled;
+    let values: &[Vec<f64>] = if results.observed.len() as u64 == results.draws {
+        &results.observed
+    } else {
+        let sampler = Uncertainty {
+            seed: results.seed,
+            ..uncertainty.clone()
+        };
+        sampled = (0..results.draws)
+            .into_par_iter()
+            .map(|index| means.of(&sampler.sample(dataset, index)))
+            .collect::<Vec<_>>();
+        &sampled
     };
-    let entries = uncertainty.entries();
-    let position = |entry: Entry| entries.iter().position(|&e| e == entry);
-    // Per operation: its commune's position (if a commune of the list), its weight, and the
-    // positions of the entries that draw its cost factor, overrun factor and delay.
-    let slot: Vec<Option<usize>> = dataset
-        .operations
-        .iter()
-        .map(|o| communes.iter().position(|&c| c == o.commune))
-        .collect();
-    let weight: Vec<f64> = dataset
-        .operations
-        .iter()
-        .map(|o| o.cost.cents().max(1) as f64)
-        .collect();
-    let drawn: Vec<[Option<usize>; 3]> = dataset
-        .operations
-        .iter()
-        .map(|o| {
-            [
-                uncertainty.cost_entry(o.family).and_then(position),
-                uncertainty.overrun_entry(o.family).and_then(position),
-                position(Entry::DelayYears),
-            ]
-        })
-        .collect();
-    let scopes = communes.len() + 1; // each commune, then the total
-    // The weights each (entry, scope) mean divides by.
-    let mut weights = vec![0.0; entries.len() * scopes];
-    for (i, kinds) in drawn.iter().enumerate() {
-        for k in kinds.iter().flatten() {
-            if let Some(c) = slot[i] {
-                weights[k * scopes + c] += weight[i];
-            }
-            weights[k * scopes + communes.len()] += weight[i];
-        }
-    }
-    let millionths = |rate: Rate| rate.millionths() as f64 / 1e6;
-    // Per draw: the entries' values, entry by entry, each commune then the total.
-    let values: Vec<Vec<f64>> = (0..results.draws)
-        .into_par_iter()
-        .map(|index| {
-            let sample = sampler.sample(dataset, index);
-            let mut sums = vec![0.0; entries.len() * scopes];
-            for (i, kinds) in drawn.iter().enumerate() {
-                let of = [
-                    millionths(sample.factors[i]),
-                    sample.overruns[i].map_or(1.0, millionths),
-                    f64::from(sample.delays[i]),
-                ];
-                for (kind, k) in kinds.iter().enumerate() {
-                    let Some(k) = k else { continue };
-                    let value = weight[i] * of[kind];
-                    if let Some(c) = slot[i] {
-                        sums[k * scopes + c] += value;
-                    }
-                    sums[k * scopes + communes.len()] += value;
-                }
-            }
-            for (k, &entry) in entries.iter().enumerate() {
-                let total = k * scopes + communes.len();
-                if let Entry::Freeze(f) = entry {
-                    let share = sample.freezes[f].map_or(0.0, millionths);
-                    sums[k * scopes..=total].fill(share);
-                    continue;
-                }
-                let mean_all = if weights[total] > 0.0 {
-                    sums[total] / weights[total]
-                } else {
-                    0.0
-                };
-                for at in k * scopes..total {
-                    sums[at] = if weights[at] > 0.0 {
-                        sums[at] / weights[at]
-                    } else {
-                        mean_all
-                    };
-                }
-                sums[total] = mean_all;
-            }
-            sums
-        })
-        .collect();
+    let (entries, scopes) = (&means.entries, means.scopes);
     let shortfalls: Vec<Vec<f64>> = communes
         .iter()
         .map(|&o| {
@@ -527,6 +573,7 @@ fn rank_correlations(
         .collect();
     let column = |at: usize| -> Vec<f64> { values.iter().map(|draw| draw[at]).collect() };
     (0..entries.len())
+        .into_par_iter()
         .map(|k| {
             let per_commune = (0..communes.len())
                 .map(|c| spearman(&column(k * scopes + c), &shortfalls[c]))
