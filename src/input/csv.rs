@@ -11,6 +11,7 @@ use super::raw::RawOperation;
 use super::source::SourceFile;
 use crate::error::{Hint, Problem, Result, Text};
 use crate::text;
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::ops::Range;
 use toml::Spanned;
@@ -58,9 +59,13 @@ pub(super) fn read_operations(
 ) -> Result<Vec<Spanned<RawOperation>>> {
     let reading = Reading::new(separator(&file.text), dialect);
     // Every syntax error of the file comes before any error in a cell's value: a first pass
-    // over the rows finds them, the second reads the cells.
-    let mut rows = Rows::new(file, reading.separator);
-    while rows.next_row()?.is_some() {}
+    // over the rows finds them, the second reads the cells. Every syntax error is a misplaced
+    // quote, so a file without quotes (as a generated one) has none to find.
+    let quoted = file.text.as_bytes().contains(&b'"');
+    if quoted {
+        let mut rows = Rows::new(file, reading.separator);
+        while rows.next_row()?.is_some() {}
+    }
     let mut rows = Rows::new(file, reading.separator);
     let Some((_, header)) = rows.next_row()? else {
         return Ok(Vec::new());
@@ -103,13 +108,64 @@ pub(super) fn read_operations(
         }
         fields.push(name);
     }
+    // Without quotes every line is one row, so the rows after the header are read in chunks of
+    // whole lines, in parallel; the first error in file order is the one reported, and the
+    // rows come out in file order, whatever the number of threads.
+    let body = rows.position..file.text.len();
+    let chunks = if quoted || body.len() < PARALLEL_BYTES {
+        vec![body]
+    } else {
+        line_chunks(file.text.as_bytes(), body, rayon::current_num_threads())
+    };
+    let parts: Vec<Result<Vec<Spanned<RawOperation>>>> = chunks
+        .into_par_iter()
+        .map(|lines| {
+            let mut rows = Rows::within(file, reading.separator, lines);
+            read_rows(file, reading, &fields, &mut rows)
+        })
+        .collect();
     let mut operations = Vec::with_capacity(file.text.len() / 64);
+    for part in parts {
+        operations.extend(part?);
+    }
+    Ok(operations)
+}
+
+/// Below this many bytes of rows, a file is read on one thread.
+const PARALLEL_BYTES: usize = 1 << 16;
+
+/// `range` cut into about `count` pieces, each ending after a line feed (or at the end).
+fn line_chunks(bytes: &[u8], range: Range<usize>, count: usize) -> Vec<Range<usize>> {
+    let (start, end) = (range.start, range.end);
+    let mut chunks = Vec::with_capacity(count);
+    let mut from = start;
+    for k in 1..count.max(1) {
+        let target = (start + (end - start) * k / count).max(from);
+        let Some(newline) = bytes[target..end].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let to = target + newline + 1;
+        chunks.push(from..to);
+        from = to;
+    }
+    chunks.push(from..end);
+    chunks
+}
+
+/// The operations of the rows `rows` gives, each row checked against the header's `fields`.
+fn read_rows(
+    file: &SourceFile,
+    reading: Reading,
+    fields: &[&str],
+    rows: &mut Rows<'_>,
+) -> Result<Vec<Spanned<RawOperation>>> {
+    let mut operations = Vec::new();
     while let Some((row_span, row)) = rows.next_row()? {
         if row.len() != fields.len() {
             return Err(file.error(
                 &row_span,
                 Problem::Syntax {
-                    message: cell_count_message(reading, &fields, row),
+                    message: cell_count_message(reading, fields, row),
                 },
             ));
         }
@@ -284,6 +340,8 @@ struct Rows<'a> {
     file: &'a SourceFile,
     separator: u8,
     position: usize,
+    /// Where the rows end: the file's end, or a chunk's (after a line feed).
+    end: usize,
     cells: Vec<Cell<'a>>,
     /// Whether a row was given already (a blank first line is the header's: it stays).
     any: bool,
@@ -299,14 +357,27 @@ impl<'a> Rows<'a> {
             } else {
                 0
             },
+            end: file.text.len(),
             cells: Vec::new(),
             any: false,
         }
     }
 
+    /// The rows of the whole lines in `lines`, after the header.
+    fn within(file: &'a SourceFile, separator: u8, lines: Range<usize>) -> Rows<'a> {
+        Rows {
+            file,
+            separator,
+            position: lines.start,
+            end: lines.end,
+            cells: Vec::new(),
+            any: true,
+        }
+    }
+
     fn next_row(&mut self) -> Result<Option<(Range<usize>, &[Cell<'a>])>> {
         let bytes = self.file.text.as_bytes();
-        while self.position < bytes.len() {
+        while self.position < self.end {
             let row_start = self.position;
             self.cells.clear();
             loop {
@@ -466,6 +537,61 @@ mod tests {
         assert_eq!(
             file.location(deps[1].span().start).to_string(),
             "ops.csv:4:14"
+        );
+    }
+
+    /// A file of `rows` rows, `bad` naming rows with one cell too many.
+    fn long_file(rows: usize, bad: &[usize]) -> SourceFile {
+        use std::fmt::Write;
+        let mut text = String::from("id,name,cost,start_year\r\n");
+        for row in 0..rows {
+            let cost = if bad.contains(&row) {
+                "1234,5"
+            } else {
+                "1234.5"
+            };
+            writeln!(text, "OP-{row:06},Opération {row},{cost},2005\r").unwrap();
+            if row % 1000 == 7 {
+                text.push_str(",,,\r\n"); // a blank row, skipped
+            }
+        }
+        SourceFile::new("ops.csv", text)
+    }
+
+    #[test]
+    fn a_long_file_read_in_chunks_gives_every_row_in_order_and_the_first_error() {
+        let file = long_file(20_000, &[]);
+        assert!(file.text.len() > 4 * PARALLEL_BYTES);
+        let body = file.text.find('\n').unwrap() + 1..file.text.len();
+        for count in [1, 2, 3, 7] {
+            let chunks = line_chunks(file.text.as_bytes(), body.clone(), count);
+            assert_eq!(chunks.len(), count);
+            assert!(chunks.windows(2).all(|w| w[0].end == w[1].start));
+            assert!(
+                chunks
+                    .iter()
+                    .all(|c| file.text.as_bytes()[c.end - 1] == b'\n')
+            );
+        }
+        let operations = read_operations(&file, Dialect::Auto).unwrap();
+        assert_eq!(operations.len(), 20_000);
+        for (row, operation) in operations.iter().enumerate() {
+            let id = operation.get_ref().id.as_ref().unwrap();
+            assert_eq!(id.get_ref(), &format!("OP-{row:06}"));
+        }
+        // Each row's span is its whole line.
+        assert!(operations.iter().all(|op| {
+            let span = op.span();
+            file.text.as_bytes()[span.start - 1] == b'\n' && file.text[span].ends_with("2005\r\n")
+        }));
+        // Errors in several chunks: the first in the file is the one told (row 12 345 is on
+        // line 12 360: the header, then 13 blank rows before it).
+        let error = read_operations(&long_file(20_000, &[15_000, 19_000, 12_345]), Dialect::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("ops.csv:12360:1: this line has 5 cells"),
+            "{error}"
         );
     }
 

@@ -11,6 +11,7 @@ use crate::model::{
     PaymentTerms, Rate, Shortage, Vat, Year,
 };
 use crate::text;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use toml::Spanned;
 
@@ -479,6 +480,35 @@ fn funder(
     })
 }
 
+/// An operation's own fields, then the funders it requires.
+fn operation_and_requires(
+    file: &SourceFile,
+    entry: &Spanned<RawOperation>,
+    id: &Spanned<String>,
+    owners: &OwnerIds<'_>,
+    funders: &[&str],
+    start_year: Year,
+    end_year: Year,
+) -> Result<Operation> {
+    let o = entry.get_ref();
+    let mut operation = operation(file, &entry.span(), o, id, owners, start_year, end_year)?;
+    for funder in o.requires.iter().flat_map(Spanned::get_ref) {
+        let Some(index) = funders.iter().position(|f| f == funder.get_ref()) else {
+            return Err(unknown_id(
+                file,
+                funder,
+                "requires",
+                "funder",
+                funders.iter().copied(),
+            ));
+        };
+        if !operation.requires.contains(&index) {
+            operation.requires.push(index);
+        }
+    }
+    Ok(operation)
+}
+
 /// The operations of both files, sorted by id, with their dependencies resolved.
 fn operations(
     raw: &[(&SourceFile, Spanned<RawOperation>)],
@@ -487,10 +517,22 @@ fn operations(
     start_year: Year,
     end_year: Year,
 ) -> Result<Vec<Operation>> {
+    // Each operation's own fields are checked in parallel; the ids are then checked in file
+    // order, and the first error in file order (an id's, or else the fields') is the one told.
+    let checked: Vec<Option<Result<Operation>>> = raw
+        .par_iter()
+        .map(|(file, entry)| {
+            let o = entry.get_ref();
+            let id = o.id.as_ref().filter(|id| !id.get_ref().trim().is_empty())?;
+            Some(operation_and_requires(
+                file, entry, id, owners, funders, start_year, end_year,
+            ))
+        })
+        .collect();
     let mut seen: HashMap<&str, (&SourceFile, usize)> = HashMap::default();
     seen.reserve(raw.len());
     let mut operations = Vec::with_capacity(raw.len());
-    for (file, entry) in raw {
+    for ((file, entry), checked) in raw.iter().zip(checked) {
         let span = entry.span();
         let o = entry.get_ref();
         let id = o.id.as_ref().ok_or_else(|| {
@@ -526,22 +568,7 @@ fn operations(
             ));
         }
         seen.insert(id.get_ref(), (file, id.span().start));
-        let mut operation = operation(file, &span, o, id, owners, start_year, end_year)?;
-        for funder in o.requires.iter().flat_map(Spanned::get_ref) {
-            let Some(index) = funders.iter().position(|f| f == funder.get_ref()) else {
-                return Err(unknown_id(
-                    file,
-                    funder,
-                    "requires",
-                    "funder",
-                    funders.iter().copied(),
-                ));
-            };
-            if !operation.requires.contains(&index) {
-                operation.requires.push(index);
-            }
-        }
-        operations.push(operation);
+        operations.push(checked.expect("an operation with an id is checked")?);
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     let index: HashMap<&str, usize> = operations
