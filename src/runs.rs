@@ -9,8 +9,9 @@
 use crate::engine::{self, Outcome};
 use crate::error::Result;
 use crate::input::SourceFile;
+use crate::input::Target;
+use crate::load::Source;
 use crate::model::{Dataset, OwnerKind};
-use crate::scenario::{Source, Target};
 use serde::Serialize;
 
 /// One run, as readers take it.

@@ -26,10 +26,12 @@ pub mod whatif;
 
 use crate::engine::{self, Outcome};
 use crate::error::Result;
+use crate::input::Target;
 use crate::input::{Files, Loaded, display_path};
+use crate::load::{self, Source};
 use crate::runs::{Manifest, Run};
+use crate::scenario;
 use crate::scenario::uncertainty::Uncertainty;
-use crate::scenario::{self, Source, Target};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,14 +93,14 @@ impl Studio {
     /// as the one scenario).
     pub fn load(path: Option<&Path>) -> Result<Studio> {
         let sources = match path {
-            None => scenario::read_folder(None)?,
-            Some(dir) if Files::Disk.is_dir(dir) => scenario::read_folder(Some(dir))?,
-            Some(file) => vec![scenario::read(Some(file))?],
+            None => load::read_folder(None)?,
+            Some(dir) if Files::Disk.is_dir(dir) => load::read_folder(Some(dir))?,
+            Some(file) => vec![load::read(Some(file))?],
         };
         let uncertainty = match path {
-            None => Some(scenario::read_default_uncertainty()?),
+            None => Some(load::read_default_uncertainty()?),
             Some(dir) if Files::Disk.is_dir(dir) => {
-                let file = dir.join(scenario::DEFAULT_UNCERTAINTY);
+                let file = dir.join(load::DEFAULT_UNCERTAINTY);
                 file.is_file()
                     .then(|| Source::read(Files::Disk, &file))
                     .transpose()?

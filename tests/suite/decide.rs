@@ -49,7 +49,7 @@ fn cents(value: &Value) -> i64 {
 /// The shortfall of each commune (by id) when the scenario file is run, as `cofinance run`
 /// computes it.
 fn shortfalls_of_run(path: &Path) -> Vec<(String, i64)> {
-    let source = cofinance::scenario::read(Some(path)).unwrap_or_else(|e| panic!("{e}"));
+    let source = cofinance::load::read(Some(path)).unwrap_or_else(|e| panic!("{e}"));
     let target = source.target().unwrap();
     let outcome = cofinance::engine::run(&target.dataset).unwrap();
     target
