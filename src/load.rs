@@ -46,12 +46,7 @@ impl Source {
 
     pub fn target(&self) -> Result<Target> {
         match self {
-            Source::Base(loaded, _) => Ok(Target {
-                scenario: None,
-                description: None,
-                dataset: loaded.dataset.clone(),
-                inputs: loaded.inputs.clone(),
-            }),
+            Source::Base(loaded, _) => Ok(Target::base(loaded)),
             Source::Scenario(scenario) => scenario.target(),
         }
     }

@@ -56,6 +56,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// A base as it runs: no scenario, its dataset and files as read.
+    pub fn base(loaded: &Loaded) -> Target {
+        Target {
+            scenario: None,
+            description: None,
+            dataset: loaded.dataset.clone(),
+            inputs: loaded.inputs.clone(),
+        }
+    }
+
     /// The name shown to users: the scenario's, or the dataset's.
     pub fn label(&self) -> &str {
         self.scenario.as_deref().unwrap_or(&self.dataset.name)
