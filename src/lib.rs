@@ -79,5 +79,6 @@ pub mod report;
 pub mod runs;
 pub mod scenario;
 pub mod serve;
+pub mod stats;
 
 pub use error::{Error, Result};

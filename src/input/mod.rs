@@ -7,7 +7,7 @@
 //! ([`number`]).
 //!
 //! What a command-line path leads to (a base, a scenario, a folder) is told above this module,
-//! by [`load`](crate::load), so that reading a base never goes through the scenarios.
+//! by the `load` module, so that reading a base never goes through the scenarios.
 
 pub mod check;
 mod csv;
