@@ -4,14 +4,14 @@
 
 use cofinance::decide::close_gap::{Question, Target};
 use cofinance::decide::sensitivity;
+use cofinance::load::{self, Source};
 use cofinance::model::OwnerKind;
 use cofinance::scenario::uncertainty::Uncertainty;
-use cofinance::scenario::{self, Source};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 
 fn default_uncertainty() -> (cofinance::model::Dataset, Uncertainty) {
-    let source = scenario::read_default_uncertainty().unwrap();
+    let source = load::read_default_uncertainty().unwrap();
     let Source::Scenario(holder) = &source else {
         panic!("incertitudes.toml is a scenario")
     };

@@ -2,14 +2,14 @@
 //! draws. Figures go to BENCHMARKS.md; tests never assert on time.
 
 use cofinance::engine::{Inputs, Plan};
+use cofinance::load::{self, Source};
 use cofinance::montecarlo;
 use cofinance::scenario::uncertainty::Uncertainty;
-use cofinance::scenario::{self, Source};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn default_uncertainty() -> (cofinance::model::Dataset, Uncertainty) {
-    let source = scenario::read_default_uncertainty().unwrap();
+    let source = load::read_default_uncertainty().unwrap();
     let Source::Scenario(holder) = &source else {
         panic!("incertitudes.toml is a scenario")
     };

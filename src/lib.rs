@@ -7,6 +7,8 @@
 //! - [`input`] reads a dataset (`base.toml`, `operations.csv`) into the validated [`model`];
 //! - [`scenario`] applies a scenario's changes to a copy of it, sweeps a scenario's numbers,
 //!   and samples Monte-Carlo inputs;
+//! - [`load`] tells what a path leads to (a base, a scenario or a dataset folder) and reads
+//!   it, through [`input`] and [`scenario`], into a [`Target`](input::Target) to run;
 //! - [`engine`] runs it year by year, exactly, in integer cents; [`montecarlo`] runs many
 //!   draws in parallel and reduces them to distributions;
 //! - [`report`] turns the [`engine::Outcome`] into `summary.json`, CSV tables, the text
@@ -68,6 +70,7 @@ pub mod figures;
 pub mod fr;
 pub mod generate;
 pub mod input;
+pub mod load;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
@@ -76,5 +79,6 @@ pub mod report;
 pub mod runs;
 pub mod scenario;
 pub mod serve;
+pub mod stats;
 
 pub use error::{Error, Result};

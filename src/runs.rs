@@ -9,8 +9,9 @@
 use crate::engine::{self, Outcome};
 use crate::error::Result;
 use crate::input::SourceFile;
+use crate::input::Target;
+use crate::load::Source;
 use crate::model::{Dataset, OwnerKind};
-use crate::scenario::{Source, Target};
 use serde::Serialize;
 
 /// One run, as readers take it.
@@ -91,14 +92,12 @@ impl Runs {
     /// Runs `targets` in parallel (results in order).
     pub fn of_targets(targets: Vec<Target>) -> Result<Runs> {
         use rayon::prelude::*;
-        let outcomes = targets
+        let (outcomes, manifests) = targets
             .par_iter()
-            .map(|t| engine::run(&t.dataset))
-            .collect::<Result<_>>()?;
-        let manifests = targets
-            .iter()
-            .map(|t| Manifest::new(&t.inputs, None))
-            .collect();
+            .map(run)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
         Ok(Runs {
             targets,
             outcomes,
@@ -115,6 +114,14 @@ impl Runs {
             .map(|((target, outcome), manifest)| Run::of(target, outcome, manifest))
             .collect()
     }
+}
+
+/// What the engine makes of `target`, and what produced it (no seed: a run draws nothing).
+pub fn run(target: &Target) -> Result<(Outcome, Manifest)> {
+    Ok((
+        engine::run(&target.dataset)?,
+        Manifest::new(&target.inputs, None),
+    ))
 }
 
 /// The letter of the n-th run of a set, as charts and sheets tag it: `A`, `B`, … `Z`, then

@@ -27,8 +27,7 @@
 //! ```
 //! use cofinance::chart::{self, ImageFormat};
 //! use cofinance::runs::{Manifest, Run};
-//! use cofinance::scenario::Target;
-//! use cofinance::input::{SourceFile, load_base_sources};
+//! use cofinance::input::{SourceFile, Target, load_base_sources};
 //!
 //! let base = SourceFile::new("base.toml", r#"
 //!     name = "exemple"

@@ -7,8 +7,8 @@
 //! subfolder per scenario named after its file, the scenario against the base.
 
 use cofinance::chart::{self, ImageFormat};
+use cofinance::load::{self, Source};
 use cofinance::output::{self, OutputFile};
-use cofinance::scenario::{self, Source};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,7 +53,7 @@ pub(crate) fn run(args: &ChartArgs) -> cofinance::Result<()> {
         [one] => cofinance::input::is_folder(one),
         _ => false,
     };
-    let sources = scenario::read_many_with(&args.paths, args.input.options())?;
+    let sources = load::read_many_with(&args.paths, args.input.options())?;
     let ran = cofinance::runs::Runs::new(&sources)?;
     let runs = ran.views();
     let formats = args.format.formats();

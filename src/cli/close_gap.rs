@@ -5,8 +5,8 @@ use super::montecarlo::{draws_and_seed, find_uncertainty};
 use cofinance::decide::close_gap::{self, Answer, Draws, Question, Target};
 use cofinance::decide::output::{self, FunderAnswer};
 use cofinance::decide::scenario::{Origin, envelope_changes};
+use cofinance::load;
 use cofinance::output::OutputFile;
-use cofinance::scenario;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -45,9 +45,9 @@ pub(crate) struct CloseGapArgs {
 pub(crate) fn run(args: &CloseGapArgs) -> cofinance::Result<()> {
     let target_kind = Target::parse(&args.target)?;
     let source = match &args.scenario {
-        None if target_kind.needs_draws() => scenario::read_default_uncertainty()?,
-        None => scenario::read(None)?,
-        Some(path) => scenario::read_with(Some(path), args.input.options())?,
+        None if target_kind.needs_draws() => load::read_default_uncertainty()?,
+        None => load::read(None)?,
+        Some(path) => load::read_with(Some(path), args.input.options())?,
     };
     let target = source.target()?;
     let dataset = &target.dataset;

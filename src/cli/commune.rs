@@ -1,8 +1,8 @@
 //! `cofinance commune NAME_OR_ID [SCENARIO…]`: the sheet of one commune, in French (in English
 //! with `--lang en`).
 
+use cofinance::load;
 use cofinance::report::commune;
-use cofinance::scenario;
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -20,9 +20,9 @@ pub(crate) struct CommuneArgs {
 
 pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     let sources = if args.paths.is_empty() {
-        vec![scenario::read_with(None, args.input.options())?]
+        vec![load::read_with(None, args.input.options())?]
     } else {
-        scenario::read_many_with(&args.paths, args.input.options())?
+        load::read_many_with(&args.paths, args.input.options())?
     };
     let ran = cofinance::runs::Runs::new(&sources)?;
     let index = commune::find(&ran.targets[0].dataset, &args.commune)?;

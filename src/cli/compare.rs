@@ -1,10 +1,10 @@
 //! `cofinance compare [SCENARIO…|FOLDER] [--out DIR]`.
 
 use cofinance::chart::{self, ImageFormat};
+use cofinance::load;
 use cofinance::output::OutputFile;
 use cofinance::report::compare::{self};
 use cofinance::runs::Run;
-use cofinance::scenario;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -23,7 +23,7 @@ pub(crate) struct CompareArgs {
 }
 
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
-    let sources = scenario::read_many_with(&args.paths, args.input.options())?;
+    let sources = load::read_many_with(&args.paths, args.input.options())?;
     let ran = cofinance::runs::Runs::new(&sources)?;
     let runs: Vec<Run<'_>> = ran.views();
     let files = [

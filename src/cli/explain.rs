@@ -2,8 +2,8 @@
 //! language and width of `--lang` and `--width`.
 
 use cofinance::engine::Plan;
+use cofinance::load;
 use cofinance::report::explain;
-use cofinance::scenario;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,7 +31,7 @@ pub(crate) struct ExplainArgs {
 }
 
 pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
-    let target = scenario::read_with(args.scenario.as_deref(), args.input.options())?.target()?;
+    let target = load::read_with(args.scenario.as_deref(), args.input.options())?.target()?;
     let index = explain::find(&target.dataset, &args.operation)?;
     let plan = Plan::new(&target.dataset)?;
     let outcome = plan.run()?;

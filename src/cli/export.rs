@@ -2,10 +2,10 @@
 
 use cofinance::engine::Plan;
 use cofinance::error::Error;
+use cofinance::load;
 use cofinance::output::{self, OutputFile};
 use cofinance::report::{self};
 use cofinance::runs::{Manifest, Run};
-use cofinance::scenario;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -23,7 +23,7 @@ pub(crate) struct ExportArgs {
 
 pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
     let (dir, name) = split(&args.xlsx)?;
-    let target = scenario::read_with(args.path.as_deref(), args.input.options())?.target()?;
+    let target = load::read_with(args.path.as_deref(), args.input.options())?.target()?;
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
     let run = Run::of(&target, &outcome, &manifest);

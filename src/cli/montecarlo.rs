@@ -6,12 +6,13 @@ use cofinance::Error;
 use cofinance::chart::{self, Simulation};
 use cofinance::decide::{output, sensitivity};
 use cofinance::input::SourceFile;
+use cofinance::input::Target;
+use cofinance::load::{self, Source};
 use cofinance::montecarlo::Precision;
 use cofinance::output::OutputFile;
 use cofinance::report::montecarlo::{self, Simulated};
 use cofinance::runs::Manifest;
 use cofinance::scenario::uncertainty::{MAX_DRAWS, Uncertainty};
-use cofinance::scenario::{self, Source, Target};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -53,9 +54,9 @@ pub(crate) struct MonteCarloArgs {
 
 pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
     let sources = if args.scenarios.is_empty() {
-        vec![scenario::read_default_uncertainty()?]
+        vec![load::read_default_uncertainty()?]
     } else {
-        scenario::read_many_with(&args.scenarios, args.input.options())?
+        load::read_many_with(&args.scenarios, args.input.options())?
     };
     let targets: Vec<Target> = sources
         .iter()
@@ -216,7 +217,7 @@ pub(crate) fn find_uncertainty(
     input: &super::InputArgs,
 ) -> cofinance::Result<(SourceFile, Uncertainty)> {
     let given = given
-        .map(|path| scenario::read_with(Some(path), input.options()))
+        .map(|path| load::read_with(Some(path), input.options()))
         .transpose()?;
     let with_uncertainty = given.iter().chain(sources).find_map(|source| match source {
         Source::Scenario(s) => s.raw.uncertainty.as_ref().map(|raw| (s, raw)),

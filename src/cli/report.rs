@@ -4,10 +4,10 @@
 //! SVG.
 
 use cofinance::figures::ReportCharts;
+use cofinance::load;
 use cofinance::model::OwnerKind;
 use cofinance::output::{self, OutputFile};
 use cofinance::report::html;
-use cofinance::scenario;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -38,7 +38,7 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
-    let sources = scenario::read_many_with(&args.paths, args.input.options())?;
+    let sources = load::read_many_with(&args.paths, args.input.options())?;
     let ran = cofinance::runs::Runs::new(&sources)?;
     let runs = ran.views();
     let dataset = &ran.targets[0].dataset;

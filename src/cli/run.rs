@@ -2,10 +2,10 @@
 
 use cofinance::chart::{self, ImageFormat};
 use cofinance::engine::Plan;
+use cofinance::load;
 use cofinance::output::{self, OutputFile};
 use cofinance::report::{self};
 use cofinance::runs::{Manifest, Run};
-use cofinance::scenario;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,7 +35,7 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
-    let target = scenario::read_with(args.path.as_deref(), args.input.options())?.target()?;
+    let target = load::read_with(args.path.as_deref(), args.input.options())?.target()?;
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
     let dialect = args.input.dialect();

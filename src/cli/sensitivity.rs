@@ -7,8 +7,8 @@ use cofinance::chart;
 use cofinance::decide::scenario::Origin;
 use cofinance::decide::sensitivity::{self, Point};
 use cofinance::decide::{close_gap, output, scenario as written};
+use cofinance::load::{self, Source};
 use cofinance::output::OutputFile;
-use cofinance::scenario::{self, Source};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -59,8 +59,8 @@ pub(crate) fn embedded(path: Option<&PathBuf>) -> bool {
 
 pub(crate) fn run(args: &SensitivityArgs) -> cofinance::Result<()> {
     let source = match &args.scenario {
-        None => scenario::read_default_uncertainty()?,
-        Some(path) => scenario::read_with(Some(path), args.input.options())?,
+        None => load::read_default_uncertainty()?,
+        Some(path) => load::read_with(Some(path), args.input.options())?,
     };
     let target = source.target()?;
     let sources = [source];

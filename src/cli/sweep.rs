@@ -1,9 +1,9 @@
 //! `cofinance sweep SCENARIO --vary SELECTOR.FIELD=FROM..TO/STEP [--vary …] [--out DIR]`.
 
+use cofinance::load::{self, Source};
 use cofinance::output::{self, OutputFile};
 use cofinance::report;
 use cofinance::scenario::sweep::{self, Parameter};
-use cofinance::scenario::{self, Source};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -32,8 +32,7 @@ pub(crate) fn run(args: &SweepArgs) -> cofinance::Result<()> {
             ),
         });
     }
-    let Source::Scenario(scenario) =
-        scenario::read_with(Some(&args.scenario), args.input.options())?
+    let Source::Scenario(scenario) = load::read_with(Some(&args.scenario), args.input.options())?
     else {
         return Err(cofinance::Error::Usage {
             subject: cofinance::error::Text::same(args.scenario.display().to_string()),

@@ -2,8 +2,8 @@
 
 use cofinance::error::Error;
 use cofinance::input::{self, SourceFile, template};
+use cofinance::load::{self, Source};
 use cofinance::output::{self, OutputFile};
-use cofinance::scenario::{self, Source};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -26,7 +26,7 @@ pub(crate) fn run(args: &TemplateArgs) -> cofinance::Result<()> {
     let dataset = if args.empty {
         input::load_base_sources(SourceFile::new("exemple", template::EXAMPLE), None)?.dataset
     } else {
-        match scenario::read_with(args.path.as_deref(), args.input.options())? {
+        match load::read_with(args.path.as_deref(), args.input.options())? {
             Source::Base(loaded, _) => loaded.dataset,
             Source::Scenario(scenario) => {
                 return Err(Error::Usage {

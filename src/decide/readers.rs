@@ -7,9 +7,9 @@ use super::close_gap::{Answer, Question, Target};
 use super::sensitivity;
 use crate::error::Result;
 use crate::fr::Lang;
+use crate::load::Source;
 use crate::model::{Dataset, Money};
 use crate::report::explain::words::say;
-use crate::scenario::Source;
 use crate::scenario::uncertainty::Uncertainty;
 
 /// The title the two sentences go under, in the terminal and in the report (French).
@@ -154,7 +154,7 @@ pub fn uncertainty_of(source: &Source, dataset: &Dataset) -> Result<Option<Uncer
         _ if source.base_path()
             == std::path::Path::new(crate::input::DEFAULT_DATASET_PATH).join("base.toml") =>
         {
-            Some(crate::scenario::read_default_uncertainty()?)
+            Some(crate::load::read_default_uncertainty()?)
         }
         _ => None,
     };

@@ -4,8 +4,8 @@
 
 use super::sensitivity::{Level, Point};
 use crate::error::{Error, Result};
+use crate::load::Source;
 use crate::model::{Dataset, Money, Year};
-use crate::scenario::Source;
 use crate::scenario::uncertainty::{Entry, Uncertainty};
 use toml::{Table, Value};
 

@@ -9,7 +9,6 @@
 //! level is its frozen share, 0 when it does not happen: the quantile of a mixture with an
 //! atom of `1 − probability` at 0.
 
-use super::stats::spearman;
 use crate::engine::{Inputs, Plan};
 use crate::error::Result;
 use crate::fr::Lang;
@@ -18,6 +17,7 @@ use crate::montecarlo::Results;
 use crate::scenario::uncertainty::{
     Entry, Sample, Uncertainty, delay_of, factor_of, overrun_of, share_of,
 };
+use crate::stats::spearman;
 
 /// The value of one entry at one level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

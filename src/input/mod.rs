@@ -5,6 +5,9 @@
 //! ([`raw`]); validation turns them into the model or into an error that says file, line,
 //! column, field and what to do ([`validate`]). Numbers are read exactly as written
 //! ([`number`]).
+//!
+//! What a command-line path leads to (a base, a scenario, a folder) is told above this module,
+//! by the `load` module, so that reading a base never goes through the scenarios.
 
 pub mod check;
 mod csv;
@@ -39,6 +42,34 @@ pub struct Options {
 pub struct Loaded {
     pub dataset: Dataset,
     pub inputs: Vec<SourceFile>,
+}
+
+/// A dataset ready to run: a base, or a scenario applied to its base.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The scenario's name; `None` for a base.
+    pub scenario: Option<String>,
+    pub description: Option<String>,
+    pub dataset: Dataset,
+    /// Every file read, for the manifest: the scenario file first, then the base's.
+    pub inputs: Vec<SourceFile>,
+}
+
+impl Target {
+    /// A base as it runs: no scenario, its dataset and files as read.
+    pub fn base(loaded: &Loaded) -> Target {
+        Target {
+            scenario: None,
+            description: None,
+            dataset: loaded.dataset.clone(),
+            inputs: loaded.inputs.clone(),
+        }
+    }
+
+    /// The name shown to users: the scenario's, or the dataset's.
+    pub fn label(&self) -> &str {
+        self.scenario.as_deref().unwrap_or(&self.dataset.name)
+    }
 }
 
 /// The name of the operations file beside a `base.toml`.

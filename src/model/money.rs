@@ -119,7 +119,7 @@ pub fn group_thousands(n: u64) -> String {
     crate::fr::number::grouped(n, crate::fr::number::THIN)
 }
 
-/// `round(numerator / denominator)`, half away from zero, for a positive denominator.
+/// [`round_div`] on `i64`, where most products fit and dividing costs less.
 fn round_div_i64(numerator: i64, denominator: i64) -> i64 {
     let half = denominator / 2;
     if numerator >= 0 {
@@ -129,15 +129,10 @@ fn round_div_i64(numerator: i64, denominator: i64) -> i64 {
     }
 }
 
-/// `round(numerator / denominator)`, half away from zero, for a positive denominator.
+/// `round(numerator / denominator)` to an amount's cents, half away from zero, for a positive
+/// denominator: the rule of [`crate::fr::number::round_div`], which written figures round by.
 fn round_div(numerator: i128, denominator: i128) -> i64 {
-    let half = denominator / 2;
-    let rounded = if numerator >= 0 {
-        (numerator + half) / denominator
-    } else {
-        (numerator - half) / denominator
-    };
-    rounded as i64
+    crate::fr::number::round_div(numerator, denominator) as i64
 }
 
 /// The output form of an amount (docs/engine.md, “Outputs”): exactly two decimals, a dot, no

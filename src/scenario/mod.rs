@@ -9,32 +9,14 @@ pub mod raw;
 pub mod sweep;
 pub mod uncertainty;
 
-use crate::error::{Error, Result, Text};
+use crate::error::{Result, Text};
 use crate::fr::Lang;
 use crate::input::check::{bad, missing};
-use crate::input::{self, Files, Loaded, Options, SourceFile, display_path};
+use crate::input::{self, Files, Loaded, Options, SourceFile, Target, display_path};
 use crate::model::Dataset;
 use change::Change;
 use raw::RawScenario;
 use std::path::{Path, PathBuf};
-
-/// A dataset ready to run: a base, or a scenario applied to its base.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// The scenario's name; `None` for a base.
-    pub scenario: Option<String>,
-    pub description: Option<String>,
-    pub dataset: Dataset,
-    /// Every file read, for the manifest: the scenario file first, then the base's.
-    pub inputs: Vec<SourceFile>,
-}
-
-impl Target {
-    /// The name shown to users: the scenario's, or the dataset's.
-    pub fn label(&self) -> &str {
-        self.scenario.as_deref().unwrap_or(&self.dataset.name)
-    }
-}
 
 /// A scenario file and the base it names, read and parsed but not applied.
 #[derive(Debug, Clone)]
@@ -62,7 +44,8 @@ impl Scenario {
         Scenario::from_file(files, path, file, Options::default())
     }
 
-    fn from_file(
+    /// Reads a scenario file already read as `file` (at `path`), and its base as `options` say.
+    pub fn from_file(
         files: Files,
         path: &Path,
         file: SourceFile,
@@ -223,72 +206,6 @@ impl Scenario {
     }
 }
 
-/// What a path leads to.
-#[derive(Debug, Clone)]
-pub enum Source {
-    Base(Box<Loaded>, PathBuf),
-    Scenario(Box<Scenario>),
-}
-
-impl Source {
-    /// Reads a base or a scenario: a scenario file names its `base`.
-    pub fn read(files: Files, path: &Path) -> Result<Source> {
-        Source::read_with(files, path, Options::default())
-    }
-
-    /// [`Source::read`], reading input files as `options` say.
-    pub fn read_with(files: Files, path: &Path, options: Options) -> Result<Source> {
-        if input::is_workbook(path) {
-            return Ok(Source::Base(
-                Box::new(input::load_base_with(files, path, options)?),
-                path.to_path_buf(),
-            ));
-        }
-        let file = files.read(path)?;
-        if is_scenario(&file) {
-            Ok(Source::Scenario(Box::new(Scenario::from_file(
-                files, path, file, options,
-            )?)))
-        } else {
-            Ok(Source::Base(
-                Box::new(input::load_base_with(files, path, options)?),
-                path.to_path_buf(),
-            ))
-        }
-    }
-
-    pub fn target(&self) -> Result<Target> {
-        match self {
-            Source::Base(loaded, _) => Ok(Target {
-                scenario: None,
-                description: None,
-                dataset: loaded.dataset.clone(),
-                inputs: loaded.inputs.clone(),
-            }),
-            Source::Scenario(scenario) => scenario.target(),
-        }
-    }
-
-    /// The path of the base this source runs on.
-    pub fn base_path(&self) -> &Path {
-        match self {
-            Source::Base(_, path) => path,
-            Source::Scenario(scenario) => &scenario.base_path,
-        }
-    }
-}
-
-/// The default dataset's uncertainty file.
-pub const DEFAULT_UNCERTAINTY: &str = "incertitudes.toml";
-
-/// The default dataset under its shipped uncertainty file (embedded in the binary).
-pub fn read_default_uncertainty() -> Result<Source> {
-    Source::read(
-        Files::Embedded,
-        &Path::new(input::DEFAULT_DATASET_PATH).join(DEFAULT_UNCERTAINTY),
-    )
-}
-
 /// Whether a TOML file is a scenario (it names a `base`) rather than a base.
 pub fn is_scenario(file: &SourceFile) -> bool {
     is_scenario_bytes(file.text.as_bytes())
@@ -297,80 +214,4 @@ pub fn is_scenario(file: &SourceFile) -> bool {
 /// Whether the bytes of a file are a scenario (a TOML table that names its base).
 fn is_scenario_bytes(bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok_and(|text| input::raw::root_has_key(text, "base"))
-}
-
-/// Reads what a command-line path leads to: `None` is the embedded default dataset's base, a
-/// folder its `base.toml`, a file itself (a base, a workbook or a scenario).
-pub fn read(path: Option<&Path>) -> Result<Source> {
-    read_with(path, Options::default())
-}
-
-/// [`read`], reading input files as `options` say.
-pub fn read_with(path: Option<&Path>, options: Options) -> Result<Source> {
-    let (files, path) = input::resolve(path)?;
-    Source::read_with(files, &path, options)
-}
-
-/// The runs of a dataset folder: its base first, then every scenario file with changes, by
-/// file name. `None` is the embedded default dataset.
-pub fn read_folder(dir: Option<&Path>) -> Result<Vec<Source>> {
-    read_folder_with(dir, Options::default())
-}
-
-/// [`read_folder`], reading input files as `options` say.
-pub fn read_folder_with(dir: Option<&Path>, options: Options) -> Result<Vec<Source>> {
-    let (files, base_path) = input::resolve(dir)?;
-    let folder = base_path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let mut sources = vec![Source::read_with(files, &base_path, options)?];
-    for path in files.toml_files(&folder)? {
-        if path == base_path {
-            continue;
-        }
-        let file = files.read(&path)?;
-        if !is_scenario(&file) {
-            continue;
-        }
-        let scenario = Scenario::from_file(files, &path, file, options)?;
-        if scenario.raw.change.is_empty() {
-            continue;
-        }
-        sources.push(Source::Scenario(Box::new(scenario)));
-    }
-    Ok(sources)
-}
-
-/// Reads several command-line paths for a comparison: one folder gives all its runs; several
-/// files are read in order. All must run on the same base.
-pub fn read_many(paths: &[PathBuf]) -> Result<Vec<Source>> {
-    read_many_with(paths, Options::default())
-}
-
-/// [`read_many`], reading input files as `options` say.
-pub fn read_many_with(paths: &[PathBuf], options: Options) -> Result<Vec<Source>> {
-    let sources = input::with_shared_loads(|| match paths {
-        [] => read_folder_with(None, options),
-        [one] if input::is_folder(one) => read_folder_with(Some(one), options),
-        many => many
-            .iter()
-            .map(|p| read_with(Some(p), options))
-            .collect::<Result<Vec<_>>>(),
-    })?;
-    if let Some(first) = sources.first() {
-        for source in &sources[1..] {
-            if source.base_path() != first.base_path() {
-                let first = display_path(first.base_path());
-                return Err(Error::Usage {
-                    subject: crate::error::Text::same(display_path(source.base_path())),
-                    reason: crate::text!(
-                        fr: "n'a pas la même base que {first} ; comparez des scénarios d'une même base",
-                        en: "runs on another base than {first}; compare scenarios of one base"
-                    ),
-                });
-            }
-        }
-    }
-    Ok(sources)
 }

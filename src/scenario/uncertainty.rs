@@ -161,7 +161,7 @@ impl Distribution {
     /// cumulative distribution; for discrete values, the smallest whose cumulative weight
     /// reaches `p` of the total (docs/montecarlo.md, "Sensitivity").
     pub fn quantile(&self, p: f64) -> f64 {
-        use crate::decide::stats;
+        use crate::stats;
         let p = p.clamp(0.0, 1.0);
         match self {
             Distribution::Uniform { min, max } => min + (max - min) * p,
@@ -553,8 +553,7 @@ impl Uncertainty {
         match (self.correlation.get(&entry), common.get(&entry)) {
             (Some(&rho), Some(&z)) => {
                 let epsilon: f64 = rng.sample(rand_distr::StandardNormal);
-                let u =
-                    crate::decide::stats::normal_cdf(rho.sqrt() * z + (1.0 - rho).sqrt() * epsilon);
+                let u = crate::stats::normal_cdf(rho.sqrt() * z + (1.0 - rho).sqrt() * epsilon);
                 d.quantile(u)
             }
             _ => d.sample(rng),

@@ -24,19 +24,26 @@ pub mod routes;
 pub mod upload;
 pub mod whatif;
 
-use crate::engine::{self, Outcome};
+use crate::engine::Outcome;
 use crate::error::Result;
+use crate::input::Target;
 use crate::input::{Files, Loaded, display_path};
-use crate::runs::{Manifest, Run};
+use crate::load::{self, Source};
+use crate::runs::{self, Manifest, Run};
+use crate::scenario;
 use crate::scenario::uncertainty::Uncertainty;
-use crate::scenario::{self, Source, Target};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use routes::{app, harden};
 
-/// One run of the studio: what was run, its outcome and its manifest.
+/// One run of the studio and how URLs name it.
+///
+/// It owns what a [`Run`] borrows (its target, outcome and manifest), as [`crate::runs::Runs`]
+/// does for a command, because no one else holds them: the studio's runs are read once and
+/// live as long as the server, shared by every request, and a workshop run is made by one
+/// request and dropped with it. Readers take [`Ran::run`], the library's view.
 #[derive(Debug)]
 pub struct Ran {
     /// How URLs name it: the scenario file's stem (`region-arret-2007`), `base` for the base.
@@ -49,8 +56,7 @@ pub struct Ran {
 impl Ran {
     /// Runs a target.
     pub fn new(slug: String, target: Target) -> Result<Ran> {
-        let outcome = engine::run(&target.dataset)?;
-        let manifest = Manifest::new(&target.inputs, None);
+        let (outcome, manifest) = runs::run(&target)?;
         Ok(Ran {
             slug,
             target,
@@ -91,14 +97,14 @@ impl Studio {
     /// as the one scenario).
     pub fn load(path: Option<&Path>) -> Result<Studio> {
         let sources = match path {
-            None => scenario::read_folder(None)?,
-            Some(dir) if Files::Disk.is_dir(dir) => scenario::read_folder(Some(dir))?,
-            Some(file) => vec![scenario::read(Some(file))?],
+            None => load::read_folder(None)?,
+            Some(dir) if Files::Disk.is_dir(dir) => load::read_folder(Some(dir))?,
+            Some(file) => vec![load::read(Some(file))?],
         };
         let uncertainty = match path {
-            None => Some(scenario::read_default_uncertainty()?),
+            None => Some(load::read_default_uncertainty()?),
             Some(dir) if Files::Disk.is_dir(dir) => {
-                let file = dir.join(scenario::DEFAULT_UNCERTAINTY);
+                let file = dir.join(load::DEFAULT_UNCERTAINTY);
                 file.is_file()
                     .then(|| Source::read(Files::Disk, &file))
                     .transpose()?
@@ -117,15 +123,7 @@ impl Studio {
                 vec![Source::Scenario(scenario)],
             ),
         };
-        let reference = Ran::new(
-            "base".to_owned(),
-            Target {
-                scenario: None,
-                description: None,
-                dataset: base.dataset.clone(),
-                inputs: base.inputs.clone(),
-            },
-        )?;
+        let reference = Ran::new("base".to_owned(), Target::base(&base))?;
         let scenarios = shipped
             .iter()
             .map(|source| {
@@ -161,15 +159,7 @@ impl Studio {
     /// The studio of a dataset sent through the page: its base, run, with no scenario and no
     /// uncertainty; `base_path` is the name its base is given (`base.toml`, or the workbook's).
     pub fn uploaded(key: String, base: Loaded, base_path: PathBuf) -> Result<Studio> {
-        let reference = Ran::new(
-            "base".to_owned(),
-            Target {
-                scenario: None,
-                description: None,
-                dataset: base.dataset.clone(),
-                inputs: base.inputs.clone(),
-            },
-        )?;
+        let reference = Ran::new("base".to_owned(), Target::base(&base))?;
         Ok(Studio {
             base,
             base_path,

@@ -898,7 +898,7 @@ pub fn uncertainty_page(
         let body = html! {
             h1 { "Incertitudes" }
             p { "Ce jeu de données n'a pas de fichier d'incertitudes ("
-                code { (crate::scenario::DEFAULT_UNCERTAINTY) } " avec une table " code { "[uncertainty]" }
+                code { (crate::load::DEFAULT_UNCERTAINTY) } " avec une table " code { "[uncertainty]" }
                 ") : il n'y a rien à tirer au sort." }
         };
         return Ok(layout(

@@ -448,21 +448,7 @@ async fn uncertainty(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> 
     };
     let dataset = &studio.reference.target.dataset;
     let funder = match value("financeur") {
-        Some(v) => dataset
-            .funder_index(&v)
-            .map(|f| dataset.funders[f].id.clone())
-            .ok_or_else(|| BadParam {
-                param: "financeur".to_owned(),
-                message: format!(
-                    "« {v} » n'est pas un financeur du jeu de données ; valeurs acceptées : {}",
-                    dataset
-                        .funders
-                        .iter()
-                        .map(|f| f.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })?,
+        Some(v) => super::whatif::funder_id(dataset, "financeur", &v)?,
         None => dataset
             .funder_index(super::whatif::ANRU)
             .or((!dataset.funders.is_empty()).then_some(0))

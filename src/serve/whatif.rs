@@ -1106,7 +1106,7 @@ fn period(
 }
 
 /// A funder of the dataset, by id.
-fn funder_id(dataset: &Dataset, param: &str, value: &str) -> Result<String, BadParam> {
+pub(super) fn funder_id(dataset: &Dataset, param: &str, value: &str) -> Result<String, BadParam> {
     match dataset.funder_index(value) {
         Some(f) => Ok(dataset.funders[f].id.clone()),
         None => Err(bad(

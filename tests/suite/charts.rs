@@ -491,7 +491,7 @@ fn overlaps(runs: &[Run<'_>]) -> Vec<String> {
 
 #[test]
 fn no_label_covers_another_or_a_line() {
-    let sources = cofinance::scenario::read_folder(None).unwrap();
+    let sources = cofinance::load::read_folder(None).unwrap();
     let ran = cofinance::runs::Runs::new(&sources).unwrap();
     let runs = ran.views();
     let mut found = overlaps(&runs[..1]);

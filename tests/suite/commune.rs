@@ -20,7 +20,7 @@ fn cofinance() -> Command {
 }
 
 fn default_dataset() -> Dataset {
-    cofinance::scenario::read(None)
+    cofinance::load::read(None)
         .and_then(|source| source.target())
         .unwrap()
         .dataset
@@ -234,7 +234,7 @@ fn summary(path: &str) -> Value {
 }
 
 fn run_path(path: &str) -> (Dataset, Outcome, Manifest) {
-    let target = cofinance::scenario::read(Some(std::path::Path::new(path)))
+    let target = cofinance::load::read(Some(std::path::Path::new(path)))
         .and_then(|source| source.target())
         .unwrap();
     let outcome = Plan::new(&target.dataset).unwrap().run().unwrap();

@@ -13,11 +13,12 @@
 //! seen in the test's own diff, not only in the README's.
 
 use cofinance::engine::{Outcome, Plan};
+use cofinance::input::Target;
+use cofinance::load::{self, Source};
 use cofinance::model::{Family, Money, OwnerKind};
 use cofinance::report::headlines::{self, Figures};
 use cofinance::runs::Manifest;
 use cofinance::runs::Run;
-use cofinance::scenario::{self, Source, Target};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -68,7 +69,7 @@ impl Runs {
 fn runs() -> &'static Runs {
     static RUNS: OnceLock<Runs> = OnceLock::new();
     RUNS.get_or_init(|| {
-        let sources = scenario::read_folder(None).expect("the default dataset loads");
+        let sources = load::read_folder(None).expect("the default dataset loads");
         let files = sources
             .iter()
             .map(|source| match source {
@@ -242,7 +243,7 @@ fn the_default_dataset_holds_what_issue_3_asks_for() {
 
     let uncertainty =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bassin-minier/incertitudes.toml");
-    match scenario::read(Some(&uncertainty)).expect("the uncertainty file loads") {
+    match load::read(Some(&uncertainty)).expect("the uncertainty file loads") {
         Source::Scenario(s) => assert!(
             s.raw.uncertainty.is_some(),
             "incertitudes.toml has no [uncertainty] table"

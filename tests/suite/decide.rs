@@ -49,7 +49,7 @@ fn cents(value: &Value) -> i64 {
 /// The shortfall of each commune (by id) when the scenario file is run, as `cofinance run`
 /// computes it.
 fn shortfalls_of_run(path: &Path) -> Vec<(String, i64)> {
-    let source = cofinance::scenario::read(Some(path)).unwrap_or_else(|e| panic!("{e}"));
+    let source = cofinance::load::read(Some(path)).unwrap_or_else(|e| panic!("{e}"));
     let target = source.target().unwrap();
     let outcome = cofinance::engine::run(&target.dataset).unwrap();
     target
@@ -285,10 +285,10 @@ fn correlated_factors_share_their_draw_and_keep_their_distribution() {
             .unzip()
     };
     let (a, b) = pairs(&partly);
-    let rho = cofinance::decide::stats::spearman(&a, &b).unwrap();
+    let rho = cofinance::stats::spearman(&a, &b).unwrap();
     assert!(rho > 0.45 && rho < 0.75, "{rho}");
     let (c, d) = pairs(&independent);
-    let rho0 = cofinance::decide::stats::spearman(&c, &d).unwrap();
+    let rho0 = cofinance::stats::spearman(&c, &d).unwrap();
     assert!(rho0.abs() < 0.06, "{rho0}");
     // The marginal stays Beta-PERT(0.9, 1.0, 1.4): its mean is (0.9 + 4 × 1.0 + 1.4) / 6 = 1.05.
     let mean = a.iter().sum::<f64>() / a.len() as f64;
@@ -347,7 +347,7 @@ fn widest(report: &Value) -> f64 {
         .unwrap()
         .iter()
         .filter_map(|o| o["shortfall"]["draws_positive"].as_u64())
-        .map(|k| cofinance::decide::stats::wilson_half_width(k, draws))
+        .map(|k| cofinance::stats::wilson_half_width(k, draws))
         .fold(0.0, f64::max)
 }
 

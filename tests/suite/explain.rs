@@ -142,7 +142,7 @@ fn every_step_agrees_with_the_run_everywhere() {
             count += 1;
         }
     }
-    let default = cofinance::scenario::read(None).unwrap().target().unwrap();
+    let default = cofinance::load::read(None).unwrap().target().unwrap();
     for e in explanations(&default.dataset) {
         check(&e);
         count += 1;
@@ -290,7 +290,7 @@ fn all_rules_shows_every_rule_checked_and_why_not() {
         "--width",
         "400",
     ]));
-    let default = cofinance::scenario::read(None).unwrap().target().unwrap();
+    let default = cofinance::load::read(None).unwrap().target().unwrap();
     let dataset = &default.dataset;
     let plan = Plan::new(dataset).unwrap();
     let outcome = plan.run().unwrap();
@@ -321,7 +321,7 @@ fn all_rules_shows_every_rule_checked_and_why_not() {
 
 #[test]
 fn the_summary_gives_each_grant_and_the_residual_of_the_run() {
-    let default = cofinance::scenario::read(None).unwrap().target().unwrap();
+    let default = cofinance::load::read(None).unwrap().target().unwrap();
     let dataset = &default.dataset;
     let plan = Plan::new(dataset).unwrap();
     let outcome = plan.run().unwrap();

@@ -40,7 +40,7 @@ fn export(path: Option<&str>) -> Exported {
         serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     let bytes = std::fs::read(&file).unwrap();
     let full = path.map(|p| Path::new(env!("CARGO_MANIFEST_DIR")).join(p));
-    let dataset = cofinance::scenario::read(full.as_deref())
+    let dataset = cofinance::load::read(full.as_deref())
         .unwrap()
         .target()
         .unwrap()

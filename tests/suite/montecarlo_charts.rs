@@ -6,10 +6,11 @@ use assert_cmd::Command;
 use cofinance::chart::format::percent;
 use cofinance::chart::montecarlo::communes_at_risk;
 use cofinance::chart::{self, ImageFormat, Simulation, deficit, fan, probability};
+use cofinance::input::Target;
+use cofinance::load::{self, Source};
 use cofinance::model::Money;
 use cofinance::montecarlo::{self, Results};
 use cofinance::scenario::uncertainty::Uncertainty;
-use cofinance::scenario::{self, Source, Target};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,7 +33,7 @@ struct Run {
 fn default_run() -> &'static Run {
     static RUN: OnceLock<Run> = OnceLock::new();
     RUN.get_or_init(|| {
-        let source = scenario::read_default_uncertainty().unwrap();
+        let source = load::read_default_uncertainty().unwrap();
         let target = source.target().unwrap();
         let Source::Scenario(holder) = &source else {
             panic!("the default uncertainty file is a scenario")
@@ -551,7 +552,7 @@ fn fans_and_histograms_share_their_scale_across_scenarios() {
     for envelope in &mut richer.funders[1].envelope {
         *envelope = *envelope + *envelope;
     }
-    let source = scenario::read_default_uncertainty().unwrap();
+    let source = load::read_default_uncertainty().unwrap();
     let Source::Scenario(holder) = &source else {
         panic!()
     };

@@ -227,7 +227,7 @@ fn the_report_is_well_formed_in_french_with_a_page_per_commune() {
         assert!(!body.contains(none), "{none} before the annex");
     }
 
-    let dataset = cofinance::scenario::read(None)
+    let dataset = cofinance::load::read(None)
         .and_then(|s| s.target())
         .unwrap()
         .dataset;
@@ -428,7 +428,7 @@ fn each_commune_page_says_what_weighs_on_its_gap_and_what_closes_it_as_close_gap
         "report.html",
         &["scenarios/bassin-minier/base.toml"],
     );
-    let dataset = cofinance::scenario::read(None)
+    let dataset = cofinance::load::read(None)
         .and_then(|source| source.target())
         .unwrap()
         .dataset;

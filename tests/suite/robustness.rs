@@ -68,7 +68,7 @@ proptest! {
         let scenario = SCENARIOS[which];
         let path = dir.path().join("scenario.toml");
         std::fs::write(&path, edit(scenario, at % scenario.len(), count, &insert)).unwrap();
-        if let Ok(cofinance::scenario::Source::Scenario(s)) = cofinance::scenario::read(Some(&path))
+        if let Ok(cofinance::load::Source::Scenario(s)) = cofinance::load::read(Some(&path))
             && let Ok(dataset) = s.apply(&[])
         {
             let _ = cofinance::engine::run(&dataset);

@@ -182,7 +182,7 @@ fn public_aid_cap_by_family_only() {
             "op D1 commit=2004 ttc=1100000.00 anru=500000.00/rate region=100000.00/public-cap residual=500000.00",
         ],
     );
-    let source = cofinance::scenario::read(Some(
+    let source = cofinance::load::read(Some(
         &common::fixtures().join("scenarios/public-aid-cap-by-family.toml"),
     ))
     .unwrap();
@@ -411,8 +411,7 @@ fn every_bad_change_gets_one_clear_message_and_exit_2() {
 #[test]
 fn a_scenario_never_changes_its_base() {
     let path = common::fixtures().join("scenarios/freeze-share.toml");
-    let cofinance::scenario::Source::Scenario(scenario) =
-        cofinance::scenario::read(Some(&path)).unwrap()
+    let cofinance::load::Source::Scenario(scenario) = cofinance::load::read(Some(&path)).unwrap()
     else {
         panic!("freeze-share.toml is a scenario");
     };

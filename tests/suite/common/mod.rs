@@ -99,7 +99,7 @@ pub(crate) fn digest(dataset: &Dataset, outcome: &Outcome) -> String {
 /// Reads a base or scenario file under tests/fixtures and runs it.
 pub(crate) fn run_source(relative: &str) -> (Dataset, Outcome) {
     let path = fixtures().join(relative);
-    let target = cofinance::scenario::read(Some(&path))
+    let target = cofinance::load::read(Some(&path))
         .and_then(|source| source.target())
         .unwrap_or_else(|e| panic!("{relative}: {e}"));
     let outcome = Plan::new(&target.dataset).unwrap().run().unwrap();

@@ -1,6 +1,9 @@
-//! The few statistical functions decision support needs (docs/decide.md): the standard normal
-//! distribution, the regularised incomplete beta function (the Beta-PERT's cumulative
-//! distribution), Spearman's rank correlation and Wilson's score interval.
+//! The few statistical functions the draws and decision support need (docs/decide.md): the
+//! standard normal distribution, the regularised incomplete beta function (the Beta-PERT's
+//! cumulative distribution), Spearman's rank correlation and Wilson's score interval.
+//!
+//! A leaf: the scenarios' uncertainty (its quantiles), Monte-Carlo and decision support all
+//! use it, so it sits below them rather than inside `decide`.
 //!
 //! These work on `f64`: they describe random inputs and probabilities, never money.
 
