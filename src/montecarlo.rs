@@ -345,7 +345,7 @@ fn widest_half_width(datasets: &[&Dataset], values: &[Vec<DrawValues>]) -> f64 {
                 .iter()
                 .filter(|row| row[s].shortfall[o].is_positive())
                 .count() as u64;
-            widest = widest.max(crate::decide::stats::wilson_half_width(short, n));
+            widest = widest.max(crate::stats::wilson_half_width(short, n));
         }
     }
     widest

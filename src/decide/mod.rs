@@ -7,6 +7,3 @@ pub mod output;
 pub mod readers;
 pub mod scenario;
 pub mod sensitivity;
-// The statistics live below the scenarios and the draws, which use them too (crate::stats);
-// this path stays only for montecarlo.rs, until that file is free to name crate::stats.
-pub use crate::stats;
