@@ -6,7 +6,7 @@
 //! [`Error::message`] gives it in the language asked; `Display` gives the English one (logs and
 //! the library's own tests).
 
-use crate::fr::Lang;
+use crate::lang::Lang;
 use std::fmt;
 
 /// A message in the two languages of the outputs: French (the default) and English.

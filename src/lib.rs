@@ -15,8 +15,16 @@
 //!   summary, the Excel financing table, a commune's sheet and the HTML report, [`chart`]
 //!   draws it (PNG and SVG), and [`output`] writes files atomically;
 //! - [`serve`] is the studio: a local web application over a dataset (`cofinance serve`);
-//! - [`fr`] writes numbers, amounts and labels for people, in French (or English);
+//! - [`decide`] answers decision questions over runs (sensitivity, the envelope that closes a
+//!   gap, the sentences of a commune's page); [`report`] writes its answers;
+//! - [`fr`] writes numbers, amounts and labels for people, in French (or English), in the
+//!   [`lang`] they read; [`lookup`] finds the commune a user typed;
 //! - [`generate`] writes synthetic datasets of any size, for benchmarks.
+//!
+//! No module imports one that imports it back: below everything, [`lang`] and [`error`];
+//! then [`model`], [`engine`] and [`fr`]; then [`input`], [`scenario`], [`load`] and
+//! [`montecarlo`]; then [`decide`]; then [`report`] and [`chart`], which never import each
+//! other; [`serve`] on top.
 //!
 //! The library never prints and never exits: it returns values or typed [`Error`]s that name
 //! the file, line, column and field.
@@ -70,7 +78,9 @@ pub mod figures;
 pub mod fr;
 pub mod generate;
 pub mod input;
+pub mod lang;
 pub mod load;
+pub mod lookup;
 pub mod model;
 pub mod montecarlo;
 pub mod output;

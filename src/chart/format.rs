@@ -5,7 +5,8 @@
 //! thousands). Labels of exact amounts are rounded from cents with integers, half away from
 //! zero, so a label never disagrees with `summary.json` by a float artefact.
 
-use crate::model::{Money, group_thousands};
+use crate::fr::group_thousands;
+use crate::model::Money;
 
 const CENTS_PER_MILLION: i64 = 100_000_000;
 

@@ -3,10 +3,10 @@
 
 use super::montecarlo::{draws_and_seed, find_uncertainty};
 use cofinance::decide::close_gap::{self, Answer, Draws, Question, Target};
-use cofinance::decide::output::{self, FunderAnswer};
 use cofinance::decide::scenario::{Origin, envelope_changes};
 use cofinance::load;
 use cofinance::output::OutputFile;
+use cofinance::report::decide::{self as output, FunderAnswer};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]

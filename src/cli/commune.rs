@@ -25,7 +25,7 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
         load::read_many_with(&args.paths, args.input.options())?
     };
     let ran = cofinance::runs::Runs::new(&sources)?;
-    let index = commune::find(&ran.targets[0].dataset, &args.commune)?;
+    let index = cofinance::lookup::find(&ran.targets[0].dataset, &args.commune)?;
     let runs = ran.views();
     let lang = super::screen().lang;
     let width = super::screen().width;

@@ -4,12 +4,13 @@
 use super::chart::{ChartFormat, subfolder};
 use cofinance::Error;
 use cofinance::chart::{self, Simulation};
-use cofinance::decide::{output, sensitivity};
+use cofinance::decide::sensitivity;
 use cofinance::input::SourceFile;
 use cofinance::input::Target;
 use cofinance::load::{self, Source};
 use cofinance::montecarlo::Precision;
 use cofinance::output::OutputFile;
+use cofinance::report::decide as output;
 use cofinance::report::montecarlo::{self, Simulated};
 use cofinance::runs::Manifest;
 use cofinance::scenario::uncertainty::{MAX_DRAWS, Uncertainty};
@@ -280,7 +281,7 @@ fn check_precision(value: f64) -> cofinance::Result<f64> {
 /// How many draws `--precision` took.
 fn precision_line(p: Precision, draws: u64) -> String {
     let points = |v: f64| format!("{:.2}", v * 100.0).replace('.', ",");
-    let draws = cofinance::model::group_thousands(draws);
+    let draws = cofinance::fr::group_thousands(draws);
     if p.reached {
         format!(
             "\nPrécision ± {} point(s) atteinte en {draws} tirages : l'intervalle de Wilson à 95 % de chaque probabilité de besoin non couvert a une demi-largeur d'au plus {} point(s).\n",

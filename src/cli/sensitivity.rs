@@ -6,9 +6,10 @@ use super::montecarlo::{draws_and_seed, find_uncertainty};
 use cofinance::chart;
 use cofinance::decide::scenario::Origin;
 use cofinance::decide::sensitivity::{self, Point};
-use cofinance::decide::{close_gap, output, scenario as written};
+use cofinance::decide::{close_gap, scenario as written};
 use cofinance::load::{self, Source};
 use cofinance::output::OutputFile;
+use cofinance::report::decide as output;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]

@@ -157,7 +157,7 @@ pub fn funder(dataset: &Dataset, id: &str) -> Result<usize> {
 /// Finds a commune as `cofinance commune` does (INSEE code, name, start or part of the name),
 /// for `--commune`.
 pub fn commune(dataset: &Dataset, query: &str) -> Result<usize> {
-    crate::report::commune::find(dataset, query).map_err(|error| match error {
+    crate::lookup::find(dataset, query).map_err(|error| match error {
         Error::Usage { reason, .. } => Error::Usage {
             subject: crate::error::Text::same(format!("--commune {query}")),
             reason,

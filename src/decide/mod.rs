@@ -3,7 +3,6 @@
 //! ([`close_gap`]); [`readers`] puts both in one French sentence each for a commune's page.
 
 pub mod close_gap;
-pub mod output;
 pub mod readers;
 pub mod scenario;
 pub mod sensitivity;

@@ -7,9 +7,9 @@ use super::close_gap::{Answer, Question, Target};
 use super::sensitivity;
 use crate::error::Result;
 use crate::fr::Lang;
+use crate::fr::say;
 use crate::load::Source;
 use crate::model::{Dataset, Money};
-use crate::report::explain::words::say;
 use crate::scenario::uncertainty::Uncertainty;
 
 /// The title the two sentences go under, in the terminal and in the report (French).

@@ -19,49 +19,41 @@
 pub mod labels;
 pub mod number;
 
-use crate::model::{Money, Rate, Year};
-use number::{THIN, fixed, grouped, round_div};
+// The language is defined below the errors, which are worded in both (src/lang.rs); this is
+// where it is used, and where its ways of writing numbers are.
+pub use crate::lang::Lang;
+
+use crate::model::round_div;
+use crate::model::{Capacity, Money, Rate, Year};
+use number::{THIN, fixed, grouped};
+
+/// `say!(lang, "French {x}", "English {x}")`: the sentence in the reader's language.
+macro_rules! say {
+    ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            $crate::fr::Lang::Fr => format!($fr $(, $arg)*),
+            $crate::fr::Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use say;
+
+/// `tell!(out, lang, "French {x}", "English {x}")`: the sentence as a line of `out`.
+macro_rules! tell {
+    ($out:expr, $lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {{
+        $out.push_str(&$crate::fr::say!($lang, $fr, $en $(, $arg)*));
+        $out.push('\n');
+    }};
+}
+pub(crate) use tell;
 
 /// How "nothing" is written in every output a person reads: no year, no amount, no share.
 pub const NONE: &str = "—";
-
-/// The language of what people read. French unless asked otherwise (`--lang en`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
-}
 
 const CENTS_PER_THOUSAND: i128 = 100_000;
 const CENTS_PER_MILLION: i128 = 100_000_000;
 
 impl Lang {
-    /// `fr` or `en`.
-    pub fn parse(text: &str) -> Option<Lang> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "fr" => Some(Lang::Fr),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// `fr` or `en`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
-    /// The French or the English text, whichever this language reads.
-    pub fn pick<'t>(self, fr: &'t str, en: &'t str) -> &'t str {
-        match self {
-            Lang::Fr => fr,
-            Lang::En => en,
-        }
-    }
-
     /// Digits grouped by three: `1 234 567` (U+202F) or `1,234,567`.
     pub fn count(self, n: u64) -> String {
         grouped(n, self.separator())
@@ -236,6 +228,60 @@ pub fn rounded(money: Money) -> String {
 /// `rien`, never `0 €`.
 pub fn missing(money: Money) -> String {
     Lang::Fr.missing(money)
+}
+
+// How the model's values are written for people: here, not in the model, which keeps amounts,
+// rates and ids only.
+
+impl Money {
+    /// French formatting for officials: `1 234 567,89 €`.
+    pub fn fr(self) -> String {
+        number::euros_fr(self.cents())
+    }
+
+    /// French formatting without the euro sign: `1 234 567,89`.
+    pub fn fr_number(self) -> String {
+        number::cents_fr(self.cents())
+    }
+}
+
+impl Rate {
+    /// French percentage: `35,5 %`.
+    pub fn fr_percent(self) -> String {
+        number::rate_fr(self.millionths())
+    }
+}
+
+impl Capacity {
+    /// In French: `200 000,00 €`, or `200 000,00 € dès 2004, 150 000,00 € dès 2008`.
+    pub fn fr(&self) -> String {
+        self.written(Lang::Fr)
+    }
+
+    /// In `lang`: `200 000,00 € dès 2004, 150 000,00 € dès 2008`, or `€200,000.00 from
+    /// 2004, €150,000.00 from 2008`.
+    pub fn written(&self, lang: Lang) -> String {
+        match self {
+            Capacity::PerYear(amount) => lang.money(*amount),
+            Capacity::Steps(steps) if steps.is_empty() => lang.money(Money::ZERO),
+            Capacity::Steps(steps) => steps
+                .iter()
+                .map(|(year, amount)| {
+                    format!(
+                        "{} {} {year}",
+                        lang.money(*amount),
+                        lang.pick("dès", "from")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// Digits grouped by three the French way, with narrow no-break spaces.
+pub fn group_thousands(n: u64) -> String {
+    grouped(n, THIN)
 }
 
 #[cfg(test)]

@@ -24,16 +24,6 @@ pub fn grouped(n: u64, separator: char) -> String {
     out
 }
 
-/// `round(numerator / denominator)`, half away from zero, for a positive denominator.
-pub(crate) fn round_div(numerator: i128, denominator: i128) -> i128 {
-    let half = denominator / 2;
-    if numerator >= 0 {
-        (numerator + half) / denominator
-    } else {
-        (numerator - half) / denominator
-    }
-}
-
 /// The parts of a signed fixed-point number: `-`, the whole part grouped, the fraction of
 /// `decimals` digits (`scaled` is the number times 10^decimals, already rounded).
 pub(crate) fn fixed(scaled: i128, decimals: u32, separator: char, mark: char) -> String {
@@ -90,7 +80,5 @@ mod tests {
         assert_eq!(grouped(1_234_567, ','), "1,234,567");
         assert_eq!(euros_fr(123_456_789), "1\u{202F}234\u{202F}567,89\u{202F}€");
         assert_eq!(euros_fr(-5), "-0,05\u{202F}€");
-        assert_eq!(round_div(-15, 10), -2);
-        assert_eq!(round_div(14, 10), 1);
     }
 }

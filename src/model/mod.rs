@@ -12,7 +12,7 @@ mod family;
 mod money;
 
 pub use family::{Family, OwnerKind};
-pub use money::{Money, Rate, group_thousands};
+pub use money::{Money, Rate, round_div};
 
 /// A calendar year.
 pub type Year = i32;
@@ -253,31 +253,6 @@ impl Capacity {
                 .take_while(|(from, _)| *from <= year)
                 .last()
                 .map_or(Money::ZERO, |&(_, amount)| amount),
-        }
-    }
-
-    /// In French: `200 000,00 €`, or `200 000,00 € dès 2004, 150 000,00 € dès 2008`.
-    pub fn fr(&self) -> String {
-        self.written(crate::fr::Lang::Fr)
-    }
-
-    /// In `lang`: `200 000,00 € dès 2004, 150 000,00 € dès 2008`, or `€200,000.00 from
-    /// 2004, €150,000.00 from 2008`.
-    pub fn written(&self, lang: crate::fr::Lang) -> String {
-        match self {
-            Capacity::PerYear(amount) => lang.money(*amount),
-            Capacity::Steps(steps) if steps.is_empty() => lang.money(Money::ZERO),
-            Capacity::Steps(steps) => steps
-                .iter()
-                .map(|(year, amount)| {
-                    format!(
-                        "{} {} {year}",
-                        lang.money(*amount),
-                        lang.pick("dès", "from")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
         }
     }
 

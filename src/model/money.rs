@@ -62,10 +62,7 @@ impl Money {
         // Most products fit in an i64, where dividing by the constant scale is cheap.
         match self.0.checked_mul(rate.0) {
             Some(product) => Money(round_div_i64(product, Rate::SCALE as i64)),
-            None => Money(round_div(
-                i128::from(self.0) * i128::from(rate.0),
-                Rate::SCALE,
-            )),
+            None => Money(round_div(i128::from(self.0) * i128::from(rate.0), Rate::SCALE) as i64),
         }
     }
 
@@ -101,22 +98,6 @@ impl Money {
     pub fn max0(self) -> Money {
         Money(self.0.max(0))
     }
-
-    /// French formatting for officials: `1 234 567,89 €` (written by `crate::fr`, the one
-    /// place for French numbers).
-    pub fn fr(self) -> String {
-        crate::fr::number::euros_fr(self.0)
-    }
-
-    /// French formatting without the euro sign: `1 234 567,89`.
-    pub fn fr_number(self) -> String {
-        crate::fr::number::cents_fr(self.0)
-    }
-}
-
-/// Digits grouped by three the French way, with narrow no-break spaces (see `crate::fr`).
-pub fn group_thousands(n: u64) -> String {
-    crate::fr::number::grouped(n, crate::fr::number::THIN)
 }
 
 /// [`round_div`] on `i64`, where most products fit and dividing costs less.
@@ -129,10 +110,15 @@ fn round_div_i64(numerator: i64, denominator: i64) -> i64 {
     }
 }
 
-/// `round(numerator / denominator)` to an amount's cents, half away from zero, for a positive
-/// denominator: the rule of [`crate::fr::number::round_div`], which written figures round by.
-fn round_div(numerator: i128, denominator: i128) -> i64 {
-    crate::fr::number::round_div(numerator, denominator) as i64
+/// `round(numerator / denominator)`, half away from zero, for a positive denominator: the one
+/// rounding rule, of amounts to the cent and of figures written for reading (`crate::fr`).
+pub fn round_div(numerator: i128, denominator: i128) -> i128 {
+    let half = denominator / 2;
+    if numerator >= 0 {
+        (numerator + half) / denominator
+    } else {
+        (numerator - half) / denominator
+    }
 }
 
 /// The output form of an amount (docs/engine.md, “Outputs”): exactly two decimals, a dot, no
@@ -272,11 +258,6 @@ impl Rate {
     /// `1 + self`, the factor that turns a cost into a cost including VAT.
     pub fn one_plus(self) -> Rate {
         Rate(Rate::ONE.0 + self.0)
-    }
-
-    /// French percentage: `35,5 %` (written by `crate::fr`).
-    pub fn fr_percent(self) -> String {
-        crate::fr::number::rate_fr(self.0)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod bytes;
 pub mod commune;
 pub mod compare;
 pub mod csv;
+pub mod decide;
 pub mod explain;
 pub mod files;
 pub mod grid;

@@ -4,8 +4,9 @@
 
 use crate::chart::{self, DrawError, ImageFormat, Size, tag};
 use crate::error::{Error, Result};
+use crate::lookup;
 use crate::model::{Money, OwnerKind, Year};
-use crate::report::commune::{self, BlockKind, Sheet};
+use crate::report::commune::{BlockKind, Sheet};
 use crate::report::grid::Grid;
 use crate::report::html::markup::{self, escape, inline_svg};
 use crate::runs::Run;
@@ -28,8 +29,8 @@ pub(crate) fn communes(run: &Run<'_>) -> Vec<usize> {
         .filter(|&i| owners[i].kind == OwnerKind::Commune)
         .collect();
     communes.sort_by(|&a, &b| {
-        commune::fold(&owners[a].name)
-            .cmp(&commune::fold(&owners[b].name))
+        lookup::fold(&owners[a].name)
+            .cmp(&lookup::fold(&owners[b].name))
             .then_with(|| owners[a].id.cmp(&owners[b].id))
     });
     communes
@@ -118,7 +119,7 @@ pub(crate) fn ranking(
         let shortfall = |i: usize| results[i].shortfall.unwrap_or(Money::ZERO);
         shortfall(b)
             .cmp(&shortfall(a))
-            .then_with(|| commune::fold(&owners[a].name).cmp(&commune::fold(&owners[b].name)))
+            .then_with(|| lookup::fold(&owners[a].name).cmp(&lookup::fold(&owners[b].name)))
     });
     out.push_str("<section class=\"overview\" id=\"communes\">\n<h2>Communes classées par besoin non couvert</h2>\n");
     if runs.len() > 1 {

@@ -12,6 +12,7 @@ use super::{Ran, Studio};
 use crate::chart::{self};
 use crate::engine::Plan;
 use crate::error::Result;
+use crate::lookup;
 use crate::model::{Money, OwnerKind};
 use crate::report::commune::{self, Sheet};
 use crate::report::{explain, html};
@@ -940,8 +941,8 @@ pub fn uncertainty_page(
             b.1.cmp(&a.1)
                 .then_with(|| b.2.map(|s| s.p95).cmp(&a.2.map(|s| s.p95)))
                 .then_with(|| {
-                    commune::fold(&dataset.owners[a.0].name)
-                        .cmp(&commune::fold(&dataset.owners[b.0].name))
+                    lookup::fold(&dataset.owners[a.0].name)
+                        .cmp(&lookup::fold(&dataset.owners[b.0].name))
                 })
         });
     }

@@ -26,7 +26,8 @@ use super::reply::{self, Failure, security_headers};
 use super::upload::{self, Part, Sent};
 use super::whatif::{BadParam, WhatIf};
 use super::{App, Limits, Ran, Shared, assets};
-use crate::report::{self, commune, html};
+use crate::lookup;
+use crate::report::{self, html};
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, Request, State};
@@ -249,7 +250,7 @@ async fn commune_search(
         let page = pages::commune_search(&studio, "", None, &pages::all_communes(&studio));
         return Ok(Html(page.into_string()).into_response());
     }
-    if let Ok(index) = commune::find(dataset, &q) {
+    if let Ok(index) = lookup::find(dataset, &q) {
         let id = &dataset.owners[index].id;
         return Ok(Redirect::to(&studio.href(&format!("/commune/{}", encode(id)))).into_response());
     }

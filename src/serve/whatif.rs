@@ -12,8 +12,8 @@
 //! and a control added to one and forgotten in another would give a link or a file that does
 //! not reproduce the page. The tests at the end round-trip every control.
 
+use crate::lookup;
 use crate::model::{Dataset, OwnerKind, Profile, Year};
-use crate::report::commune;
 use rust_decimal::Decimal;
 use std::fmt::{self, Write};
 use std::str::FromStr;
@@ -1132,7 +1132,7 @@ fn commune_id(dataset: &Dataset, param: &str, value: &str) -> Result<String, Bad
             "trop long ; donnez le nom ou le code INSEE d'une commune",
         ));
     }
-    commune::find(dataset, value)
+    lookup::find(dataset, value)
         .map(|index| dataset.owners[index].id.clone())
         .map_err(|_| {
             let candidates = matching_communes(dataset, value);
@@ -1153,14 +1153,14 @@ fn commune_id(dataset: &Dataset, param: &str, value: &str) -> Result<String, Bad
 
 /// The communes whose folded name contains what was typed (`Nom (code)`), for a message.
 pub fn matching_communes(dataset: &Dataset, query: &str) -> Vec<String> {
-    let wanted = commune::fold(query);
+    let wanted = lookup::fold(query);
     if wanted.is_empty() {
         return Vec::new();
     }
     dataset
         .owners
         .iter()
-        .filter(|o| o.kind == OwnerKind::Commune && commune::fold(&o.name).contains(&wanted))
+        .filter(|o| o.kind == OwnerKind::Commune && lookup::fold(&o.name).contains(&wanted))
         .map(|o| format!("{} ({})", o.name, o.id))
         .collect()
 }

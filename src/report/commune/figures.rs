@@ -3,10 +3,10 @@
 //! English for `--lang en`; each label is written once with its two languages.
 
 use crate::engine::{OwnerOutcome, OwnerYear};
+use crate::fr::say;
 use crate::fr::{Lang, NONE};
 use crate::model::{Money, Year};
 use crate::payers::Payers;
-use crate::report::explain::words::say;
 use crate::report::grid::Grid;
 use crate::runs::{self, Run, tag};
 use std::collections::BTreeSet;

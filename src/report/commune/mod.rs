@@ -15,8 +15,6 @@
 //! intercommunality), whose residual it does not pay; the sheet shows them apart, labelled.
 
 mod figures;
-mod find;
 mod text;
 
 pub use figures::{Block, BlockKind, Cause, RunLegend, Sheet, Verdict, sheet, sheet_in};
-pub use find::{find, fold};

@@ -2,9 +2,10 @@
 //! what and what limited it), then what the owner pays in the end. Amounts are rounded for
 //! reading (`1,9 M€`); the steps below give them to the cent.
 
-use super::words::{self, say};
+use super::words;
 use super::{Explanation, FunderStep};
 use crate::engine::Reason;
+use crate::fr::say;
 use crate::fr::{Lang, labels};
 use crate::model::Dataset;
 

@@ -2,9 +2,10 @@
 //! something to decide — the rule that applied and the rules that missed it by one condition
 //! (every rule checked with `all_rules`) — then the cost, the residual and the payments.
 
-use super::words::{self, say, tell};
+use super::words;
 use super::{Explanation, FunderStep, RuleCheck};
 use crate::fr::{Lang, labels};
+use crate::fr::{say, tell};
 use crate::model::{Family, Money, OwnerKind, Rate};
 use crate::report::grid::{self, Grid};
 use std::fmt::Write;

@@ -3,28 +3,8 @@
 //! kinds, reasons and shortage policies come from [`crate::fr`]; only `explain`'s own
 //! sentences are here.
 
-use crate::fr::{Lang, labels};
+use crate::fr::{Lang, labels, say};
 use crate::model::{Condition, Conditions, Money, Operation, Owner, Year};
-
-/// `say!(lang, "French {x}", "English {x}")`: the sentence in the reader's language.
-macro_rules! say {
-    ($lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
-        match $lang {
-            $crate::fr::Lang::Fr => format!($fr $(, $arg)*),
-            $crate::fr::Lang::En => format!($en $(, $arg)*),
-        }
-    };
-}
-pub(crate) use say;
-
-/// `tell!(out, lang, "French {x}", "English {x}")`: the sentence as a line of `out`.
-macro_rules! tell {
-    ($out:expr, $lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {{
-        $out.push_str(&$crate::report::explain::words::say!($lang, $fr, $en $(, $arg)*));
-        $out.push('\n');
-    }};
-}
-pub(crate) use tell;
 
 /// A count of years: "1 an", "3 ans".
 pub fn years(lang: Lang, count: u32) -> String {

@@ -10,7 +10,8 @@ use super::{Charts, Context, anchor, annex_anchor, figure_svg};
 use crate::decide::readers;
 use crate::engine::{OwnerOutcome, Reason};
 use crate::error::Result;
-use crate::model::{Capacity, Money, group_thousands};
+use crate::fr::group_thousands;
+use crate::model::{Capacity, Money};
 use std::fmt::Write;
 
 /// The chart of a commune is at most this high (mm), and lower when the page needs the room

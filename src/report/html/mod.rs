@@ -27,9 +27,9 @@ mod page;
 mod scenario_tables;
 mod synthesis;
 
-use super::commune;
 use crate::decide::readers::Decisions;
 use crate::error::{Error, Result};
+use crate::lookup;
 use crate::model::{Money, OwnerKind};
 use crate::runs::Run;
 use markup::escape;
@@ -172,7 +172,7 @@ fn context<'r, 'a>(runs: &'r [Run<'a>], decisions: Option<&'r Decisions<'r>>) ->
         figure(results[b].shortfall)
             .cmp(&figure(results[a].shortfall))
             .then_with(|| figure(results[b].peak_gap).cmp(&figure(results[a].peak_gap)))
-            .then_with(|| commune::fold(&owners[a].name).cmp(&commune::fold(&owners[b].name)))
+            .then_with(|| lookup::fold(&owners[a].name).cmp(&lookup::fold(&owners[b].name)))
             .then_with(|| owners[a].id.cmp(&owners[b].id))
     });
     let against = communes

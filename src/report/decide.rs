@@ -2,11 +2,12 @@
 //! (machine outputs, one language), and the terminal summaries, in French or English and fit
 //! for the terminal's width.
 
-use super::close_gap::{Answer, Found, Measure, Question, Target};
-use super::sensitivity::{EntryEffect, Sensitivity};
+use crate::decide::close_gap::{Answer, Found, Measure, Question, Target};
+use crate::decide::sensitivity::{EntryEffect, Sensitivity};
 use crate::fr::Lang;
-use crate::model::{Dataset, Money, group_thousands};
-use crate::report::explain::words::say;
+use crate::fr::group_thousands;
+use crate::fr::say;
+use crate::model::{Dataset, Money};
 use serde_json::{Value, json};
 
 /// An amount to the euro for the terminal, half away from zero: `1 234 568 €` (French) or
@@ -165,7 +166,7 @@ pub fn sensitivity_csv(dataset: &Dataset, s: &Sensitivity) -> Vec<u8> {
 const TERMINAL_COMMUNES: usize = 8;
 
 fn table(s: &Sensitivity, c: Option<usize>, out: &mut String, lang: Lang, width: usize) {
-    let mut grid = crate::report::grid::Grid::labelled(
+    let mut grid = super::grid::Grid::labelled(
         &[
             lang.pick("Incertitude", "Uncertainty"),
             "p10 → p90",
@@ -664,7 +665,7 @@ fn close_gap_lines(
 /// The sensitivity section of `montecarlo`'s terminal summary: the total of the communes, in
 /// `lang`, for `width` columns.
 pub fn sensitivity_total_text(label: &str, s: &Sensitivity, lang: Lang, width: usize) -> String {
-    let mut out = crate::report::grid::wrap(
+    let mut out = super::grid::wrap(
         &say!(
             lang,
             "Sensibilité du besoin non couvert total — {label}",
@@ -679,7 +680,7 @@ pub fn sensitivity_total_text(label: &str, s: &Sensitivity, lang: Lang, width: u
         euros(s.central.total, lang)
     ));
     table(s, None, &mut out, lang, width);
-    out.push_str(&crate::report::grid::wrap(
+    out.push_str(&super::grid::wrap(
         lang.pick(
             "Par commune : sensitivity.json, sensitivity.csv, cofinance sensitivity.",
             "By commune: sensitivity.json, sensitivity.csv, cofinance sensitivity.",
