@@ -74,11 +74,13 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
     };
     // What falls due, as (year offset, operation, amount), and what is owed: made again for
     // each funder in the same buffers.
-    let mut due: Vec<(usize, usize, Money)> = Vec::new();
+    let (mut parts, mut due) = (Vec::new(), Vec::new());
+    let mut per_year: Vec<usize> = Vec::new();
     let mut owed: VecDeque<(Year, usize, Money)> = VecDeque::new();
     for (f, funder) in dataset.funders.iter().enumerate() {
-        due.clear();
+        parts.clear();
         owed.clear();
+        per_year.clear();
         for granted in committed {
             let grant = granted.grants[f];
             if !grant.is_positive() {
@@ -87,11 +89,25 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
             let operation = &dataset.operations[granted.operation];
             let first = (granted.commit_year - start) as usize;
             for (at, amount) in due_parts(grant, operation.duration_years, funder.payment) {
-                due.push((first + at as usize, granted.operation, amount));
+                let offset = first + at as usize;
+                if per_year.len() <= offset + 1 {
+                    per_year.resize(offset + 2, 0);
+                }
+                per_year[offset + 1] += 1;
+                parts.push((offset, granted.operation, amount));
             }
         }
-        // By year, and within a year in operation order (the sort is stable).
-        due.sort_by_key(|&(offset, _, _)| offset);
+        // By year, and within a year in operation order: a counting sort.
+        for i in 1..per_year.len() {
+            per_year[i] += per_year[i - 1];
+        }
+        due.clear();
+        due.resize(parts.len(), (0, 0, Money::ZERO));
+        for &part in &parts {
+            let slot = &mut per_year[part.0];
+            due[*slot] = part;
+            *slot += 1;
+        }
         let mut next_due = 0;
         let mut overdue = Money::ZERO;
         let last_due = due.last().map_or(0, |&(offset, _, _)| offset + 1);
