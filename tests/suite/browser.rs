@@ -34,13 +34,16 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// Requests Chromium makes for itself, by host and path: the account check of a new profile,
 /// the component updater (pointed at a closed loopback port by a flag, or its default
 /// service), network time and the optimization guide's models (the last three are switched
-/// off by flags, but were seen on slower runs without them).
-const BROWSER_OWN: [(&str, &str); 5] = [
+/// off by flags, but were seen on slower runs without them); since Chromium 148, the search
+/// box's suggestions (`/async/folae`) and the device check-in of a new profile.
+const BROWSER_OWN: [(&str, &str); 7] = [
     ("accounts.google.com", "/ListAccounts"),
     ("127.0.0.1:9", "/"),
     ("update.googleapis.com", "/service/update2/"),
     ("clients2.google.com", "/time/"),
     ("optimizationguide-pa.googleapis.com", "/v1:GetModels"),
+    ("www.google.com", "/async/folae"),
+    ("android.clients.google.com", "/checkin"),
 ];
 
 const WINDOW: (u32, u32) = (1240, 1754);

@@ -28,12 +28,12 @@ fn default_dataset() -> Dataset {
 
 /// The id of the commune `query` finds.
 fn found(dataset: &Dataset, query: &str) -> String {
-    let index = commune::find(dataset, query).unwrap_or_else(|e| panic!("{query}: {e}"));
+    let index = cofinance::lookup::find(dataset, query).unwrap_or_else(|e| panic!("{query}: {e}"));
     dataset.owners[index].id.clone()
 }
 
 fn usage_error(dataset: &Dataset, query: &str) -> String {
-    match commune::find(dataset, query) {
+    match cofinance::lookup::find(dataset, query) {
         Err(error @ Error::Usage { .. }) => {
             assert_eq!(error.exit_code(), 2);
             error.message(cofinance::fr::Lang::Fr)
@@ -527,7 +527,7 @@ fn the_sheet_text_is_the_grids_of_the_sheet() {
         outcome: &outcome,
         manifest: &manifest,
     }];
-    let sheet = commune::sheet(&runs, commune::find(&dataset, "lens").unwrap());
+    let sheet = commune::sheet(&runs, cofinance::lookup::find(&dataset, "lens").unwrap());
     let text = sheet.text(100);
     for block in &sheet.blocks {
         assert!(text.contains(&format!("== {}\n{}", block.title, block.grid.text(100))));

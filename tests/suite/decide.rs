@@ -383,7 +383,7 @@ fn precision_stops_at_the_first_batch_precise_enough_whatever_the_threads() {
     assert!(
         runs[0].0.contains(&format!(
             "atteinte en {} tirages",
-            cofinance::model::group_thousands(used)
+            cofinance::fr::group_thousands(used)
         )),
         "{}",
         runs[0].0
