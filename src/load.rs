@@ -6,7 +6,9 @@
 //! that neither reaches back to the other: a plain base goes from here to [`input`] only.
 
 use crate::error::{Error, Result};
-use crate::input::{self, Files, Loaded, Options, Target, display_path};
+use crate::input::{self, Files, Loaded, Options, SourceFile, Target, display_path};
+use crate::model::Dataset;
+use crate::scenario::uncertainty::Uncertainty;
 use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -69,6 +71,61 @@ pub fn read_default_uncertainty() -> Result<Source> {
         Files::Embedded,
         &Path::new(input::DEFAULT_DATASET_PATH).join(DEFAULT_UNCERTAINTY),
     )
+}
+
+/// The `[uncertainty]` table a Monte-Carlo run uses: the `given` file's (`--uncertainty`), or
+/// the first of `sources` that has one; with the file it comes from (for the manifest). An
+/// error, that says which file to give, when none has one.
+pub fn uncertainty(
+    given: Option<&Source>,
+    sources: &[Source],
+    dataset: &Dataset,
+) -> Result<(SourceFile, Uncertainty)> {
+    let with_uncertainty = given
+        .iter()
+        .copied()
+        .chain(sources)
+        .find_map(|source| match source {
+            Source::Scenario(s) => s.raw.uncertainty.as_ref().map(|raw| (s, raw)),
+            Source::Base(..) => None,
+        });
+    let Some((holder, raw)) = with_uncertainty else {
+        let named = match given {
+            Some(Source::Scenario(s)) => s.file.path.clone(),
+            Some(Source::Base(_, path)) => path.display().to_string(),
+            None => "les fichiers donnés".to_owned(),
+        };
+        return Err(Error::Usage {
+            subject: crate::error::Text::same(named),
+            reason: crate::text!(
+                fr: "aucune table [uncertainty] trouvée ; donnez un fichier qui en a une, par exemple --uncertainty scenarios/bassin-minier/incertitudes.toml",
+                en: "no [uncertainty] table found; give a file that has one, for example --uncertainty scenarios/bassin-minier/incertitudes.toml"
+            ),
+        });
+    };
+    let uncertainty = Uncertainty::check(&holder.file, raw, dataset)?;
+    Ok((holder.file.clone(), uncertainty))
+}
+
+/// The `[uncertainty]` a source's readers' pages weigh (the commune sheet's and the report's
+/// decision sentences): its own table, or for the default dataset's base, the shipped
+/// `incertitudes.toml`; `None` when there is none. Unlike [`uncertainty`], no table is not an
+/// error: the pages then say so.
+pub fn uncertainty_of(source: &Source, dataset: &Dataset) -> Result<Option<Uncertainty>> {
+    let holder = match source {
+        Source::Scenario(scenario) if scenario.raw.uncertainty.is_some() => Some(source.clone()),
+        _ if source.base_path() == Path::new(input::DEFAULT_DATASET_PATH).join("base.toml") => {
+            Some(read_default_uncertainty()?)
+        }
+        _ => None,
+    };
+    match holder {
+        Some(Source::Scenario(scenario)) => match &scenario.raw.uncertainty {
+            Some(raw) => Ok(Some(Uncertainty::check(&scenario.file, raw, dataset)?)),
+            None => Ok(None),
+        },
+        _ => Ok(None),
+    }
 }
 
 /// Reads what a command-line path leads to: `None` is the embedded default dataset's base, a

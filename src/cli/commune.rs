@@ -32,7 +32,7 @@ pub(crate) fn run(args: &CommuneArgs) -> cofinance::Result<()> {
     let mut text = commune::sheet_in(&runs, index, lang).text(width);
     // What weighs most on its gap and what would close it (docs/decide.md, "Readers").
     let dataset = &ran.targets[0].dataset;
-    let uncertainty = cofinance::decide::readers::uncertainty_of(&sources[0], dataset)?;
+    let uncertainty = cofinance::load::uncertainty_of(&sources[0], dataset)?;
     let decision = cofinance::decide::readers::Decisions::new(
         dataset,
         &ran.outcomes[0],

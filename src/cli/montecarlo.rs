@@ -210,7 +210,7 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
 }
 
 /// The `[uncertainty]` table to use: `--uncertainty FILE`'s, or the first given file's that has
-/// one; with the file it comes from (for the manifest).
+/// one ([`load::uncertainty`]); with the file it comes from (for the manifest).
 pub(crate) fn find_uncertainty(
     given: Option<&PathBuf>,
     sources: &[Source],
@@ -220,29 +220,7 @@ pub(crate) fn find_uncertainty(
     let given = given
         .map(|path| load::read_with(Some(path), input.options()))
         .transpose()?;
-    let with_uncertainty = given.iter().chain(sources).find_map(|source| match source {
-        Source::Scenario(s) => s.raw.uncertainty.as_ref().map(|raw| (s, raw)),
-        Source::Base(..) => None,
-    });
-    let Some((holder, raw)) = with_uncertainty else {
-        return Err(Error::Usage {
-            subject: cofinance::error::Text::same(given_name(given.as_ref())),
-            reason: cofinance::text!(
-                fr: "aucune table [uncertainty] trouvée ; donnez un fichier qui en a une, par exemple --uncertainty scenarios/bassin-minier/incertitudes.toml",
-                en: "no [uncertainty] table found; give a file that has one, for example --uncertainty scenarios/bassin-minier/incertitudes.toml"
-            ),
-        });
-    };
-    let uncertainty = Uncertainty::check(&holder.file, raw, dataset)?;
-    Ok((holder.file.clone(), uncertainty))
-}
-
-fn given_name(given: Option<&Source>) -> String {
-    match given {
-        Some(Source::Scenario(s)) => s.file.path.clone(),
-        Some(Source::Base(_, path)) => path.display().to_string(),
-        None => "les fichiers donnés".to_owned(),
-    }
+    load::uncertainty(given.as_ref(), sources, dataset)
 }
 
 /// `--draws` and `--seed`, or the table's, checked.

@@ -42,7 +42,7 @@ pub(crate) fn run(args: &ReportArgs) -> cofinance::Result<()> {
     let ran = cofinance::runs::Runs::new(&sources)?;
     let runs = ran.views();
     let dataset = &ran.targets[0].dataset;
-    let uncertainty = cofinance::decide::readers::uncertainty_of(&sources[0], dataset)?;
+    let uncertainty = cofinance::load::uncertainty_of(&sources[0], dataset)?;
     let decisions = cofinance::decide::readers::Decisions::new(
         dataset,
         &ran.outcomes[0],

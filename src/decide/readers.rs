@@ -8,7 +8,6 @@ use super::sensitivity;
 use crate::error::Result;
 use crate::fr::Lang;
 use crate::fr::say;
-use crate::load::Source;
 use crate::model::{Dataset, Money};
 use crate::scenario::uncertainty::Uncertainty;
 
@@ -143,27 +142,6 @@ impl<'a> Decisions<'a> {
                 part(two)
             ),
         }
-    }
-}
-
-/// The `[uncertainty]` a source runs under: its own table, or for the default dataset's base,
-/// the shipped `incertitudes.toml`; `None` when there is none.
-pub fn uncertainty_of(source: &Source, dataset: &Dataset) -> Result<Option<Uncertainty>> {
-    let holder = match source {
-        Source::Scenario(scenario) if scenario.raw.uncertainty.is_some() => Some(source.clone()),
-        _ if source.base_path()
-            == std::path::Path::new(crate::input::DEFAULT_DATASET_PATH).join("base.toml") =>
-        {
-            Some(crate::load::read_default_uncertainty()?)
-        }
-        _ => None,
-    };
-    match holder {
-        Some(Source::Scenario(scenario)) => match &scenario.raw.uncertainty {
-            Some(raw) => Ok(Some(Uncertainty::check(&scenario.file, raw, dataset)?)),
-            None => Ok(None),
-        },
-        _ => Ok(None),
     }
 }
 
