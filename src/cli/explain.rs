@@ -31,7 +31,7 @@ pub(crate) struct ExplainArgs {
 }
 
 pub(crate) fn run(args: &ExplainArgs) -> cofinance::Result<()> {
-    let target = load::read_with(args.scenario.as_deref(), args.input.options())?.target()?;
+    let target = load::read_with(args.scenario.as_deref(), args.input.options())?.into_target()?;
     let index = explain::find(&target.dataset, &args.operation)?;
     let plan = Plan::new(&target.dataset)?;
     let outcome = plan.run()?;

@@ -23,7 +23,7 @@ pub(crate) struct ExportArgs {
 
 pub(crate) fn run(args: &ExportArgs) -> cofinance::Result<()> {
     let (dir, name) = split(&args.xlsx)?;
-    let target = load::read_with(args.path.as_deref(), args.input.options())?.target()?;
+    let target = load::read_with(args.path.as_deref(), args.input.options())?.into_target()?;
     let outcome = Plan::new(&target.dataset)?.run()?;
     let manifest = Manifest::new(&target.inputs, None);
     let run = Run::of(&target, &outcome, &manifest);

@@ -35,9 +35,13 @@ pub(crate) struct RunArgs {
 }
 
 pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
-    let target = load::read_with(args.path.as_deref(), args.input.options())?.target()?;
-    let outcome = Plan::new(&target.dataset)?.run()?;
-    let manifest = Manifest::new(&target.inputs, None);
+    let target = load::read_with(args.path.as_deref(), args.input.options())?.into_target()?;
+    // The inputs' digests (for the manifest) are taken while the engine runs.
+    let (outcome, manifest) = rayon::join(
+        || Plan::new(&target.dataset)?.run(),
+        || Manifest::new(&target.inputs, None),
+    );
+    let outcome = outcome?;
     let dialect = args.input.dialect();
     let run = Run::of(&target, &outcome, &manifest);
     // The files are made as they are written, in parallel; summary.json is kept in memory

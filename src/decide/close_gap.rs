@@ -11,7 +11,7 @@
 
 use crate::engine::{Inputs, Outcome, Plan};
 use crate::error::{Error, Result, Text};
-use crate::model::{Dataset, Money, OwnerKind, Year};
+use crate::model::{Dataset, Money, Year};
 use crate::scenario::uncertainty::{Uncertainty, largest_factor};
 
 /// What must be brought down.
@@ -271,13 +271,7 @@ const EURO: i64 = 100;
 impl Question<'_> {
     fn communes(&self) -> Vec<usize> {
         if self.communes.is_empty() {
-            self.dataset
-                .owners
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| o.kind == OwnerKind::Commune)
-                .map(|(i, _)| i)
-                .collect()
+            self.dataset.communes().collect()
         } else {
             self.communes.clone()
         }

@@ -12,7 +12,7 @@
 use crate::engine::{Inputs, Plan};
 use crate::error::Result;
 use crate::fr::Lang;
-use crate::model::{Dataset, Money, OwnerKind, Rate};
+use crate::model::{Dataset, Money, Rate};
 use crate::montecarlo::Results;
 use crate::scenario::uncertainty::{
     Entry, Sample, Uncertainty, delay_of, factor_of, overrun_of, share_of,
@@ -341,7 +341,7 @@ pub fn analyse(
 ) -> Result<Sensitivity> {
     use rayon::prelude::*;
     let plan = Plan::new(dataset)?;
-    let communes = communes_of(dataset);
+    let communes = dataset.communes().collect::<Vec<_>>();
     let all: Vec<(Entry, Levels)> = uncertainty
         .entries()
         .into_iter()
@@ -425,7 +425,7 @@ pub struct DrawMeans {
 
 impl DrawMeans {
     pub fn new(dataset: &Dataset, uncertainty: &Uncertainty) -> DrawMeans {
-        let communes = communes_of(dataset);
+        let communes = dataset.communes().collect::<Vec<_>>();
         let entries = uncertainty.entries();
         let position = |entry: Entry| entries.iter().position(|&e| e == entry);
         let slot: Vec<Option<usize>> = dataset
@@ -513,17 +513,6 @@ impl DrawMeans {
         }
         sums
     }
-}
-
-/// The communes of a dataset, by position.
-fn communes_of(dataset: &Dataset) -> Vec<usize> {
-    dataset
-        .owners
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.kind == OwnerKind::Commune)
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// Per entry: Spearman's ρ per commune, then for the total, over the draws' [`DrawMeans`]:

@@ -42,6 +42,15 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The positions of the communes among the owners, in the dataset's order.
+    pub fn communes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.owners
+            .iter()
+            .enumerate()
+            .filter(|(_, owner)| owner.kind == OwnerKind::Commune)
+            .map(|(i, _)| i)
+    }
+
     /// Payment credits may be written up to this many years after `end_year`.
     pub const PAYMENT_YEARS_AFTER: i32 = 50;
 

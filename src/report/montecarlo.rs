@@ -425,9 +425,7 @@ pub fn text_summary(
         let dataset = run.dataset;
         out.push('\n');
         out.push_str(&wrap(&format!("== {}", run.label), width));
-        let mut communes: Vec<usize> = (0..dataset.owners.len())
-            .filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
-            .collect();
+        let mut communes: Vec<usize> = dataset.communes().collect();
         communes.sort_by(|&a, &b| {
             (
                 stats.owners[b].shortfall_draws,
@@ -513,9 +511,7 @@ pub fn text_summary(
                 1,
             );
             let mut rows = 0;
-            for o in
-                (0..dataset.owners.len()).filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
-            {
+            for o in dataset.communes() {
                 let d = &differences[o];
                 let Some(shortfall) = d.shortfall else {
                     continue;

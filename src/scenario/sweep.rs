@@ -20,7 +20,7 @@ use super::{Override, Scenario};
 use crate::engine::{Outcome, Plan};
 use crate::error::{Error, Result, Text};
 use crate::input::number::NumKind;
-use crate::model::{Dataset, Money, OwnerKind, Year};
+use crate::model::{Dataset, Money, Year};
 use crate::text;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -410,9 +410,7 @@ pub fn run(scenario: &Scenario, parameters: Vec<Parameter>) -> Result<Sweep> {
 
     let first = &parameters[0];
     let row = first.values.len();
-    let communes: Vec<usize> = (0..dataset.owners.len())
-        .filter(|&i| dataset.owners[i].kind == OwnerKind::Commune)
-        .collect();
+    let communes: Vec<usize> = dataset.communes().collect();
     let jobs: Vec<(usize, usize)> = (0..points.len() / row)
         .flat_map(|r| communes.iter().map(move |&c| (r, c)))
         .collect();

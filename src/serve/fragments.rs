@@ -5,7 +5,7 @@
 use crate::chart::{self, DrawError, ImageFormat, Size, tag};
 use crate::error::{Error, Result};
 use crate::lookup;
-use crate::model::{Money, OwnerKind, Year};
+use crate::model::{Money, Year};
 use crate::report::commune::{BlockKind, Sheet};
 use crate::report::grid::Grid;
 use crate::report::html::markup::{self, escape, inline_svg};
@@ -25,9 +25,7 @@ pub(crate) const CHART_SIZE: Size = Size {
 /// The communes of the reference run, by name (accents and case aside), then id.
 pub(crate) fn communes(run: &Run<'_>) -> Vec<usize> {
     let owners = &run.dataset.owners;
-    let mut communes: Vec<usize> = (0..owners.len())
-        .filter(|&i| owners[i].kind == OwnerKind::Commune)
-        .collect();
+    let mut communes: Vec<usize> = run.dataset.communes().collect();
     communes.sort_by(|&a, &b| {
         lookup::fold(&owners[a].name)
             .cmp(&lookup::fold(&owners[b].name))
@@ -210,9 +208,7 @@ pub(crate) fn scenarios(out: &mut String, runs: &[Run<'_>]) {
         2,
     );
     for (i, run) in runs.iter().enumerate() {
-        let communes: Vec<usize> = (0..run.dataset.owners.len())
-            .filter(|&o| run.dataset.owners[o].kind == OwnerKind::Commune)
-            .collect();
+        let communes: Vec<usize> = run.dataset.communes().collect();
         let owners = &run.outcome.owners;
         let short = communes
             .iter()

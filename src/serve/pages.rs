@@ -578,9 +578,10 @@ pub fn workshop(studio: &Studio, what: &WhatIf, run: &Ran) -> Result<Markup> {
 /// The communes short of their capacity and the total, in the base and with the hypotheses.
 fn totals(base: &Ran, run: &Ran) -> Markup {
     let count = |ran: &Ran| {
-        let owners = &ran.target.dataset.owners;
-        let short: Vec<Money> = (0..owners.len())
-            .filter(|&o| owners[o].kind == OwnerKind::Commune)
+        let short: Vec<Money> = ran
+            .target
+            .dataset
+            .communes()
             .filter_map(|o| ran.outcome.owners[o].shortfall)
             .filter(|s| s.is_positive())
             .collect();
@@ -840,8 +841,10 @@ fn treasury_controls(studio: &Studio, what: &WhatIf) -> Markup {
 /// hypotheses.
 fn borrowing_table(base: &Ran, run: &Ran, link: &dyn Fn(&str) -> String) -> Markup {
     let owners = &run.target.dataset.owners;
-    let rows: Vec<usize> = (0..owners.len())
-        .filter(|&o| owners[o].kind == OwnerKind::Commune)
+    let rows: Vec<usize> = run
+        .target
+        .dataset
+        .communes()
         .filter(|&o| {
             run.outcome.owners[o].borrowing.is_some()
                 || base
@@ -933,8 +936,8 @@ pub fn uncertainty_page(
             })?;
         }
         let stats = &results.scenarios[0].owners;
-        rows = (0..dataset.owners.len())
-            .filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
+        rows = dataset
+            .communes()
             .map(|o| (o, stats[o].shortfall_draws, stats[o].shortfall))
             .collect();
         rows.sort_by(|a, b| {

@@ -30,7 +30,7 @@ mod synthesis;
 use crate::decide::readers::Decisions;
 use crate::error::{Error, Result};
 use crate::lookup;
-use crate::model::{Money, OwnerKind};
+use crate::model::Money;
 use crate::runs::Run;
 use markup::escape;
 use page::Flow;
@@ -164,9 +164,7 @@ fn context<'r, 'a>(runs: &'r [Run<'a>], decisions: Option<&'r Decisions<'r>>) ->
     let reference = &runs[0];
     let owners = &reference.dataset.owners;
     let results = &reference.outcome.owners;
-    let mut communes: Vec<usize> = (0..owners.len())
-        .filter(|&i| owners[i].kind == OwnerKind::Commune)
-        .collect();
+    let mut communes: Vec<usize> = reference.dataset.communes().collect();
     let figure = |m: Option<Money>| m.unwrap_or(Money::ZERO);
     communes.sort_by(|&a, &b| {
         figure(results[b].shortfall)

@@ -5,7 +5,7 @@ use super::Context;
 use super::amount::{NNBSP, NONE, rounded, year_or_none};
 use super::markup::escape;
 use super::page::{self, Block, Flow};
-use crate::model::{Money, OwnerKind};
+use crate::model::Money;
 use std::fmt::Write;
 
 /// Scenarios a table, beside the reference: four runs in all.
@@ -92,9 +92,7 @@ fn lines(context: &Context<'_, '_>) -> Vec<Line> {
     let reference = context.reference();
     let communes = |run: usize| -> Vec<usize> {
         let dataset = runs[run].dataset;
-        (0..dataset.owners.len())
-            .filter(|&o| dataset.owners[o].kind == OwnerKind::Commune)
-            .collect()
+        dataset.communes().collect()
     };
     let each = |f: &dyn Fn(usize) -> String| -> Vec<String> { (0..runs.len()).map(f).collect() };
     let money = |m: Money| {
