@@ -191,10 +191,16 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
     if n < 2 {
         return None;
     }
-    let (rx, ry) = (ranks(&x[..n]), ranks(&y[..n]));
+    spearman_of_ranks(&ranks(&x[..n]), &ranks(&y[..n]))
+}
+
+/// [`spearman`] of values already ranked ([`ranks`]), for one side correlated with many: its
+/// ranks are taken once. Both sides have the same length, at least two.
+pub fn spearman_of_ranks(rx: &[f64], ry: &[f64]) -> Option<f64> {
+    let n = rx.len();
     let mean = f64::midpoint(n as f64, 1.0);
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in rx.iter().zip(&ry) {
+    for (a, b) in rx.iter().zip(ry) {
         let (dx, dy) = (a - mean, b - mean);
         sxy += dx * dy;
         sxx += dx * dx;

@@ -17,7 +17,7 @@ use crate::montecarlo::Results;
 use crate::scenario::uncertainty::{
     Entry, Sample, Uncertainty, delay_of, factor_of, overrun_of, share_of,
 };
-use crate::stats::spearman;
+use crate::stats::{ranks, spearman_of_ranks};
 
 /// The value of one entry at one level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -560,16 +560,27 @@ fn rank_correlations(
                 .sum()
         })
         .collect();
+    // Each commune's shortfalls (and the total) are ranked once for all the entries; a side that
+    // never varies has no correlation, so the entries' values are not ranked against it.
+    let ranked = |values: &[f64]| -> Option<Vec<f64>> {
+        (values.len() >= 2 && values.iter().any(|&v| v.total_cmp(&values[0]).is_ne()))
+            .then(|| ranks(values))
+    };
+    let shortfall_ranks: Vec<Option<Vec<f64>>> = shortfalls.par_iter().map(|s| ranked(s)).collect();
+    let total_ranks = ranked(&total);
     let column = |at: usize| -> Vec<f64> { values.iter().map(|draw| draw[at]).collect() };
+    let against = |at: usize, ry: Option<&Vec<f64>>| {
+        ry.and_then(|ry| spearman_of_ranks(&ranks(&column(at)), ry))
+    };
     (0..entries.len())
         .into_par_iter()
         .map(|k| {
             let per_commune = (0..communes.len())
-                .map(|c| spearman(&column(k * scopes + c), &shortfalls[c]))
+                .map(|c| against(k * scopes + c, shortfall_ranks[c].as_ref()))
                 .collect();
             (
                 per_commune,
-                spearman(&column(k * scopes + communes.len()), &total),
+                against(k * scopes + communes.len(), total_ranks.as_ref()),
             )
         })
         .collect()

@@ -124,9 +124,13 @@ pub(super) fn read_operations(
             read_rows(file, reading, &fields, &mut rows)
         })
         .collect();
-    let mut operations = Vec::with_capacity(file.text.len() / 64);
+    // The first chunk's rows take the others' (the largest list is not copied).
+    let mut parts = parts.into_iter();
+    let mut operations = parts.next().unwrap_or_else(|| Ok(Vec::new()))?;
     for part in parts {
-        operations.extend(part?);
+        let part = part?;
+        operations.reserve_exact(part.len());
+        operations.extend(part);
     }
     Ok(operations)
 }
@@ -159,7 +163,7 @@ fn read_rows(
     fields: &[&str],
     rows: &mut Rows<'_>,
 ) -> Result<Vec<Spanned<RawOperation>>> {
-    let mut operations = Vec::new();
+    let mut operations = Vec::with_capacity((rows.end - rows.position) / 64);
     while let Some((row_span, row)) = rows.next_row()? {
         if row.len() != fields.len() {
             return Err(file.error(

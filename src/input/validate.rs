@@ -480,6 +480,49 @@ fn funder(
     })
 }
 
+/// An operation's id: given, not empty, and not one an earlier operation has.
+fn check_id<'a>(
+    file: &'a SourceFile,
+    entry: &'a Spanned<RawOperation>,
+    seen: &mut HashMap<&'a str, (&'a SourceFile, usize)>,
+) -> Result<()> {
+    let span = entry.span();
+    let id = entry.get_ref().id.as_ref().ok_or_else(|| {
+        missing(
+            file,
+            &span,
+            "id",
+            text!(
+                fr: "donnez à l'opération un identifiant unique",
+                en: "give the operation a unique id"
+            ),
+        )
+    })?;
+    if id.get_ref().trim().is_empty() {
+        return Err(bad(
+            file,
+            &id.span(),
+            "id",
+            text!(
+                fr: "l'identifiant d'une opération ne peut pas être vide",
+                en: "an operation id cannot be empty"
+            ),
+        ));
+    }
+    if let Some(&(first_file, first)) = seen.get(id.get_ref().as_str()) {
+        return Err(file.error(
+            &id.span(),
+            Problem::DuplicateId {
+                what: "operation",
+                id: id.get_ref().clone(),
+                first: first_file.location(first).to_string(),
+            },
+        ));
+    }
+    seen.insert(id.get_ref(), (file, id.span().start));
+    Ok(())
+}
+
 /// An operation's own fields, then the funders it requires.
 fn operation_and_requires(
     file: &SourceFile,
@@ -517,58 +560,29 @@ fn operations(
     start_year: Year,
     end_year: Year,
 ) -> Result<Vec<Operation>> {
-    // Each operation's own fields are checked in parallel; the ids are then checked in file
-    // order, and the first error in file order (an id's, or else the fields') is the one told.
-    let checked: Vec<Option<Result<Operation>>> = raw
-        .par_iter()
-        .map(|(file, entry)| {
-            let o = entry.get_ref();
-            let id = o.id.as_ref().filter(|id| !id.get_ref().trim().is_empty())?;
-            Some(operation_and_requires(
-                file, entry, id, owners, funders, start_year, end_year,
-            ))
-        })
-        .collect();
+    // Each operation's own fields are checked in parallel, a block of operations at a time
+    // (so that checked and kept operations are not all held twice); the ids are then checked
+    // in file order, and the first error in file order (an id's, or else the fields') is the
+    // one told.
+    const BLOCK: usize = 4096;
     let mut seen: HashMap<&str, (&SourceFile, usize)> = HashMap::default();
     seen.reserve(raw.len());
     let mut operations = Vec::with_capacity(raw.len());
-    for ((file, entry), checked) in raw.iter().zip(checked) {
-        let span = entry.span();
-        let o = entry.get_ref();
-        let id = o.id.as_ref().ok_or_else(|| {
-            missing(
-                file,
-                &span,
-                "id",
-                text!(
-                    fr: "donnez à l'opération un identifiant unique",
-                    en: "give the operation a unique id"
-                ),
-            )
-        })?;
-        if id.get_ref().trim().is_empty() {
-            return Err(bad(
-                file,
-                &id.span(),
-                "id",
-                text!(
-                    fr: "l'identifiant d'une opération ne peut pas être vide",
-                    en: "an operation id cannot be empty"
-                ),
-            ));
+    for block in raw.chunks(BLOCK) {
+        let checked: Vec<Option<Result<Operation>>> = block
+            .par_iter()
+            .map(|(file, entry)| {
+                let o = entry.get_ref();
+                let id = o.id.as_ref().filter(|id| !id.get_ref().trim().is_empty())?;
+                Some(operation_and_requires(
+                    file, entry, id, owners, funders, start_year, end_year,
+                ))
+            })
+            .collect();
+        for ((file, entry), checked) in block.iter().zip(checked) {
+            check_id(file, entry, &mut seen)?;
+            operations.push(checked.expect("an operation with an id is checked")?);
         }
-        if let Some(&(first_file, first)) = seen.get(id.get_ref().as_str()) {
-            return Err(file.error(
-                &id.span(),
-                Problem::DuplicateId {
-                    what: "operation",
-                    id: id.get_ref().clone(),
-                    first: first_file.location(first).to_string(),
-                },
-            ));
-        }
-        seen.insert(id.get_ref(), (file, id.span().start));
-        operations.push(checked.expect("an operation with an id is checked")?);
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));
     let index: HashMap<&str, usize> = operations
