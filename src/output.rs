@@ -10,6 +10,9 @@
 //! link in the staging folder), so that when one move fails every move already made is undone
 //! and the folders are exactly as they were. The staging folder and the lock file are then
 //! removed; a staging folder left by a killed run is removed by the next run into the folder.
+//!
+//! One file, on purpose: checking, locking, staging and the moves with their undo are one
+//! all-or-nothing protocol, which reads (and is reviewed) in order.
 
 use crate::error::{Error, Result, Text};
 use std::fs::{self, File, OpenOptions};

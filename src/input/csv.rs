@@ -4,6 +4,9 @@
 //! A small RFC 4180 reader of our own, because errors must point at the cell: it keeps the
 //! byte span of every field (quotes, `""` escapes, CRLF and a UTF-8 BOM are handled). The
 //! separator, `,` or `;`, is read from the header; numbers follow the [`Dialect`].
+//!
+//! One file: the reader keeps the byte span of every cell for the errors, and splitting its
+//! tokenizer from its cells' checks would spread one grammar over two places.
 
 use super::dialect::{self, Dialect};
 use super::number::RawNum;

@@ -1,5 +1,8 @@
 //! Raw base → validated [`Dataset`]: every id resolved, every number checked, every error
 //! with its place. Nothing downstream sees unvalidated data.
+//!
+//! One file: the checks run in the dataset's order (owners, funders and their rules, then
+//! operations), and each refers to what the earlier ones resolved.
 
 use super::check::{self, OwnerIds, YEAR_LIMITS, bad, missing, unknown_id};
 use super::number;

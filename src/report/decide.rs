@@ -1,6 +1,9 @@
 //! What decision support writes: `sensitivity.json`, `sensitivity.csv`, `close-gap.json`
 //! (machine outputs, one language), and the terminal summaries, in French or English and fit
 //! for the terminal's width.
+//!
+//! One file for both questions' outputs: the sensitivity and the close-gap answers share their
+//! wording, their amounts and the terminal's wrapping.
 
 use crate::decide::close_gap::{Answer, Found, Measure, Question, Target};
 use crate::decide::sensitivity::{EntryEffect, Sensitivity};

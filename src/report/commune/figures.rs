@@ -1,6 +1,9 @@
 //! The figures of a commune sheet, computed once as [`Grid`]s and sentences, for every
 //! renderer: the terminal ([`Sheet::text`]), the HTML report and the studio. In French, or in
 //! English for `--lang en`; each label is written once with its two languages.
+//!
+//! One file, on purpose: every block of the sheet reads the same runs and legend, and one
+//! place keeps their figures consistent between the terminal, the report and the studio.
 
 use crate::engine::{OwnerOutcome, OwnerYear};
 use crate::fr::say;
