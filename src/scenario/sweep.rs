@@ -15,6 +15,7 @@
 //! Example: `freeze[anru].share=0..0.5/0.05`.
 
 use super::change::Change;
+use super::change::set::SWEEPABLE;
 use super::raw::RawChange;
 use super::{Override, Scenario};
 use crate::engine::{Outcome, Plan};
@@ -58,21 +59,6 @@ fn field_kind(field: &str) -> Option<NumKind> {
     }
 }
 
-const FIELDS: [&str; 12] = [
-    "share",
-    "amount",
-    "per_year",
-    "factor",
-    "rate",
-    "cap",
-    "max_rate",
-    "cap_per_unit",
-    "years",
-    "release_year",
-    "decision_lag_years",
-    "max_wait_years",
-];
-
 impl Parameter {
     /// Parses `SELECTOR.FIELD=VALUES` against a scenario's changes.
     pub fn parse(text: &str, scenario: &Scenario) -> Result<Parameter> {
@@ -95,8 +81,8 @@ impl Parameter {
             )
         })?;
         let field = field.trim();
-        if !FIELDS.contains(&field) {
-            let fields = FIELDS.join(", ");
+        if !SWEEPABLE.contains(&field) {
+            let fields = SWEEPABLE.join(", ");
             return Err(usage(
                 text,
                 text!(

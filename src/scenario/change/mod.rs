@@ -12,7 +12,7 @@
 mod apply;
 mod check;
 mod check_works;
-mod set;
+pub(crate) mod set;
 
 use crate::model::{Borrowing, Capacity, FamilyMap, Money, Rate, Rule, Shortage, VatChange, Year};
 use rust_decimal::Decimal;

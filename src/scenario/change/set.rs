@@ -15,14 +15,17 @@ use rust_decimal::Decimal;
 use std::ops::Range;
 use toml::Spanned;
 
-/// The fields a sweep can set on a change (for a `rule` change, also those of [`RULE_FIELDS`]).
-const FIELDS: [&str; 10] = [
+/// Every field a sweep can set, in the order its messages list them. `max_rate` and
+/// `cap_per_unit` are a rule's own (see [`RULE_FIELDS`]); the others are fields of changes.
+pub(crate) const SWEEPABLE: [&str; 12] = [
     "share",
     "amount",
     "per_year",
     "factor",
     "rate",
     "cap",
+    "max_rate",
+    "cap_per_unit",
     "years",
     "release_year",
     "decision_lag_years",
@@ -62,7 +65,7 @@ impl Change {
             }
             return Ok(());
         }
-        if !FIELDS.contains(&field) {
+        if !SWEEPABLE.contains(&field) || matches!(field, "max_rate" | "cap_per_unit") {
             return Err(bad(
                 file,
                 span,
