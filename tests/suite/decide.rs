@@ -789,3 +789,45 @@ fn montecarlo_sensitivity_section_speaks_english() {
         "\n{fr}\n{en}"
     );
 }
+
+/// The rank correlations are the same whether the run gathered each draw's means as it drew
+/// (`run_observed`, as `montecarlo` and `sensitivity` do) or the draws are sampled again.
+#[test]
+fn the_means_gathered_during_the_run_give_the_correlations_of_the_draws_sampled_again() {
+    use cofinance::decide::sensitivity::{self, DrawMeans};
+    use cofinance::load::{self, Source};
+    use cofinance::scenario::uncertainty::Uncertainty;
+    let source = load::read_default_uncertainty().unwrap();
+    let target = source.target().unwrap();
+    let Source::Scenario(holder) = &source else {
+        panic!("the default uncertainty file is a scenario")
+    };
+    let raw = holder.raw.uncertainty.as_ref().unwrap();
+    let dataset = &target.dataset;
+    let uncertainty = Uncertainty::check(&holder.file, raw, dataset).unwrap();
+    let draws = 300;
+    let means = DrawMeans::new(dataset, &uncertainty);
+    let (observed, _) = cofinance::montecarlo::run_observed(
+        &[dataset],
+        &uncertainty,
+        draws,
+        7,
+        None,
+        Some(&|sample| means.of(sample)),
+        &|| {},
+    )
+    .unwrap();
+    assert_eq!(observed.observed.len(), draws as usize);
+    let plain = cofinance::montecarlo::run(&[dataset], &uncertainty, draws, 7, &|| {}).unwrap();
+    assert!(plain.observed.is_empty());
+    let gathered = sensitivity::analyse(dataset, &uncertainty, Some(&observed)).unwrap();
+    let sampled = sensitivity::analyse(dataset, &uncertainty, Some(&plain)).unwrap();
+    assert_eq!(gathered, sampled);
+    assert!(
+        gathered
+            .entries
+            .iter()
+            .any(|e| e.spearman_total.is_some_and(|rho| rho.abs() > 0.1)),
+        "some entry correlates with the total shortfall"
+    );
+}
