@@ -330,7 +330,7 @@ pub struct OwnerYear {
 pub(crate) enum Detail {
     /// Every operation's grants and reasons.
     Operations,
-    /// Funders and owners only.
+    /// Totals only (see [`Plan::run_totals`]).
     Totals,
 }
 
@@ -410,26 +410,36 @@ impl<'a> Plan<'a> {
         self.run_inner(inputs, Detail::Operations)
     }
 
-    /// Runs with other inputs but leaves `Outcome::operations` empty: funders and owners only,
-    /// which is all a Monte-Carlo draw keeps (and much less to build for large datasets).
+    /// Runs with other inputs but keeps totals only, which is all a Monte-Carlo draw, the
+    /// sensitivity and close-gap read (and much less to build for large datasets):
+    /// `Outcome::operations` is empty, and so are each owner's `years`, each borrowing's
+    /// `loans` and each funder's `payments`; every other field is the full run's.
     pub fn run_totals(&self, inputs: &Inputs) -> Result<Outcome> {
         self.run_inner(inputs, Detail::Totals)
     }
 
     fn run_inner(&self, inputs: &Inputs, detail: Detail) -> Result<Outcome> {
         thread_local! {
-            static SCRATCH: std::cell::RefCell<years::Scratch> = std::cell::RefCell::default();
+            static SCRATCH: std::cell::RefCell<(years::Scratch, payments::Scratch)> =
+                std::cell::RefCell::default();
         }
-        SCRATCH.with_borrow_mut(|scratch| {
+        SCRATCH.with_borrow_mut(|(years_scratch, payments_scratch)| {
             let decisions = years::run(
                 self.dataset,
                 &self.matches,
                 &self.facts,
                 &self.index,
                 inputs,
-                scratch,
+                years_scratch,
             )?;
-            payments::settle(self.dataset, &self.index, inputs, decisions, detail)
+            payments::settle(
+                self.dataset,
+                &self.index,
+                inputs,
+                decisions,
+                detail,
+                payments_scratch,
+            )
         })
     }
 

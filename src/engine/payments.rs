@@ -5,7 +5,7 @@
 //! communes' loans.
 
 use super::treasury::{self, Granted};
-use super::years::Decisions;
+use super::years::{Decisions, reset};
 use super::{
     Detail, Index, Inputs, OperationOutcome, Outcome, OwnerOutcome, OwnerYear, Reason, too_large,
 };
@@ -55,12 +55,33 @@ fn works_cost(
     Ok((estimate, actual))
 }
 
+/// Buffers the payments reuse from one run to the next on a thread (see `years::Scratch`):
+/// cleared and resized at each run, never read before being written.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    committed: Vec<Granted>,
+    /// Per owner and year offset (`owner * row + offset`).
+    residual_paid: Vec<Money>,
+    fctva_received: Vec<Money>,
+    spent: Vec<Money>,
+    received: Vec<Money>,
+    /// Per owner.
+    last_offset: Vec<usize>,
+    last_payment_offset: Vec<usize>,
+    residual_totals: Vec<Money>,
+    fctva_totals: Vec<Money>,
+    /// One owner's years, when the run keeps totals only.
+    owner_years: Vec<OwnerYear>,
+    treasury: treasury::Scratch,
+}
+
 pub(super) fn settle(
     dataset: &Dataset,
     index: &Index,
     inputs: &Inputs,
     decisions: Decisions<'_>,
     detail: Detail,
+    scratch: &mut Scratch,
 ) -> Result<Outcome> {
     let funder_count = dataset.funders.len();
     let start = dataset.start_year;
@@ -69,7 +90,20 @@ pub(super) fn settle(
     let keep = detail == Detail::Operations;
 
     // First what each operation costs and what it was granted.
-    let mut committed: Vec<Granted> = Vec::with_capacity(dataset.operations.len());
+    let Scratch {
+        committed,
+        residual_paid,
+        fctva_received,
+        spent,
+        received,
+        last_offset,
+        last_payment_offset,
+        residual_totals,
+        fctva_totals,
+        owner_years,
+        treasury: treasury_scratch,
+    } = scratch;
+    committed.clear();
     let mut operations = Vec::with_capacity(if keep { dataset.operations.len() } else { 0 });
     for (index_op, operation) in dataset.operations.iter().enumerate() {
         let Some(commit_year) = decisions.commit_year(index_op) else {
@@ -139,7 +173,7 @@ pub(super) fn settle(
     }
 
     // When the funders pay (their terms and payment credits).
-    let paid = treasury::pay(dataset, &committed);
+    let paid = treasury::pay(dataset, committed, keep, treasury_scratch);
 
     // Per owner, one row of years long enough for any schedule and any payment.
     let max_lag = super::max_lag(dataset) as usize;
@@ -151,21 +185,21 @@ pub(super) fn settle(
         .unwrap_or(1) as usize;
     let fctva_lag = dataset.fctva.as_ref().map_or(0, |f| f.max_lag() as usize);
     let row = (horizon + max_lag + max_duration + fctva_lag).max(paid.last_offset + 1);
-    let mut residual_paid = vec![Money::ZERO; owner_count * row];
-    let mut fctva_received = vec![Money::ZERO; owner_count * row];
-    let mut spent = vec![Money::ZERO; owner_count * row];
-    let mut received = vec![Money::ZERO; owner_count * row];
+    reset(residual_paid, owner_count * row, Money::ZERO);
+    reset(fctva_received, owner_count * row, Money::ZERO);
+    reset(spent, owner_count * row, Money::ZERO);
+    reset(received, owner_count * row, Money::ZERO);
     // Per owner: the last year offset of its rows (at least end_year), and the last of its
     // payments (capacity counts up to it).
-    let mut last_offset = vec![horizon - 1; owner_count];
-    let mut last_payment_offset = vec![horizon - 1; owner_count];
-    let mut residual_totals = vec![Money::ZERO; owner_count];
-    let mut fctva_totals = vec![Money::ZERO; owner_count];
+    reset(last_offset, owner_count, horizon - 1);
+    reset(last_payment_offset, owner_count, horizon - 1);
+    reset(residual_totals, owner_count, Money::ZERO);
+    reset(fctva_totals, owner_count, Money::ZERO);
 
     let mut by_operation: Vec<Vec<super::Payment>> = Vec::new();
     if keep {
         by_operation.resize_with(dataset.operations.len(), Vec::new);
-        for part in &paid.payments {
+        for part in &treasury_scratch.payments {
             by_operation[part.operation].push(super::Payment {
                 funder: part.funder,
                 due_year: part.due_year,
@@ -175,7 +209,7 @@ pub(super) fn settle(
         }
     }
     let mut kept = operations.iter_mut().filter(|o| o.commit_year.is_some());
-    for granted in &committed {
+    for granted in committed.iter() {
         let operation = &dataset.operations[granted.operation];
         let owner = operation.owner;
         let kind = dataset.owners[owner].kind;
@@ -211,7 +245,7 @@ pub(super) fn settle(
             outcome.payments = std::mem::take(&mut by_operation[granted.operation]);
         }
     }
-    for payment in &paid.payments {
+    for payment in &treasury_scratch.payments {
         if !payment.amount.is_positive() {
             continue;
         }
@@ -225,7 +259,14 @@ pub(super) fn settle(
     for (o, owner) in dataset.owners.iter().enumerate() {
         let is_commune = owner.kind == OwnerKind::Commune;
         let year_count = last_offset[o] + 1;
-        let mut years = Vec::with_capacity(year_count);
+        // A run that keeps totals only builds each owner's years in the same buffer.
+        let mut years = if keep {
+            Vec::with_capacity(year_count)
+        } else {
+            let mut years = std::mem::take(owner_years);
+            years.clear();
+            years
+        };
         let (mut paid_sum, mut capacity_sum) = (Money::ZERO, Money::ZERO);
         let (mut peak_gap, mut peak_gap_year) = (Money::ZERO, None);
         let mut gap = Money::ZERO;
@@ -267,7 +308,14 @@ pub(super) fn settle(
             });
         }
         let borrowing = match dataset.loan_terms(owner) {
-            Ok(Some(terms)) => Some(treasury::borrow(dataset, owner, terms, &mut years)?),
+            Ok(Some(terms)) => Some(treasury::borrow(
+                dataset,
+                owner,
+                terms,
+                &mut years,
+                keep,
+                treasury_scratch,
+            )?),
             Ok(None) => None,
             Err(field) => {
                 let id = &owner.id;
@@ -278,6 +326,12 @@ pub(super) fn settle(
                     ),
                 });
             }
+        };
+        let years = if keep {
+            years
+        } else {
+            *owner_years = years;
+            Vec::new()
         };
         owners.push(OwnerOutcome {
             residual_total: residual_totals[o],

@@ -28,12 +28,11 @@ pub(super) struct PaidPart {
     pub(super) amount: Money,
 }
 
-/// What the funders paid.
+/// What the funders paid (the amounts themselves are in [`Scratch::payments`]).
 #[derive(Debug)]
 pub(super) struct Paid {
-    /// Per funder, its payment years.
+    /// Per funder, its payment years (none when the run keeps totals only).
     pub(super) funders: Vec<Vec<PaymentYear>>,
-    pub(super) payments: Vec<PaidPart>,
     /// The last year offset (from `start_year`) in which anything is paid.
     pub(super) last_offset: usize,
 }
@@ -63,20 +62,48 @@ fn due_parts(
     parts
 }
 
-/// Pays every funder's grants, year by year, within its payment credits.
-pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
+/// Buffers the treasury reuses from one run to the next on a thread (see
+/// `years::Scratch`): cleared at each run, never read before being written.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    /// What falls due of one funder, as (year offset, operation, amount), in grant order,
+    /// then by year.
+    parts: Vec<(usize, usize, Money)>,
+    due: Vec<(usize, usize, Money)>,
+    per_year: Vec<usize>,
+    owed: VecDeque<(Year, usize, Money)>,
+    /// Every amount paid, funder by funder.
+    pub(super) payments: Vec<PaidPart>,
+    /// The loans of one commune, while it borrows: year taken, amount, and where its schedule
+    /// starts in `schedules`.
+    loans: Vec<(Year, Money, usize)>,
+    outstanding: Vec<Money>,
+    schedules: Vec<(Money, Money)>,
+}
+
+/// Pays every funder's grants, year by year, within its payment credits. The amounts paid
+/// are left in `scratch.payments`; each funder's payment years are kept only with `keep`.
+pub(super) fn pay(
+    dataset: &Dataset,
+    committed: &[Granted],
+    keep: bool,
+    scratch: &mut Scratch,
+) -> Paid {
     let start = dataset.start_year;
     let horizon = dataset.horizon_len();
     let mut paid = Paid {
-        funders: Vec::with_capacity(dataset.funders.len()),
-        payments: Vec::new(),
+        funders: Vec::with_capacity(if keep { dataset.funders.len() } else { 0 }),
         last_offset: horizon - 1,
     };
-    // What falls due, as (year offset, operation, amount), and what is owed: made again for
-    // each funder in the same buffers.
-    let (mut parts, mut due) = (Vec::new(), Vec::new());
-    let mut per_year: Vec<usize> = Vec::new();
-    let mut owed: VecDeque<(Year, usize, Money)> = VecDeque::new();
+    let Scratch {
+        parts,
+        due,
+        per_year,
+        owed,
+        payments,
+        ..
+    } = scratch;
+    payments.clear();
     for (f, funder) in dataset.funders.iter().enumerate() {
         parts.clear();
         owed.clear();
@@ -103,7 +130,7 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
         }
         due.clear();
         due.resize(parts.len(), (0, 0, Money::ZERO));
-        for &part in &parts {
+        for &part in parts.iter() {
             let slot = &mut per_year[part.0];
             due[*slot] = part;
             *slot += 1;
@@ -111,7 +138,7 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
         let mut next_due = 0;
         let mut overdue = Money::ZERO;
         let last_due = due.last().map_or(0, |&(offset, _, _)| offset + 1);
-        let mut years = Vec::with_capacity(horizon.max(last_due));
+        let mut years = Vec::with_capacity(if keep { horizon.max(last_due) } else { 0 });
         let mut offset = 0;
         while offset < horizon || next_due < due.len() || !owed.is_empty() {
             let year = start + offset as Year;
@@ -130,7 +157,7 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
                 if !amount.is_positive() {
                     break;
                 }
-                paid.payments.push(PaidPart {
+                payments.push(PaidPart {
                     operation: front.1,
                     funder: f,
                     due_year: front.0,
@@ -148,66 +175,80 @@ pub(super) fn pay(dataset: &Dataset, committed: &[Granted]) -> Paid {
                 owed.pop_front();
             }
             overdue += due_now - paid_now;
-            years.push(PaymentYear {
-                year,
-                due: due_now,
-                paid: paid_now,
-                overdue,
-            });
+            if keep {
+                years.push(PaymentYear {
+                    year,
+                    due: due_now,
+                    paid: paid_now,
+                    overdue,
+                });
+            }
             offset += 1;
         }
-        paid.last_offset = paid.last_offset.max(years.len() - 1);
-        paid.funders.push(years);
+        paid.last_offset = paid.last_offset.max(offset - 1);
+        if keep {
+            paid.funders.push(years);
+        }
     }
     paid
 }
 
-/// What one loan asks each year: (interest, principal), from the year after it is taken.
-fn schedule(amount: Money, terms: LoanTerms) -> Vec<(Money, Money)> {
+/// What one loan asks each year, from the year after it is taken: (interest, principal),
+/// appended to `rows`.
+fn schedule(amount: Money, terms: LoanTerms, rows: &mut Vec<(Money, Money)>) {
     let years = terms.duration_years;
     let yearly = match terms.profile {
         Profile::Annuity => annuity(amount, terms.rate, years),
         Profile::Linear => None,
     };
-    let linear: Vec<Money> = split(amount, years).collect();
     let mut outstanding = amount;
-    (0..years as usize)
-        .map(|i| {
-            let interest = outstanding.times(terms.rate);
-            let principal = match yearly {
-                Some(_) if i + 1 == years as usize => outstanding,
-                Some(payment) => (payment - interest).min(outstanding),
-                None => linear[i],
-            };
-            outstanding -= principal;
-            (interest, principal)
-        })
-        .collect()
+    for (i, linear) in split(amount, years).take(years as usize).enumerate() {
+        let interest = outstanding.times(terms.rate);
+        let principal = match yearly {
+            Some(_) if i + 1 == years as usize => outstanding,
+            Some(payment) => (payment - interest).min(outstanding),
+            None => linear,
+        };
+        outstanding -= principal;
+        rows.push((interest, principal));
+    }
 }
 
 /// A commune's borrowing over its years: each year it pays its cash need and its debt
-/// service from its capacity and reserve, and borrows what is missing.
+/// service from its capacity and reserve, and borrows what is missing. Its loans, one by one,
+/// are kept only with `keep`; the totals always are.
 pub(super) fn borrow(
     dataset: &Dataset,
     owner: &Owner,
     terms: LoanTerms,
     years: &mut [OwnerYear],
+    keep: bool,
+    scratch: &mut Scratch,
 ) -> Result<BorrowingOutcome> {
+    let Scratch {
+        loans,
+        outstanding,
+        schedules,
+        ..
+    } = scratch;
+    loans.clear();
+    outstanding.clear();
+    schedules.clear();
+    let duration = terms.duration_years as usize;
     let mut reserve = owner.reserve;
-    let mut loans: Vec<Loan> = Vec::new();
-    let mut outstanding: Vec<Money> = Vec::new();
     let (mut borrowed_total, mut debt, mut peak, mut peak_year) =
         (Money::ZERO, Money::ZERO, Money::ZERO, None);
     for row in years.iter_mut() {
         let year = row.year;
         let (mut debt_service, mut interest) = (Money::ZERO, Money::ZERO);
-        for (loan, left) in loans.iter().zip(outstanding.iter_mut()) {
-            let Some(&(loan_interest, principal)) = usize::try_from(year - loan.year - 1)
+        for (&(taken, _, at), left) in loans.iter().zip(outstanding.iter_mut()) {
+            let Some(i) = usize::try_from(year - taken - 1)
                 .ok()
-                .and_then(|i| loan.schedule.get(i))
+                .filter(|&i| i < duration)
             else {
                 continue;
             };
+            let (loan_interest, principal) = schedules[at + i];
             debt_service += loan_interest + principal;
             interest += loan_interest;
             *left -= principal;
@@ -222,15 +263,8 @@ pub(super) fn borrow(
             Money::ZERO - left
         };
         if borrowed.is_positive() {
-            let schedule = schedule(borrowed, terms);
-            let first = schedule.first().map_or(Money::ZERO, |&(i, p)| i + p);
-            loans.push(Loan {
-                year,
-                amount: borrowed,
-                first_payment: first,
-                last_year: year + terms.duration_years as Year,
-                schedule,
-            });
+            loans.push((year, borrowed, schedules.len()));
+            schedule(borrowed, terms, schedules);
             outstanding.push(borrowed);
             borrowed_total += borrowed;
         }
@@ -256,9 +290,9 @@ pub(super) fn borrow(
             debt,
         });
     }
-    let interest_total: i128 = loans
+    // Every loan's whole schedule is in `schedules`.
+    let interest_total: i128 = schedules
         .iter()
-        .flat_map(|loan| loan.schedule.iter())
         .map(|&(interest, _)| i128::from(interest.cents()))
         .sum();
     let interest_total = i64::try_from(interest_total)
@@ -275,6 +309,23 @@ pub(super) fn borrow(
             }
         })?;
     let last_year = years.last().map_or(dataset.end_year, |row| row.year);
+    let loans = if keep {
+        loans
+            .iter()
+            .map(|&(year, amount, at)| {
+                let schedule = schedules[at..at + duration].to_vec();
+                Loan {
+                    year,
+                    amount,
+                    first_payment: schedule.first().map_or(Money::ZERO, |&(i, p)| i + p),
+                    last_year: year + terms.duration_years as Year,
+                    schedule,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(BorrowingOutcome {
         borrowed_total,
         interest_total,
@@ -328,7 +379,8 @@ mod tests {
             duration_years: 10,
             profile: Profile::Annuity,
         };
-        let rows = schedule(Money::euros(177_500), terms);
+        let mut rows = Vec::new();
+        schedule(Money::euros(177_500), terms, &mut rows);
         assert_eq!(rows[0], (Money::euros(7_100), Money::from_cents(1_478_414)));
         assert_eq!(
             rows[9],

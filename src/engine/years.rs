@@ -540,7 +540,7 @@ pub(super) fn run<'s>(
 }
 
 /// Empties a buffer and fills it with `len` copies of `value`, keeping its capacity.
-fn reset<T: Clone>(buffer: &mut Vec<T>, len: usize, value: T) {
+pub(super) fn reset<T: Clone>(buffer: &mut Vec<T>, len: usize, value: T) {
     buffer.clear();
     buffer.resize(len, value);
 }

@@ -12,15 +12,20 @@ use num_traits::{One, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
 /// An exact fraction `num / den` of non-negative whole numbers (`den > 0`), reduced.
+///
+/// Held in the narrowest integers its terms fit: a Monte-Carlo draw makes one per operation,
+/// and a fraction of `u64` terms is two words on the stack, not two big integers on the heap.
+/// The representation is canonical (reduced, narrowest first), so equal fractions are equal
+/// values.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Ratio {
-    num: BigUint,
-    den: BigUint,
-    /// The same fraction when both terms fit in a `u64`, for the fast path.
-    small: Option<(u64, u64)>,
-    /// The same fraction when both terms fit in a `u128` (an annuity's, at a round rate), for
-    /// amounts whose product with it does too.
-    wide: Option<(u128, u128)>,
+pub struct Ratio(Terms);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Terms {
+    Small(u64, u64),
+    /// An annuity's factor at a round rate, for amounts whose product with it fits too.
+    Wide(u128, u128),
+    Big(BigUint, BigUint),
 }
 
 impl Ratio {
@@ -34,35 +39,47 @@ impl Ratio {
         } else {
             (num / &gcd, den / &gcd)
         };
-        let small = num.to_u64().zip(den.to_u64());
-        let wide = num.to_u128().zip(den.to_u128());
-        Ratio {
-            num,
-            den,
-            small,
-            wide,
+        if let (Some(num), Some(den)) = (num.to_u64(), den.to_u64()) {
+            return Ratio(Terms::Small(num, den));
+        }
+        match (num.to_u128(), den.to_u128()) {
+            (Some(num), Some(den)) => Ratio(Terms::Wide(num, den)),
+            _ => Ratio(Terms::Big(num, den)),
         }
     }
 
     /// [`Ratio::new`] of terms that fit in a `u64`, reduced without big integers (the same
-    /// fraction: a Monte-Carlo draw makes one per operation).
+    /// fraction).
     fn of_u64(num: u64, den: u64) -> Ratio {
         let gcd = num.gcd(&den);
-        let (num, den) = if gcd > 1 {
-            (num / gcd, den / gcd)
+        if gcd > 1 {
+            Ratio(Terms::Small(num / gcd, den / gcd))
         } else {
-            (num, den)
-        };
-        Ratio {
-            num: BigUint::from(num),
-            den: BigUint::from(den),
-            small: Some((num, den)),
-            wide: Some((u128::from(num), u128::from(den))),
+            Ratio(Terms::Small(num, den))
+        }
+    }
+
+    /// A factor written to six decimals (`millionths / 10^6`), as a Monte-Carlo draw samples
+    /// its overrun factors.
+    pub fn of_millionths(millionths: u64) -> Ratio {
+        Ratio::of_u64(millionths, Rate::ONE.millionths().unsigned_abs())
+    }
+
+    /// The terms as big integers (for the rare computations past `u128`).
+    fn big(&self) -> (BigUint, BigUint) {
+        match &self.0 {
+            Terms::Small(num, den) => (BigUint::from(*num), BigUint::from(*den)),
+            Terms::Wide(num, den) => (BigUint::from(*num), BigUint::from(*den)),
+            Terms::Big(num, den) => (num.clone(), den.clone()),
         }
     }
 
     pub fn is_one(&self) -> bool {
-        self.num == self.den
+        match &self.0 {
+            Terms::Small(num, den) => num == den,
+            Terms::Wide(num, den) => num == den,
+            Terms::Big(num, den) => num == den,
+        }
     }
 
     /// A non-negative decimal, exactly.
@@ -84,18 +101,20 @@ impl Ratio {
             BigUint::from((rate.millionths() + Rate::ONE.millionths()).unsigned_abs()),
             BigUint::from(scale),
         );
-        Ratio::new(base.num.pow(years), base.den.pow(years))
+        let (num, den) = base.big();
+        Ratio::new(num.pow(years), den.pow(years))
     }
 
     /// The product of two ratios.
     #[must_use]
     pub fn times(&self, other: &Ratio) -> Ratio {
-        if let (Some((a, b)), Some((c, d))) = (self.small, other.small)
-            && let (Some(num), Some(den)) = (a.checked_mul(c), b.checked_mul(d))
+        if let (Terms::Small(a, b), Terms::Small(c, d)) = (&self.0, &other.0)
+            && let (Some(num), Some(den)) = (a.checked_mul(*c), b.checked_mul(*d))
         {
             return Ratio::of_u64(num, den);
         }
-        Ratio::new(&self.num * &other.num, &self.den * &other.den)
+        let ((a, b), (c, d)) = (self.big(), other.big());
+        Ratio::new(a * c, b * d)
     }
 
     /// `round(amount × self)` to the cent, half away from zero; `None` when the result does
@@ -104,21 +123,25 @@ impl Ratio {
         let cents = amount.cents();
         let negative = cents < 0;
         let magnitude = u128::from(cents.unsigned_abs());
-        if let Some((num, den)) = self.small
-            && let Some(product) = magnitude.checked_mul(u128::from(num))
-        {
-            let den = u128::from(den);
-            let rounded = (product + den / 2) / den;
-            return signed(rounded, negative);
-        }
-        if let Some((num, den)) = self.wide
-            && let Some(product) = magnitude.checked_mul(num)
-            && let Some(half_up) = product.checked_add(den / 2)
-        {
-            return signed(half_up / den, negative);
-        }
-        let product = BigUint::from(magnitude) * &self.num;
-        let rounded = (product * 2_u32 + &self.den) / (&self.den * 2_u32);
+        let (num, den) = match &self.0 {
+            // Below 2^63 × 2^64 + 2^63: never overflows.
+            Terms::Small(num, den) => {
+                let den = u128::from(*den);
+                return signed((magnitude * u128::from(*num) + den / 2) / den, negative);
+            }
+            Terms::Wide(num, den) => {
+                if let Some(half_up) = magnitude
+                    .checked_mul(*num)
+                    .and_then(|product| product.checked_add(den / 2))
+                {
+                    return signed(half_up / den, negative);
+                }
+                (BigUint::from(*num), BigUint::from(*den))
+            }
+            Terms::Big(num, den) => (num.clone(), den.clone()),
+        };
+        let product = BigUint::from(magnitude) * num;
+        let rounded = (product * 2_u32 + &den) / (den * 2_u32);
         signed(rounded.to_u128()?, negative)
     }
 }
@@ -127,7 +150,8 @@ impl Ratio {
     /// `amount × self` rounded up, saturating: a bound on sums, not money of the model.
     pub fn bound(&self, amount: i128) -> i128 {
         let magnitude = BigUint::from(amount.max(0).unsigned_abs());
-        let scaled = (magnitude * &self.num + &self.den - 1_u32) / &self.den;
+        let (num, den) = self.big();
+        let scaled = (magnitude * num + &den - 1_u32) / den;
         scaled.to_i128().unwrap_or(i128::MAX / 4).min(i128::MAX / 4)
     }
 }
@@ -256,16 +280,13 @@ mod tests {
             } else {
                 (BigUint::from(num) / &big, BigUint::from(den) / &big)
             };
-            let small = n.to_u64().zip(d.to_u64());
-            let wide = n.to_u128().zip(d.to_u128());
+            assert_eq!(Ratio::of_u64(num, den), Ratio::new(n, d), "{num}/{den}");
             assert_eq!(
-                Ratio::of_u64(num, den),
-                Ratio {
-                    num: n,
-                    den: d,
-                    small,
-                    wide
-                },
+                Ratio::of_u64(num, den).big(),
+                (
+                    BigUint::from(num) / big.clone().max(BigUint::one()),
+                    BigUint::from(den) / big.max(BigUint::one())
+                ),
                 "{num}/{den}"
             );
         }
@@ -290,7 +311,7 @@ mod tests {
         assert!(Ratio::growth(two_percent, 0).is_one());
         // Past u64: still exact.
         let long = Ratio::growth(Rate::from_millionths(40_000), 200);
-        assert!(long.small.is_none());
+        assert!(matches!(long.0, Terms::Big(..)));
         assert!(long.apply(Money::euros(1)).is_some());
     }
 

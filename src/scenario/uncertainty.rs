@@ -667,7 +667,7 @@ impl Sample {
             inputs.overrun[i] = crate::engine::overrun_of(
                 &operation.overruns,
                 self.overruns[i].map(|factor| {
-                    crate::model::exact::Ratio::from_decimal(Decimal::new(factor.millionths(), 6))
+                    crate::model::exact::Ratio::of_millionths(factor.millionths().unsigned_abs())
                 }),
             );
         }

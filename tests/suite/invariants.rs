@@ -712,11 +712,24 @@ proptest! {
         let outcome = plan.run_with(&inputs).unwrap();
         let modified_plan = Plan::new(&modified).expect("within limits");
         check_invariants(&modified, &modified_plan, &outcome).map_err(|e| with_dataset(e, &modified))?;
-        // What Monte Carlo keeps of a run is the same as a full run's.
+        // What Monte Carlo keeps of a run is the same as a full run's: all of it but the
+        // operations, the owners' years and loans and the funders' payments.
         let totals = plan.run_totals(&inputs).unwrap();
         prop_assert!(totals.operations.is_empty());
-        prop_assert_eq!(&totals.owners, &outcome.owners);
-        prop_assert_eq!(&totals.funders, &outcome.funders);
+        let mut owners = outcome.owners.clone();
+        for owner in &mut owners {
+            prop_assert!(!owner.years.is_empty());
+            owner.years.clear();
+            if let Some(borrowing) = &mut owner.borrowing {
+                borrowing.loans.clear();
+            }
+        }
+        prop_assert_eq!(&totals.owners, &owners);
+        let mut funders = outcome.funders.clone();
+        for funder in &mut funders {
+            funder.payments.clear();
+        }
+        prop_assert_eq!(&totals.funders, &funders);
         // Running the modified dataset from scratch gives the same result as the shared plan.
         prop_assert_eq!(&modified_plan.run().unwrap(), &outcome);
     }
