@@ -144,13 +144,6 @@ pub(super) fn settle(
         let cost_ttc = cost.times(dataset.vat_rate(operation, commit_year).one_plus());
         let grants: super::PerFunder<Money> = decisions.grants(index_op).collect();
         let residual = cost_ttc - grants.iter().copied().sum();
-        committed.push(Granted {
-            operation: index_op,
-            commit_year,
-            cost_ttc,
-            residual,
-            grants: grants.clone(),
-        });
         if keep {
             operations.push(OperationOutcome {
                 asked_year: decisions.asked_year(index_op),
@@ -158,7 +151,7 @@ pub(super) fn settle(
                 cost,
                 base: inputs.base[index_op],
                 cost_ttc,
-                grants,
+                grants: grants.clone(),
                 reasons: decisions.reasons(index_op).collect(),
                 decided: decisions.decided(index_op).collect(),
                 granted_before: decisions.granted_before(index_op).collect(),
@@ -170,6 +163,13 @@ pub(super) fn settle(
                 payments: Vec::new(),
             });
         }
+        committed.push(Granted {
+            operation: index_op,
+            commit_year,
+            cost_ttc,
+            residual,
+            grants,
+        });
     }
 
     // When the funders pay (their terms and payment credits).

@@ -124,8 +124,16 @@ impl Ratio {
         let negative = cents < 0;
         let magnitude = u128::from(cents.unsigned_abs());
         let (num, den) = match &self.0 {
-            // Below 2^63 × 2^64 + 2^63: never overflows.
             Terms::Small(num, den) => {
+                // Most products fit in a u64, where dividing costs less.
+                if let Some(half_up) = cents
+                    .unsigned_abs()
+                    .checked_mul(*num)
+                    .and_then(|product| product.checked_add(den / 2))
+                {
+                    return signed(u128::from(half_up / den), negative);
+                }
+                // Below 2^63 × 2^64 + 2^63: never overflows.
                 let den = u128::from(*den);
                 return signed((magnitude * u128::from(*num) + den / 2) / den, negative);
             }

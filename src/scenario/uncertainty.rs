@@ -541,23 +541,37 @@ impl Uncertainty {
         }
     }
 
-    /// One sample of `entry`'s distribution: straight from its sampler, or through the copula
-    /// when the entry is correlated (`common` is the draw's `Z` of each correlated entry).
-    fn draw(
-        &self,
+    /// How `entry` is drawn in a draw whose correlated entries have the common components
+    /// `common`.
+    fn drawer<'a>(
+        &'a self,
         entry: Entry,
-        d: &Distribution,
+        distribution: &'a Distribution,
         common: &BTreeMap<Entry, f64>,
-        rng: &mut ChaCha8Rng,
-    ) -> f64 {
-        match (self.correlation.get(&entry), common.get(&entry)) {
-            (Some(&rho), Some(&z)) => {
-                let epsilon: f64 = rng.sample(rand_distr::StandardNormal);
-                let u = crate::stats::normal_cdf(rho.sqrt() * z + (1.0 - rho).sqrt() * epsilon);
-                d.quantile(u)
-            }
-            _ => d.sample(rng),
+    ) -> Drawer<'a> {
+        Drawer {
+            distribution,
+            copula: self
+                .correlation
+                .get(&entry)
+                .zip(common.get(&entry))
+                .map(|(&rho, &z)| (rho, z)),
         }
+    }
+
+    /// The drawer of an operation family's cost or overrun factor, per family (`None` when
+    /// the file draws none for it).
+    fn drawers_by_family<'a>(
+        &'a self,
+        entry_of: impl Fn(&Self, Family) -> Option<Entry>,
+        common: &BTreeMap<Entry, f64>,
+    ) -> [Option<Drawer<'a>>; Family::COUNT] {
+        Family::ALL.map(|family| {
+            entry_of(self, family).map(|entry| {
+                let d = self.distribution(entry).expect("an entry of the table");
+                self.drawer(entry, d, common)
+            })
+        })
     }
 
     /// The samples of draw `index`.
@@ -572,25 +586,19 @@ impl Uncertainty {
             .keys()
             .map(|&entry| (entry, rng.sample(rand_distr::StandardNormal)))
             .collect();
+        // Which distribution draws what, looked up once per draw rather than per operation.
+        let cost = self.drawers_by_family(Self::cost_entry, &common);
+        let overrun = self.drawers_by_family(Self::overrun_entry, &common);
+        let delay = self
+            .delay_years
+            .as_ref()
+            .map(|d| self.drawer(Entry::DelayYears, d, &common));
         for operation in &dataset.operations {
-            let factor = match self.cost_entry(operation.family) {
-                Some(entry) => {
-                    let d = self.distribution(entry).expect("an entry of the table");
-                    factor_of(self.draw(entry, d, &common, &mut rng))
-                }
-                None => Rate::ONE,
-            };
-            factors.push(factor);
+            let family = operation.family as usize;
+            factors.push(cost[family].map_or(Rate::ONE, |d| factor_of(d.draw(&mut rng))));
             // Drawn right after the cost factor; below 1 is no overrun.
-            let overrun = self.overrun_entry(operation.family).map(|entry| {
-                let d = self.distribution(entry).expect("an entry of the table");
-                overrun_of(self.draw(entry, d, &common, &mut rng))
-            });
-            overruns.push(overrun);
-            let delay = self.delay_years.as_ref().map_or(0, |d| {
-                delay_of(self.draw(Entry::DelayYears, d, &common, &mut rng))
-            });
-            delays.push(delay);
+            overruns.push(overrun[family].map(|d| overrun_of(d.draw(&mut rng))));
+            delays.push(delay.map_or(0, |d| delay_of(d.draw(&mut rng))));
         }
         let freezes = self
             .freezes
@@ -606,6 +614,27 @@ impl Uncertainty {
             overruns,
             delays,
             freezes,
+        }
+    }
+}
+
+/// How one entry is drawn: straight from its distribution's sampler, or through the copula
+/// when the entry is correlated (`(ρ, Z)`, with `Z` the draw's common component).
+#[derive(Debug, Clone, Copy)]
+struct Drawer<'a> {
+    distribution: &'a Distribution,
+    copula: Option<(f64, f64)>,
+}
+
+impl Drawer<'_> {
+    fn draw(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match self.copula {
+            Some((rho, z)) => {
+                let epsilon: f64 = rng.sample(rand_distr::StandardNormal);
+                let u = crate::stats::normal_cdf(rho.sqrt() * z + (1.0 - rho).sqrt() * epsilon);
+                self.distribution.quantile(u)
+            }
+            None => self.distribution.sample(rng),
         }
     }
 }
