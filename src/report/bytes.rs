@@ -85,6 +85,11 @@ impl<'a> Sink<'a> {
 
     #[inline]
     pub fn money(&mut self, money: Money) {
+        // Most grants of most funders are nothing.
+        if money == Money::ZERO {
+            self.buf.extend_from_slice(b"0.00");
+            return;
+        }
         self.buf.extend_from_slice(money.text().as_bytes());
     }
 
@@ -173,19 +178,42 @@ impl<'s, 'a> Json<'s, 'a> {
     }
 
     /// Writes a key of an object; its value follows.
-    pub fn key(&mut self, key: &str) {
-        if self.has_value {
-            self.sink.buf.push(b',');
-        }
-        self.indent();
+    /// A key written in the code (`"total_granted"`): it needs no escape, so none is looked
+    /// for (a large `summary.json` writes millions of them).
+    pub fn key(&mut self, key: &'static str) {
+        debug_assert!(!needs_escape(key.as_bytes()), "{key:?}");
+        self.before_key();
+        let buf = &mut self.sink.buf;
+        buf.push(b'"');
+        buf.extend_from_slice(key.as_bytes());
+        buf.extend_from_slice(b"\": ");
+        self.has_value = true;
+    }
+
+    /// A key that comes from the data (a funder's id): escaped as any string.
+    pub fn key_of(&mut self, key: &str) {
+        self.before_key();
         string(&mut self.sink.buf, key);
         self.sink.buf.extend_from_slice(b": ");
         self.has_value = true;
     }
 
-    /// A key and its value.
-    pub fn field(&mut self, key: &str, value: impl JsonValue) {
+    fn before_key(&mut self) {
+        if self.has_value {
+            self.sink.buf.push(b',');
+        }
+        self.indent();
+    }
+
+    /// A key written in the code and its value.
+    pub fn field(&mut self, key: &'static str, value: impl JsonValue) {
         self.key(key);
+        value.write(self);
+    }
+
+    /// A key from the data and its value.
+    pub fn field_of(&mut self, key: &str, value: impl JsonValue) {
+        self.key_of(key);
         value.write(self);
     }
 
@@ -231,12 +259,17 @@ impl<T: JsonValue> JsonValue for Option<T> {
 
 /// A JSON string, escaped as `serde_json` escapes it: `"` and `\`, the short escapes
 /// `\b \f \n \r \t`, other control characters as `\u00XX`; everything else as it is.
+/// Whether a JSON string of these bytes needs an escape.
+fn needs_escape(bytes: &[u8]) -> bool {
+    bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 fn string(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = text.as_bytes();
     // Most strings (ids, names, reasons) need no escape at all.
-    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !needs_escape(bytes) {
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;
@@ -347,6 +380,13 @@ impl<'s, 'a, 'h> Csv<'s, 'a, 'h> {
     pub fn money(&mut self, money: Money) {
         let comma = self.comma.get(self.column).copied().unwrap_or(false);
         self.separate();
+        // Most grants of most funders are nothing.
+        if money == Money::ZERO {
+            self.sink
+                .buf
+                .extend_from_slice(if comma { b"0,00" } else { b"0.00" });
+            return;
+        }
         let text = money.text();
         let bytes = text.as_bytes();
         if comma {

@@ -79,13 +79,13 @@ fn operation(json: &mut Json<'_, '_>, op: &OperationRecord<'_>) {
     json.key("grants");
     json.open_object();
     for &(funder, grant) in &op.grants.0 {
-        json.field(funder, grant);
+        json.field_of(funder, grant);
     }
     json.close_object();
     json.key("reasons");
     json.open_object();
     for &(funder, reason) in &op.reasons.0 {
-        json.field(funder, reason);
+        json.field_of(funder, reason);
     }
     json.close_object();
     json.field("residual", op.residual);
