@@ -66,11 +66,12 @@ fn due_parts(
 /// `years::Scratch`): cleared at each run, never read before being written.
 #[derive(Debug, Default)]
 pub(super) struct Scratch {
-    /// What falls due of one funder, as (year offset, operation, amount), in grant order,
-    /// then by year.
-    parts: Vec<(usize, usize, Money)>,
+    /// Per funder, what falls due, as (year offset, operation, amount), in grant order; and
+    /// how many parts fall due in each year (then where each year starts in `due`).
+    parts: Vec<Vec<(usize, usize, Money)>>,
+    per_year: Vec<Vec<usize>>,
+    /// One funder's parts by year.
     due: Vec<(usize, usize, Money)>,
-    per_year: Vec<usize>,
     owed: VecDeque<(Year, usize, Money)>,
     /// Every amount paid, funder by funder.
     pub(super) payments: Vec<PaidPart>,
@@ -104,33 +105,42 @@ pub(super) fn pay(
         ..
     } = scratch;
     payments.clear();
-    for (f, funder) in dataset.funders.iter().enumerate() {
+    let funder_count = dataset.funders.len();
+    parts.resize_with(funder_count, Vec::new);
+    per_year.resize_with(funder_count, Vec::new);
+    for (parts, per_year) in parts.iter_mut().zip(per_year.iter_mut()) {
         parts.clear();
-        owed.clear();
         per_year.clear();
-        for granted in committed {
-            let grant = granted.grants[f];
+    }
+    // One pass over the grants for all funders.
+    for granted in committed {
+        let operation = &dataset.operations[granted.operation];
+        let first = (granted.commit_year - start) as usize;
+        for (f, (&grant, funder)) in granted.grants.iter().zip(&dataset.funders).enumerate() {
             if !grant.is_positive() {
                 continue;
             }
-            let operation = &dataset.operations[granted.operation];
-            let first = (granted.commit_year - start) as usize;
             for (at, amount) in due_parts(grant, operation.duration_years, funder.payment) {
                 let offset = first + at as usize;
+                let per_year = &mut per_year[f];
                 if per_year.len() <= offset + 1 {
                     per_year.resize(offset + 2, 0);
                 }
                 per_year[offset + 1] += 1;
-                parts.push((offset, granted.operation, amount));
+                parts[f].push((offset, granted.operation, amount));
             }
         }
+    }
+    for (f, funder) in dataset.funders.iter().enumerate() {
+        let (parts, per_year) = (&parts[f], &mut per_year[f]);
+        owed.clear();
         // By year, and within a year in operation order: a counting sort.
         for i in 1..per_year.len() {
             per_year[i] += per_year[i - 1];
         }
         due.clear();
         due.resize(parts.len(), (0, 0, Money::ZERO));
-        for &part in parts.iter() {
+        for &part in parts {
             let slot = &mut per_year[part.0];
             due[*slot] = part;
             *slot += 1;
