@@ -288,22 +288,67 @@ mod tests {
             } else {
                 (BigUint::from(num) / &big, BigUint::from(den) / &big)
             };
-            assert_eq!(Ratio::of_u64(num, den), Ratio::new(n, d), "{num}/{den}");
-            assert_eq!(
-                Ratio::of_u64(num, den).big(),
-                (
-                    BigUint::from(num) / big.clone().max(BigUint::one()),
-                    BigUint::from(den) / big.max(BigUint::one())
-                ),
-                "{num}/{den}"
-            );
+            assert_eq!(Ratio::of_u64(num, den).big(), (n, d), "{num}/{den}");
         }
+        // Big terms that reduce to small ones are the same value as the small fraction.
+        let big = BigUint::one() << 70_u32;
+        assert_eq!(Ratio::new(&big * 3_u32, &big * 4_u32), Ratio::of_u64(3, 4));
+        // (2^65 + 1) / 7 is reduced and past a u64.
+        let wide = (BigUint::one() << 65_u32) + 1_u32;
+        assert!(matches!(
+            Ratio::new(wide, BigUint::from(7_u32)).0,
+            Terms::Wide(..)
+        ));
         let a = Ratio::from_decimal(Decimal::from_str("1.05").unwrap());
         let b = Ratio::from_decimal(Decimal::from_str("1.2").unwrap());
         assert_eq!(
             a.times(&b),
             Ratio::from_decimal(Decimal::from_str("1.26").unwrap())
         );
+    }
+
+    /// Every path of `apply` (u64, u128, big integers) rounds as one big-integer fraction.
+    #[test]
+    fn apply_rounds_once_half_away_from_zero_on_every_path() {
+        let big_round = |cents: i64, num: &BigUint, den: &BigUint| -> Option<Money> {
+            let product = BigUint::from(cents.unsigned_abs()) * num;
+            let rounded = (product * 2_u32 + den) / (den * 2_u32);
+            let magnitude = i64::try_from(rounded.to_u128()?).ok()?;
+            Some(Money::from_cents(if cents < 0 {
+                -magnitude
+            } else {
+                magnitude
+            }))
+        };
+        let ratios = [
+            Ratio::of_millionths(1_050_000),
+            Ratio::of_u64(7, 3),
+            Ratio::of_u64(u64::MAX, u64::MAX - 1),
+            Ratio::growth(Rate::from_millionths(25_000), 4),
+            Ratio::growth(Rate::from_millionths(40_000), 200),
+            annuity_factor(Rate::from_millionths(40_000), 15),
+        ];
+        for ratio in &ratios {
+            let (num, den) = ratio.big();
+            for cents in [
+                0_i64,
+                1,
+                -1,
+                5,
+                -5,
+                12_345,
+                99_999_999_999,
+                i64::MAX / 3,
+                -(i64::MAX / 3),
+            ] {
+                let expected = big_round(cents, &num, &den);
+                assert_eq!(
+                    ratio.apply(Money::from_cents(cents)),
+                    expected,
+                    "{cents} × {ratio:?}"
+                );
+            }
+        }
     }
 
     #[test]
