@@ -142,6 +142,13 @@ impl MoneyText {
             4041424344454647484950515253545556575859\
             6061626364656667686970717273747576777879\
             8081828384858687888990919293949596979899";
+        // Most grants of most funders are nothing.
+        if money.0 == 0 {
+            let mut bytes = [0_u8; MoneyText::CAPACITY];
+            let start = MoneyText::CAPACITY - 4;
+            bytes[start..].copy_from_slice(b"0.00");
+            return MoneyText { bytes, start };
+        }
         let abs = money.0.unsigned_abs();
         let mut euros = itoa::Buffer::new();
         let euros = euros.format(abs / 100).as_bytes();

@@ -85,11 +85,6 @@ impl<'a> Sink<'a> {
 
     #[inline]
     pub fn money(&mut self, money: Money) {
-        // Most grants of most funders are nothing.
-        if money == Money::ZERO {
-            self.buf.extend_from_slice(b"0.00");
-            return;
-        }
         self.buf.extend_from_slice(money.text().as_bytes());
     }
 
@@ -177,9 +172,9 @@ impl<'s, 'a> Json<'s, 'a> {
         self.has_value = true;
     }
 
-    /// Writes a key of an object; its value follows.
-    /// A key written in the code (`"total_granted"`): it needs no escape, so none is looked
-    /// for (a large `summary.json` writes millions of them).
+    /// Writes a key of an object, one written in the code (`"total_granted"`); its value
+    /// follows. It needs no escape, so none is looked for (a large `summary.json` writes
+    /// millions of them).
     pub fn key(&mut self, key: &'static str) {
         debug_assert!(!needs_escape(key.as_bytes()), "{key:?}");
         self.before_key();
@@ -257,13 +252,13 @@ impl<T: JsonValue> JsonValue for Option<T> {
     }
 }
 
-/// A JSON string, escaped as `serde_json` escapes it: `"` and `\`, the short escapes
-/// `\b \f \n \r \t`, other control characters as `\u00XX`; everything else as it is.
 /// Whether a JSON string of these bytes needs an escape.
 fn needs_escape(bytes: &[u8]) -> bool {
     bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
+/// A JSON string, escaped as `serde_json` escapes it: `"` and `\`, the short escapes
+/// `\b \f \n \r \t`, other control characters as `\u00XX`; everything else as it is.
 fn string(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
@@ -380,13 +375,6 @@ impl<'s, 'a, 'h> Csv<'s, 'a, 'h> {
     pub fn money(&mut self, money: Money) {
         let comma = self.comma.get(self.column).copied().unwrap_or(false);
         self.separate();
-        // Most grants of most funders are nothing.
-        if money == Money::ZERO {
-            self.sink
-                .buf
-                .extend_from_slice(if comma { b"0,00" } else { b"0.00" });
-            return;
-        }
         let text = money.text();
         let bytes = text.as_bytes();
         if comma {
