@@ -430,6 +430,7 @@ impl<'a> Plan<'a> {
                 &self.facts,
                 &self.index,
                 inputs,
+                detail,
                 years_scratch,
             )?;
             payments::settle(

@@ -172,8 +172,20 @@ pub(super) fn settle(
         });
     }
 
-    // When the funders pay (their terms and payment credits).
-    let paid = treasury::pay(dataset, committed, keep, treasury_scratch);
+    // When the funders pay (their terms and payment credits). What they pay only goes into
+    // owners' cash, which a run of totals reads only for the communes that borrow: without
+    // any, it pays nothing.
+    let cash = keep
+        || dataset
+            .owners
+            .iter()
+            .any(|owner| !matches!(dataset.loan_terms(owner), Ok(None)));
+    let paid = if cash {
+        treasury::pay(dataset, committed, keep, treasury_scratch)
+    } else {
+        treasury_scratch.payments.clear();
+        treasury::Paid::nothing(horizon)
+    };
 
     // Per owner, one row of years long enough for any schedule and any payment.
     let max_lag = super::max_lag(dataset) as usize;
@@ -219,8 +231,10 @@ pub(super) fn settle(
         for (i, part) in split(granted.residual, operation.duration_years).enumerate() {
             residual_paid[owner * row + first + i] += part;
         }
-        for (i, part) in split(granted.cost_ttc, operation.duration_years).enumerate() {
-            spent[owner * row + first + i] += part;
+        if cash {
+            for (i, part) in split(granted.cost_ttc, operation.duration_years).enumerate() {
+                spent[owner * row + first + i] += part;
+            }
         }
         last_payment_offset[owner] = last_payment_offset[owner].max(first + duration - 1);
         last_offset[owner] = last_offset[owner].max(first + duration - 1);
@@ -258,7 +272,13 @@ pub(super) fn settle(
     let mut owners = Vec::with_capacity(owner_count);
     for (o, owner) in dataset.owners.iter().enumerate() {
         let is_commune = owner.kind == OwnerKind::Commune;
-        let year_count = last_offset[o] + 1;
+        // A run of totals needs no years of an owner that is not a commune: its totals are
+        // known, and it neither compares with a capacity nor borrows.
+        let year_count = if keep || is_commune {
+            last_offset[o] + 1
+        } else {
+            0
+        };
         // A run that keeps totals only builds each owner's years in the same buffer.
         let mut years = if keep {
             Vec::with_capacity(year_count)

@@ -37,6 +37,16 @@ pub(super) struct Paid {
     pub(super) last_offset: usize,
 }
 
+impl Paid {
+    /// Nothing paid, over a horizon of `horizon` years.
+    pub(super) fn nothing(horizon: usize) -> Paid {
+        Paid {
+            funders: Vec::new(),
+            last_offset: horizon - 1,
+        }
+    }
+}
+
 /// What falls due of a grant `g` committed in `c` over `d` years: the advance in `c`, the
 /// balance `balance_lag_years` after the last works year, the rest split over the works years.
 /// One amount per due year (`(offset from c, amount)`), positive amounts only.
@@ -92,10 +102,10 @@ pub(super) fn pay(
 ) -> Paid {
     let start = dataset.start_year;
     let horizon = dataset.horizon_len();
-    let mut paid = Paid {
-        funders: Vec::with_capacity(if keep { dataset.funders.len() } else { 0 }),
-        last_offset: horizon - 1,
-    };
+    let mut paid = Paid::nothing(horizon);
+    if keep {
+        paid.funders.reserve(dataset.funders.len());
+    }
     let Scratch {
         parts,
         due,

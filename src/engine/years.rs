@@ -6,7 +6,9 @@
 //! order they run; docs/engine.md describes them in that same order.
 
 use super::request::{self, Asking, Matches};
-use super::{Before, FreezePart, FunderOutcome, FunderYear, Index, Inputs, Reason, too_large};
+use super::{
+    Before, Detail, FreezePart, FunderOutcome, FunderYear, Index, Inputs, Reason, too_large,
+};
 use crate::error::Result;
 use crate::model::{Dataset, Money, Shortage, Year};
 
@@ -38,7 +40,9 @@ impl Decisions<'_> {
         self.book.states[operation].abandoned
     }
 
-    /// Per funder, the grant cancelled when the operation was abandoned.
+    /// Per funder, the grant cancelled when the operation was abandoned. This and the
+    /// reasons, decision years and `granted_before` below are kept only by a run that keeps
+    /// operations ([`Detail::Operations`]).
     pub(super) fn cancelled(&self, operation: usize) -> impl Iterator<Item = Money> + '_ {
         self.book
             .slots(operation)
@@ -181,6 +185,7 @@ pub(super) fn run<'s>(
     facts: &Facts,
     index: &Index,
     inputs: &Inputs,
+    detail: Detail,
     scratch: &'s mut Scratch,
 ) -> Result<Decisions<'s>> {
     let funder_count = dataset.funders.len();
@@ -215,13 +220,17 @@ pub(super) fn run<'s>(
     book.funder_count = funder_count;
     book.start = start;
     book.year_count = year_count;
+    book.keep = detail == Detail::Operations;
+    // What only an operation's outcome reads is not kept in a run of totals (a Monte-Carlo
+    // draw): at national scale it is most of the bytes a decision writes.
+    let kept = if book.keep { slots } else { 0 };
     reset(&mut book.cancelled, funder_count * year_count, Money::ZERO);
-    reset(&mut book.cancelled_grants, slots, Money::ZERO);
+    reset(&mut book.cancelled_grants, kept, Money::ZERO);
     reset(&mut book.states, operation_count, OperationState::default());
     reset(&mut book.grants, slots, Money::ZERO);
-    reset(&mut book.reasons, slots, Reason::NotAsked);
-    reset(&mut book.decided, slots, None);
-    reset(&mut book.before, slots, Before::default());
+    reset(&mut book.reasons, kept, Reason::NotAsked);
+    reset(&mut book.decided, kept, None);
+    reset(&mut book.before, kept, Before::default());
     reset(&mut book.made, slots, false);
     let buckets = year_count + 1;
     due.resize_with(funder_count * buckets, Vec::new);
@@ -553,6 +562,9 @@ pub(super) struct Book {
     start: Year,
     /// The length of a funder's row in `cancelled`.
     year_count: usize,
+    /// Whether the run keeps each decision's reason, year and `before`, and each cancelled
+    /// grant (a run of totals keeps none: they are empty).
+    keep: bool,
     /// Per funder and year offset: grants cancelled because their operation was abandoned.
     cancelled: Vec<Money>,
     /// Per (funder, operation): the grant that was cancelled.
@@ -598,13 +610,15 @@ impl Book {
         } = decision;
         let slot = funder * self.operation_count + operation;
         self.grants[slot] = grant;
-        self.reasons[slot] = reason;
-        self.decided[slot] = Some(year);
         let state = &mut self.states[operation];
-        self.before[slot] = Before {
-            granted: state.granted,
-            public_granted: state.public_granted,
-        };
+        if self.keep {
+            self.reasons[slot] = reason;
+            self.decided[slot] = Some(year);
+            self.before[slot] = Before {
+                granted: state.granted,
+                public_granted: state.public_granted,
+            };
+        }
         state.granted += grant;
         if public {
             state.public_granted += grant;
@@ -628,9 +642,11 @@ impl Book {
             let slot = funder * self.operation_count + operation;
             let grant = std::mem::replace(&mut self.grants[slot], Money::ZERO);
             self.cancelled[funder * self.year_count + offset] += grant;
-            self.cancelled_grants[slot] = grant;
-            if funder != refused_by {
-                self.reasons[slot] = Reason::Abandoned;
+            if self.keep {
+                self.cancelled_grants[slot] = grant;
+                if funder != refused_by {
+                    self.reasons[slot] = Reason::Abandoned;
+                }
             }
         }
     }

@@ -302,6 +302,15 @@ fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
+/// Cells of one row kept as bytes, to be written again on the next rows ([`Csv::record`]).
+#[derive(Debug, Default)]
+pub struct Cells {
+    bytes: Vec<u8>,
+    /// The column of the first cell, and how many cells.
+    column: usize,
+    count: usize,
+}
+
 /// One CSV table: a header, then rows of cells, quoted as the `csv` crate quotes them (a cell
 /// holding the separator, a quote or a line break is quoted, its quotes doubled). In the
 /// French dialect, `;` separates cells and the columns named in `decimal_comma` write money
@@ -341,14 +350,49 @@ impl<'s, 'a, 'h> Csv<'s, 'a, 'h> {
     fn separate(&mut self) {
         if self.column > 0 {
             self.sink.buf.push(self.separator);
-        } else if !self.header_written {
+        } else {
+            self.header();
+        }
+        self.column += 1;
+    }
+
+    /// Writes the header if no row has been started yet.
+    fn header(&mut self) {
+        if !self.header_written {
             self.header_written = true;
             for name in self.header {
                 self.text(name);
             }
             self.end_row();
         }
-        self.column += 1;
+    }
+
+    /// Writes cells into the current row with `write`, and keeps a copy of their bytes in
+    /// `cells`, so that rows sharing them (an operation's row for each funder) copy them with
+    /// [`Csv::repeat`] instead of formatting them again.
+    pub fn record(&mut self, cells: &mut Cells, write: impl FnOnce(&mut Self)) {
+        if self.column == 0 {
+            self.header();
+        }
+        let (at, column) = (self.sink.buf.len(), self.column);
+        write(self);
+        cells.bytes.clear();
+        cells.bytes.extend_from_slice(&self.sink.buf[at..]);
+        cells.column = column;
+        cells.count = self.column - column;
+    }
+
+    /// Writes cells kept by [`Csv::record`], at the column they were recorded at.
+    pub fn repeat(&mut self, cells: &Cells) {
+        debug_assert_eq!(
+            self.column, cells.column,
+            "cells repeated at another column"
+        );
+        if self.column == 0 {
+            self.header();
+        }
+        self.sink.buf.extend_from_slice(&cells.bytes);
+        self.column += cells.count;
     }
 
     pub fn text(&mut self, text: &str) {

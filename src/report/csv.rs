@@ -3,7 +3,7 @@
 //! `fr` dialect ([`in_dialect`]), as French Excel opens it: `;` between cells, decimal commas,
 //! a UTF-8 BOM.
 
-use super::bytes::{Csv, Sink};
+use super::bytes::{Cells, Csv, Sink};
 use super::{files, rows};
 use crate::input::Dialect;
 use crate::runs::Run;
@@ -157,19 +157,33 @@ const OWNER_COLUMNS: [&str; 22] = [
 /// Writes `allocations.csv` into the sink.
 pub fn write_allocations(run: &Run<'_>, dialect: Dialect, sink: &mut Sink<'_>) {
     let mut out = table(sink, &ALLOCATION_COLUMNS, dialect);
+    // An operation's cells are the same on each of its funders' rows: written once, copied.
+    let (mut operation, mut residual) = (Cells::default(), Cells::default());
     for op in rows::operation_records(run) {
-        for (&(funder, grant), &(_, reason)) in op.grants.0.iter().zip(&op.reasons.0) {
-            out.text(op.id);
-            out.text(op.commune);
-            out.text(op.owner);
-            out.text(op.family);
-            out.opt_integer(op.commit_year);
-            out.money(op.cost);
-            out.money(op.cost_ttc);
+        for (i, (&(funder, grant), &(_, reason))) in
+            op.grants.0.iter().zip(&op.reasons.0).enumerate()
+        {
+            if i == 0 {
+                out.record(&mut operation, |out| {
+                    out.text(op.id);
+                    out.text(op.commune);
+                    out.text(op.owner);
+                    out.text(op.family);
+                    out.opt_integer(op.commit_year);
+                    out.money(op.cost);
+                    out.money(op.cost_ttc);
+                });
+            } else {
+                out.repeat(&operation);
+            }
             out.text(funder);
             out.money(grant);
             out.text(reason);
-            out.money(op.residual);
+            if i == 0 {
+                out.record(&mut residual, |out| out.money(op.residual));
+            } else {
+                out.repeat(&residual);
+            }
             out.end_row();
         }
     }
