@@ -165,18 +165,19 @@ pub fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
 
 /// Ranks from 1, ties given the average of the ranks they span.
 pub fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&i, &j| values[i].total_cmp(&values[j]).then(i.cmp(&j)));
+    // Values beside their positions, in a total order (ties by position): sorted in place.
+    let mut order: Vec<(f64, usize)> = values.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut ranks = vec![0.0; values.len()];
     let mut start = 0;
     while start < order.len() {
         let mut end = start + 1;
-        while end < order.len() && values[order[end]].total_cmp(&values[order[start]]).is_eq() {
+        while end < order.len() && order[end].0.total_cmp(&order[start].0).is_eq() {
             end += 1;
         }
         // Positions start..end (0-based) are ranks start+1..=end: their average.
         let average = (start + 1 + end) as f64 / 2.0;
-        for &i in &order[start..end] {
+        for &(_, i) in &order[start..end] {
             ranks[i] = average;
         }
         start = end;

@@ -230,11 +230,14 @@ impl Sensitivity {
                 .max()
                 .unwrap_or(Money::ZERO)
         };
-        let mut at_risk: Vec<usize> = (0..self.communes.len())
-            .filter(|&c| worst(c).is_positive() || self.shortfall_draws[c] > 0)
+        let mut at_risk: Vec<(std::cmp::Reverse<Money>, usize)> = (0..self.communes.len())
+            .map(|c| (std::cmp::Reverse(worst(c)), c))
+            .filter(|&(std::cmp::Reverse(worst), c)| {
+                worst.is_positive() || self.shortfall_draws[c] > 0
+            })
             .collect();
-        at_risk.sort_by_key(|&c| (std::cmp::Reverse(worst(c)), c));
-        at_risk
+        at_risk.sort_unstable();
+        at_risk.into_iter().map(|(_, c)| c).collect()
     }
 }
 
@@ -428,10 +431,15 @@ impl DrawMeans {
         let communes = dataset.communes().collect::<Vec<_>>();
         let entries = uncertainty.entries();
         let position = |entry: Entry| entries.iter().position(|&e| e == entry);
+        // Each owner's position among the communes, looked up once per owner.
+        let mut position_of = vec![None; dataset.owners.len()];
+        for (position, &owner) in communes.iter().enumerate() {
+            position_of[owner] = Some(position);
+        }
         let slot: Vec<Option<usize>> = dataset
             .operations
             .iter()
-            .map(|o| communes.iter().position(|&c| c == o.commune))
+            .map(|o| position_of[o.commune])
             .collect();
         let weight: Vec<f64> = dataset
             .operations

@@ -71,13 +71,17 @@ pub fn sensitivity_json(
             })
         })
         .collect();
+    let mut at_risk = vec![false; s.communes.len()];
+    for c in s.at_risk() {
+        at_risk[c] = true;
+    }
     let communes: Vec<Value> = (0..s.communes.len())
         .map(|c| {
             let owner = &dataset.owners[s.communes[c]];
             json!({
                 "id": owner.id,
                 "name": owner.name,
-                "at_risk": s.at_risk().contains(&c),
+                "at_risk": at_risk[c],
                 "central_shortfall": s.central.communes[c].to_string(),
                 "shortfall_draws": s.shortfall_draws[c],
                 "entries": s.ranked(Some(c)).into_iter().map(|e| entry_json(e, Some(c))).collect::<Vec<_>>(),
