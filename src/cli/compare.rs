@@ -48,5 +48,7 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
         text.push_str(&super::chart::written(dir, charts));
     }
     super::print(&text)?;
+    drop(runs);
+    super::leave((ran, sources));
     Ok(())
 }

@@ -206,6 +206,8 @@ pub(crate) fn run(args: &MonteCarloArgs) -> cofinance::Result<()> {
         text.push_str(&super::chart::written(dir, charts));
     }
     super::print(&text)?;
+    drop((runs, datasets));
+    super::leave((results, files, targets, sources));
     Ok(())
 }
 

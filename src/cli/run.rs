@@ -85,7 +85,7 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
         },
     );
     written?;
-    match table {
+    let printed = match table {
         None => super::print(&String::from_utf8_lossy(&in_memory[0].bytes)),
         Some(mut text) => {
             // The names of the files written, for the line that says where they went.
@@ -99,5 +99,9 @@ pub(crate) fn run(args: &RunArgs) -> cofinance::Result<()> {
             }
             super::print(&text)
         }
-    }
+    };
+    drop(streamed);
+    drop(writers);
+    super::leave((target, outcome));
+    printed
 }

@@ -49,27 +49,33 @@ impl Paid {
 
 /// What falls due of a grant `g` committed in `c` over `d` years: the advance in `c`, the
 /// balance `balance_lag_years` after the last works year, the rest split over the works years.
-/// One amount per due year (`(offset from c, amount)`), positive amounts only.
+/// Each due year's amount (`(offset from c, amount)`) goes to `due`, in year order, positive
+/// amounts only.
 fn due_parts(
     grant: Money,
     duration: u32,
     terms: crate::model::PaymentTerms,
-) -> smallvec::SmallVec<[(u32, Money); 6]> {
+    mut due: impl FnMut(u32, Money),
+) {
     let advance = grant.times(terms.advance);
     let balance = grant.times(terms.balance).min(grant - advance);
     let rest = grant - advance - balance;
-    let mut parts: smallvec::SmallVec<[(u32, Money); 6]> = split(rest, duration)
-        .enumerate()
-        .map(|(i, part)| (i as u32, part))
-        .collect();
-    parts[0].1 += advance;
     let balance_at = duration - 1 + terms.balance_lag_years;
-    match parts.iter_mut().find(|(at, _)| *at == balance_at) {
-        Some(part) => part.1 += balance,
-        None => parts.push((balance_at, balance)),
+    for (at, part) in (0..).zip(split(rest, duration)) {
+        let mut amount = part;
+        if at == 0 {
+            amount += advance;
+        }
+        if at == balance_at {
+            amount += balance;
+        }
+        if amount.is_positive() {
+            due(at, amount);
+        }
     }
-    parts.retain(|(_, amount)| amount.is_positive());
-    parts
+    if balance_at >= duration && balance.is_positive() {
+        due(balance_at, balance);
+    }
 }
 
 /// Buffers the treasury reuses from one run to the next on a thread (see
@@ -130,15 +136,20 @@ pub(super) fn pay(
             if !grant.is_positive() {
                 continue;
             }
-            for (at, amount) in due_parts(grant, operation.duration_years, funder.payment) {
-                let offset = first + at as usize;
-                let per_year = &mut per_year[f];
-                if per_year.len() <= offset + 1 {
-                    per_year.resize(offset + 2, 0);
-                }
-                per_year[offset + 1] += 1;
-                parts[f].push((offset, granted.operation, amount));
-            }
+            let (parts, per_year) = (&mut parts[f], &mut per_year[f]);
+            due_parts(
+                grant,
+                operation.duration_years,
+                funder.payment,
+                |at, amount| {
+                    let offset = first + at as usize;
+                    if per_year.len() <= offset + 1 {
+                        per_year.resize(offset + 2, 0);
+                    }
+                    per_year[offset + 1] += 1;
+                    parts.push((offset, granted.operation, amount));
+                },
+            );
         }
     }
     for (f, funder) in dataset.funders.iter().enumerate() {
@@ -362,6 +373,14 @@ mod tests {
     use super::*;
     use crate::model::{PaymentTerms, Rate};
 
+    fn due_parts_of(grant: Money, duration: u32, terms: PaymentTerms) -> Vec<(u32, Money)> {
+        let mut parts = Vec::new();
+        due_parts(grant, duration, terms, |at, amount| {
+            parts.push((at, amount));
+        });
+        parts
+    }
+
     #[test]
     fn due_parts_of_the_worked_example() {
         let terms = PaymentTerms {
@@ -370,7 +389,7 @@ mod tests {
             balance_lag_years: 1,
         };
         assert_eq!(
-            due_parts(Money::euros(150_000), 2, terms).as_slice(),
+            due_parts_of(Money::euros(150_000), 2, terms),
             [
                 (0, Money::euros(75_000)),
                 (1, Money::euros(45_000)),
@@ -378,12 +397,12 @@ mod tests {
             ]
         );
         assert_eq!(
-            due_parts(Money::euros(100_000), 1, terms).as_slice(),
+            due_parts_of(Money::euros(100_000), 1, terms),
             [(0, Money::euros(80_000)), (1, Money::euros(20_000))]
         );
         // Without terms: split over the works years.
         assert_eq!(
-            due_parts(Money::from_cents(100), 3, PaymentTerms::default()).as_slice(),
+            due_parts_of(Money::from_cents(100), 3, PaymentTerms::default()),
             [
                 (0, Money::from_cents(33)),
                 (1, Money::from_cents(33)),

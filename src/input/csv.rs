@@ -289,10 +289,12 @@ fn set_field(
         "family" => op.family = string(),
         "site" => op.site = string(),
         "mining_estate" => {
-            let value = match text.to_lowercase().as_str() {
-                "true" | "vrai" | "oui" => true,
-                "false" | "faux" | "non" => false,
-                _ => {
+            // The words are ASCII, and no other letter lowercases to one of theirs.
+            let is = |words: [&str; 3]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+            let value = match () {
+                () if is(["true", "vrai", "oui"]) => true,
+                () if is(["false", "faux", "non"]) => false,
+                () => {
                     return Err(bad(text!(
                         fr: "« {text} » n'est pas un booléen ; écrivez true ou false",
                         en: "\"{text}\" is not a boolean; write true or false"

@@ -196,15 +196,16 @@ pub fn load_base_sources_with(
         Some(file) => csv::read_operations(file, csv_dialect(&base_file, &raw, options)?)?,
         None => Vec::new(),
     };
-    let mut operations: Vec<(&SourceFile, _)> = toml_operations
-        .into_iter()
-        .map(|o| (&base_file, o))
-        .collect();
+    // Each operation beside the file it comes from, by reference: a national dataset's raw
+    // operations are tens of megabytes, not worth moving.
+    let mut operations: Vec<(&SourceFile, _)> =
+        toml_operations.iter().map(|o| (&base_file, o)).collect();
     if let Some(file) = &csv_file {
-        operations.extend(csv_operations.into_iter().map(|o| (file, o)));
+        operations.extend(csv_operations.iter().map(|o| (file, o)));
     }
     let dataset = validate::dataset(&base_file, &raw, &operations)?;
     drop(operations);
+    drop((toml_operations, csv_operations));
     let mut inputs = vec![base_file];
     inputs.extend(csv_file);
     Ok(Loaded { dataset, inputs })

@@ -26,7 +26,7 @@ const MAX_HORIZON_YEARS: i64 = 100;
 pub(super) fn dataset(
     base_file: &SourceFile,
     raw: &RawBase,
-    operations: &[(&SourceFile, Spanned<RawOperation>)],
+    operations: &[(&SourceFile, &Spanned<RawOperation>)],
 ) -> Result<Dataset> {
     let file = base_file;
     let start_year = check::integer(
@@ -557,7 +557,7 @@ fn operation_and_requires(
 
 /// The operations of both files, sorted by id, with their dependencies resolved.
 fn operations(
-    raw: &[(&SourceFile, Spanned<RawOperation>)],
+    raw: &[(&SourceFile, &Spanned<RawOperation>)],
     owners: &OwnerIds<'_>,
     funders: &[&str],
     start_year: Year,
@@ -641,19 +641,17 @@ fn operations(
     Ok(operations)
 }
 
-fn operation(
+fn operation<'r>(
     file: &SourceFile,
     span: &std::ops::Range<usize>,
-    o: &RawOperation,
+    o: &'r RawOperation,
     id: &Spanned<String>,
     owners: &OwnerIds<'_>,
     start_year: Year,
     end_year: Year,
 ) -> Result<Operation> {
-    let required = |value: Option<&Spanned<String>>, field: &str, what: Text| {
-        value
-            .cloned()
-            .ok_or_else(|| missing(file, span, field, what))
+    let required = |value: Option<&'r Spanned<String>>, field: &str, what: Text| {
+        value.ok_or_else(|| missing(file, span, field, what))
     };
     let commune_id = required(
         o.commune.as_ref(),
@@ -663,14 +661,14 @@ fn operation(
             en: "name the commune where the operation is (an owner id)"
         ),
     )?;
-    let commune = owners.commune(file, &commune_id, "commune")?;
+    let commune = owners.commune(file, commune_id, "commune")?;
     let owner = match &o.owner {
         Some(owner_id) => owners.owner(file, owner_id, "owner")?,
         None => commune,
     };
     let family = check::family(
         file,
-        &required(
+        required(
             o.family.as_ref(),
             "family",
             text!(
