@@ -368,6 +368,11 @@ impl Index {
         }
     }
 
+    /// Whether amounts change with the year (the dataset has an indexation).
+    pub fn indexes(&self) -> bool {
+        !self.factors.is_empty()
+    }
+
     /// `index(amount, year)`, or `None` when it reaches 10^15 euros.
     pub fn at(&self, amount: Money, year: Year) -> Option<Money> {
         let indexed = match self.factors.get((year - self.start) as usize) {

@@ -133,6 +133,9 @@ pub(super) struct Scratch {
     /// Operations by start year (offset), for asking: `by_start[start_at[y]..start_at[y + 1]]`.
     by_start: Vec<u32>,
     start_at: Vec<usize>,
+    /// Per operation, its base indexed to the year of its last request, with that year (empty
+    /// without indexation): an operation asks every funder, most in the same year.
+    indexed_base: Vec<(Year, Money)>,
     /// Operations whose start year has come but whose dependencies are not decided yet.
     blocked: Vec<u32>,
     still_blocked: Vec<u32>,
@@ -210,6 +213,7 @@ pub(super) fn run<'s>(
         batch,
         by_start,
         start_at,
+        indexed_base,
         blocked,
         still_blocked,
         frozen,
@@ -238,6 +242,12 @@ pub(super) fn run<'s>(
         bucket.clear();
     }
     reset(carried, funder_count, Money::ZERO);
+    let indexing = index.indexes();
+    reset(
+        indexed_base,
+        if indexing { operation_count } else { 0 },
+        (Year::MIN, Money::ZERO),
+    );
     freezes(dataset, inputs, year_count, frozen, released);
     // A counting sort of the operations by start year (within the horizon; later ones never
     // ask).
@@ -322,14 +332,23 @@ pub(super) fn run<'s>(
                     // Dropped: a required funder refused it.
                     continue;
                 }
-                let base = index.at(inputs.base[operation], year).ok_or_else(|| {
-                    too_large(
-                        dataset,
-                        operation,
-                        crate::text!(fr: "assiette indexée", en: "indexed base"),
-                        year,
-                    )
-                })?;
+                let base = match indexed_base.get(operation) {
+                    Some(&(last, base)) if last == year => base,
+                    _ => {
+                        let base = index.at(inputs.base[operation], year).ok_or_else(|| {
+                            too_large(
+                                dataset,
+                                operation,
+                                crate::text!(fr: "assiette indexée", en: "indexed base"),
+                                year,
+                            )
+                        })?;
+                        if indexing {
+                            indexed_base[operation] = (year, base);
+                        }
+                        base
+                    }
+                };
                 let computed = request::compute(
                     dataset,
                     matches,

@@ -105,6 +105,20 @@ pub struct Json<'s, 'a> {
     has_value: bool,
 }
 
+/// A key that comes from the data (a funder's id), escaped as any string once, for the many
+/// objects that repeat it (every operation's grants and reasons).
+#[derive(Debug, Clone)]
+pub struct DataKey(Vec<u8>);
+
+impl DataKey {
+    pub fn new(key: &str) -> DataKey {
+        let mut bytes = Vec::with_capacity(key.len() + 4);
+        string(&mut bytes, key);
+        bytes.extend_from_slice(b": ");
+        DataKey(bytes)
+    }
+}
+
 /// A JSON value that [`Json::value`] writes.
 pub trait JsonValue {
     fn write(self, json: &mut Json<'_, '_>);
@@ -185,11 +199,10 @@ impl<'s, 'a> Json<'s, 'a> {
         self.has_value = true;
     }
 
-    /// A key that comes from the data (a funder's id): escaped as any string.
-    pub fn key_of(&mut self, key: &str) {
+    /// A key that comes from the data (a funder's id), escaped once ([`DataKey`]).
+    pub fn key_of(&mut self, key: &DataKey) {
         self.before_key();
-        string(&mut self.sink.buf, key);
-        self.sink.buf.extend_from_slice(b": ");
+        self.sink.buf.extend_from_slice(&key.0);
         self.has_value = true;
     }
 
@@ -207,7 +220,7 @@ impl<'s, 'a> Json<'s, 'a> {
     }
 
     /// A key from the data and its value.
-    pub fn field_of(&mut self, key: &str, value: impl JsonValue) {
+    pub fn field_of(&mut self, key: &DataKey, value: impl JsonValue) {
         self.key_of(key);
         value.write(self);
     }

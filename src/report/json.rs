@@ -3,7 +3,7 @@
 //! Written record by record as the records of [`rows`] are made, laid out exactly as
 //! `serde_json::to_vec_pretty` lays out the records' `Serialize` form (a test checks it).
 
-use super::bytes::{Json, Sink};
+use super::bytes::{DataKey, Json, Sink};
 use super::rows::{self, FunderRecord, OperationRecord, OwnerRecord};
 use crate::runs::{Manifest, Run};
 
@@ -17,9 +17,15 @@ pub fn write_summary(run: &Run<'_>, sink: &mut Sink<'_>) {
     manifest(&mut json, run.manifest);
     json.key("operations");
     json.open_array();
+    let funders: Vec<DataKey> = run
+        .dataset
+        .funders
+        .iter()
+        .map(|f| DataKey::new(&f.id))
+        .collect();
     for record in rows::operation_records(run) {
         json.element();
-        operation(&mut json, &record);
+        operation(&mut json, &record, &funders);
         json.sink.row_done();
     }
     json.close_array();
@@ -67,7 +73,8 @@ fn manifest(json: &mut Json<'_, '_>, manifest: &Manifest) {
     json.close_object();
 }
 
-fn operation(json: &mut Json<'_, '_>, op: &OperationRecord<'_>) {
+/// One operation; `funders` are the funders' ids as keys, in the order of its grants.
+fn operation(json: &mut Json<'_, '_>, op: &OperationRecord<'_>, funders: &[DataKey]) {
     json.open_object();
     json.field("id", op.id);
     json.field("commune", op.commune);
@@ -78,14 +85,14 @@ fn operation(json: &mut Json<'_, '_>, op: &OperationRecord<'_>) {
     json.field("cost_ttc", op.cost_ttc);
     json.key("grants");
     json.open_object();
-    for &(funder, grant) in &op.grants.0 {
-        json.field_of(funder, grant);
+    for (key, &(_, grant)) in funders.iter().zip(&op.grants.0) {
+        json.field_of(key, grant);
     }
     json.close_object();
     json.key("reasons");
     json.open_object();
-    for &(funder, reason) in &op.reasons.0 {
-        json.field_of(funder, reason);
+    for (key, &(_, reason)) in funders.iter().zip(&op.reasons.0) {
+        json.field_of(key, reason);
     }
     json.close_object();
     json.field("residual", op.residual);
