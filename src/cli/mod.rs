@@ -367,8 +367,6 @@ fn written(dir: &std::path::Path, files: &[cofinance::output::OutputFile]) -> St
     format!("\n{}", cofinance::report::grid::wrap(&line, screen.width))
 }
 
-/// Prints to stdout; a closed pipe (`cofinance run | head`) is not an error, any other failure
-/// (a full disk under `> file`) is.
 /// Leaves a command's large values (datasets, outcomes) to the operating system instead of
 /// freeing them one allocation at a time: the process ends once the command returns
 /// ([`main`] is its only caller), and at national scale that is hundreds of thousands of
@@ -377,6 +375,8 @@ fn leave<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// Prints to stdout; a closed pipe (`cofinance run | head`) is not an error, any other failure
+/// (a full disk under `> file`) is.
 fn print(text: &str) -> cofinance::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout

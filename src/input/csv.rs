@@ -291,15 +291,15 @@ fn set_field(
         "mining_estate" => {
             // The words are ASCII, and no other letter lowercases to one of theirs.
             let is = |words: [&str; 3]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
-            let value = match () {
-                () if is(["true", "vrai", "oui"]) => true,
-                () if is(["false", "faux", "non"]) => false,
-                () => {
-                    return Err(bad(text!(
-                        fr: "« {text} » n'est pas un booléen ; écrivez true ou false",
-                        en: "\"{text}\" is not a boolean; write true or false"
-                    )));
-                }
+            let value = if is(["true", "vrai", "oui"]) {
+                true
+            } else if is(["false", "faux", "non"]) {
+                false
+            } else {
+                return Err(bad(text!(
+                    fr: "« {text} » n'est pas un booléen ; écrivez true ou false",
+                    en: "\"{text}\" is not a boolean; write true or false"
+                )));
             };
             op.mining_estate = Some(Spanned::new(span.clone(), value));
         }
@@ -547,6 +547,25 @@ mod tests {
             file.location(deps[1].span().start).to_string(),
             "ops.csv:4:14"
         );
+    }
+
+    #[test]
+    fn reads_booleans_in_french_and_english_in_any_case() {
+        let file = SourceFile::new(
+            "ops.csv",
+            "id,mining_estate\nA,VRAI\nB,Oui\nC,true\nD,Faux\nE,NON\nF,false\n",
+        );
+        let values: Vec<bool> = read_operations(&file, Dialect::Auto)
+            .unwrap()
+            .iter()
+            .map(|o| *o.get_ref().mining_estate.as_ref().unwrap().get_ref())
+            .collect();
+        assert_eq!(values, [true, true, true, false, false, false]);
+        let file = SourceFile::new("ops.csv", "id,mining_estate\nA,yes\n");
+        let error = read_operations(&file, Dialect::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("ops.csv:2:3"), "{error}");
     }
 
     /// A file of `rows` rows, `bad` naming rows with one cell too many.
