@@ -73,13 +73,36 @@ pub struct DrawValues {
     /// Per funder, per year of its ledger: cumulative granted.
     pub cumulative: Vec<Vec<Money>>,
     /// Per owner: what a commune that borrows borrows in all, and still owes at the end
-    /// (`None` for owners that do not borrow).
+    /// (`None` for owners that do not borrow); both empty when no owner borrows (a national
+    /// Monte Carlo keeps every draw's values: that is 48 KB a draw of nothing).
     pub borrowed: Vec<Option<Money>>,
     pub debt_at_end: Vec<Option<Money>>,
 }
 
 impl DrawValues {
+    /// What owner `o` borrows in all in this draw (`None` when it does not borrow).
+    pub fn borrowed(&self, o: usize) -> Option<Money> {
+        self.borrowed.get(o).copied().flatten()
+    }
+
+    /// What owner `o` still owes at the end of this draw (`None` when it does not borrow).
+    pub fn debt_at_end(&self, o: usize) -> Option<Money> {
+        self.debt_at_end.get(o).copied().flatten()
+    }
+
     fn of(outcome: &Outcome) -> DrawValues {
+        let borrows = outcome.owners.iter().any(|o| o.borrowing.is_some());
+        let per_borrower = |value: fn(&crate::engine::BorrowingOutcome) -> Money| {
+            if borrows {
+                outcome
+                    .owners
+                    .iter()
+                    .map(|o| o.borrowing.as_ref().map(value))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        };
         DrawValues {
             residual: outcome.owners.iter().map(|o| o.residual_total).collect(),
             shortfall: outcome
@@ -88,16 +111,8 @@ impl DrawValues {
                 .map(|o| o.shortfall.unwrap_or(Money::ZERO))
                 .collect(),
             exhaustion: outcome.funders.iter().map(|f| f.exhaustion_year).collect(),
-            borrowed: outcome
-                .owners
-                .iter()
-                .map(|o| o.borrowing.as_ref().map(|b| b.borrowed_total))
-                .collect(),
-            debt_at_end: outcome
-                .owners
-                .iter()
-                .map(|o| o.borrowing.as_ref().map(|b| b.debt_at_end))
-                .collect(),
+            borrowed: per_borrower(|b| b.borrowed_total),
+            debt_at_end: per_borrower(|b| b.debt_at_end),
             unspent: outcome
                 .funders
                 .iter()
@@ -366,7 +381,7 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
             let shortfall_draws = shortfall.iter().filter(|m| m.is_positive()).count() as u64;
             let borrows = values
                 .first()
-                .is_some_and(|row| row[s].borrowed[o].is_some());
+                .is_some_and(|row| row[s].borrowed(o).is_some());
             let optional = |f: &(dyn Fn(&DrawValues) -> Option<Money> + Sync)| {
                 borrows.then(|| Stats::of(&mut column(&|v| f(v).unwrap_or(Money::ZERO))))
             };
@@ -374,8 +389,8 @@ fn scenario_stats(dataset: &Dataset, values: &[Vec<DrawValues>], s: usize) -> Sc
                 residual_total: Stats::of(&mut column(&|v| v.residual[o])),
                 shortfall: (owner.kind == OwnerKind::Commune).then(|| Stats::of(&mut shortfall)),
                 shortfall_draws,
-                borrowed_total: optional(&|v| v.borrowed[o]),
-                debt_at_end: optional(&|v| v.debt_at_end[o]),
+                borrowed_total: optional(&|v| v.borrowed(o)),
+                debt_at_end: optional(&|v| v.debt_at_end(o)),
             }
         })
         .collect();

@@ -104,6 +104,13 @@ pub(super) fn settle(
         treasury: treasury_scratch,
     } = scratch;
     committed.clear();
+    // What the funders pay only goes into owners' cash, which a run of totals reads only for
+    // the communes that borrow: without any, it keeps no grants to pay and pays nothing.
+    let cash = keep
+        || dataset
+            .owners
+            .iter()
+            .any(|owner| !matches!(dataset.loan_terms(owner), Ok(None)));
     let mut operations = Vec::with_capacity(if keep { dataset.operations.len() } else { 0 });
     for (index_op, operation) in dataset.operations.iter().enumerate() {
         let Some(commit_year) = decisions.commit_year(index_op) else {
@@ -142,8 +149,12 @@ pub(super) fn settle(
         };
         let (estimate, cost) = works_cost(dataset, index, inputs, index_op, commit_year)?;
         let cost_ttc = cost.times(dataset.vat_rate(operation, commit_year).one_plus());
-        let grants: super::PerFunder<Money> = decisions.grants(index_op).collect();
-        let residual = cost_ttc - grants.iter().copied().sum();
+        let grants: super::PerFunder<Money> = if cash {
+            decisions.grants(index_op).collect()
+        } else {
+            super::PerFunder::new()
+        };
+        let residual = cost_ttc - decisions.grants(index_op).sum();
         if keep {
             operations.push(OperationOutcome {
                 asked_year: decisions.asked_year(index_op),
@@ -172,14 +183,7 @@ pub(super) fn settle(
         });
     }
 
-    // When the funders pay (their terms and payment credits). What they pay only goes into
-    // owners' cash, which a run of totals reads only for the communes that borrow: without
-    // any, it pays nothing.
-    let cash = keep
-        || dataset
-            .owners
-            .iter()
-            .any(|owner| !matches!(dataset.loan_terms(owner), Ok(None)));
+    // When the funders pay (their terms and payment credits).
     let paid = if cash {
         treasury::pay(dataset, committed, keep, treasury_scratch)
     } else {

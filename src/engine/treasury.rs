@@ -15,6 +15,7 @@ pub(super) struct Granted {
     pub(super) commit_year: Year,
     pub(super) cost_ttc: Money,
     pub(super) residual: Money,
+    /// Per funder (empty when the run pays nothing: see `payments::settle`).
     pub(super) grants: PerFunder<Money>,
 }
 
