@@ -55,11 +55,12 @@ impl Reading {
 /// The fields whose cells are decimal numbers.
 const DECIMAL_FIELDS: [&str; 3] = ["cost", "base", "vat_rate"];
 
-/// Reads the operations of a CSV file; each keeps spans into `file`.
+/// Reads the operations of a CSV file, in chunks of rows in file order; each keeps spans into
+/// `file`.
 pub(super) fn read_operations(
     file: &SourceFile,
     dialect: Dialect,
-) -> Result<Vec<Spanned<RawOperation>>> {
+) -> Result<Vec<Vec<Spanned<RawOperation>>>> {
     let reading = Reading::new(separator(&file.text), dialect);
     // Every syntax error of the file comes before any error in a cell's value: a first pass
     // over the rows finds them, the second reads the cells. Every syntax error is a misplaced
@@ -127,15 +128,9 @@ pub(super) fn read_operations(
             read_rows(file, reading, &fields, &mut rows)
         })
         .collect();
-    // The first chunk's rows take the others' (the largest list is not copied).
-    let mut parts = parts.into_iter();
-    let mut operations = parts.next().unwrap_or_else(|| Ok(Vec::new()))?;
-    for part in parts {
-        let part = part?;
-        operations.reserve_exact(part.len());
-        operations.extend(part);
-    }
-    Ok(operations)
+    // The chunks stay apart (validation reads the operations by reference): joining them
+    // would copy megabytes into fresh memory.
+    parts.into_iter().collect()
 }
 
 /// Below this many bytes of rows, a file is read on one thread.
@@ -528,13 +523,21 @@ fn parse_cell(file: &SourceFile, start: usize, separator: u8) -> Result<(Cell<'_
 mod tests {
     use super::*;
 
+    /// The operations of a file, in one list.
+    fn read(file: &SourceFile, dialect: Dialect) -> Result<Vec<Spanned<RawOperation>>> {
+        Ok(read_operations(file, dialect)?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
     #[test]
     fn reads_cells_with_quotes_and_spans() {
         let file = SourceFile::new(
             "ops.csv",
             "id,name,depends_on\r\nA,\"Rue \"\"X\"\", 2\",\n\nB,plain, A | C \n",
         );
-        let operations = read_operations(&file, Dialect::Auto).unwrap();
+        let operations = read(&file, Dialect::Auto).unwrap();
         assert_eq!(operations.len(), 2);
         let a = operations[0].get_ref();
         assert_eq!(a.name.as_ref().unwrap().get_ref(), "Rue \"X\", 2");
@@ -555,16 +558,14 @@ mod tests {
             "ops.csv",
             "id,mining_estate\nA,VRAI\nB,Oui\nC,true\nD,Faux\nE,NON\nF,false\n",
         );
-        let values: Vec<bool> = read_operations(&file, Dialect::Auto)
+        let values: Vec<bool> = read(&file, Dialect::Auto)
             .unwrap()
             .iter()
             .map(|o| *o.get_ref().mining_estate.as_ref().unwrap().get_ref())
             .collect();
         assert_eq!(values, [true, true, true, false, false, false]);
         let file = SourceFile::new("ops.csv", "id,mining_estate\nA,yes\n");
-        let error = read_operations(&file, Dialect::Auto)
-            .unwrap_err()
-            .to_string();
+        let error = read(&file, Dialect::Auto).unwrap_err().to_string();
         assert!(error.contains("ops.csv:2:3"), "{error}");
     }
 
@@ -601,7 +602,7 @@ mod tests {
                     .all(|c| file.text.as_bytes()[c.end - 1] == b'\n')
             );
         }
-        let operations = read_operations(&file, Dialect::Auto).unwrap();
+        let operations = read(&file, Dialect::Auto).unwrap();
         assert_eq!(operations.len(), 20_000);
         for (row, operation) in operations.iter().enumerate() {
             let id = operation.get_ref().id.as_ref().unwrap();
@@ -614,7 +615,7 @@ mod tests {
         }));
         // Errors in several chunks: the first in the file is the one told (row 12 345 is on
         // line 12 360: the header, then 13 blank rows before it).
-        let error = read_operations(&long_file(20_000, &[15_000, 19_000, 12_345]), Dialect::Auto)
+        let error = read(&long_file(20_000, &[15_000, 19_000, 12_345]), Dialect::Auto)
             .unwrap_err()
             .to_string();
         assert!(
@@ -626,25 +627,19 @@ mod tests {
     #[test]
     fn points_at_bad_rows_and_cells() {
         let file = SourceFile::new("ops.csv", "id,cost\nA,1,2\n");
-        let error = read_operations(&file, Dialect::Auto)
-            .unwrap_err()
-            .to_string();
+        let error = read(&file, Dialect::Auto).unwrap_err().to_string();
         assert!(
             error.starts_with("ops.csv:2:1: this line has 3 cells"),
             "{error}"
         );
         let file = SourceFile::new("ops.csv", "id,cots\n");
-        let error = read_operations(&file, Dialect::Auto)
-            .unwrap_err()
-            .to_string();
+        let error = read(&file, Dialect::Auto).unwrap_err().to_string();
         assert!(
             error.contains("unknown field \"cots\" (did you mean \"cost\"?)"),
             "{error}"
         );
         let file = SourceFile::new("ops.csv", "id,name\nA,\"open\n");
-        let error = read_operations(&file, Dialect::Auto)
-            .unwrap_err()
-            .to_string();
+        let error = read(&file, Dialect::Auto).unwrap_err().to_string();
         assert!(
             error.starts_with("ops.csv:2:3: this quoted cell is never closed"),
             "{error}"

@@ -201,7 +201,7 @@ pub fn load_base_sources_with(
     let mut operations: Vec<(&SourceFile, _)> =
         toml_operations.iter().map(|o| (&base_file, o)).collect();
     if let Some(file) = &csv_file {
-        operations.extend(csv_operations.iter().map(|o| (file, o)));
+        operations.extend(csv_operations.iter().flatten().map(|o| (file, o)));
     }
     let dataset = validate::dataset(&base_file, &raw, &operations)?;
     drop(operations);
