@@ -75,8 +75,9 @@ pub struct DrawValues {
     /// Per owner: what a commune that borrows borrows in all, and still owes at the end
     /// (`None` for owners that do not borrow); both empty when no owner borrows (a national
     /// Monte Carlo keeps every draw's values: that is 48 KB a draw of nothing).
-    pub borrowed: Vec<Option<Money>>,
-    pub debt_at_end: Vec<Option<Money>>,
+    /// Read through [`DrawValues::borrowed`] and [`DrawValues::debt_at_end`].
+    borrowed: Vec<Option<Money>>,
+    debt_at_end: Vec<Option<Money>>,
 }
 
 impl DrawValues {
