@@ -42,7 +42,7 @@ pub fn missing(file: &SourceFile, span: &Range<usize>, field: &str, what: Text) 
 
 pub fn unknown_id<'a>(
     file: &SourceFile,
-    value: &Spanned<String>,
+    value: &Spanned<impl AsRef<str>>,
     field: &str,
     what: &'static str,
     known: impl IntoIterator<Item = &'a str>,
@@ -52,8 +52,8 @@ pub fn unknown_id<'a>(
         Problem::UnknownId {
             field: field.to_owned(),
             what,
-            id: value.get_ref().clone(),
-            hint: Hint::closest(value.get_ref(), known),
+            id: value.get_ref().as_ref().to_owned(),
+            hint: Hint::closest(value.get_ref().as_ref(), known),
         },
     )
 }
@@ -133,8 +133,8 @@ pub fn year_range(
     Ok((from_year, to_year))
 }
 
-pub fn family(file: &SourceFile, value: &Spanned<String>, field: &str) -> Result<Family> {
-    Family::parse(value.get_ref())
+pub fn family(file: &SourceFile, value: &Spanned<impl AsRef<str>>, field: &str) -> Result<Family> {
+    Family::parse(value.get_ref().as_ref())
         .ok_or_else(|| unknown_id(file, value, field, "family", Family::ids()))
 }
 
@@ -188,9 +188,14 @@ impl<'a> OwnerIds<'a> {
         OwnerIds { owners, by_id }
     }
 
-    pub fn owner(&self, file: &SourceFile, id: &Spanned<String>, field: &str) -> Result<usize> {
+    pub fn owner(
+        &self,
+        file: &SourceFile,
+        id: &Spanned<impl AsRef<str>>,
+        field: &str,
+    ) -> Result<usize> {
         self.by_id
-            .get(id.get_ref().as_str())
+            .get(id.get_ref().as_ref())
             .copied()
             .ok_or_else(|| {
                 unknown_id(
@@ -204,12 +209,17 @@ impl<'a> OwnerIds<'a> {
     }
 
     /// An owner that must be a commune (where an operation is).
-    pub fn commune(&self, file: &SourceFile, id: &Spanned<String>, field: &str) -> Result<usize> {
+    pub fn commune(
+        &self,
+        file: &SourceFile,
+        id: &Spanned<impl AsRef<str>>,
+        field: &str,
+    ) -> Result<usize> {
         let index = self.owner(file, id, field)?;
         let kind = self.owners[index].kind;
         if kind != OwnerKind::Commune {
             let id_span = id.span();
-            let id = id.get_ref();
+            let id = id.get_ref().as_ref();
             return Err(bad(
                 file,
                 &id_span,

@@ -10,7 +10,7 @@
 
 use super::dialect::{self, Dialect};
 use super::number::RawNum;
-use super::raw::RawOperation;
+use super::raw::{RawOperation, RawText};
 use super::source::SourceFile;
 use crate::error::{Hint, Problem, Result, Text};
 use crate::text;
@@ -67,10 +67,10 @@ pub(super) fn read_operations(
     // quote, so a file without quotes (as a generated one) has none to find.
     let quoted = file.text.as_bytes().contains(&b'"');
     if quoted {
-        let mut rows = Rows::new(file, reading.separator);
+        let mut rows = Rows::new(file, reading.separator, false);
         while rows.next_row()?.is_some() {}
     }
-    let mut rows = Rows::new(file, reading.separator);
+    let mut rows = Rows::new(file, reading.separator, !quoted);
     let Some((_, header)) = rows.next_row()? else {
         return Ok(Vec::new());
     };
@@ -124,7 +124,7 @@ pub(super) fn read_operations(
     let parts: Vec<Result<Vec<Spanned<RawOperation>>>> = chunks
         .into_par_iter()
         .map(|lines| {
-            let mut rows = Rows::within(file, reading.separator, lines);
+            let mut rows = Rows::within(file, reading.separator, !quoted, lines);
             read_rows(file, reading, &fields, &mut rows)
         })
         .collect();
@@ -227,7 +227,7 @@ fn set_field(
     field: &str,
     cell: &Cell<'_>,
 ) -> Result<()> {
-    let text = cell.text.trim();
+    let text = trim(&cell.text);
     if text.is_empty() {
         return Ok(());
     }
@@ -241,10 +241,10 @@ fn set_field(
             },
         )
     };
-    let string = || Some(Spanned::new(span.clone(), text.to_owned()));
+    let string = || Some(Spanned::new(span.clone(), RawText::from(text)));
     let number = || -> Result<Option<Spanned<RawNum>>> {
         let value = if reading.decimal_comma {
-            dialect::spreadsheet_number(text, field == "vat_rate").ok_or_else(|| {
+            dialect::spreadsheet_number(text, field == "vat_rate").map(RawText::from).ok_or_else(|| {
                 bad(text!(
                     fr: "« {text} » n'est pas un nombre ; écrivez un nombre décimal comme 1234,56 (une virgule pour les décimales, des espaces possibles entre les milliers)",
                     en: "\"{text}\" is not a number; write a decimal such as 1234,56 (a comma for decimals, spaces allowed between thousands)"
@@ -256,7 +256,7 @@ fn set_field(
                 en: "\"{text}\" has a decimal comma in a file whose cells are separated by commas, which is ambiguous; save the file with ; as separator (\"CSV point-virgule\"), or write decimal points, or say how to read it with --csv-dialect fr (or csv_dialect = \"fr\" in base.toml)"
             )));
         } else {
-            text.to_owned()
+            RawText::from(text)
         };
         Ok(Some(Spanned::new(span.clone(), RawNum::Text(value))))
     };
@@ -318,19 +318,28 @@ fn set_field(
     Ok(())
 }
 
+/// `text.trim()`, at once for a cell that starts and ends with a visible ASCII character
+/// (never a space), as most do.
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 fn leading_spaces(text: &str) -> usize {
     text.len() - text.trim_start().len()
 }
 
 /// `A|B|C` → the ids with their spans (exact for unquoted cells).
-fn split_list(text: &str, start: usize) -> Vec<Spanned<String>> {
+fn split_list(text: &str, start: usize) -> Vec<Spanned<RawText>> {
     let mut ids = Vec::new();
     let mut offset = start;
     for part in text.split('|') {
         let id = part.trim();
         if !id.is_empty() {
             let at = offset + leading_spaces(part);
-            ids.push(Spanned::new(at..at + id.len(), id.to_owned()));
+            ids.push(Spanned::new(at..at + id.len(), RawText::from(id)));
         }
         offset += part.len() + 1;
     }
@@ -349,10 +358,12 @@ struct Rows<'a> {
     cells: Vec<Cell<'a>>,
     /// Whether a row was given already (a blank first line is the header's: it stays).
     any: bool,
+    /// The file has no quote: each line is a row, read a line at a time.
+    plain: bool,
 }
 
 impl<'a> Rows<'a> {
-    fn new(file: &'a SourceFile, separator: u8) -> Rows<'a> {
+    fn new(file: &'a SourceFile, separator: u8, plain: bool) -> Rows<'a> {
         Rows {
             file,
             separator,
@@ -364,11 +375,12 @@ impl<'a> Rows<'a> {
             end: file.text.len(),
             cells: Vec::new(),
             any: false,
+            plain,
         }
     }
 
     /// The rows of the whole lines in `lines`, after the header.
-    fn within(file: &'a SourceFile, separator: u8, lines: Range<usize>) -> Rows<'a> {
+    fn within(file: &'a SourceFile, separator: u8, plain: bool, lines: Range<usize>) -> Rows<'a> {
         Rows {
             file,
             separator,
@@ -376,33 +388,20 @@ impl<'a> Rows<'a> {
             end: lines.end,
             cells: Vec::new(),
             any: true,
+            plain,
         }
     }
 
     fn next_row(&mut self) -> Result<Option<(Range<usize>, &[Cell<'a>])>> {
-        let bytes = self.file.text.as_bytes();
         while self.position < self.end {
             let row_start = self.position;
             self.cells.clear();
-            loop {
-                let (cell, next) = parse_cell(self.file, self.position, self.separator)?;
-                self.cells.push(cell);
-                self.position = next;
-                match bytes.get(self.position) {
-                    Some(&b) if b == self.separator => self.position += 1,
-                    Some(b'\r') if bytes.get(self.position + 1) == Some(&b'\n') => {
-                        self.position += 2;
-                        break;
-                    }
-                    Some(b'\n') => {
-                        self.position += 1;
-                        break;
-                    }
-                    None => break,
-                    Some(_) => unreachable!("parse_cell stops at a separator or the end"),
-                }
+            if self.plain {
+                self.plain_line();
+            } else {
+                self.quoted_row()?;
             }
-            let blank = self.cells.iter().all(|cell| cell.text.trim().is_empty())
+            let blank = self.cells.iter().all(|cell| trim(&cell.text).is_empty())
                 && (self.cells.len() == 1 || self.any);
             if !blank {
                 self.any = true;
@@ -410,6 +409,62 @@ impl<'a> Rows<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// The cells of the line at `position`, in a file without quotes: up to the line feed (a
+    /// `\r` before it ends the line with it, a lone `\r` is part of its cell), cut at each
+    /// separator; what [`parse_cell`] gives for such a line, found a line at a time.
+    fn plain_line(&mut self) {
+        let (text, start) = (self.file.text.as_str(), self.position);
+        let bytes = &text.as_bytes()[..self.end];
+        let mut from = start;
+        let mut at = start;
+        // One pass over the line's bytes (lines are short: a loop beats searching twice).
+        while at < bytes.len() && bytes[at] != b'\n' {
+            if bytes[at] == self.separator {
+                self.cells.push(Cell {
+                    text: Cow::Borrowed(&text[from..at]),
+                    span: from..at,
+                });
+                from = at + 1;
+            }
+            at += 1;
+        }
+        let next = (at + 1).min(bytes.len());
+        let content_end = if at < bytes.len() && at > from && bytes[at - 1] == b'\r' {
+            at - 1
+        } else {
+            at
+        };
+        self.cells.push(Cell {
+            text: Cow::Borrowed(&text[from..content_end]),
+            span: from..content_end,
+        });
+        self.position = next;
+    }
+
+    /// The cells of the row at `position`, which may have quoted cells over several lines.
+    fn quoted_row(&mut self) -> Result<()> {
+        let bytes = self.file.text.as_bytes();
+        loop {
+            let (cell, next) = parse_cell(self.file, self.position, self.separator)?;
+            self.cells.push(cell);
+            self.position = next;
+            match bytes.get(self.position) {
+                Some(&b) if b == self.separator => self.position += 1,
+                Some(b'\r') if bytes.get(self.position + 1) == Some(&b'\n') => {
+                    self.position += 2;
+                    break;
+                }
+                Some(b'\n') => {
+                    self.position += 1;
+                    break;
+                }
+                None => break,
+                Some(_) => unreachable!("parse_cell stops at a separator or the end"),
+            }
+        }
+        Ok(())
     }
 }
 
@@ -567,6 +622,30 @@ mod tests {
         let file = SourceFile::new("ops.csv", "id,mining_estate\nA,yes\n");
         let error = read(&file, Dialect::Auto).unwrap_err().to_string();
         assert!(error.contains("ops.csv:2:3"), "{error}");
+    }
+
+    #[test]
+    fn a_file_without_quotes_read_a_line_at_a_time_gives_the_same_rows() {
+        for text in [
+            "id,name\nA,x\n",
+            "\u{feff}id;name\r\nA;x\r\n\r\nB;y",
+            "id,name\n\n,\nA,a\rb\r\r\nB, y \r",
+            "id,name,cost\nA,,\n  ,  ,\nB,Ère,1 234,5\n\n",
+            "\nid\nA",
+            "",
+        ] {
+            let file = SourceFile::new("ops.csv", text);
+            let separator = separator(text);
+            let rows = |plain| {
+                let mut rows = Rows::new(&file, separator, plain);
+                let mut all = Vec::new();
+                while let Some((span, cells)) = rows.next_row().unwrap() {
+                    all.push((span, cells.to_vec()));
+                }
+                all
+            };
+            assert_eq!(rows(true), rows(false), "{text:?}");
+        }
     }
 
     /// A file of `rows` rows, `bad` naming rows with one cell too many.

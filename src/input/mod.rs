@@ -190,11 +190,24 @@ pub fn load_base_sources_with(
     csv_file: Option<SourceFile>,
     options: Options,
 ) -> Result<Loaded> {
-    let mut raw: raw::RawBase = parse_toml(&base_file)?;
+    // The CSV is read while base.toml is parsed, in the dialect of the command line (or
+    // detected); when base.toml names another one, it is read again in that one. Errors come
+    // in the same order either way: base.toml's, then its dialect's, then the CSV's.
+    let (raw, early) = rayon::join(
+        || parse_toml::<raw::RawBase>(&base_file),
+        || {
+            csv_file
+                .as_ref()
+                .map(|file| csv::read_operations(file, options.csv_dialect))
+        },
+    );
+    let mut raw = raw?;
     let toml_operations = std::mem::take(&mut raw.operation);
-    let csv_operations = match &csv_file {
-        Some(file) => csv::read_operations(file, csv_dialect(&base_file, &raw, options)?)?,
-        None => Vec::new(),
+    let dialect = csv_dialect(&base_file, &raw, options)?;
+    let csv_operations = match (&csv_file, early) {
+        (Some(_), Some(early)) if dialect == options.csv_dialect => early?,
+        (Some(file), _) => csv::read_operations(file, dialect)?,
+        (None, _) => Vec::new(),
     };
     // Each operation beside the file it comes from, by reference: a national dataset's raw
     // operations are tens of megabytes, not worth moving.

@@ -5,6 +5,7 @@
 //! is exactly 0.35; a float literal with more than 15 significant digits is refused all the
 //! same (an `f64` reader could not honour it) with a request to quote it.
 
+use super::raw::RawText;
 use super::source::SourceFile;
 use crate::error::{Problem, Result, Text};
 use crate::model::{Money, Rate};
@@ -17,7 +18,7 @@ use toml::Spanned;
 /// A number as the deserializer saw it; floats are re-read from the file's text.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawNum {
-    Text(String),
+    Text(RawText),
     Integer(i64),
     Float,
 }
@@ -31,7 +32,7 @@ impl<'de> Deserialize<'de> for RawNum {
                 f.write_str("a number, or a decimal in quotes such as \"1250000.50\"")
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<RawNum, E> {
-                Ok(RawNum::Text(value.to_owned()))
+                Ok(RawNum::Text(value.into()))
             }
             fn visit_i64<E: de::Error>(self, value: i64) -> Result<RawNum, E> {
                 Ok(RawNum::Integer(value))
@@ -328,7 +329,7 @@ mod tests {
             "12.340",
             "",
         ] {
-            let num = Spanned::new(0..0, RawNum::Text(text.to_owned()));
+            let num = Spanned::new(0..0, RawNum::Text(text.into()));
             let slow = read(&file, "cost", &num, NumKind::Money)
                 .ok()
                 .and_then(Money::from_decimal);

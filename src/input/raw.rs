@@ -40,6 +40,13 @@ pub fn root_has_key(text: &str, key: &str) -> bool {
 /// A list of ids or names as written.
 pub type RawList = Spanned<Vec<Spanned<String>>>;
 
+/// A short text of an operation as written (an id, a name, a number): up to 24 bytes it is
+/// kept inline, without an allocation, which is most of a national `operations.csv`'s cells.
+pub type RawText = compact_str::CompactString;
+
+/// A list of an operation's ids as written.
+pub type RawIds = Spanned<Vec<Spanned<RawText>>>;
+
 /// An inline table of numbers keyed by name (families, years…).
 pub type RawMap = BTreeMap<Spanned<String>, Spanned<RawNum>>;
 
@@ -126,7 +133,7 @@ impl<'de> Deserialize<'de> for RawCapacity {
                 )
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<RawCapacity, E> {
-                Ok(RawCapacity::Amount(RawNum::Text(value.to_owned())))
+                Ok(RawCapacity::Amount(RawNum::Text(value.into())))
             }
             fn visit_i64<E: de::Error>(self, value: i64) -> Result<RawCapacity, E> {
                 Ok(RawCapacity::Amount(RawNum::Integer(value)))
@@ -217,12 +224,12 @@ pub struct RawRule {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOperation {
-    pub id: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
-    pub commune: Option<Spanned<String>>,
-    pub owner: Option<Spanned<String>>,
-    pub family: Option<Spanned<String>>,
-    pub site: Option<Spanned<String>>,
+    pub id: Option<Spanned<RawText>>,
+    pub name: Option<Spanned<RawText>>,
+    pub commune: Option<Spanned<RawText>>,
+    pub owner: Option<Spanned<RawText>>,
+    pub family: Option<Spanned<RawText>>,
+    pub site: Option<Spanned<RawText>>,
     pub mining_estate: Option<Spanned<bool>>,
     pub cost: Option<Spanned<RawNum>>,
     pub base: Option<Spanned<RawNum>>,
@@ -230,9 +237,9 @@ pub struct RawOperation {
     pub start_year: Option<Spanned<i64>>,
     pub duration_years: Option<Spanned<i64>>,
     pub priority: Option<Spanned<i64>>,
-    pub depends_on: Option<RawList>,
+    pub depends_on: Option<RawIds>,
     pub vat_rate: Option<Spanned<RawNum>>,
-    pub requires: Option<RawList>,
+    pub requires: Option<RawIds>,
 }
 
 impl RawOperation {

@@ -6,7 +6,7 @@
 
 use super::check::{self, OwnerIds, YEAR_LIMITS, bad, missing, unknown_id};
 use super::number;
-use super::raw::{RawBase, RawFunder, RawOperation, RawOwner};
+use super::raw::{RawBase, RawFunder, RawOperation, RawOwner, RawText};
 use super::source::SourceFile;
 use crate::error::{Problem, Result, Text};
 use crate::model::{
@@ -517,7 +517,7 @@ fn check_id<'a>(
             &id.span(),
             Problem::DuplicateId {
                 what: "operation",
-                id: id.get_ref().clone(),
+                id: id.get_ref().to_string(),
                 first: first_file.location(first).to_string(),
             },
         ));
@@ -530,7 +530,7 @@ fn check_id<'a>(
 fn operation_and_requires(
     file: &SourceFile,
     entry: &Spanned<RawOperation>,
-    id: &Spanned<String>,
+    id: &Spanned<RawText>,
     owners: &OwnerIds<'_>,
     funders: &[&str],
     start_year: Year,
@@ -645,12 +645,12 @@ fn operation<'r>(
     file: &SourceFile,
     span: &std::ops::Range<usize>,
     o: &'r RawOperation,
-    id: &Spanned<String>,
+    id: &Spanned<RawText>,
     owners: &OwnerIds<'_>,
     start_year: Year,
     end_year: Year,
 ) -> Result<Operation> {
-    let required = |value: Option<&'r Spanned<String>>, field: &str, what: Text| {
+    let required = |value: Option<&'r Spanned<RawText>>, field: &str, what: Text| {
         value.ok_or_else(|| missing(file, span, field, what))
     };
     let commune_id = required(
@@ -735,15 +735,12 @@ fn operation<'r>(
         )
     })?;
     Ok(Operation {
-        id: id.get_ref().clone(),
-        name: o
-            .name
-            .as_ref()
-            .map_or_else(|| id.get_ref().clone(), |n| n.get_ref().clone()),
+        id: id.get_ref().to_string(),
+        name: o.name.as_ref().unwrap_or(id).get_ref().to_string(),
         commune,
         owner,
         family,
-        site: o.site.as_ref().map(|s| s.get_ref().clone()),
+        site: o.site.as_ref().map(|s| s.get_ref().to_string()),
         mining_estate: o.mining_estate.as_ref().is_some_and(|b| *b.get_ref()),
         cost,
         base,
