@@ -396,11 +396,15 @@ pub(crate) fn max_lag(dataset: &Dataset) -> u32 {
 impl<'a> Plan<'a> {
     pub fn new(dataset: &'a Dataset) -> Result<Plan<'a>> {
         check_totals(dataset, &Inputs::of(dataset))?;
+        let (matches, (facts, index)) = rayon::join(
+            || Matches::new(dataset),
+            || (years::Facts::new(dataset), Index::new(dataset)),
+        );
         Ok(Plan {
             dataset,
-            matches: Matches::new(dataset),
-            facts: years::Facts::new(dataset),
-            index: Index::new(dataset),
+            matches,
+            facts,
+            index,
         })
     }
 

@@ -29,41 +29,80 @@ struct Candidate {
 }
 
 impl Matches {
+    /// Each funder's matches are found in parallel (at national scale, 30,000 operations ×
+    /// every rule and modulation), then laid end to end in funder order.
     pub fn new(dataset: &Dataset) -> Matches {
+        use rayon::prelude::*;
         let operations = dataset.operations.len();
+        let per_funder: Vec<Matches> = dataset
+            .funders
+            .par_iter()
+            .map(|funder| Matches::of_funder(dataset, funder))
+            .collect();
         let mut matches = Matches {
             operations,
             ranges: Vec::with_capacity(operations * dataset.funders.len()),
-            candidates: Vec::new(),
-            modulations: Vec::new(),
+            candidates: Vec::with_capacity(per_funder.iter().map(|m| m.candidates.len()).sum()),
+            modulations: Vec::with_capacity(per_funder.iter().map(|m| m.modulations.len()).sum()),
             public_cap: dataset
                 .operations
                 .iter()
                 .map(|operation| dataset.public_cap(operation.family))
                 .collect(),
         };
-        for funder in &dataset.funders {
-            for operation in &dataset.operations {
-                let start = matches.candidates.len() as u32;
-                for (rule_index, rule) in funder.rules.iter().enumerate() {
-                    if !rule.when.holds_for(operation, &dataset.owners) {
-                        continue;
-                    }
-                    let first = matches.modulations.len() as u32;
-                    for (index, modulation) in rule.modulations.iter().enumerate() {
-                        if modulation.when.holds_for(operation, &dataset.owners) {
-                            matches.modulations.push(index as u32);
-                        }
-                    }
-                    matches.candidates.push(Candidate {
-                        rule: rule_index as u32,
-                        modulations: (first, matches.modulations.len() as u32),
-                    });
+        for part in per_funder {
+            let (candidates, modulations) = (
+                matches.candidates.len() as u32,
+                matches.modulations.len() as u32,
+            );
+            matches.ranges.extend(
+                part.ranges
+                    .iter()
+                    .map(|&(start, end)| (start + candidates, end + candidates)),
+            );
+            matches
+                .candidates
+                .extend(part.candidates.iter().map(|candidate| Candidate {
+                    rule: candidate.rule,
+                    modulations: (
+                        candidate.modulations.0 + modulations,
+                        candidate.modulations.1 + modulations,
+                    ),
+                }));
+            matches.modulations.extend_from_slice(&part.modulations);
+        }
+        matches
+    }
+
+    /// One funder's matches, its ranges and candidates counted from 0.
+    fn of_funder(dataset: &Dataset, funder: &crate::model::Funder) -> Matches {
+        let mut matches = Matches {
+            operations: dataset.operations.len(),
+            ranges: Vec::with_capacity(dataset.operations.len()),
+            candidates: Vec::new(),
+            modulations: Vec::new(),
+            public_cap: Vec::new(),
+        };
+        for operation in &dataset.operations {
+            let start = matches.candidates.len() as u32;
+            for (rule_index, rule) in funder.rules.iter().enumerate() {
+                if !rule.when.holds_for(operation, &dataset.owners) {
+                    continue;
                 }
-                matches
-                    .ranges
-                    .push((start, matches.candidates.len() as u32));
+                let first = matches.modulations.len() as u32;
+                for (index, modulation) in rule.modulations.iter().enumerate() {
+                    if modulation.when.holds_for(operation, &dataset.owners) {
+                        matches.modulations.push(index as u32);
+                    }
+                }
+                matches.candidates.push(Candidate {
+                    rule: rule_index as u32,
+                    modulations: (first, matches.modulations.len() as u32),
+                });
             }
+            matches
+                .ranges
+                .push((start, matches.candidates.len() as u32));
         }
         matches
     }
