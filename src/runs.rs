@@ -6,7 +6,7 @@
 //! [`Runs`] owns them (the targets, their outcomes, their manifests); [`Run`] is the borrowed
 //! view a reader takes, the first of a slice being the reference.
 
-use crate::engine::{self, Outcome};
+use crate::engine::{self, Outcome, Plan};
 use crate::error::Result;
 use crate::input::SourceFile;
 use crate::input::Target;
@@ -82,19 +82,36 @@ pub struct Runs {
 impl Runs {
     /// Applies each source's changes, then runs them all in parallel (results in order).
     pub fn new(sources: &[Source]) -> Result<Runs> {
-        let targets = sources
-            .iter()
-            .map(Source::target)
-            .collect::<Result<Vec<_>>>()?;
-        Runs::of_targets(targets)
+        Runs::of_targets(targets(sources)?)
+    }
+
+    /// [`Runs::new`], keeping the totals only ([`Plan::run_totals`]): no operation's outcome,
+    /// no owner's years or loans, no funder's payments. That is all a comparison's tables
+    /// read, and at national scale most of what a run builds.
+    pub fn totals(sources: &[Source]) -> Result<Runs> {
+        Runs::run_all(targets(sources)?, |target| {
+            let plan = Plan::new(&target.dataset)?;
+            Ok((
+                plan.run_totals(&engine::Inputs::of(&target.dataset))?,
+                Manifest::new(&target.inputs, None),
+            ))
+        })
     }
 
     /// Runs `targets` in parallel (results in order).
     pub fn of_targets(targets: Vec<Target>) -> Result<Runs> {
+        Runs::run_all(targets, run)
+    }
+
+    fn run_all(
+        targets: Vec<Target>,
+        run: impl Fn(&Target) -> Result<(Outcome, Manifest)> + Send + Sync,
+    ) -> Result<Runs> {
         use rayon::prelude::*;
-        let (outcomes, manifests) = targets
-            .par_iter()
-            .map(run)
+        let ran: Vec<Result<(Outcome, Manifest)>> = targets.par_iter().map(run).collect();
+        // The first failure in the order of the targets, whatever the thread count.
+        let (outcomes, manifests) = ran
+            .into_iter()
             .collect::<Result<Vec<_>>>()?
             .into_iter()
             .unzip();
@@ -114,6 +131,11 @@ impl Runs {
             .map(|((target, outcome), manifest)| Run::of(target, outcome, manifest))
             .collect()
     }
+}
+
+/// Each source with its changes applied.
+fn targets(sources: &[Source]) -> Result<Vec<Target>> {
+    sources.iter().map(Source::target).collect()
 }
 
 /// What the engine makes of `target`, and what produced it (no seed: a run draws nothing).

@@ -24,7 +24,12 @@ pub(crate) struct CompareArgs {
 
 pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     let sources = load::read_many_with(&args.paths, args.input.options())?;
-    let ran = cofinance::runs::Runs::new(&sources)?;
+    // The tables compare totals; the charts draw operations and years, which a run of
+    // totals does not keep.
+    let ran = match args.charts {
+        Some(_) => cofinance::runs::Runs::new(&sources)?,
+        None => cofinance::runs::Runs::totals(&sources)?,
+    };
     let runs: Vec<Run<'_>> = ran.views();
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),

@@ -430,3 +430,24 @@ fn a_scenario_never_changes_its_base() {
     let (base, base_outcome) = common::run_source("scenarios/base.toml");
     assert_eq!(common::digest(&base, &base_outcome), before);
 }
+
+/// `compare` runs totals only (no charts asked): its files and its summary are those of
+/// full runs, for the default dataset and every one of its scenarios.
+#[test]
+fn a_comparison_of_totals_is_that_of_full_runs() {
+    use cofinance::report::compare;
+    let sources = cofinance::load::read_folder(None).unwrap();
+    assert!(sources.len() > 3, "the default dataset has scenarios");
+    let full = cofinance::runs::Runs::new(&sources).unwrap();
+    let totals = cofinance::runs::Runs::totals(&sources).unwrap();
+    assert!(totals.outcomes.iter().all(|o| o.operations.is_empty()));
+    let (full, totals) = (full.views(), totals.views());
+    assert_eq!(compare::json(&totals), compare::json(&full));
+    assert_eq!(compare::csv(&totals), compare::csv(&full));
+    for lang in [cofinance::lang::Lang::Fr, cofinance::lang::Lang::En] {
+        assert_eq!(
+            compare::text_summary(&totals, lang, 100),
+            compare::text_summary(&full, lang, 100)
+        );
+    }
+}
