@@ -53,8 +53,9 @@ impl Source {
         }
     }
 
-    /// [`Source::target`], taking the source: a base's dataset is moved, not copied (at
-    /// national scale the copy and the drop of the original were a tenth of loading).
+    /// [`Source::target`], taking the source: a base's dataset is moved, not copied, and a
+    /// scenario's changes are applied to its base's own (at national scale the copy and the
+    /// drop of the original were a tenth of loading).
     pub fn into_target(self) -> Result<Target> {
         match self {
             Source::Base(loaded, _) => {
@@ -66,7 +67,7 @@ impl Source {
                     inputs,
                 })
             }
-            Source::Scenario(scenario) => scenario.target(),
+            Source::Scenario(scenario) => scenario.into_target(),
         }
     }
 

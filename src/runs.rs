@@ -82,14 +82,18 @@ pub struct Runs {
 impl Runs {
     /// Applies each source's changes, then runs them all in parallel (results in order).
     pub fn new(sources: &[Source]) -> Result<Runs> {
-        Runs::of_targets(targets(sources)?)
+        Runs::of_targets(sources.iter().map(Source::target).collect::<Result<_>>()?)
     }
 
     /// [`Runs::new`], keeping the totals only ([`Plan::run_totals`]): no operation's outcome,
     /// no owner's years or loans, no funder's payments. That is all a comparison's tables
     /// read, and at national scale most of what a run builds.
-    pub fn totals(sources: &[Source]) -> Result<Runs> {
-        Runs::run_all(targets(sources)?, |target| {
+    pub fn totals(sources: Vec<Source>) -> Result<Runs> {
+        let targets = sources
+            .into_iter()
+            .map(Source::into_target)
+            .collect::<Result<_>>()?;
+        Runs::run_all(targets, |target| {
             let plan = Plan::new(&target.dataset)?;
             Ok((
                 plan.run_totals(&engine::Inputs::of(&target.dataset))?,
@@ -131,11 +135,6 @@ impl Runs {
             .map(|((target, outcome), manifest)| Run::of(target, outcome, manifest))
             .collect()
     }
-}
-
-/// Each source with its changes applied.
-fn targets(sources: &[Source]) -> Result<Vec<Target>> {
-    sources.iter().map(Source::target).collect()
 }
 
 /// What the engine makes of `target`, and what produced it (no seed: a run draws nothing).

@@ -27,8 +27,13 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     // The tables compare totals; the charts draw operations and years, which a run of
     // totals does not keep.
     let ran = match args.charts {
-        Some(_) => cofinance::runs::Runs::new(&sources)?,
-        None => cofinance::runs::Runs::totals(&sources)?,
+        Some(_) => cofinance::runs::Runs::of_targets(
+            sources
+                .into_iter()
+                .map(load::Source::into_target)
+                .collect::<cofinance::Result<_>>()?,
+        )?,
+        None => cofinance::runs::Runs::totals(sources)?,
     };
     let runs: Vec<Run<'_>> = ran.views();
     let files = [
@@ -54,6 +59,6 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     }
     super::print(&text)?;
     drop(runs);
-    super::leave((ran, sources));
+    super::leave(ran);
     Ok(())
 }

@@ -128,16 +128,7 @@ impl Scenario {
     /// The changes, each checked against the dataset as the earlier ones leave it (so a change
     /// may name what an earlier one inserted), with the dataset they leave.
     fn check(&self) -> Result<(Vec<Change>, Dataset)> {
-        let mut dataset = self.base.dataset.clone();
-        let mut inserted = vec![0_usize; dataset.funders.len()];
-        let mut changes = Vec::with_capacity(self.raw.change.len());
-        for entry in &self.raw.change {
-            let change = Change::check(&self.file, &entry.span(), entry.get_ref(), &dataset)?;
-            change.apply(&self.file, &mut dataset, &mut inserted)?;
-            changes.push(change);
-        }
-        self.complete_terms(&dataset)?;
-        Ok((changes, dataset))
+        check_on(&self.file, &self.raw, self.base.dataset.clone())
     }
 
     /// Applies checked changes (from [`Scenario::check`]) to a copy of the base, each with the
@@ -158,39 +149,8 @@ impl Scenario {
             }
             change.apply(&self.file, &mut dataset, &mut inserted)?;
         }
-        self.complete_terms(&dataset)?;
+        complete_terms(&self.file, &self.raw, &dataset)?;
         Ok(dataset)
-    }
-
-    /// Borrowing changes may leave a commune with incomplete terms: said at the last of them.
-    fn complete_terms(&self, dataset: &Dataset) -> Result<()> {
-        for owner in &dataset.owners {
-            if let Err(field) = dataset.loan_terms(owner) {
-                let at = self
-                    .raw
-                    .change
-                    .iter()
-                    .rev()
-                    .find(|c| {
-                        c.get_ref()
-                            .kind
-                            .as_ref()
-                            .is_some_and(|k| k.get_ref() == "borrowing")
-                    })
-                    .map_or(0..0, toml::Spanned::span);
-                let id = &owner.id;
-                return Err(missing(
-                    &self.file,
-                    &at,
-                    field,
-                    crate::text!(
-                        fr: "la commune « {id} » emprunte mais ses conditions d'emprunt n'ont pas de {field} ; donnez-le dans le changement borrowing ou dans la table [borrowing] de la base",
-                        en: "commune \"{id}\" borrows but its terms have no {field}; give it in the borrowing change or in the base's [borrowing]"
-                    ),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// The scenario applied, ready to run.
@@ -204,6 +164,73 @@ impl Scenario {
             inputs,
         })
     }
+
+    /// [`Scenario::target`], taking the scenario: its changes are applied to its base's own
+    /// dataset, not to a copy (at national scale a copy is tens of thousands of operations).
+    pub fn into_target(self) -> Result<Target> {
+        let scenario = Some(self.name().to_owned());
+        let Scenario {
+            file, raw, base, ..
+        } = self;
+        let (_, dataset) = check_on(&file, &raw, base.dataset)?;
+        let mut inputs = vec![file];
+        inputs.extend(base.inputs);
+        Ok(Target {
+            scenario,
+            description: raw.description,
+            dataset,
+            inputs,
+        })
+    }
+}
+
+/// The changes of `raw`, each checked against the dataset as the earlier ones leave it (so a
+/// change may name what an earlier one inserted) and applied to `dataset` (the base, or a copy
+/// of it), with the dataset they leave.
+fn check_on(
+    file: &SourceFile,
+    raw: &RawScenario,
+    mut dataset: Dataset,
+) -> Result<(Vec<Change>, Dataset)> {
+    let mut inserted = vec![0_usize; dataset.funders.len()];
+    let mut changes = Vec::with_capacity(raw.change.len());
+    for entry in &raw.change {
+        let change = Change::check(file, &entry.span(), entry.get_ref(), &dataset)?;
+        change.apply(file, &mut dataset, &mut inserted)?;
+        changes.push(change);
+    }
+    complete_terms(file, raw, &dataset)?;
+    Ok((changes, dataset))
+}
+
+/// Borrowing changes may leave a commune with incomplete terms: said at the last of them.
+fn complete_terms(file: &SourceFile, raw: &RawScenario, dataset: &Dataset) -> Result<()> {
+    for owner in &dataset.owners {
+        if let Err(field) = dataset.loan_terms(owner) {
+            let at = raw
+                .change
+                .iter()
+                .rev()
+                .find(|c| {
+                    c.get_ref()
+                        .kind
+                        .as_ref()
+                        .is_some_and(|k| k.get_ref() == "borrowing")
+                })
+                .map_or(0..0, toml::Spanned::span);
+            let id = &owner.id;
+            return Err(missing(
+                file,
+                &at,
+                field,
+                crate::text!(
+                    fr: "la commune « {id} » emprunte mais ses conditions d'emprunt n'ont pas de {field} ; donnez-le dans le changement borrowing ou dans la table [borrowing] de la base",
+                    en: "commune \"{id}\" borrows but its terms have no {field}; give it in the borrowing change or in the base's [borrowing]"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether a TOML file is a scenario (it names a `base`) rather than a base.

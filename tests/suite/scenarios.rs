@@ -439,7 +439,7 @@ fn a_comparison_of_totals_is_that_of_full_runs() {
     let sources = cofinance::load::read_folder(None).unwrap();
     assert!(sources.len() > 3, "the default dataset has scenarios");
     let full = cofinance::runs::Runs::new(&sources).unwrap();
-    let totals = cofinance::runs::Runs::totals(&sources).unwrap();
+    let totals = cofinance::runs::Runs::totals(sources).unwrap();
     assert!(totals.outcomes.iter().all(|o| o.operations.is_empty()));
     let (full, totals) = (full.views(), totals.views());
     assert_eq!(compare::json(&totals), compare::json(&full));
