@@ -38,10 +38,7 @@ pub(crate) fn run(args: &CompareArgs) -> cofinance::Result<()> {
     let runs: Vec<Run<'_>> = ran.views();
     let files = [
         OutputFile::new("compare.json", compare::json(&runs)),
-        OutputFile::new(
-            "compare.csv",
-            cofinance::report::csv::in_dialect(compare::csv(&runs), args.input.dialect()),
-        ),
+        OutputFile::new("compare.csv", compare::csv(&runs, args.input.dialect())),
     ];
     let charts = match &args.charts {
         Some(dir) => {

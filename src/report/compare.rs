@@ -1,9 +1,11 @@
 //! Several scenarios of one base side by side: `compare.json`, `compare.csv` and the text
 //! `cofinance compare` prints. Every scenario is set beside the first, the reference.
 
+use super::bytes::{Csv, Sink};
 use super::grid::{Grid, wrap};
 use crate::engine::Outcome;
 use crate::fr::{Lang, NONE};
+use crate::input::Dialect;
 use crate::model::{Money, OwnerKind, Year};
 use crate::runs::Manifest;
 use crate::runs::tag;
@@ -164,28 +166,23 @@ pub fn json(runs: &[Run<'_>]) -> Vec<u8> {
     bytes
 }
 
-/// One fact of one run, beside the reference run's.
-#[derive(Debug, Serialize)]
-struct CsvRow<'a> {
-    entity: &'static str,
-    id: &'a str,
-    name: &'a str,
-    scenario: &'a str,
-    metric: &'static str,
-    value: String,
-    reference: String,
-    difference: String,
-}
+/// The columns of `compare.csv`: one fact of one run, beside the reference run's.
+const CSV_COLUMNS: [&str; 8] = [
+    "entity",
+    "id",
+    "name",
+    "scenario",
+    "metric",
+    "value",
+    "reference",
+    "difference",
+];
 
-fn text<T: ToString>(value: Option<T>) -> String {
-    value.map_or_else(String::new, |v| v.to_string())
-}
-
-/// `compare.csv`: one line per owner or funder, run and metric.
-pub fn csv(runs: &[Run<'_>]) -> Vec<u8> {
+/// `compare.csv` in a CSV dialect: one line per owner or funder, run and metric.
+pub fn csv(runs: &[Run<'_>], dialect: Dialect) -> Vec<u8> {
     let comparison = build(runs);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut write = |row: CsvRow<'_>| writer.serialize(row).expect("flat rows always serialize");
+    let mut sink = Sink::memory(0);
+    let mut out = super::csv::table(&mut sink, &CSV_COLUMNS, dialect);
     for owner in &comparison.owners {
         let reference = owner.runs[0];
         for run in &owner.runs {
@@ -215,16 +212,14 @@ pub fn csv(runs: &[Run<'_>]) -> Vec<u8> {
                 ("debt_at_end", run.debt_at_end, reference.debt_at_end),
             ];
             for (metric, value, base) in metrics {
-                write(CsvRow {
-                    entity: "owner",
-                    id: owner.id,
-                    name: owner.name,
-                    scenario: run.scenario,
-                    metric,
-                    value: text(value),
-                    reference: text(base),
-                    difference: text(difference(value, base)),
-                });
+                fact(
+                    &mut out,
+                    ["owner", owner.id, owner.name, run.scenario, metric],
+                );
+                out.opt_money(value);
+                out.opt_money(base);
+                out.opt_money(difference(value, base));
+                out.end_row();
             }
         }
     }
@@ -235,37 +230,42 @@ pub fn csv(runs: &[Run<'_>]) -> Vec<u8> {
                 ("total_granted", run.total_granted, reference.total_granted),
                 ("unspent", run.unspent, reference.unspent),
             ] {
-                write(CsvRow {
-                    entity: "funder",
-                    id: funder.id,
-                    name: funder.name,
-                    scenario: run.scenario,
-                    metric,
-                    value: value.to_string(),
-                    reference: base.to_string(),
-                    difference: (value - base).to_string(),
-                });
+                fact(
+                    &mut out,
+                    ["funder", funder.id, funder.name, run.scenario, metric],
+                );
+                out.money(value);
+                out.money(base);
+                out.money(value - base);
+                out.end_row();
             }
-            write(CsvRow {
-                entity: "funder",
-                id: funder.id,
-                name: funder.name,
-                scenario: run.scenario,
-                metric: "exhaustion_year",
-                value: text(run.exhaustion_year),
-                reference: text(reference.exhaustion_year),
-                difference: text(
-                    run.exhaustion_year
-                        .zip(reference.exhaustion_year)
-                        .map(|(a, b)| a - b),
-                ),
-            });
+            let (year, base) = (run.exhaustion_year, reference.exhaustion_year);
+            fact(
+                &mut out,
+                [
+                    "funder",
+                    funder.id,
+                    funder.name,
+                    run.scenario,
+                    "exhaustion_year",
+                ],
+            );
+            out.opt_integer(year);
+            out.opt_integer(base);
+            out.opt_integer(year.zip(base).map(|(a, b)| a - b));
+            out.end_row();
         }
     }
-    writer.into_inner().expect("writing to memory cannot fail")
+    sink.finish().expect("writing to memory cannot fail")
 }
 
-/// `+1 234,00 €`, `-5,00 €`, or `=` for no change.
+/// The first cells of a fact of `compare.csv`: entity, id, name, scenario and metric.
+fn fact(out: &mut Csv<'_, '_, '_>, cells: [&str; 5]) {
+    for cell in cells {
+        out.text(cell);
+    }
+}
+
 /// `+1 234,00 €`, `-5,00 €`, or `=` for no change.
 fn signed(value: Money, lang: Lang) -> String {
     if value == Money::ZERO {

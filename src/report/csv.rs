@@ -36,49 +36,10 @@ const MONEY_COLUMNS: [&str; 23] = [
     "difference",
 ];
 
-/// One of the files above, or compare.csv, rewritten in a dialect: `Fr` puts `;` between cells, a decimal
-/// comma in money and a UTF-8 BOM in front (French Excel reads a CSV without one as
-/// Windows-1252); the other dialects leave the bytes as they are.
-pub fn in_dialect(bytes: Vec<u8>, dialect: Dialect) -> Vec<u8> {
-    if dialect != Dialect::Fr {
-        return bytes;
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(bytes.as_slice());
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(b"\xef\xbb\xbf".to_vec());
-    let mut money = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.expect("our own CSV reads back");
-        if index == 0 {
-            money = record
-                .iter()
-                .map(|name| MONEY_COLUMNS.contains(&name))
-                .collect();
-            writer
-                .write_record(&record)
-                .expect("writing to memory cannot fail");
-            continue;
-        }
-        let fields = record.iter().zip(&money).map(|(field, &is_money)| {
-            if is_money {
-                field.replace('.', ",")
-            } else {
-                field.to_owned()
-            }
-        });
-        writer
-            .write_record(fields)
-            .expect("writing to memory cannot fail");
-    }
-    writer.into_inner().expect("writing to memory cannot fail")
-}
-
-/// The separator and money columns of a dialect's tables: what [`in_dialect`] would make of
-/// the plain file, written directly.
-fn table<'s, 'a, 'h>(
+/// A table in a dialect: `Fr` puts `;` between cells, a decimal comma in the money columns
+/// and a UTF-8 BOM in front (French Excel reads a CSV without one as Windows-1252); the other
+/// dialects write `,` and decimal points.
+pub(super) fn table<'s, 'a, 'h>(
     sink: &'s mut Sink<'a>,
     header: &'h [&'h str],
     dialect: Dialect,
@@ -282,16 +243,29 @@ pub fn owners(run: &Run<'_>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Money;
 
     #[test]
-    fn rewrites_money_for_french_excel() {
-        let plain =
-            b"operation,commune,cost,commit_year\nA.1,\"Lens, centre\",1234.50,2004\n".to_vec();
-        assert_eq!(in_dialect(plain.clone(), Dialect::Auto), plain);
-        assert_eq!(in_dialect(plain.clone(), Dialect::En), plain);
-        let french = String::from_utf8(in_dialect(plain, Dialect::Fr)).unwrap();
+    fn writes_money_for_french_excel() {
+        let table = |dialect| {
+            let mut sink = Sink::memory(0);
+            let mut out = table(
+                &mut sink,
+                &["operation", "commune", "cost", "commit_year"],
+                dialect,
+            );
+            out.text("A.1");
+            out.text("Lens, centre");
+            out.money(Money::from_cents(123_450));
+            out.integer(2004);
+            out.end_row();
+            String::from_utf8(sink.finish().unwrap()).unwrap()
+        };
+        let plain = "operation,commune,cost,commit_year\nA.1,\"Lens, centre\",1234.50,2004\n";
+        assert_eq!(table(Dialect::Auto), plain);
+        assert_eq!(table(Dialect::En), plain);
         assert_eq!(
-            french,
+            table(Dialect::Fr),
             "\u{feff}operation;commune;cost;commit_year\nA.1;Lens, centre;1234,50;2004\n"
         );
     }
