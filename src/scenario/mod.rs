@@ -125,8 +125,7 @@ impl Scenario {
         self.apply_checked(&changes, overrides)
     }
 
-    /// The changes, each checked against the dataset as the earlier ones leave it (so a change
-    /// may name what an earlier one inserted), with the dataset they leave.
+    /// The changes checked ([`check_on`]) on a copy of the base, with the dataset they leave.
     fn check(&self) -> Result<(Vec<Change>, Dataset)> {
         check_on(&self.file, &self.raw, self.base.dataset.clone())
     }
